@@ -1,0 +1,239 @@
+"""Load a knowledge base folder into validated models, or say everything wrong with it.
+
+Parsing (the slow part) is per file and cacheable: `parse_file` gives plain data and
+a line map that the store keeps, so an unchanged file is never parsed twice. Checking
+(`build`) is cheap and always runs over every file, because a link in an unchanged
+deck can break when another file changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from prep.errors import ContentError, ContentErrors
+from prep.models import Card, Claim, Deck, Project, Resume, Story
+from prep.stories import parse_story
+from prep.yamlsrc import LineMap, format_path, line_for, parse_yaml, read_text
+
+RESUME = "stories/resume.yaml"
+
+
+@dataclass
+class Parsed:
+    """One file after parsing: plain data (None if unparseable) and where each value was."""
+
+    rel: str
+    kind: str  # resume | story | deck
+    raw: Any
+    lines: LineMap
+    errors: list[ContentError]
+
+
+@dataclass
+class KnowledgeBase:
+    root: Path
+    resume: Resume = field(default_factory=Resume)
+    projects: dict[str, Project] = field(default_factory=dict)
+    claims: dict[str, Claim] = field(default_factory=dict)
+    claim_project: dict[str, str] = field(default_factory=dict)
+    decks: dict[str, Deck] = field(default_factory=dict)
+    cards: dict[str, Card] = field(default_factory=dict)
+    card_deck: dict[str, str] = field(default_factory=dict)
+    stories: dict[str, Story] = field(default_factory=dict)
+    # (kind, id) -> (file relative to root, line)
+    where: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
+
+    def cards_for_claim(self, claim_id: str) -> list[Card]:
+        return [c for c in self.cards.values() if claim_id in c.claims]
+
+    def stories_for_claim(self, claim_id: str) -> list[Story]:
+        return [s for s in self.stories.values() if claim_id in s.claims]
+
+
+def kind_of(rel: str) -> str | None:
+    parts = rel.split("/")
+    if len(parts) != 2:
+        return None
+    folder, name = parts
+    if folder == "stories":
+        if name == "resume.yaml":
+            return "resume"
+        if name.endswith(".md") and not name.startswith((".", "_")) and name.lower() != "readme.md":
+            return "story"
+    if folder == "decks" and name.endswith((".yaml", ".yml")) and not name.startswith((".", "_")):
+        return "deck"
+    return None
+
+
+def list_files(root: Path) -> list[str]:
+    """Content files of a knowledge base, relative, in a stable order."""
+    out = []
+    for folder in ("stories", "decks"):
+        d = root / folder
+        if d.is_dir():
+            for p in sorted(d.iterdir()):
+                rel = f"{folder}/{p.name}"
+                if p.is_file() and kind_of(rel):
+                    out.append(rel)
+    return out
+
+
+def parse_file(root: Path, rel: str) -> Parsed:
+    kind = kind_of(rel)
+    text, errors = read_text(root / rel, rel)
+    if text is None:
+        return Parsed(rel, kind, None, {}, errors)
+    if kind == "story":
+        raw, lines, errors = parse_story(text, rel)
+    else:
+        raw, lines, errors = parse_yaml(text, rel)
+        if raw is None and not errors:
+            raw = {}
+    return Parsed(rel, kind, raw, lines, errors)
+
+
+def _pydantic_errors(p: Parsed, exc: ValidationError) -> list[ContentError]:
+    out = []
+    for e in exc.errors():
+        loc = tuple(x for x in e["loc"] if not (isinstance(x, str) and x.startswith("function-")))
+        line = line_for(p.lines, loc)
+        if e["type"] == "extra_forbidden":
+            msg = f"unknown key '{loc[-1]}'"
+        elif e["type"] == "missing":
+            msg = "required field is missing"
+        else:
+            msg = e["msg"]
+            if msg.startswith("Value error, "):
+                msg = msg[len("Value error, "):]
+            if e["type"] in ("string_pattern_mismatch",) and "id" in str(loc[-1:]):
+                msg = "ids are lowercase letters, digits and . _ - (e.g. 'meican.scheduler')"
+        out.append(ContentError(p.rel, line, format_path(loc), msg))
+    return out
+
+
+def validate(p: Parsed) -> tuple[Any, list[ContentError]]:
+    """Turn one parsed file into its model (Resume, Deck or Story)."""
+    if p.raw is None:
+        return None, list(p.errors)
+    model = {"resume": Resume, "deck": Deck, "story": Story}[p.kind]
+    if not isinstance(p.raw, dict):
+        return None, p.errors + [ContentError(p.rel, line_for(p.lines, ()) or 1, "", "the file must be a mapping of keys")]
+    try:
+        return model.model_validate(p.raw), list(p.errors)
+    except ValidationError as exc:
+        return None, p.errors + _pydantic_errors(p, exc)
+
+
+def build(root: Path, parsed: list[Parsed]) -> tuple[KnowledgeBase, list[ContentError]]:
+    """Validate every file and the links between them."""
+    kb = KnowledgeBase(root=root)
+    errors: list[ContentError] = []
+    links: list[tuple[str, int, str, str, str]] = []  # (file, line, field, target kind, target id)
+    seen: dict[tuple[str, str], tuple[str, int]] = {}
+
+    def register(kind: str, item_id: str, rel: str, line: int, fld: str) -> bool:
+        if (kind, item_id) in seen:
+            f0, l0 = seen[(kind, item_id)]
+            errors.append(ContentError(rel, line, fld, f"duplicate {kind} id '{item_id}' (first defined at {f0}:{l0})"))
+            return False
+        seen[(kind, item_id)] = (rel, line)
+        return True
+
+    for p in sorted(parsed, key=lambda p: (p.kind != "resume", p.rel)):
+        obj, errs = validate(p)
+        errors += errs
+        if obj is None:
+            continue
+        if p.kind == "resume":
+            kb.resume = obj
+            for i, proj in enumerate(obj.projects):
+                ln = line_for(p.lines, ("projects", i, "id"))
+                if register("project", proj.id, p.rel, ln, f"projects[{i}].id"):
+                    kb.projects[proj.id] = proj
+                    kb.where[("project", proj.id)] = (p.rel, ln)
+                for j, claim in enumerate(proj.claims):
+                    ln = line_for(p.lines, ("projects", i, "claims", j, "id"))
+                    if register("claim", claim.id, p.rel, ln, f"projects[{i}].claims[{j}].id"):
+                        kb.claims[claim.id] = claim
+                        kb.claim_project[claim.id] = proj.id
+                        kb.where[("claim", claim.id)] = (p.rel, ln)
+        elif p.kind == "deck":
+            deck_id = Path(p.rel).stem
+            if not register("deck", deck_id, p.rel, 1, ""):
+                continue
+            kb.decks[deck_id] = obj
+            kb.where[("deck", deck_id)] = (p.rel, 1)
+            if obj.project:
+                links.append((p.rel, line_for(p.lines, ("project",)), "project", "project", obj.project))
+            for i, card in enumerate(obj.cards):
+                ln = line_for(p.lines, ("cards", i, "id"))
+                if not register("card", card.id, p.rel, ln, f"cards[{i}].id"):
+                    continue
+                kb.cards[card.id] = card
+                kb.card_deck[card.id] = deck_id
+                kb.where[("card", card.id)] = (p.rel, ln)
+                for j, c in enumerate(card.claims):
+                    links.append((p.rel, line_for(p.lines, ("cards", i, "claims", j)), f"cards[{i}].claims[{j}]", "claim", c))
+                for j, c in enumerate(card.followups):
+                    links.append((p.rel, line_for(p.lines, ("cards", i, "followups", j)), f"cards[{i}].followups[{j}]", "card", c))
+        else:
+            ln = line_for(p.lines, ("id",))
+            if register("story", obj.id, p.rel, ln, "id"):
+                kb.stories[obj.id] = obj
+                kb.where[("story", obj.id)] = (p.rel, ln)
+                for j, c in enumerate(obj.claims):
+                    links.append((p.rel, line_for(p.lines, ("claims", j)), f"claims[{j}]", "claim", c))
+
+    targets = {"claim": kb.claims, "card": kb.cards, "project": kb.projects}
+    for rel, line, fld, kind, target in links:
+        if target not in targets[kind]:
+            errors.append(ContentError(rel, line, fld, f"unknown {kind} '{target}'"))
+    errors += _cycles(kb)
+    return kb, errors
+
+
+def _cycles(kb: KnowledgeBase) -> list[ContentError]:
+    """Followup chains must end: report each cycle once, at the card that closes it."""
+    errors = []
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    for start in kb.cards:
+        if state.get(start):
+            continue
+        stack = [(start, iter(kb.cards[start].followups))]
+        path = [start]
+        state[start] = 1
+        while stack:
+            node, it = stack[-1]
+            nxt = next(it, None)
+            if nxt is None:
+                stack.pop()
+                path.pop()
+                state[node] = 2
+                continue
+            if nxt not in kb.cards:
+                continue
+            if state.get(nxt) == 1:
+                cycle = path[path.index(nxt):] + [nxt]
+                rel, line = kb.where[("card", node)]
+                errors.append(ContentError(rel, line, f"{node}.followups", "followup cycle: " + " -> ".join(cycle)))
+            elif not state.get(nxt):
+                state[nxt] = 1
+                path.append(nxt)
+                stack.append((nxt, iter(kb.cards[nxt].followups)))
+    return errors
+
+
+def load(root: Path) -> KnowledgeBase:
+    """Parse and check a whole knowledge base without any cache; raise on any error."""
+    root = Path(root)
+    parsed = [parse_file(root, rel) for rel in list_files(root)]
+    kb, errors = build(root, parsed)
+    if not (root / "stories").is_dir() and not (root / "decks").is_dir():
+        errors.append(ContentError(str(root), 0, "", "not a knowledge base: no stories/ or decks/ folder"))
+    if errors:
+        raise ContentErrors(errors)
+    return kb

@@ -1,0 +1,83 @@
+"""The database schema, as an append-only list of migrations.
+
+A shipped migration is never edited: users' databases hold years of review history
+and are upgraded by running the ones they have not seen, in order. Add a new
+function at the end instead.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("prep")
+
+
+@migrations()
+def m001_content_index(db: Database) -> None:
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+    # Parsed-file cache: an unchanged file (same kb, path, mtime, size) is never re-parsed.
+    db.execute(
+        """CREATE TABLE files (
+            kb TEXT NOT NULL, path TEXT NOT NULL, kind TEXT NOT NULL,
+            mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL, sha1 TEXT NOT NULL,
+            raw TEXT NOT NULL, lines TEXT NOT NULL,
+            PRIMARY KEY (kb, path))"""
+    )
+    db.execute(
+        """CREATE TABLE projects (
+            id TEXT PRIMARY KEY, position INTEGER, company TEXT, name TEXT, role TEXT,
+            period TEXT, stack TEXT, before TEXT, after TEXT, archived INTEGER NOT NULL DEFAULT 0)"""
+    )
+    item_cols = """hash TEXT NOT NULL, archived INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL, changed_at TEXT NOT NULL, file TEXT, line INTEGER, position INTEGER"""
+    db.execute(
+        f"""CREATE TABLE claims (
+            id TEXT PRIMARY KEY, project TEXT, text TEXT, en TEXT, source TEXT, before TEXT,
+            numbers TEXT, tech TEXT, risk TEXT, notes TEXT, {item_cols})"""
+    )
+    db.execute(
+        """CREATE TABLE decks (
+            id TEXT PRIMARY KEY, position INTEGER, file TEXT, name TEXT, project TEXT,
+            description TEXT, archived INTEGER NOT NULL DEFAULT 0)"""
+    )
+    db.execute(
+        f"""CREATE TABLE cards (
+            id TEXT PRIMARY KEY, deck TEXT, q TEXT, a TEXT, claims TEXT, tags TEXT, kind TEXT,
+            difficulty INTEGER, followups TEXT, source TEXT, {item_cols})"""
+    )
+    db.execute(
+        f"""CREATE TABLE stories (
+            id TEXT PRIMARY KEY, title TEXT, claims TEXT, competencies TEXT, minutes REAL,
+            tags TEXT, sections TEXT, followups TEXT, {item_cols})"""
+    )
+    db.execute("CREATE INDEX cards_deck ON cards(deck, position)")
+    db.execute("CREATE TABLE links (src_type TEXT, src TEXT, rel TEXT, dst_type TEXT, dst TEXT)")
+    db.execute("CREATE INDEX links_dst ON links(dst_type, dst)")
+    db.execute("CREATE INDEX links_src ON links(src_type, src)")
+    # trigram: FTS5's unicode61 tokenizer cannot split Chinese into words, trigrams find any substring.
+    db.execute("CREATE VIRTUAL TABLE search USING fts5(type UNINDEXED, id UNINDEXED, title, body, tokenize='trigram')")
+
+
+@migrations()
+def m002_review_state(db: Database) -> None:
+    # One row per reviewable item (a card, or a story's rehearsal), FSRS state as JSON.
+    db.execute(
+        """CREATE TABLE review_state (
+            item_type TEXT NOT NULL, item_id TEXT NOT NULL,
+            fsrs TEXT NOT NULL, due TEXT NOT NULL, state INTEGER NOT NULL,
+            reps INTEGER NOT NULL DEFAULT 0, lapses INTEGER NOT NULL DEFAULT 0,
+            last_review TEXT, leech INTEGER NOT NULL DEFAULT 0, reviewed_hash TEXT,
+            PRIMARY KEY (item_type, item_id))"""
+    )
+    db.execute("CREATE INDEX review_state_due ON review_state(due)")
+    # Every answer ever given; `before` makes undo exact, `undone` keeps the row for audit.
+    db.execute(
+        """CREATE TABLE review_log (
+            id INTEGER PRIMARY KEY, item_type TEXT NOT NULL, item_id TEXT NOT NULL,
+            reviewed_at TEXT NOT NULL, rating INTEGER NOT NULL, duration_ms INTEGER,
+            mode TEXT NOT NULL DEFAULT 'review', before TEXT, after TEXT,
+            undone INTEGER NOT NULL DEFAULT 0)"""
+    )
+    db.execute("CREATE INDEX review_log_item ON review_log(item_type, item_id, reviewed_at)")
+    db.execute("CREATE INDEX review_log_time ON review_log(reviewed_at)")

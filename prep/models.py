@@ -1,0 +1,174 @@
+"""The content model: what a claim, a story, a card and a deck may hold.
+
+Pydantic with `extra="forbid"` so a misspelt key is an error, not silently ignored
+content; the same models publish the JSON Schemas editors use (`prep schema`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
+TAG_PATTERN = r"^[^\s]+$"
+LANGS = ("zh", "en")
+
+
+def _check_text(value: Any) -> Any:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        unknown = set(value) - set(LANGS)
+        if unknown:
+            raise ValueError(f"unknown language key(s) {sorted(unknown)}; use zh and/or en")
+        if not value:
+            raise ValueError("needs at least one of zh, en")
+        for k, v in value.items():
+            if not isinstance(v, str):
+                raise ValueError(f"'{k}' must be a string")
+        return dict(value)
+    raise ValueError("must be a string or a mapping {zh: ..., en: ...}")
+
+
+_TEXT_SCHEMA = {
+    "oneOf": [
+        {"type": "string"},
+        {
+            "type": "object",
+            "properties": {"zh": {"type": "string"}, "en": {"type": "string"}},
+            "additionalProperties": False,
+            "minProperties": 1,
+        },
+    ]
+}
+
+Text = Annotated[Any, BeforeValidator(_check_text), WithJsonSchema(_TEXT_SCHEMA)]
+Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=200)]
+Tag = Annotated[str, Field(pattern=TAG_PATTERN, max_length=100)]
+Risk = Literal["low", "medium", "high"]
+Kind = Literal["concept", "design", "defend-the-number", "behavioural", "trivia"]
+Competency = Literal[
+    "ownership", "design", "failure", "incident", "oncall", "conflict", "ambiguity",
+    "performance", "scaling", "learning", "leadership", "communication", "delivery",
+    "mentoring", "prioritization", "quality",
+]
+STORY_SECTIONS = ("Situation", "Task", "Action", "Result", "Follow-ups", "Lessons")
+REQUIRED_SECTIONS = ("Situation", "Task", "Action", "Result")
+
+
+def pick(text: Any, lang: str = "zh") -> str:
+    """The text in `lang`, falling back to the other language, or ''."""
+    if text is None:
+        return ""
+    if isinstance(text, str):
+        return text
+    other = "en" if lang == "zh" else "zh"
+    return text.get(lang) or text.get(other) or ""
+
+
+def all_text(text: Any) -> str:
+    """Every language of a text field, for search and number checks."""
+    if text is None:
+        return ""
+    if isinstance(text, str):
+        return text
+    return "\n".join(v for v in text.values() if v)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+class Figure(Strict):
+    value: str = Field(min_length=1)
+    before: str | None = None
+    note: Text | None = None
+
+
+def _figure(value: Any) -> Any:
+    return {"value": value} if isinstance(value, (str, int, float)) and not isinstance(value, bool) else value
+
+
+class Claim(Strict):
+    id: Id
+    text: Text
+    en: str | None = None
+    source: Literal["after", "before"] = "after"
+    before: str | None = None
+    numbers: list[Annotated[Figure, BeforeValidator(_figure)]] = []
+    tech: list[str] = []
+    risk: Risk = "medium"
+    notes: Text | None = None
+
+
+class Project(Strict):
+    id: Id
+    company: Text
+    name: Text | None = None
+    role: Text | None = None
+    period: str | None = None
+    stack: list[str] = []
+    before: Text | None = None
+    after: Text | None = None
+    claims: list[Claim] = []
+
+
+class Candidate(Strict):
+    name: Text | None = None
+    summary: Text | None = None
+
+
+class Resume(Strict):
+    """`stories/resume.yaml`."""
+
+    candidate: Candidate | None = None
+    projects: list[Project] = []
+
+
+class Card(Strict):
+    id: Id
+    q: Text
+    a: Text
+    claims: list[Id] = []
+    tags: list[Tag] = []
+    kind: Kind = "concept"
+    difficulty: int = Field(3, ge=1, le=5)
+    followups: list[Id] = []
+    source: str | None = None
+
+
+class Deck(Strict):
+    """`decks/<deck-id>.yaml`."""
+
+    name: Text
+    project: Id | None = None
+    description: Text | None = None
+    cards: list[Card] = []
+
+
+class StoryFront(Strict):
+    """The YAML front matter of `stories/<story>.md`."""
+
+    id: Id
+    title: Text
+    claims: list[Id] = []
+    competencies: list[Competency] = []
+    minutes: float = Field(2, gt=0, le=60)
+    tags: list[Tag] = []
+    lang: Literal["zh", "en"] = "zh"
+
+
+class FollowUp(BaseModel):
+    question: Text
+    notes: Text | None = None
+
+
+class Story(StoryFront):
+    """A parsed story: front matter plus sections (each a Text)."""
+
+    sections: dict[str, Any] = {}
+    followups: list[FollowUp] = []
+
+
+SCHEMAS = {"resume": Resume, "deck": Deck, "story-front-matter": StoryFront}

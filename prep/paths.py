@@ -1,0 +1,73 @@
+"""Where things are: the user's data (review history) and the knowledge base in use.
+
+Review history is precious and per user, so it lives in the platform's data dir
+(overridable with PREP_HOME for tests and portable setups). The knowledge base is
+whatever folder the user is working in, falling back to the one shipped with prep.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from prep.errors import PrepError
+
+DB_NAME = "prep.db"
+
+
+def data_dir() -> Path:
+    home = os.environ.get("PREP_HOME")
+    path = Path(home).expanduser() if home else Path(platformdirs.user_data_dir("prep", appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def db_path(explicit: str | os.PathLike | None = None) -> Path:
+    if explicit:
+        return Path(explicit).expanduser()
+    return data_dir() / DB_NAME
+
+
+def is_kb(path: Path) -> bool:
+    return (path / "decks").is_dir() and (path / "stories").is_dir()
+
+
+def builtin_kb() -> Path:
+    """The knowledge base shipped with prep: inside the wheel, or the source checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "kb", here.parent):
+        if is_kb(candidate):
+            return candidate
+    raise PrepError("the built-in knowledge base is missing from this installation")
+
+
+@dataclass(frozen=True)
+class KbChoice:
+    path: Path
+    reason: str  # why this one: --kb, PREP_KB, cwd, built-in
+
+    def describe(self) -> str:
+        return f"{self.path} ({self.reason})"
+
+
+def find_kb(explicit: str | os.PathLike | None = None, cwd: Path | None = None) -> KbChoice:
+    """--kb, then PREP_KB, then the nearest folder up from cwd with decks/ and stories/, then built-in."""
+    if explicit:
+        path = Path(explicit).expanduser().resolve()
+        if not path.is_dir():
+            raise PrepError(f"--kb {explicit}: no such folder")
+        return KbChoice(path, "--kb")
+    env = os.environ.get("PREP_KB")
+    if env:
+        path = Path(env).expanduser().resolve()
+        if not path.is_dir():
+            raise PrepError(f"PREP_KB={env}: no such folder")
+        return KbChoice(path, "PREP_KB")
+    start = (cwd or Path.cwd()).resolve()
+    for folder in (start, *start.parents):
+        if is_kb(folder):
+            return KbChoice(folder, "found from the current directory")
+    return KbChoice(builtin_kb(), "built-in")

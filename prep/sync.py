@@ -1,0 +1,224 @@
+"""Index a knowledge base folder into the database, incrementally and all-or-nothing.
+
+Every command that reads content calls `sync` first, so it must be nearly free when
+nothing changed (a `stat` per file). When something did change, only changed files
+are parsed; the whole knowledge base is then checked, and the index is written in
+one transaction only if there is no error: a broken edit never touches the database.
+Items are matched by id, so an edited card keeps its history; a card that disappears
+is archived (history kept) and comes back if its id returns.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from prep import content
+from prep.content import KnowledgeBase, Parsed
+from prep.errors import ContentErrors
+from prep.models import all_text, pick
+from prep.store import dumps, get_meta, iso, set_meta, transaction, utcnow
+
+
+@dataclass
+class SyncResult:
+    kb: Path
+    unchanged: bool = False
+    parsed: list[str] = field(default_factory=list)  # files actually parsed this time
+    added: int = 0
+    updated: int = 0
+    archived: int = 0
+    restored: int = 0
+
+    def summary(self) -> str:
+        if self.unchanged:
+            return "up to date"
+        return (
+            f"parsed {len(self.parsed)} file(s); {self.added} added, {self.updated} updated, "
+            f"{self.archived} archived, {self.restored} restored"
+        )
+
+
+def _sha1(data: bytes) -> str:
+    return hashlib.sha1(data).hexdigest()
+
+
+def sync(db: Database, root: Path, *, now=None, force: bool = False) -> SyncResult:
+    root = Path(root).resolve()
+    kb_key = str(root)
+    now = now or utcnow()
+    result = SyncResult(kb=root)
+    rels = content.list_files(root)
+    stats = {}
+    for rel in rels:
+        st = (root / rel).stat()
+        stats[rel] = (st.st_mtime_ns, st.st_size)
+    cached = {
+        row[0]: row
+        for row in db.execute("SELECT path, kind, mtime_ns, size, sha1, raw, lines FROM files WHERE kb = ?", [kb_key])
+    }
+    same_kb = get_meta(db, "kb") == kb_key
+    if (
+        not force
+        and same_kb
+        and set(cached) == set(rels)
+        and all((cached[r][2], cached[r][3]) == stats[r] for r in rels)
+    ):
+        result.unchanged = True
+        return result
+
+    parsed: list[Parsed] = []
+    file_rows = []
+    for rel in rels:
+        row = cached.get(rel)
+        if row and (row[2], row[3]) == stats[rel] and not force:
+            parsed.append(Parsed(rel, row[1], json.loads(row[5]), json.loads(row[6]), []))
+            continue
+        data = (root / rel).read_bytes() if (root / rel).stat().st_size <= content_limit() else b""
+        sha = _sha1(data)
+        if row and row[4] == sha and not force:
+            # Touched but not edited: keep the parse, refresh the stat.
+            parsed.append(Parsed(rel, row[1], json.loads(row[5]), json.loads(row[6]), []))
+        else:
+            p = content.parse_file(root, rel)
+            result.parsed.append(rel)
+            parsed.append(p)
+        p = parsed[-1]
+        file_rows.append((kb_key, rel, p.kind, stats[rel][0], stats[rel][1], sha, dumps(p.raw), json.dumps(p.lines)))
+
+    kb, errors = content.build(root, parsed)
+    if errors:
+        raise ContentErrors(errors)
+    with transaction(db):
+        db.conn.execute("DELETE FROM files WHERE kb = ? AND path NOT IN (%s)" % ",".join("?" * len(rels)), [kb_key, *rels])
+        db.conn.executemany(
+            "INSERT OR REPLACE INTO files (kb, path, kind, mtime_ns, size, sha1, raw, lines) VALUES (?,?,?,?,?,?,?,?)",
+            file_rows,
+        )
+        _write_index(db, kb, iso(now), result)
+        set_meta(db, "kb", kb_key)
+    return result
+
+
+def content_limit() -> int:
+    from prep.yamlsrc import MAX_FILE_BYTES
+
+    return MAX_FILE_BYTES
+
+
+def _hash(obj) -> str:
+    return hashlib.sha1(dumps(obj).encode()).hexdigest()
+
+
+def _rows(kb: KnowledgeBase):
+    """(table, row) for every item, with a content hash of what a reviewer sees."""
+    for pos, (cid, claim) in enumerate(kb.claims.items()):
+        d = claim.model_dump(mode="json")
+        file, line = kb.where[("claim", cid)]
+        yield "claims", {
+            "id": cid, "project": kb.claim_project[cid], "text": dumps(d["text"]), "en": d["en"],
+            "source": d["source"], "before": d["before"], "numbers": dumps(d["numbers"]),
+            "tech": dumps(d["tech"]), "risk": d["risk"], "notes": dumps(d["notes"]),
+            "hash": _hash(d), "file": file, "line": line, "position": pos,
+        }
+    for pos, (cid, card) in enumerate(kb.cards.items()):
+        d = card.model_dump(mode="json")
+        file, line = kb.where[("card", cid)]
+        yield "cards", {
+            "id": cid, "deck": kb.card_deck[cid], "q": dumps(d["q"]), "a": dumps(d["a"]),
+            "claims": dumps(d["claims"]), "tags": dumps(d["tags"]), "kind": d["kind"],
+            "difficulty": d["difficulty"], "followups": dumps(d["followups"]), "source": d["source"],
+            "hash": _hash({k: d[k] for k in ("q", "a", "claims", "tags", "kind", "difficulty", "followups", "source")} | {"deck": kb.card_deck[cid]}),
+            "file": file, "line": line, "position": pos,
+        }
+    for pos, (sid, story) in enumerate(kb.stories.items()):
+        d = story.model_dump(mode="json")
+        file, line = kb.where[("story", sid)]
+        yield "stories", {
+            "id": sid, "title": dumps(d["title"]), "claims": dumps(d["claims"]),
+            "competencies": dumps(d["competencies"]), "minutes": d["minutes"], "tags": dumps(d["tags"]),
+            "sections": dumps(d["sections"]), "followups": dumps(d["followups"]),
+            "hash": _hash(d), "file": file, "line": line, "position": pos,
+        }
+
+
+def _search_row(table: str, row: dict) -> tuple:
+    j = json.loads
+    if table == "cards":
+        title, body = all_text(j(row["q"])), all_text(j(row["a"]))
+        body += "\n" + " ".join(j(row["tags"]))
+    elif table == "stories":
+        title = all_text(j(row["title"]))
+        body = "\n".join(all_text(v) for v in j(row["sections"]).values())
+    else:
+        title = all_text(j(row["text"])) + "\n" + (row["en"] or "")
+        body = "\n".join(filter(None, [row["before"] or "", all_text(j(row["notes"])), " ".join(j(row["tech"]))]))
+    return (table[:-1] if table != "stories" else "story", row["id"], title, body)
+
+
+def _write_index(db: Database, kb: KnowledgeBase, now: str, result: SyncResult) -> None:
+    conn = db.conn
+    present: dict[str, set[str]] = {"claims": set(), "cards": set(), "stories": set()}
+    existing = {
+        t: {r[0]: (r[1], r[2]) for r in conn.execute(f"SELECT id, hash, archived FROM {t}")}
+        for t in present
+    }
+    for table, row in _rows(kb):
+        present[table].add(row["id"])
+        old = existing[table].get(row["id"])
+        if old is None:
+            row |= {"created_at": now, "changed_at": now, "archived": 0}
+            cols = ",".join(row)
+            conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({','.join('?' * len(row))})", list(row.values()))
+            result.added += 1
+        else:
+            changed = old[0] != row["hash"]
+            if changed:
+                row["changed_at"] = now
+                result.updated += 1
+            if old[1]:
+                result.restored += 1
+            row["archived"] = 0
+            sets = ",".join(f"{k} = ?" for k in row if k != "id")
+            conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [v for k, v in row.items() if k != "id"] + [row["id"]])
+            if not changed and not old[1]:
+                continue
+        kind, item_id, title, body = _search_row(table, row)
+        conn.execute("DELETE FROM search WHERE type = ? AND id = ?", [kind, item_id])
+        conn.execute("INSERT INTO search (type, id, title, body) VALUES (?,?,?,?)", [kind, item_id, title, body])
+    for table, ids in present.items():
+        gone = [i for i, (_, archived) in existing[table].items() if i not in ids and not archived]
+        for item_id in gone:
+            conn.execute(f"UPDATE {table} SET archived = 1 WHERE id = ?", [item_id])
+            conn.execute("DELETE FROM search WHERE type = ? AND id = ?", [table[:-1] if table != "stories" else "story", item_id])
+        result.archived += len(gone)
+    # Projects and decks are small: rewrite them.
+    conn.execute("UPDATE projects SET archived = 1")
+    for pos, (pid, proj) in enumerate(kb.projects.items()):
+        d = proj.model_dump(mode="json")
+        conn.execute(
+            "INSERT OR REPLACE INTO projects (id, position, company, name, role, period, stack, before, after, archived) VALUES (?,?,?,?,?,?,?,?,?,0)",
+            [pid, pos, dumps(d["company"]), dumps(d["name"]), dumps(d["role"]), d["period"], dumps(d["stack"]), dumps(d["before"]), dumps(d["after"])],
+        )
+    conn.execute("UPDATE decks SET archived = 1")
+    for pos, (did, deck) in enumerate(kb.decks.items()):
+        conn.execute(
+            "INSERT OR REPLACE INTO decks (id, position, file, name, project, description, archived) VALUES (?,?,?,?,?,?,0)",
+            [did, pos, kb.where[("deck", did)][0], dumps(deck.name), deck.project, dumps(deck.description)],
+        )
+    conn.execute("DELETE FROM links")
+    links = []
+    for cid, card in kb.cards.items():
+        links += [("card", cid, "backs", "claim", c) for c in card.claims]
+        links += [("card", cid, "followup", "card", c) for c in card.followups]
+    for sid, story in kb.stories.items():
+        links += [("story", sid, "backs", "claim", c) for c in story.claims]
+    conn.executemany("INSERT INTO links VALUES (?,?,?,?,?)", links)
+
+
+def deck_title(deck_row, lang: str) -> str:
+    return pick(json.loads(deck_row["name"]), lang) if deck_row["name"] else deck_row["id"]

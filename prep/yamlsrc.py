@@ -1,0 +1,143 @@
+"""YAML in, plain data and line numbers out, safely.
+
+PyYAML's constructors lose positions, silently keep the last of two duplicate keys
+and expand aliases without limit (the "billion laughs" bomb). We compose the node
+graph with libyaml's `CSafeLoader` (never an unsafe loader) and build the Python
+values ourselves, recording the line of every value by its path, rejecting
+duplicate keys and capping the number of expanded nodes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from prep.errors import ContentError
+
+try:
+    Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - libyaml missing; still safe, only slower
+    Loader = yaml.SafeLoader
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+MAX_NODES = 2_000_000
+
+Path = tuple  # a path into the document: ("cards", 3, "q")
+LineMap = dict[str, int]
+
+
+def path_key(path: tuple) -> str:
+    return ".".join(str(p) for p in path)
+
+
+def format_path(path: tuple) -> str:
+    """`("cards", 3, "q")` -> `cards[3].q`, the way a user reads a field."""
+    out = ""
+    for p in path:
+        if isinstance(p, int):
+            out += f"[{p}]"
+        else:
+            out += f".{p}" if out else str(p)
+    return out
+
+
+def line_for(lines: LineMap, path: tuple) -> int:
+    """The line of the deepest known prefix of `path` (1-based; 0 if unknown)."""
+    path = tuple(path)
+    while path:
+        got = lines.get(path_key(path))
+        if got:
+            return got
+        path = path[:-1]
+    return lines.get("", 0)
+
+
+class _Budget(Exception):
+    pass
+
+
+class _Builder:
+    def __init__(self, line_offset: int):
+        self.constructor = SafeConstructor()
+        self.lines: LineMap = {}
+        self.errors: list[tuple[int, tuple, str]] = []
+        self.nodes = 0
+        self.offset = line_offset
+
+    def build(self, node, path: tuple) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _Budget()
+        line = node.start_mark.line + 1 + self.offset
+        self.lines[path_key(path)] = line
+        if isinstance(node, ScalarNode):
+            value = self.constructor.construct_object(node, deep=True)
+            if not isinstance(value, (str, int, float, bool, type(None))):
+                # Dates, binary... our formats have no such fields; keep the text.
+                value = node.value
+            return value
+        if isinstance(node, SequenceNode):
+            return [self.build(child, path + (i,)) for i, child in enumerate(node.value)]
+        if isinstance(node, MappingNode):
+            out: dict = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, ScalarNode):
+                    self.errors.append((key_node.start_mark.line + 1 + self.offset, path, "mapping keys must be plain strings"))
+                    continue
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    self.errors.append((key_node.start_mark.line + 1 + self.offset, path, "merge keys (<<) are not supported"))
+                    continue
+                key = str(key_node.value)
+                if key in out:
+                    self.errors.append((key_node.start_mark.line + 1 + self.offset, path + (key,), f"duplicate key '{key}'"))
+                    continue
+                out[key] = self.build(value_node, path + (key,))
+                self.lines[path_key(path + (key,))] = key_node.start_mark.line + 1 + self.offset
+            return out
+        raise AssertionError(f"unknown node {node!r}")  # pragma: no cover
+
+
+def read_text(path, rel: str) -> tuple[str | None, list[ContentError]]:
+    """Read a content file as UTF-8 text, refusing huge and binary files."""
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        return None, [ContentError(rel, 0, "", f"cannot read: {e.strerror}")]
+    if size > MAX_FILE_BYTES:
+        return None, [ContentError(rel, 0, "", f"file is {size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES // 2**20} MiB per file (split the deck)")]
+    data = path.read_bytes()
+    if b"\x00" in data:
+        return None, [ContentError(rel, 0, "", "binary file (contains NUL bytes), not YAML/Markdown text")]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        return None, [ContentError(rel, line, "", f"not valid UTF-8 text (byte {e.start})")]
+    return text, []
+
+
+def parse_yaml(text: str, rel: str, line_offset: int = 0) -> tuple[Any, LineMap, list[ContentError]]:
+    """Parse one YAML document. Returns (data, lines, errors); data is None on a fatal error."""
+    try:
+        node = yaml.compose(text, Loader=Loader)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = (mark.line + 1 + line_offset) if mark else 0
+        msg = " ".join(str(x) for x in (e.context, e.problem) if x)
+        return None, {}, [ContentError(rel, line, "", f"invalid YAML: {msg}")]
+    except yaml.YAMLError as e:
+        return None, {}, [ContentError(rel, 0, "", f"invalid YAML: {e}")]
+    if node is None:
+        return None, {"": 1 + line_offset}, []
+    builder = _Builder(line_offset)
+    try:
+        data = builder.build(node, ())
+    except _Budget:
+        return None, {}, [ContentError(rel, 1 + line_offset, "", f"document expands to more than {MAX_NODES:,} nodes (an alias bomb?)")]
+    except RecursionError:
+        return None, {}, [ContentError(rel, 1 + line_offset, "", "document is nested too deeply")]
+    errors = [ContentError(rel, line, format_path(path), msg) for line, path, msg in builder.errors]
+    return data, builder.lines, errors
