@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 TAG_PATTERN = r"^[^\s]+$"
@@ -87,7 +87,9 @@ class Figure(Strict):
 
 
 def _figure(value: Any) -> Any:
-    return {"value": value} if isinstance(value, (str, int, float)) and not isinstance(value, bool) else value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return value
 
 
 class Claim(Strict):
@@ -96,10 +98,16 @@ class Claim(Strict):
     en: str | None = None
     source: Literal["after", "before"] = "after"
     before: str | None = None
-    numbers: list[Annotated[Figure, BeforeValidator(_figure)]] = []
+    numbers: list[Annotated[str | Figure, BeforeValidator(_figure)]] = []
     tech: list[str] = []
     risk: Risk = "medium"
     notes: Text | None = None
+
+    @field_validator("numbers", mode="after")
+    @classmethod
+    def _figures(cls, value: list) -> list[Figure]:
+        # A bare string is shorthand for {value: ...}; downstream code sees Figures only.
+        return [Figure(value=v) if isinstance(v, str) else v for v in value]
 
 
 class Project(Strict):

@@ -1,0 +1,146 @@
+"""The CLI through click's CliRunner, and the start-up cost of `prep --help`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from prep.cli import cli
+
+
+def run(*args, ok=True):
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    if ok:
+        assert result.exit_code == 0, result.output
+    return result
+
+
+def all_commands(group=cli, prefix=()):
+    for name, cmd in group.commands.items():
+        yield prefix + (name,), cmd
+        if isinstance(cmd, click.Group):
+            yield from all_commands(cmd, prefix + (name,))
+
+
+def test_every_command_has_help():
+    commands = list(all_commands())
+    assert len(commands) >= 9
+    for path, cmd in commands:
+        assert cmd.help and cmd.help.strip(), f"prep {' '.join(path)} has no help"
+        result = run(*path, "--help")
+        assert "Usage:" in result.output
+        first_words = " ".join(cmd.help.split()[:4])
+        assert first_words in " ".join(result.output.split())
+
+
+def test_help_does_not_import_heavy_modules():
+    code = "import sys; from prep.cli import main; sys.argv=['prep','--help']\ntry: main()\nexcept SystemExit: pass\nprint(sorted(m for m in sys.modules if m.split('.')[0] in ('textual','genanki','anki','fsrs','sqlite_utils','pydantic','yaml')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_validate_ok_and_errors(kb):
+    result = run("--kb", str(kb), "validate")
+    assert "OK: 1 claims, 1 stories, 4 cards in 2 decks." in result.output
+    (kb / "decks/bad.yaml").write_text("name: x\nwrong: 1\ncards:\n  - id: a\n")
+    result = run("--kb", str(kb), "validate", ok=False)
+    assert result.exit_code == 1
+    assert "decks/bad.yaml:2: wrong: unknown key 'wrong'" in result.output
+    assert "decks/bad.yaml:4: cards[0].q: required field is missing" in result.output
+    assert "3 error(s)" in result.output
+    result = run("--kb", str(kb), "validate", "--json", ok=False)
+    errors = json.loads(result.stdout)
+    assert {"file": "decks/bad.yaml", "line": 2, "field": "wrong", "message": "unknown key 'wrong'"} in errors
+
+
+def test_content_error_in_any_command_exits_1_and_keeps_db(kb, prep_home):
+    run("--kb", str(kb), "sync")
+    (kb / "decks/bad.yaml").write_text("name: [\n")
+    db_file = prep_home / "prep.db"
+    before = db_file.read_bytes()
+    for args in (["list"], ["stats"], ["search", "p99"], ["sync"]):
+        result = run("--kb", str(kb), *args, ok=False)
+        assert result.exit_code == 1 and "decks/bad.yaml:" in result.output
+    assert db_file.read_bytes() == before
+
+
+def test_list_show_search_stats_json(kb):
+    cards = json.loads(run("--kb", str(kb), "list", "--json").stdout)
+    assert [c["id"] for c in cards] == ["perf.p99", "perf.measure", "tw.basic", "tw.hier"]
+    assert json.loads(run("--kb", str(kb), "list", "cards", "--deck", "time-wheel", "--json").stdout)[0]["q"] == "什么是时间轮？"
+    en = json.loads(run("--kb", str(kb), "--lang", "en", "list", "cards", "--deck", "time-wheel", "--json").stdout)
+    assert en[0]["q"] == "What is a timing wheel?" and en[1]["q"] == "分层时间轮如何处理溢出？"  # falls back
+    assert [c["id"] for c in json.loads(run("--kb", str(kb), "list", "--kind", "design", "--json").stdout)] == ["tw.hier"]
+    assert [c["id"] for c in json.loads(run("--kb", str(kb), "list", "--tag", "timer", "--json").stdout)] == ["tw.basic"]
+    claims = json.loads(run("--kb", str(kb), "list", "claims", "--json").stdout)
+    assert claims[0] | {} == claims[0] and claims[0]["cards"] == 4 and claims[0]["stories"] == 1
+    stories = json.loads(run("--kb", str(kb), "list", "stories", "--claim", "acme.checkout-latency", "--json").stdout)
+    assert [s["id"] for s in stories] == ["checkout-latency"]
+    shown = json.loads(run("--kb", str(kb), "show", "tw.basic", "--json").stdout)
+    assert shown["type"] == "card" and shown["followups"][0]["id"] == "tw.hier" and "```go" in shown["a"]
+    text = run("--kb", str(kb), "show", "acme.checkout-latency").output
+    assert "Stories (1):" in text and "Cards (4):" in text
+    found = json.loads(run("--kb", str(kb), "search", "时间轮", "--json").stdout)
+    assert isinstance(found, list) and {"tw.basic", "tw.hier"} <= {r["id"] for r in found}
+    stats = json.loads(run("--kb", str(kb), "stats", "--json").stdout)
+    assert (stats["cards"], stats["new"], stats["due"]) == (4, 4, 0)
+    assert [d["deck"] for d in stats["per_deck"]] == ["performance", "time-wheel"]
+
+
+def test_show_unknown_id(kb):
+    result = run("--kb", str(kb), "show", "nope", ok=False)
+    assert result.exit_code == 1 and "no card, story, claim, project or deck has the id 'nope'" in result.output
+
+
+def test_init_creates_valid_kb_and_refuses_to_overwrite(tmp_path):
+    target = tmp_path / "mine"
+    result = run("init", str(target))
+    assert "created" in result.output
+    assert "OK:" in run("--kb", str(target), "validate").output
+    result = run("init", str(target), ok=False)
+    assert result.exit_code == 1 and "not overwriting" in result.output
+
+
+def test_schema_validates_sample_files(tmp_path, kb):
+    import jsonschema
+    import yaml
+
+    schema = json.loads(run("schema", "deck").stdout)
+    deck = yaml.load((kb / "decks/time-wheel.yaml").read_text(), Loader=yaml.CSafeLoader)
+    jsonschema.validate(deck, schema)
+    deck["cards"][0]["bogus"] = 1
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(deck, schema)
+    resume_schema = json.loads(run("schema", "resume").stdout)
+    jsonschema.validate(yaml.load((kb / "stories/resume.yaml").read_text(), Loader=yaml.CSafeLoader), resume_schema)
+    written = run("schema", "--out", str(tmp_path / "s")).output.split()
+    assert len(written) == 3
+
+
+def test_kb_discovery_order(tmp_path, kb, monkeypatch):
+    from prep.paths import builtin_kb, find_kb
+
+    nested = kb / "decks"
+    assert find_kb(cwd=nested).path == kb.resolve()
+    assert find_kb(cwd=tmp_path).reason == "built-in"
+    assert find_kb(cwd=tmp_path).path == builtin_kb()
+    monkeypatch.setenv("PREP_KB", str(kb))
+    assert find_kb(cwd=tmp_path).reason == "PREP_KB"
+    other = tmp_path / "other"
+    other.mkdir()
+    assert find_kb(str(other), cwd=tmp_path).path == other.resolve()
+    result = run("--kb", str(tmp_path / "missing"), "list", ok=False)
+    assert result.exit_code == 1 and "no such folder" in result.output
+
+
+def test_db_option_and_prep_home(kb, tmp_path, prep_home):
+    run("--kb", str(kb), "--db", str(tmp_path / "custom.db"), "sync")
+    assert (tmp_path / "custom.db").exists()
+    assert not (prep_home / "prep.db").exists()
+    run("--kb", str(kb), "sync")
+    assert (prep_home / "prep.db").exists()

@@ -1,0 +1,77 @@
+"""Migrations: a blank DB and an old one reach the current schema; bad files are refused untouched."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from sqlite_utils import Database
+
+from prep.errors import PrepError
+from prep.migrations import migrations
+from prep.store import open_db, schema_version
+
+
+def test_blank_db_gets_every_migration(tmp_path):
+    db = open_db(tmp_path / "new.db")
+    assert [m.name for m in migrations.applied(db)] == [m.name for m in migrations._migrations]
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert {"cards", "stories", "claims", "review_state", "review_log", "search"} <= set(db.table_names())
+    assert not list(tmp_path.glob("*.bak"))  # nothing to back up on a fresh file
+
+
+def test_old_db_upgrades_with_data_intact_and_backup(tmp_path):
+    path = tmp_path / "old.db"
+    old = Database(path)
+    first = migrations._migrations[0].name
+    second = migrations._migrations[1].name
+    migrations.apply(old, stop_before=second)
+    old.execute(
+        "INSERT INTO cards (id, deck, q, a, claims, tags, kind, difficulty, followups, hash, created_at, changed_at)"
+        " VALUES ('c1', 'd', '\"q\"', '\"a\"', '[]', '[]', 'concept', 3, '[]', 'h', 't', 't')"
+    )
+    old.conn.commit()
+    old.close()
+    db = open_db(path)
+    assert schema_version(db) == migrations._migrations[-1].name
+    assert db.execute("SELECT id FROM cards").fetchall() == [("c1",)]
+    backups = list(tmp_path.glob("old.db.before-*.bak"))
+    assert len(backups) == 1
+    kept = Database(backups[0])
+    assert [m.name for m in migrations.applied(kept)] == [first]
+    assert kept.execute("SELECT id FROM cards").fetchall() == [("c1",)]
+
+
+def test_newer_db_is_refused_untouched(tmp_path):
+    path = tmp_path / "future.db"
+    db = open_db(path)
+    db.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES ('prep', 'm999_from_the_future', 'x')")
+    db.conn.commit() if db.conn.in_transaction else None
+    db.close()
+    before = path.read_bytes()
+    with pytest.raises(PrepError, match="newer version of prep"):
+        open_db(path)
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("payload", [b"this is not a database at all\n" * 10, b"\x00\x01garbage" * 100])
+def test_non_sqlite_file_is_refused_untouched(tmp_path, payload):
+    path = tmp_path / "prep.db"
+    path.write_bytes(payload)
+    with pytest.raises(PrepError, match="not a SQLite database|cannot open"):
+        open_db(path)
+    assert path.read_bytes() == payload
+
+
+def test_corrupt_sqlite_is_refused_untouched(tmp_path):
+    path = tmp_path / "corrupt.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    data = bytearray(path.read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)  # keep the magic header, destroy the schema page
+    path.write_bytes(bytes(data))
+    with pytest.raises(PrepError, match="cannot open the database"):
+        open_db(path)
+    assert path.read_bytes() == bytes(data)
