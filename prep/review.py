@@ -1,0 +1,232 @@
+"""The review engine: what to study next, and recording answers so none is ever lost.
+
+Each answer is its own `BEGIN IMMEDIATE` transaction that reads the current state,
+computes the next one with FSRS and writes both the state and a log row holding a
+snapshot of the state before. So a kill -9 loses at most the card on screen, two
+processes on one database serialize instead of overwriting each other, and undo
+restores the exact previous state. No Textual here: the TUI and tests drive it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from prep import scheduling
+from prep.errors import PrepError
+from prep.scheduling import Settings
+from prep.store import dumps, get_meta, iso, set_meta, transaction
+
+STATE_COLS = ("fsrs", "due", "state", "reps", "lapses", "last_review", "leech", "reviewed_hash")
+MODES = ("review", "cram", "rehearsal", "mock")
+
+
+def load_settings(db: Database) -> Settings:
+    raw = get_meta(db, "settings")
+    return Settings.from_dict(json.loads(raw)) if raw else Settings()
+
+
+def save_settings(db: Database, settings: Settings) -> None:
+    with transaction(db):
+        set_meta(db, "settings", dumps(settings.to_dict()))
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    item_type: str
+    item_id: str
+    new: bool
+    due: str | None = None
+
+
+def _card_filter(deck=None, claim=None, tag=None, kind=None, ids=None) -> tuple[str, list]:
+    where, params = ["c.archived = 0"], []
+    if deck:
+        where.append("c.deck = ?")
+        params.append(deck)
+    if kind:
+        where.append("c.kind = ?")
+        params.append(kind)
+    if claim:
+        where.append("EXISTS (SELECT 1 FROM json_each(c.claims) WHERE value = ?)")
+        params.append(claim)
+    if tag:
+        where.append("EXISTS (SELECT 1 FROM json_each(c.tags) WHERE value = ?)")
+        params.append(tag)
+    if ids is not None:
+        where.append(f"c.id IN ({','.join('?' * len(ids))})")
+        params += list(ids)
+    return " AND ".join(where), params
+
+
+def done_today(db: Database, now: dt.datetime, settings: Settings, item_type: str = "card") -> tuple[int, int]:
+    """(reviews, new items introduced) since the start of today's study day."""
+    start = iso(scheduling.day_start(now, settings))
+    reviews, new = db.execute(
+        """SELECT count(*), coalesce(sum(json_extract(before, '$.last_review') IS NULL), 0)
+           FROM review_log WHERE item_type = ? AND mode = 'review' AND undone = 0 AND reviewed_at >= ?""",
+        [item_type, start],
+    ).fetchone()
+    return reviews, new
+
+
+def build_queue(
+    db: Database, now: dt.datetime, settings: Settings | None = None, *, deck=None, claim=None, tag=None,
+    kind=None, cram: bool = False, ids=None,
+) -> list[QueueItem]:
+    """Due cards first (oldest due first), then new cards in deck order, within the daily
+    limits. Cram: every selected card, weakest first, no limits, schedule untouched."""
+    settings = settings or load_settings(db)
+    where, params = _card_filter(deck, claim, tag, kind, ids)
+    rows = db.execute(
+        f"""SELECT c.id, s.due, s.fsrs FROM cards c
+            LEFT JOIN review_state s ON s.item_type = 'card' AND s.item_id = c.id
+            WHERE {where} ORDER BY c.position""",
+        params,
+    ).fetchall()
+    if cram:
+        scheduler = scheduling.make_scheduler(settings)
+        weak = sorted(rows, key=lambda r: scheduling.retrievability(scheduler, json.loads(r[2]) if r[2] else None, now))
+        return [QueueItem("card", r[0], r[1] is None, r[1]) for r in weak]
+    now_s = iso(now)
+    reviews, new_done = done_today(db, now, settings)
+    due = sorted((r for r in rows if r[1] is not None and r[1] <= now_s), key=lambda r: r[1])
+    due = due[: max(0, settings.max_reviews_per_day - reviews)]
+    new = [r for r in rows if r[1] is None][: max(0, settings.new_per_day - new_done)]
+    return [QueueItem("card", r[0], False, r[1]) for r in due] + [QueueItem("card", r[0], True) for r in new]
+
+
+def get_state(db: Database, item_type: str, item_id: str) -> dict | None:
+    row = db.execute(
+        f"SELECT {', '.join(STATE_COLS)} FROM review_state WHERE item_type = ? AND item_id = ?", [item_type, item_id]
+    ).fetchone()
+    return dict(zip(STATE_COLS, row)) if row else None
+
+
+def fsrs_state(db: Database, item_type: str, item_id: str, now: dt.datetime) -> dict:
+    row = get_state(db, item_type, item_id)
+    return json.loads(row["fsrs"]) if row else scheduling.new_state(item_type, item_id, now)
+
+
+def intervals(db: Database, item_type: str, item_id: str, now: dt.datetime, settings: Settings | None = None) -> dict[int, str]:
+    """The footer's "Again 1m / Hard 6m / Good 10m / Easy 8d"."""
+    settings = settings or load_settings(db)
+    scheduler = scheduling.make_scheduler(settings)
+    return {r: scheduling.format_interval(d) for r, d in scheduling.preview(scheduler, fsrs_state(db, item_type, item_id, now), now).items()}
+
+
+def _item_hash(db: Database, item_type: str, item_id: str) -> str | None:
+    table = {"card": "cards", "story": "stories"}[item_type]
+    row = db.execute(f"SELECT hash FROM {table} WHERE id = ?", [item_id]).fetchone()
+    return row[0] if row else None
+
+
+def record_answer(
+    db: Database, item_type: str, item_id: str, rating: int, now: dt.datetime, *,
+    duration_ms: int | None = None, mode: str = "review", settings: Settings | None = None,
+) -> int:
+    """Record one answer and commit it; returns the review_log id (for undo)."""
+    if rating not in scheduling.RATINGS:
+        raise PrepError(f"rating must be 1-4, not {rating!r}")
+    if mode not in MODES:
+        raise PrepError(f"unknown review mode {mode!r}")
+    settings = settings or load_settings(db)
+    scheduler = scheduling.make_scheduler(settings)
+    with transaction(db):
+        row = get_state(db, item_type, item_id)
+        before_fsrs = json.loads(row["fsrs"]) if row else scheduling.new_state(item_type, item_id, now)
+        if mode == "cram":
+            # Cramming the night before must not distort the long-term schedule.
+            after_row = None
+        else:
+            ans = scheduling.answer(scheduler, before_fsrs, rating, now)
+            lapses = (row["lapses"] if row else 0) + int(ans.lapse)
+            after_row = {
+                "fsrs": dumps(ans.after), "due": iso(ans.due), "state": ans.state,
+                "reps": (row["reps"] if row else 0) + 1, "lapses": lapses,
+                "last_review": iso(now), "leech": int(lapses >= settings.leech_lapses or bool(row and row["leech"])),
+                "reviewed_hash": _item_hash(db, item_type, item_id),
+            }
+            db.conn.execute(
+                f"""INSERT INTO review_state (item_type, item_id, {', '.join(STATE_COLS)}) VALUES (?, ?, {', '.join('?' * len(STATE_COLS))})
+                    ON CONFLICT(item_type, item_id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in STATE_COLS)}""",
+                [item_type, item_id, *after_row.values()],
+            )
+        cur = db.conn.execute(
+            "INSERT INTO review_log (item_type, item_id, reviewed_at, rating, duration_ms, mode, before, after) VALUES (?,?,?,?,?,?,?,?)",
+            [item_type, item_id, iso(now), rating, duration_ms, mode, dumps(row) if row else None,
+             dumps(after_row) if after_row else None],
+        )
+        return cur.lastrowid
+
+
+def undo(db: Database, log_id: int) -> tuple[str, str]:
+    """Restore the exact state before answer `log_id`; refuses if a later answer to
+    the same item exists (from another session), since undoing would erase it."""
+    with transaction(db):
+        row = db.execute("SELECT item_type, item_id, mode, before, undone FROM review_log WHERE id = ?", [log_id]).fetchone()
+        if not row:
+            raise PrepError(f"no answer #{log_id} to undo")
+        item_type, item_id, mode, before, undone = row
+        if undone:
+            raise PrepError(f"answer #{log_id} was already undone")
+        later = db.execute(
+            "SELECT count(*) FROM review_log WHERE item_type = ? AND item_id = ? AND id > ? AND undone = 0 AND mode != 'cram'",
+            [item_type, item_id, log_id],
+        ).fetchone()[0]
+        if later and mode != "cram":
+            raise PrepError(f"{item_id} was answered again after #{log_id}; undo that first")
+        if mode != "cram":
+            snap = json.loads(before) if before else None
+            if snap is None:
+                db.conn.execute("DELETE FROM review_state WHERE item_type = ? AND item_id = ?", [item_type, item_id])
+            else:
+                db.conn.execute(
+                    f"UPDATE review_state SET {', '.join(f'{c} = ?' for c in STATE_COLS)} WHERE item_type = ? AND item_id = ?",
+                    [snap[c] for c in STATE_COLS] + [item_type, item_id],
+                )
+        db.conn.execute("UPDATE review_log SET undone = 1 WHERE id = ?", [log_id])
+    return item_type, item_id
+
+
+def forecast(db: Database, now: dt.datetime, days: int = 14, settings: Settings | None = None) -> list[int]:
+    """Cards due on each of the next `days` study days (day 0 includes overdue)."""
+    settings = settings or load_settings(db)
+    start = scheduling.day_start(now, settings)
+    counts = [0] * days
+    for (due,) in db.execute(
+        "SELECT s.due FROM review_state s JOIN cards c ON c.id = s.item_id WHERE s.item_type = 'card' AND c.archived = 0"
+    ):
+        d = (dt.datetime.fromisoformat(due) - start).days
+        if d < days:
+            counts[max(d, 0)] += 1
+    return counts
+
+
+def daily_reviews(db: Database, now: dt.datetime, days: int = 84, settings: Settings | None = None) -> list[int]:
+    """Answers given on each of the last `days` study days, oldest first (for the heatmap)."""
+    settings = settings or load_settings(db)
+    today = scheduling.day_start(now, settings)
+    first = today - dt.timedelta(days=days - 1)
+    counts = [0] * days
+    for (at,) in db.execute("SELECT reviewed_at FROM review_log WHERE undone = 0 AND reviewed_at >= ?", [iso(first)]):
+        d = (dt.datetime.fromisoformat(at) - first).days
+        if 0 <= d < days:
+            counts[d] += 1
+    return counts
+
+
+def streak(db: Database, now: dt.datetime, settings: Settings | None = None) -> int:
+    """Consecutive study days with at least one answer, ending today (or yesterday)."""
+    counts = daily_reviews(db, now, days=366, settings=settings)
+    if counts[-1] == 0:
+        counts = counts[:-1]
+    n = 0
+    for c in reversed(counts):
+        if not c:
+            break
+        n += 1
+    return n

@@ -1,0 +1,108 @@
+"""A thin, pure wrapper over the `fsrs` scheduler.
+
+FSRS is the scheduler (we never write our own); this module only adapts it to
+prep: state as JSON-able dicts, `now` always passed in (UTC, so tests are exact),
+stable integer card ids derived from string ids, and human interval labels for
+the footer ("10m", "3d").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zlib
+from dataclasses import asdict, dataclass
+
+from fsrs import Card, Rating, Scheduler, State
+
+RATINGS = {1: Rating.Again, 2: Rating.Hard, 3: Rating.Good, 4: Rating.Easy}
+RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    desired_retention: float = 0.9
+    new_per_day: int = 20
+    max_reviews_per_day: int = 200
+    leech_lapses: int = 8
+    day_start_hour: int = 4  # like Anki: a late-night session still counts as "today"
+    enable_fuzzing: bool = True
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Settings":
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+
+def make_scheduler(settings: Settings) -> Scheduler:
+    return Scheduler(desired_retention=settings.desired_retention, enable_fuzzing=settings.enable_fuzzing)
+
+
+def fsrs_id(item_type: str, item_id: str) -> int:
+    return zlib.crc32(f"{item_type}:{item_id}".encode())
+
+
+def _utc(now: dt.datetime) -> dt.datetime:
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware (UTC)")
+    return now.astimezone(dt.timezone.utc)
+
+
+def new_state(item_type: str, item_id: str, now: dt.datetime) -> dict:
+    return Card(card_id=fsrs_id(item_type, item_id), due=_utc(now)).to_dict()
+
+
+@dataclass(frozen=True)
+class Answer:
+    after: dict  # fsrs Card.to_dict() after the answer
+    due: dt.datetime
+    state: int
+    lapse: bool  # a review card forgotten
+
+
+def answer(scheduler: Scheduler, before: dict, rating: int, now: dt.datetime) -> Answer:
+    card = Card.from_dict(before)
+    new, _log = scheduler.review_card(card, RATINGS[rating], review_datetime=_utc(now))
+    lapse = card.state == State.Review and rating == 1
+    return Answer(after=new.to_dict(), due=new.due, state=int(new.state), lapse=lapse)
+
+
+def preview(scheduler: Scheduler, before: dict, now: dt.datetime) -> dict[int, dt.timedelta]:
+    """What each rating would do: the interval until the card is due again."""
+    now = _utc(now)
+    return {r: answer(scheduler, before, r, now).due - now for r in RATINGS}
+
+
+def retrievability(scheduler: Scheduler, state: dict | None, now: dt.datetime) -> float:
+    """Probability of recall now; 0 for a never-reviewed item."""
+    if not state or not state.get("last_review"):
+        return 0.0
+    return float(scheduler.get_card_retrievability(Card.from_dict(state), _utc(now)))
+
+
+def format_interval(delta: dt.timedelta) -> str:
+    s = max(delta.total_seconds(), 0)
+    if s < 60:
+        return "<1m"
+    if s < 3600:
+        return f"{round(s / 60)}m"
+    if s < 86400:
+        return f"{round(s / 3600)}h"
+    days = s / 86400
+    if days < 30:
+        return f"{round(days)}d"
+    if days < 365:
+        return f"{days / 30:.1f}mo"
+    return f"{days / 365:.1f}y"
+
+
+def day_start(now: dt.datetime, settings: Settings) -> dt.datetime:
+    """The start of the study day containing `now`, in the local time zone of `now`'s
+    system, returned in UTC."""
+    local = now.astimezone()
+    start = local.replace(hour=settings.day_start_hour, minute=0, second=0, microsecond=0)
+    if local < start:
+        start -= dt.timedelta(days=1)
+    return start.astimezone(dt.timezone.utc)
