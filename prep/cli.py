@@ -252,6 +252,40 @@ def init(directory):
 
 
 @cli.command()
+@click.argument("key", required=False)
+@click.argument("value", required=False)
+@click.pass_obj
+def config(obj: Ctx, key, value):
+    """Show or set study settings (desired_retention, new_per_day, max_reviews_per_day, ...)."""
+    import dataclasses
+
+    from prep.review import load_settings, save_settings
+
+    settings = load_settings(obj.db)
+    fields = {f.name: f for f in dataclasses.fields(settings)}
+    if key is None:
+        for name in fields:
+            click.echo(f"{name} = {getattr(settings, name)}")
+        return
+    if key not in fields:
+        raise PrepError(f"unknown setting '{key}'; one of: {', '.join(fields)}")
+    if value is None:
+        click.echo(getattr(settings, key))
+        return
+    kind = type(getattr(settings, key))
+    try:
+        parsed = (value.lower() in ("1", "true", "yes", "on")) if kind is bool else kind(value)
+    except ValueError:
+        raise PrepError(f"{key} takes a {kind.__name__}, not '{value}'") from None
+    if key == "desired_retention" and not 0.7 <= parsed <= 0.99:
+        raise PrepError("desired_retention must be between 0.7 and 0.99")
+    if kind is int and parsed < 0:
+        raise PrepError(f"{key} must not be negative")
+    save_settings(obj.db, dataclasses.replace(settings, **{key: parsed}))
+    click.echo(f"{key} = {parsed}")
+
+
+@cli.command()
 @click.option("--deck", help="Only this deck.")
 @click.option("--claim", help="Only cards backing this claim.")
 @click.option("--tag", help="Only cards with this tag.")

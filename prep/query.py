@@ -11,7 +11,7 @@ import re
 
 from sqlite_utils import Database
 
-from prep.models import pick
+from prep.models import STORY_SECTIONS, pick
 from prep.store import iso, utcnow
 
 
@@ -135,7 +135,9 @@ def _show_card(db, r, lang):
 
 
 def _show_story(db, r, lang):
-    sections = {k: pick(v, lang) for k, v in (_j(r["sections"]) or {}).items()}
+    raw = _j(r["sections"]) or {}
+    # stored JSON has sorted keys; a story is told in STAR order
+    sections = {k: pick(raw[k], lang) for k in STORY_SECTIONS if k in raw}
     return {
         "type": "story", "id": r["id"], "title": pick(_j(r["title"]), lang), "minutes": r["minutes"],
         "claims": [{"id": c, "text": _claim_text(db, c, lang)} for c in _j(r["claims"])],

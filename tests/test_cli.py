@@ -144,3 +144,19 @@ def test_db_option_and_prep_home(kb, tmp_path, prep_home):
     assert not (prep_home / "prep.db").exists()
     run("--kb", str(kb), "sync")
     assert (prep_home / "prep.db").exists()
+
+
+def test_config_sets_and_validates(kb):
+    assert "desired_retention = 0.9" in run("config").output
+    assert run("config", "desired_retention", "0.85").output.strip() == "desired_retention = 0.85"
+    assert run("config", "desired_retention").output.strip() == "0.85"
+    assert run("config", "new_per_day", "5").output.strip() == "new_per_day = 5"
+    for args, msg in ((("desired_retention", "2"), "between 0.7 and 0.99"), (("new_per_day", "x"), "takes a int"), (("bogus", "1"), "unknown setting")):
+        result = run("config", *args, ok=False)
+        assert result.exit_code == 1 and msg in result.output
+
+
+def test_show_story_sections_in_star_order(kb):
+    text = run("--kb", str(kb), "show", "checkout-latency").output
+    positions = [text.index(f"## {name}") for name in ("Situation", "Task", "Action", "Result", "Lessons")]
+    assert positions == sorted(positions)

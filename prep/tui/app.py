@@ -1,0 +1,70 @@
+"""The study TUI: dashboard, review, browse, story rehearsal.
+
+The app holds only what screens share (database, language, filters, a clock);
+everything that decides or records lives in the core (`prep.review`, `prep.query`),
+so the TUI is a view that can be driven by the pilot in tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Callable
+
+from sqlite_utils import Database
+from textual.app import App
+from textual.binding import Binding
+
+from prep.review import load_settings
+from prep.store import utcnow
+
+
+class PrepApp(App):
+    CSS_PATH = "app.tcss"
+    TITLE = "prep"
+    # The footer must fit every key at 80 columns; the palette hint would push keys off.
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+    ]
+
+    def __init__(
+        self, db: Database, *, lang: str = "zh", filters: dict | None = None, cram: bool = False,
+        clock: Callable[[], dt.datetime] = utcnow, settings=None, kb_label: str = "", start: str = "dashboard",
+    ):
+        super().__init__()
+        self.db = db
+        self.lang = lang
+        self.filters = {k: v for k, v in (filters or {}).items() if v}
+        self.cram = cram
+        self.clock = clock
+        self.settings = settings or load_settings(db)
+        self.kb_label = kb_label
+        self.start = start
+
+    def now(self) -> dt.datetime:
+        return self.clock()
+
+    def on_mount(self) -> None:
+        from prep.tui.screens.dashboard import DashboardScreen
+
+        self.push_screen(DashboardScreen())
+        if self.start == "review":
+            self.action_study()
+
+    def action_study(self, **filters) -> None:
+        from prep.tui.screens.review import ReviewScreen
+
+        self.push_screen(ReviewScreen(filters={**self.filters, **filters}, cram=self.cram))
+
+    def action_help(self) -> None:
+        from prep.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+
+def run(db: Database, *, kb=None, lang: str = "zh", filters: dict | None = None, cram: bool = False) -> None:
+    filters = {k: v for k, v in (filters or {}).items() if v}
+    start = "review" if (filters or cram) else "dashboard"
+    PrepApp(db, lang=lang, filters=filters, cram=cram, kb_label=kb.describe() if kb else "", start=start).run()

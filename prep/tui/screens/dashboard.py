@@ -1,0 +1,114 @@
+"""The dashboard: what is due, how ready each resume claim is, and the study habit."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from prep import query, review
+from prep.readiness import claim_readiness
+from prep.tui.widgets.charts import bars, heatmap, meter
+
+
+class DashboardScreen(Screen):
+    CSS_PATH = "dashboard.tcss"
+    BINDINGS = [
+        Binding("s", "app.study", "Study"),
+        Binding("b", "browse", "Browse"),
+        Binding("r", "rehearse", "Stories"),
+        Binding("m", "mock", "Mock", show=False),
+        Binding("enter", "open", "Study selection", show=False),
+        Binding("q", "app.quit", "Quit"),
+        Binding("escape", "app.quit", "Quit", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="summary", classes="title")
+        with Horizontal(id="tables"):
+            with Vertical(id="left"):
+                yield Static("Decks  (Enter: study deck)", classes="muted")
+                yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="right"):
+                yield Static("Claim readiness  (Enter: cram claim)", classes="muted")
+                yield DataTable(id="claims", cursor_type="row", zebra_stripes=True)
+        yield Static(id="charts")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        decks = self.query_one("#decks", DataTable)
+        decks.add_columns("deck", "cards", "new", "due")
+        claims = self.query_one("#claims", DataTable)
+        claims.add_columns("claim", "risk", "ready", "cards", "stories")
+        self.refresh_data()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        app = self.app
+        now = app.now()
+        s = query.stats(app.db, now=now, lang=app.lang)
+        streak = review.streak(app.db, now, app.settings)
+        self.query_one("#summary", Static).update(
+            f"Due {s['due']} · New {s['new']} · Stories due {s['stories_due']} · Streak {streak}d"
+            f" · Leeches {len(s['leeches'])} · {s['cards']} cards"
+        )
+        decks = self.query_one("#decks", DataTable)
+        decks.clear()
+        for d in s["per_deck"]:
+            decks.add_row(d["name"][:22], d["cards"], d["new"], d["due"], key=d["deck"])
+        claims = self.query_one("#claims", DataTable)
+        claims.clear()
+        ready = claim_readiness(app.db, now, app.settings, app.lang)
+        order = {"high": 0, "medium": 1, "low": 2}
+        for c in sorted(ready, key=lambda c: (order.get(c["risk"], 3), c["score"])):
+            claims.add_row(
+                c["id"], c["risk"], f"{meter(c['score'], 6)} {round(c['score'] * 100):>3}%",
+                f"{c['cards_known']}/{c['cards']}", f"{c['stories_known']}/{c['stories']}", key=c["id"],
+            )
+        fc = review.forecast(app.db, now, 14, app.settings)
+        daily = review.daily_reviews(app.db, now, 84, app.settings)
+        lines = [f"Due next 14 days  {bars(fc)}  ({sum(fc)} cards; today {fc[0]})"]
+        if self.app.size.height >= 34:
+            lines += ["Reviews, last 12 weeks (a column a week):"] + ["  " + row for row in heatmap(daily)]
+        else:
+            weekly = [sum(daily[i:i + 7]) for i in range(0, 84, 7)]
+            lines.append(f"Reviews by week    {bars(weekly)}  ({sum(daily)} in 12 weeks)")
+        self.query_one("#charts", Static).update("\n".join(lines))
+
+    def action_open(self) -> None:
+        focused = self.focused
+        if not isinstance(focused, DataTable) or focused.row_count == 0:
+            return
+        key = focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value
+        if focused.id == "decks":
+            self.app.action_study(deck=key)
+        else:
+            from prep.tui.screens.review import ReviewScreen
+
+            self.app.push_screen(ReviewScreen(filters={"claim": key}, cram=True))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_open()
+
+    def action_browse(self) -> None:
+        from prep.tui.screens.browse import BrowseScreen
+
+        self.app.push_screen(BrowseScreen())
+
+    def action_rehearse(self) -> None:
+        from prep.tui.screens.rehearse import StoryListScreen
+
+        self.app.push_screen(StoryListScreen())
+
+    def action_mock(self) -> None:
+        try:
+            from prep.tui.screens.mock import MockScreen
+        except ImportError:
+            self.notify("Mock interviews are not available yet.")
+            return
+        self.app.push_screen(MockScreen())

@@ -1,0 +1,111 @@
+"""One item in full: a card with its history, a claim with its stories and cards,
+a story's sections. Linked items open in turn, so a claim can be walked down to
+every card that backs it."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Markdown, Static
+
+from prep import query
+from prep.scheduling import RATING_NAMES
+
+
+def item_markdown(item: dict) -> str:
+    t = item["type"]
+    out: list[str] = []
+    if t == "card":
+        out += [f"# {item['q']}", f"*{item['deck']} · {item['kind']} · difficulty {item['difficulty']} · `{item['file']}:{item['line']}`*", "", item["a"]]
+        if item["source"]:
+            out += ["", f"Source: {item['source']}"]
+        out += ["", "## History"]
+        if item["review"]:
+            r = item["review"]
+            out.append(f"Due {r['due'][:16]} · reps {r['reps']} · lapses {r['lapses']}" + (" · **leech**" if r["leech"] else ""))
+        out += [f"- {h['reviewed_at'][:16]} {RATING_NAMES[h['rating']]} ({h['mode']})" for h in item["history"]] or ["Not reviewed yet."]
+    elif t == "claim":
+        out += [f"# {item['text']}", f"*{item['project']} · risk {item['risk']} · `{item['file']}:{item['line']}`*"]
+        if item["en"]:
+            out += ["", item["en"]]
+        if item["before"]:
+            out += ["", f"> Before: {item['before']}"]
+        if item["numbers"]:
+            out += ["", "## Figures"] + [f"- **{n['value']}**" + (f" (before: {n['before']})" if n.get("before") else "") for n in item["numbers"]]
+        if item["notes"]:
+            out += ["", "## How to defend it", item["notes"]]
+    elif t == "story":
+        out += [f"# {item['title']}", f"*{item['minutes']:g} min · {', '.join(item['competencies'])}*"]
+        for name, text in item["sections"].items():
+            if name != "Follow-ups":
+                out += ["", f"## {name}", text]
+        if item["followups"]:
+            out += ["", "## Follow-ups"] + [f"- {f['question']}" for f in item["followups"]]
+    else:
+        out += [f"# {item.get('name') or item['id']}"]
+    return "\n".join(out)
+
+
+def linked(item: dict) -> list[tuple[str, str, str]]:
+    t = item["type"]
+    if t == "card":
+        return [("claim", c["id"], c["text"]) for c in item["claims"]] + [("card", f["id"], f["q"]) for f in item["followups"]]
+    if t == "claim":
+        return [("story", s["id"], s["title"]) for s in item["stories"]] + [("card", c["id"], c["q"]) for c in item["cards"]]
+    if t == "story":
+        return [("claim", c["id"], c["text"]) for c in item["claims"]]
+    return []
+
+
+class DetailScreen(Screen):
+    CSS_PATH = "detail.tcss"
+    BINDINGS = [
+        Binding("s", "study", "Study this"),
+        Binding("escape", "leave", "Back"),
+        Binding("q", "leave", "Back", show=False),
+    ]
+
+    def __init__(self, item_id: str):
+        super().__init__()
+        self.item_id = item_id
+        self.item: dict | None = None
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="body"):
+            yield Markdown(id="doc")
+        yield Static("Linked (Enter opens)", classes="muted")
+        yield DataTable(id="links", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.item = query.show(self.app.db, self.item_id, self.app.lang)
+        if self.item is None:
+            self.query_one("#doc", Markdown).update(f"No item `{self.item_id}`.")
+            return
+        self.query_one("#doc", Markdown).update(item_markdown(self.item))
+        table = self.query_one("#links", DataTable)
+        table.add_columns("type", "id", "text")
+        for kind, item_id, text in linked(self.item):
+            table.add_row(kind, item_id, text.replace("\n", " ")[:100], key=item_id)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.app.push_screen(DetailScreen(event.row_key.value))
+
+    def action_study(self) -> None:
+        from prep.tui.screens.review import ReviewScreen
+
+        if not self.item:
+            return
+        if self.item["type"] == "card":
+            self.app.push_screen(ReviewScreen(ids=[self.item_id], cram=True))
+        elif self.item["type"] == "claim":
+            self.app.push_screen(ReviewScreen(filters={"claim": self.item_id}, cram=True))
+        elif self.item["type"] == "story":
+            from prep.tui.screens.rehearse import RehearseScreen
+
+            self.app.push_screen(RehearseScreen(self.item_id))
+
+    def action_leave(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,133 @@
+"""Story rehearsal: tell a STAR story aloud against a timer, reveal it section by
+section to check yourself, then self-rate; the story is scheduled like a card."""
+
+from __future__ import annotations
+
+import time
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Markdown, Static
+
+from prep import query, review
+from prep.scheduling import RATING_NAMES
+
+
+class StoryListScreen(Screen):
+    CSS_PATH = "rehearse.tcss"
+    BINDINGS = [Binding("escape", "leave", "Back"), Binding("q", "leave", "Back", show=False)]
+
+    def compose(self) -> ComposeResult:
+        yield Static("STAR stories: due first (Enter rehearses)", classes="title")
+        yield DataTable(id="stories", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#stories", DataTable)
+        table.add_columns("story", "min", "due", "title")
+        self.refresh_data()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        app = self.app
+        table = self.query_one("#stories", DataTable)
+        table.clear()
+        now_s = app.now().isoformat()
+        rows = []
+        for s in query.list_stories(app.db, lang=app.lang):
+            st = review.get_state(app.db, "story", s["id"])
+            due = st["due"] if st else ""
+            rows.append((0 if not st or due <= now_s else 1, due, s))
+        for _, due, s in sorted(rows, key=lambda r: (r[0], r[1])):
+            table.add_row(s["id"], f"{s['minutes']:g}", due[:10] if due else "new", s["title"], key=s["id"])
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.app.push_screen(RehearseScreen(event.row_key.value))
+
+    def action_leave(self) -> None:
+        self.app.pop_screen()
+
+
+class RehearseScreen(Screen):
+    CSS_PATH = "rehearse.tcss"
+    BINDINGS = [
+        Binding("space", "reveal", "Reveal next section"),
+        Binding("1", "rate(1)", "Again"),
+        Binding("2", "rate(2)", "Hard"),
+        Binding("3", "rate(3)", "Good"),
+        Binding("4", "rate(4)", "Easy"),
+        Binding("escape", "leave", "Back"),
+        Binding("q", "leave", "Back", show=False),
+    ]
+
+    def __init__(self, story_id: str):
+        super().__init__()
+        self.story_id = story_id
+        self.sections: list[tuple[str, str]] = []
+        self.shown = 0
+        self.started = 0.0
+        self.rated = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="timer", classes="title")
+        with VerticalScroll(id="body"):
+            yield Markdown(id="story")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        app = self.app
+        self.story = query.show(app.db, self.story_id, app.lang)
+        self.sections = [(k, v) for k, v in self.story["sections"].items() if v and k != "Follow-ups"]
+        if self.story["followups"]:
+            self.sections.append(("Follow-ups", "\n".join(f"- {f['question']}" + (f"\n  {f['notes']}" if f["notes"] else "") for f in self.story["followups"])))
+        self.started = time.monotonic()
+        self.set_interval(1, self.tick)
+        self.tick()
+        self.render_story()
+
+    def tick(self) -> None:
+        elapsed = int(time.monotonic() - self.started)
+        target = int(self.story["minutes"] * 60)
+        over = " — over time, wrap up!" if elapsed > target else ""
+        self.query_one("#timer", Static).update(f"⏱ {elapsed // 60}:{elapsed % 60:02d} / {target // 60}:{target % 60:02d}{over}")
+
+    def render_story(self) -> None:
+        claims = "\n".join(f"- {c['id']}: {c['text']}" for c in self.story["claims"])
+        parts = [f"# {self.story['title']}", "Tell this story aloud (Situation, Task, Action, Result), then reveal to check.", "", "**Backs:**", claims]
+        for name, text in self.sections[: self.shown]:
+            parts += ["", f"## {name}", text]
+        if self.shown >= len(self.sections):
+            parts += ["", "*All revealed: rate how well you told it (1-4).*"]
+        self.query_one("#story", Markdown).update("\n".join(parts))
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "reveal":
+            return self.shown < len(self.sections)
+        if action == "rate":
+            return self.shown >= len(self.sections) and not self.rated
+        return True
+
+    def action_reveal(self) -> None:
+        if self.shown < len(self.sections):
+            self.shown += 1
+            self.render_story()
+            self.query_one("#body", VerticalScroll).scroll_end(animate=False)
+
+    def action_rate(self, rating: int) -> None:
+        if self.rated or self.shown < len(self.sections):
+            return
+        app = self.app
+        duration = int((time.monotonic() - self.started) * 1000)
+        review.record_answer(app.db, "story", self.story_id, rating, app.now(), duration_ms=duration, mode="rehearsal", settings=app.settings)
+        self.rated = True
+        self.notify(f"Rehearsal saved: {RATING_NAMES[rating]}")
+        self.app.pop_screen()
+
+    def action_leave(self) -> None:
+        self.app.pop_screen()

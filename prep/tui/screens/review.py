@@ -1,0 +1,204 @@
+"""The review screen: question, Space to reveal, 1-4 to rate, u to undo.
+
+Each rating is written by `prep.review.record_answer` before the next card shows, so
+quitting or a crash loses at most the card on screen. The footer shows what each
+rating would do ("Good 10m") so the learner sees the cost of each answer.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Markdown, Static
+
+from prep import review
+from prep.errors import PrepError
+from prep.scheduling import RATING_NAMES
+
+
+class ReviewScreen(Screen):
+    CSS_PATH = "review.tcss"
+    BINDINGS = [
+        Binding("space", "reveal", "Reveal"),
+        Binding("1", "rate(1)", "Again"),
+        Binding("2", "rate(2)", "Hard"),
+        Binding("3", "rate(3)", "Good"),
+        Binding("4", "rate(4)", "Easy"),
+        Binding("u", "undo", "Undo"),
+        Binding("f", "followup", "Followup"),
+        Binding("q", "leave", "Back"),
+        Binding("escape", "leave", "Back", show=False),
+    ]
+
+    def __init__(self, filters: dict | None = None, cram: bool = False, ids: list[str] | None = None, mode: str | None = None):
+        super().__init__()
+        self.filters = {k: v for k, v in (filters or {}).items() if v}
+        self.cram = cram
+        self.mode = mode or ("cram" if cram else "review")
+        self.ids = ids
+        self.queue: list[str] = []
+        self.current: str | None = None
+        self.card: dict | None = None
+        self.revealed = False
+        self.shown_at = 0.0
+        self.answered: list[tuple[int, str]] = []  # (log id, card id), for undo
+        self.pending_followup: str | None = None
+        self.total = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="status", classes="title")
+        yield Static(id="context", classes="muted")
+        with VerticalScroll(id="body"):
+            yield Markdown(id="question")
+            yield Markdown(id="answer")
+            yield Static(id="followups")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        app = self.app
+        items = review.build_queue(app.db, app.now(), app.settings, cram=self.cram, ids=self.ids, **self.filters)
+        self.queue = [q.item_id for q in items]
+        if self.ids is not None:
+            order = {cid: i for i, cid in enumerate(self.ids)}
+            self.queue.sort(key=lambda c: order.get(c, 0))
+        self.total = len(self.queue)
+        self.next_card()
+
+    # -- showing ---------------------------------------------------------------
+    def next_card(self) -> None:
+        self.revealed = False
+        if self.pending_followup and self.pending_followup not in self.queue:
+            self.queue.insert(0, self.pending_followup)
+        elif self.pending_followup:
+            self.queue.remove(self.pending_followup)
+            self.queue.insert(0, self.pending_followup)
+        self.pending_followup = None
+        if not self.queue:
+            self.current = self.card = None
+            self.show_done()
+            return
+        self.current = self.queue.pop(0)
+        self.show_card(self.current)
+
+    def show_card(self, card_id: str) -> None:
+        from prep import query
+
+        app = self.app
+        self.card = query.show(app.db, card_id, app.lang)
+        self.shown_at = time.monotonic()
+        done = len(self.answered)
+        mode = " · CRAM (schedule unchanged)" if self.mode == "cram" else ""
+        self.query_one("#status", Static).update(
+            f"{done + 1}/{max(self.total, done + 1)} · {self.card['deck']} · {self.card['kind']} · "
+            f"{'★' * self.card['difficulty']}{mode}"
+        )
+        context = "\n".join(f"Backs {c['id']}: {c['text']}" for c in self.card["claims"]) or "(backs no claim)"
+        self.query_one("#context", Static).update(context)
+        self.query_one("#question", Markdown).update("## " + self.card["q"])
+        answer = self.query_one("#answer", Markdown)
+        answer.update("")
+        answer.display = False
+        fu = self.query_one("#followups", Static)
+        fu.update("")
+        fu.display = False
+        self.query_one("#body", VerticalScroll).scroll_home(animate=False)
+        self.update_intervals()
+        self.refresh_bindings()
+
+    def show_done(self) -> None:
+        self.query_one("#status", Static).update(f"Session complete: {len(self.answered)} answered.")
+        self.query_one("#context", Static).update("")
+        self.query_one("#question", Markdown).update(
+            "## Nothing more to study now\n\nPress **q** to go back, **u** to undo the last answer."
+        )
+        self.query_one("#answer", Markdown).display = False
+        self.query_one("#followups", Static).display = False
+        self.refresh_bindings()
+
+    def update_intervals(self) -> None:
+        if not self.current:
+            return
+        app = self.app
+        labels = review.intervals(app.db, "card", self.current, app.now(), app.settings)
+        for rating, name in RATING_NAMES.items():
+            key = str(rating)
+            desc = name if self.mode == "cram" else f"{name} {labels[rating]}"
+            self._bindings.key_to_bindings[key] = [
+                dataclasses.replace(b, description=desc) for b in self._bindings.key_to_bindings[key]
+            ]
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "rate":
+            return self.revealed and self.current is not None
+        if action == "reveal":
+            return not self.revealed and self.current is not None
+        if action == "followup":
+            return self.revealed and bool(self.card and self.card["followups"])
+        if action == "undo":
+            return bool(self.answered)
+        return True
+
+    # -- actions ---------------------------------------------------------------
+    def action_reveal(self) -> None:
+        if self.revealed or not self.card:
+            return
+        self.revealed = True
+        answer = self.query_one("#answer", Markdown)
+        answer.update(self.card["a"])
+        answer.display = True
+        if self.card["followups"]:
+            fu = self.query_one("#followups", Static)
+            fu.update("The interviewer asks next:\n" + "\n".join(f"  ▸ {f['q']}" for f in self.card["followups"]) + "\n(f: take the first one next)")
+            fu.display = True
+        self.refresh_bindings()
+
+    def action_rate(self, rating: int) -> None:
+        if not (self.revealed and self.current):
+            return
+        app = self.app
+        duration = int((time.monotonic() - self.shown_at) * 1000)
+        log_id = review.record_answer(app.db, "card", self.current, rating, app.now(), duration_ms=duration, mode=self.mode, settings=app.settings)
+        self.answered.append((log_id, self.current))
+        self.next_card()
+
+    def action_undo(self) -> None:
+        if not self.answered:
+            return
+        log_id, card_id = self.answered.pop()
+        try:
+            review.undo(self.app.db, log_id)
+        except PrepError as e:
+            self.notify(str(e), severity="error")
+            return
+        if self.current:
+            self.queue.insert(0, self.current)
+        self.current = card_id
+        self.revealed = False
+        self.show_card(card_id)
+        self.notify(f"Undid the answer to {card_id}")
+
+    def action_followup(self) -> None:
+        if self.card and self.card["followups"]:
+            self.pending_followup = self.card["followups"][0]["id"]
+            self.notify("Next: " + self.card["followups"][0]["q"][:60])
+
+    def action_leave(self) -> None:
+        if not (self.current and self.answered):
+            self.app.pop_screen()
+            return
+        from prep.tui.screens.confirm import ConfirmScreen
+
+        left = len(self.queue) + 1
+        question = f"Leave with {left} card(s) left? Your {len(self.answered)} answer(s) are saved."
+
+        def done(leave: bool | None) -> None:
+            if leave:
+                self.app.pop_screen()
+
+        self.app.push_screen(ConfirmScreen(question), done)
+

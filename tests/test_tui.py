@@ -1,0 +1,199 @@
+"""The TUI driven like a person would: keys through Textual's pilot, checked against the DB."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from textual.widgets import DataTable, Markdown, Static
+
+from prep.scheduling import Settings
+from prep.sync import sync
+from prep.tui.app import PrepApp
+from prep.tui.screens.dashboard import DashboardScreen
+from prep.tui.screens.review import ReviewScreen
+
+S = Settings(enable_fuzzing=False)
+
+
+@pytest.fixture
+def app_factory(db, kb, now):
+    sync(db, kb, now=now)
+
+    def make(**kw):
+        return PrepApp(db, clock=lambda: now, settings=S, **kw)
+
+    return make
+
+
+def run(app, steps, size=(100, 30)):
+    async def go():
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            await steps(pilot)
+
+    asyncio.run(go())
+
+
+def log(db):
+    return db.execute("SELECT item_id, rating, mode, undone FROM review_log ORDER BY id").fetchall()
+
+
+def test_full_session_reveal_rate_undo_finish(app_factory, db):
+    app = app_factory()
+
+    async def steps(pilot):
+        assert isinstance(app.screen, DashboardScreen)
+        await pilot.press("s")
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and screen.current == "perf.p99"
+        assert not screen.query_one("#answer", Markdown).display
+        await pilot.press("3")  # rating before reveal does nothing
+        assert log(db) == []
+        await pilot.press("space")
+        assert screen.query_one("#answer", Markdown).display
+        descriptions = {k: b[0].description for k, b in screen._bindings.key_to_bindings.items() if k in "1234"}
+        assert descriptions == {"1": "Again 1m", "2": "Hard 6m", "3": "Good 10m", "4": "Easy 8d"}
+        assert "How did you measure the 120 ms?" in str(screen.query_one("#followups", Static).content)
+        await pilot.press("3")
+        assert screen.current == "perf.measure"
+        await pilot.press("space", "1")
+        assert screen.current == "tw.basic"
+        await pilot.press("u")  # undo the Again on perf.measure
+        assert screen.current == "perf.measure"
+        assert log(db) == [("perf.p99", 3, "review", 0), ("perf.measure", 1, "review", 1)]
+        assert db.execute("SELECT count(*) FROM review_state WHERE item_id = 'perf.measure'").fetchone()[0] == 0
+        for _ in range(3):
+            await pilot.press("space", "4")
+        assert screen.current is None
+        assert "Session complete: 4 answered" in str(screen.query_one("#status", Static).content)
+        await pilot.press("q")
+        assert isinstance(app.screen, DashboardScreen)
+
+    run(app, steps)
+    assert [r for r in log(db) if not r[3]] == [
+        ("perf.p99", 3, "review", 0), ("perf.measure", 4, "review", 0), ("tw.basic", 4, "review", 0), ("tw.hier", 4, "review", 0)]
+
+
+def test_followup_key_takes_followup_next(app_factory, db):
+    app = app_factory(filters={"deck": "time-wheel"}, start="review")
+
+    async def steps(pilot):
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and screen.current == "tw.basic"
+        await pilot.press("space", "f", "3")
+        assert screen.current == "tw.hier"
+
+    run(app, steps)
+
+
+def test_leaving_mid_session_asks_and_keeps_answers(app_factory, db):
+    app = app_factory()
+
+    async def steps(pilot):
+        await pilot.press("s", "space", "3", "q")
+        from prep.tui.screens.confirm import ConfirmScreen
+
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("q", "y")
+        assert isinstance(app.screen, DashboardScreen)
+        assert "Due 0 · New 3" in str(app.screen.query_one("#summary", Static).content)
+
+    run(app, steps)
+    assert len(log(db)) == 1
+
+
+def test_cram_claim_from_dashboard_leaves_schedule(app_factory, db):
+    app = app_factory()
+
+    async def steps(pilot):
+        table = app.screen.query_one("#claims", DataTable)
+        table.focus()
+        await pilot.press("enter")
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and screen.mode == "cram"
+        await pilot.press("space", "1")
+
+    run(app, steps)
+    assert [r[2] for r in log(db)] == ["cram"]
+    assert db.execute("SELECT count(*) FROM review_state").fetchone()[0] == 0
+
+
+def test_browse_search_open_claim_and_card(app_factory):
+    app = app_factory()
+
+    async def steps(pilot):
+        await pilot.press("b")
+        await pilot.press(*"时间轮")
+        results = app.screen.query_one("#results", DataTable)
+        keys = [results.coordinate_to_cell_key((i, 0)).row_key.value for i in range(results.row_count)]
+        assert "card:tw.basic" in keys
+        await pilot.press("enter")  # focus the table
+        await pilot.press("enter")  # open the first result
+        from prep.tui.screens.detail import DetailScreen
+
+        assert isinstance(app.screen, DetailScreen)
+        assert app.screen.item["type"] == "card"
+        await pilot.press("escape", "escape")
+        await pilot.press("b", "enter", "enter")  # empty search lists claims; open the first
+        assert app.screen.item["id"] == "acme.checkout-latency"
+        links = app.screen.query_one("#links", DataTable)
+        assert links.row_count == 5  # 1 story + 4 cards
+
+    run(app, steps)
+
+
+def test_story_rehearsal_is_scheduled(app_factory, db):
+    app = app_factory()
+
+    async def steps(pilot):
+        await pilot.press("r", "enter")
+        from prep.tui.screens.rehearse import RehearseScreen
+
+        screen = app.screen
+        assert isinstance(screen, RehearseScreen)
+        assert "0:00 / 2:00" in str(screen.query_one("#timer", Static).content)
+        await pilot.press("3")  # cannot rate before the story is revealed
+        assert log(db) == []
+        for _ in range(len(screen.sections)):
+            await pilot.press("space")
+        await pilot.press("3")
+
+    run(app, steps)
+    assert log(db) == [("checkout-latency", 3, "rehearsal", 0)]
+    assert db.execute("SELECT item_type FROM review_state").fetchall() == [("story",)]
+
+
+def test_help_screen_and_small_terminal(app_factory):
+    app = app_factory()
+
+    async def steps(pilot):
+        await pilot.press("question_mark")
+        from prep.tui.screens.help import HelpScreen
+
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, DashboardScreen)
+        await pilot.press("s")
+
+        def footer_keys():
+            return {b.binding.key for b in app.screen.active_bindings.values() if b.binding.show and b.enabled}
+
+        assert {"space", "q", "question_mark"} <= footer_keys() and "1" not in footer_keys()
+        await pilot.press("space")
+        assert {"1", "2", "3", "4", "q"} <= footer_keys() and "u" not in footer_keys()
+        await pilot.press("3", "space")
+        assert {"1", "2", "3", "4", "q", "u"} <= footer_keys()
+
+    run(app, steps, size=(80, 24))
+
+
+def test_snapshot_dashboard(app_factory, snap_compare):
+    assert snap_compare(app_factory(), terminal_size=(80, 24))
+
+
+def test_snapshot_review_front_and_back(app_factory, snap_compare):
+    assert snap_compare(app_factory(), terminal_size=(100, 30), press=["s"])
+    assert snap_compare(app_factory(), terminal_size=(100, 30), press=["s", "space"])
