@@ -160,11 +160,16 @@ def _search_row(table: str, row: dict) -> tuple:
     return (table[:-1] if table != "stories" else "story", row["id"], title, body)
 
 
+# Search rows are keyed by rowid = offset + the item's own rowid: FTS5 can only find a
+# row quickly by rowid, and deleting by an UNINDEXED column scans the whole index.
+SEARCH_OFFSET = {"cards": 0, "stories": 1 << 40, "claims": 2 << 40}
+
+
 def _write_index(db: Database, kb: KnowledgeBase, now: str, result: SyncResult) -> None:
     conn = db.conn
     present: dict[str, set[str]] = {"claims": set(), "cards": set(), "stories": set()}
     existing = {
-        t: {r[0]: (r[1], r[2]) for r in conn.execute(f"SELECT id, hash, archived FROM {t}")}
+        t: {r[0]: (r[1], r[2], r[3]) for r in conn.execute(f"SELECT id, hash, archived, rowid FROM {t}")}
         for t in present
     }
     for table, row in _rows(kb):
@@ -173,7 +178,8 @@ def _write_index(db: Database, kb: KnowledgeBase, now: str, result: SyncResult) 
         if old is None:
             row |= {"created_at": now, "changed_at": now, "archived": 0}
             cols = ",".join(row)
-            conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({','.join('?' * len(row))})", list(row.values()))
+            cur = conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({','.join('?' * len(row))})", list(row.values()))
+            rowid = cur.lastrowid
             result.added += 1
         else:
             changed = old[0] != row["hash"]
@@ -185,16 +191,19 @@ def _write_index(db: Database, kb: KnowledgeBase, now: str, result: SyncResult) 
             row["archived"] = 0
             sets = ",".join(f"{k} = ?" for k in row if k != "id")
             conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [v for k, v in row.items() if k != "id"] + [row["id"]])
+            rowid = old[2]
             if not changed and not old[1]:
                 continue
-        kind, item_id, title, body = _search_row(table, row)
-        conn.execute("DELETE FROM search WHERE type = ? AND id = ?", [kind, item_id])
-        conn.execute("INSERT INTO search (type, id, title, body) VALUES (?,?,?,?)", [kind, item_id, title, body])
+            conn.execute("DELETE FROM search WHERE rowid = ?", [SEARCH_OFFSET[table] + rowid])
+        conn.execute(
+            "INSERT INTO search (rowid, type, id, title, body) VALUES (?,?,?,?,?)",
+            [SEARCH_OFFSET[table] + rowid, *_search_row(table, row)],
+        )
     for table, ids in present.items():
-        gone = [i for i, (_, archived) in existing[table].items() if i not in ids and not archived]
-        for item_id in gone:
+        gone = [(i, rowid) for i, (_, archived, rowid) in existing[table].items() if i not in ids and not archived]
+        for item_id, rowid in gone:
             conn.execute(f"UPDATE {table} SET archived = 1 WHERE id = ?", [item_id])
-            conn.execute("DELETE FROM search WHERE type = ? AND id = ?", [table[:-1] if table != "stories" else "story", item_id])
+            conn.execute("DELETE FROM search WHERE rowid = ?", [SEARCH_OFFSET[table] + rowid])
         result.archived += len(gone)
     # Projects and decks are small: rewrite them.
     conn.execute("UPDATE projects SET archived = 1")
