@@ -128,7 +128,7 @@ def _show_card(db, r, lang):
         "kind": r["kind"], "difficulty": r["difficulty"], "tags": _j(r["tags"]), "source": r["source"],
         "claims": [{"id": c, "text": _claim_text(db, c, lang)} for c in _j(r["claims"])],
         "followups": [{"id": f, "q": _card_q(db, f, lang)} for f in _j(r["followups"])],
-        "followup_of": [x[0] for x in db.execute("SELECT src FROM links WHERE rel='followup' AND dst = ?", [r["id"]])],
+        "followup_of": [x[0] for x in db.execute("SELECT src FROM links WHERE dst_type = 'card' AND dst = ? AND rel = 'followup'", [r["id"]])],
         "archived": bool(r["archived"]), "changed_at": r["changed_at"], "file": r["file"], "line": r["line"],
         "review": _state(db, "card", r["id"]), "history": _history(db, "card", r["id"]),
     }

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import time
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -54,7 +55,9 @@ class ReviewScreen(Screen):
         yield Static(id="status", classes="title")
         yield Static(id="context", classes="muted")
         with VerticalScroll(id="body"):
-            yield Markdown(id="question")
+            # The question is a plain Static: rebuilding a Markdown widget per card costs
+            # tens of ms; the answer's Markdown is only rendered on reveal.
+            yield Static(id="question")
             yield Markdown(id="answer")
             yield Static(id="followups")
         yield Footer()
@@ -99,10 +102,8 @@ class ReviewScreen(Screen):
         )
         context = "\n".join(f"Backs {c['id']}: {c['text']}" for c in self.card["claims"]) or "(backs no claim)"
         self.query_one("#context", Static).update(context)
-        self.query_one("#question", Markdown).update("## " + self.card["q"])
-        answer = self.query_one("#answer", Markdown)
-        answer.update("")
-        answer.display = False
+        self.query_one("#question", Static).update(Text(self.card["q"], style="bold"))
+        self.query_one("#answer", Markdown).display = False
         fu = self.query_one("#followups", Static)
         fu.update("")
         fu.display = False
@@ -113,8 +114,8 @@ class ReviewScreen(Screen):
     def show_done(self) -> None:
         self.query_one("#status", Static).update(f"Session complete: {len(self.answered)} answered.")
         self.query_one("#context", Static).update("")
-        self.query_one("#question", Markdown).update(
-            "## Nothing more to study now\n\nPress **q** to go back, **u** to undo the last answer."
+        self.query_one("#question", Static).update(
+            Text("Nothing more to study now.\n\nPress q to go back, u to undo the last answer.", style="bold")
         )
         self.query_one("#answer", Markdown).display = False
         self.query_one("#followups", Static).display = False
