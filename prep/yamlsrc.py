@@ -74,7 +74,12 @@ class _Builder:
         line = node.start_mark.line + 1 + self.offset
         self.lines[path_key(path)] = line
         if isinstance(node, ScalarNode):
-            value = self.constructor.construct_object(node, deep=True)
+            try:
+                value = self.constructor.construct_object(node, deep=True)
+            except yaml.YAMLError as e:
+                # Unknown or unsafe tags (!!python/object...) are content errors, not crashes.
+                self.errors.append((line, path, f"unsupported value: {getattr(e, 'problem', None) or e}"))
+                return None
             if not isinstance(value, (str, int, float, bool, type(None))):
                 # Dates, binary... our formats have no such fields; keep the text.
                 value = node.value

@@ -212,3 +212,14 @@ def test_front_matter_errors(kb):
     errs = errors_of(kb)
     assert "stories/nofront.md:1: a story starts with YAML front matter between '---' lines" in errs
     assert "stories/extra.md:4: mood: unknown key 'mood'" in errs
+
+
+def test_unsafe_python_tags_are_refused(kb, tmp_path):
+    marker = tmp_path / "pwned"
+    write(kb, "decks/evil.yaml", f"""
+        name: !!python/object/apply:os.system ["touch {marker}"]
+        cards: []
+        """)
+    (err,) = errors_of(kb)
+    assert err.startswith("decks/evil.yaml:1: name: unsupported value")
+    assert not marker.exists()
