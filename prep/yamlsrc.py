@@ -55,6 +55,9 @@ def line_for(lines: LineMap, path: tuple) -> int:
     return lines.get("", 0)
 
 
+_PLAIN_TAGS = ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map")
+
+
 class _Budget(Exception):
     pass
 
@@ -84,6 +87,9 @@ class _Builder:
                 # Dates, binary... our formats have no such fields; keep the text.
                 value = node.value
             return value
+        if not isinstance(node, ScalarNode) and node.tag not in _PLAIN_TAGS:
+            self.errors.append((line, path, f"unsupported value: tag {node.tag}"))
+            return None
         if isinstance(node, SequenceNode):
             return [self.build(child, path + (i,)) for i, child in enumerate(node.value)]
         if isinstance(node, MappingNode):
