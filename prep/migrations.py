@@ -81,3 +81,12 @@ def m002_review_state(db: Database) -> None:
     )
     db.execute("CREATE INDEX review_log_item ON review_log(item_type, item_id, reviewed_at)")
     db.execute("CREATE INDEX review_log_time ON review_log(reviewed_at)")
+
+
+@migrations()
+def m003_search_rowids(db: Database) -> None:
+    # Search rows became keyed by rowid = offset + the item's rowid (fast deletes). Rows
+    # written before have arbitrary rowids: drop them and let the next sync rebuild the
+    # index from the items, without touching their content-change times.
+    db.execute("DELETE FROM search")
+    db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('search_stale', '1')")

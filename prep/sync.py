@@ -62,8 +62,10 @@ def sync(db: Database, root: Path, *, now=None, force: bool = False) -> SyncResu
         for row in db.execute("SELECT path, kind, mtime_ns, size, sha1, raw, lines FROM files WHERE kb = ?", [kb_key])
     }
     same_kb = get_meta(db, "kb") == kb_key
+    rebuild_search = get_meta(db, "search_stale") == "1"
     if (
         not force
+        and not rebuild_search
         and same_kb
         and set(cached) == set(rels)
         and all((cached[r][2], cached[r][3]) == stats[r] for r in rels)
@@ -99,8 +101,9 @@ def sync(db: Database, root: Path, *, now=None, force: bool = False) -> SyncResu
             "INSERT OR REPLACE INTO files (kb, path, kind, mtime_ns, size, sha1, raw, lines) VALUES (?,?,?,?,?,?,?,?)",
             file_rows,
         )
-        _write_index(db, kb, iso(now), result)
+        _write_index(db, kb, iso(now), result, rebuild_search=rebuild_search)
         set_meta(db, "kb", kb_key)
+        set_meta(db, "search_stale", "0")
     return result
 
 
@@ -165,8 +168,10 @@ def _search_row(table: str, row: dict) -> tuple:
 SEARCH_OFFSET = {"cards": 0, "stories": 1 << 40, "claims": 2 << 40}
 
 
-def _write_index(db: Database, kb: KnowledgeBase, now: str, result: SyncResult) -> None:
+def _write_index(db: Database, kb: KnowledgeBase, now: str, result: SyncResult, rebuild_search: bool = False) -> None:
     conn = db.conn
+    if rebuild_search:
+        conn.execute("DELETE FROM search")
     present: dict[str, set[str]] = {"claims": set(), "cards": set(), "stories": set()}
     existing = {
         t: {r[0]: (r[1], r[2], r[3]) for r in conn.execute(f"SELECT id, hash, archived, rowid FROM {t}")}
@@ -192,9 +197,10 @@ def _write_index(db: Database, kb: KnowledgeBase, now: str, result: SyncResult) 
             sets = ",".join(f"{k} = ?" for k in row if k != "id")
             conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [v for k, v in row.items() if k != "id"] + [row["id"]])
             rowid = old[2]
-            if not changed and not old[1]:
+            if not (changed or old[1] or rebuild_search):
                 continue
-            conn.execute("DELETE FROM search WHERE rowid = ?", [SEARCH_OFFSET[table] + rowid])
+            if not rebuild_search:
+                conn.execute("DELETE FROM search WHERE rowid = ?", [SEARCH_OFFSET[table] + rowid])
         conn.execute(
             "INSERT INTO search (rowid, type, id, title, body) VALUES (?,?,?,?,?)",
             [SEARCH_OFFSET[table] + rowid, *_search_row(table, row)],

@@ -75,3 +75,31 @@ def test_corrupt_sqlite_is_refused_untouched(tmp_path):
     with pytest.raises(PrepError, match="cannot open the database"):
         open_db(path)
     assert path.read_bytes() == bytes(data)
+
+
+def test_search_index_from_before_m003_is_rebuilt(tmp_path, kb, now):
+    """A DB indexed before search rows were keyed by item rowid syncs cleanly and
+    keeps every item's content-change time."""
+    from prep import query
+    from prep.sync import sync
+
+    path = tmp_path / "old.db"
+    old = Database(path)
+    migrations.apply(old, stop_before="m003_search_rowids")
+    sync(old, kb, now=now)
+    # simulate the old layout: search rows with rowids unrelated to the items
+    old.execute("DELETE FROM search")
+    for i, (kind, item_id) in enumerate(
+        [("card", r[0]) for r in old.execute("SELECT id FROM cards")] + [("claim", r[0]) for r in old.execute("SELECT id FROM claims")]
+    ):
+        old.execute("INSERT INTO search (rowid, type, id, title, body) VALUES (?, ?, ?, 'x', 'y')", [i + 1, kind, item_id])
+    changed = old.execute("SELECT id, changed_at FROM cards ORDER BY id").fetchall()
+    old.conn.commit()
+    old.close()
+    db = open_db(path)
+    result = sync(db, kb, now=now.replace(year=2027))
+    assert not result.unchanged and result.updated == 0
+    assert db.execute("SELECT id, changed_at FROM cards ORDER BY id").fetchall() == changed
+    assert {r["id"] for r in query.search(db, "时间轮")} >= {"tw.basic", "tw.hier"}
+    assert db.execute("SELECT count(*) FROM search").fetchone()[0] == 6
+    assert sync(db, kb, now=now).unchanged
