@@ -81,21 +81,22 @@ def build_queue(
     limits. Cram: every selected card, weakest first, no limits, schedule untouched."""
     settings = settings or load_settings(db)
     where, params = _card_filter(deck, claim, tag, kind, ids)
-    rows = db.execute(
-        f"""SELECT c.id, s.due, s.fsrs FROM cards c
-            LEFT JOIN review_state s ON s.item_type = 'card' AND s.item_id = c.id
-            WHERE {where} ORDER BY c.position""",
-        params,
-    ).fetchall()
+    base = f"""FROM cards c LEFT JOIN review_state s ON s.item_type = 'card' AND s.item_id = c.id WHERE {where}"""
     if cram:
+        rows = db.execute(f"SELECT c.id, s.due, s.fsrs {base} ORDER BY c.position", params).fetchall()
         scheduler = scheduling.make_scheduler(settings)
         weak = sorted(rows, key=lambda r: scheduling.retrievability(scheduler, json.loads(r[2]) if r[2] else None, now))
         return [QueueItem("card", r[0], r[1] is None, r[1]) for r in weak]
-    now_s = iso(now)
     reviews, new_done = done_today(db, now, settings)
-    due = sorted((r for r in rows if r[1] is not None and r[1] <= now_s), key=lambda r: r[1])
-    due = due[: max(0, settings.max_reviews_per_day - reviews)]
-    new = [r for r in rows if r[1] is None][: max(0, settings.new_per_day - new_done)]
+    # Let SQLite pick and limit: the next card must come in milliseconds at 50k cards.
+    due = db.execute(
+        f"SELECT c.id, s.due {base} AND s.due <= ? ORDER BY s.due LIMIT ?",
+        [*params, iso(now), max(0, settings.max_reviews_per_day - reviews)],
+    ).fetchall()
+    new = db.execute(
+        f"SELECT c.id {base} AND s.item_id IS NULL ORDER BY c.position LIMIT ?",
+        [*params, max(0, settings.new_per_day - new_done)],
+    ).fetchall()
     return [QueueItem("card", r[0], False, r[1]) for r in due] + [QueueItem("card", r[0], True) for r in new]
 
 
