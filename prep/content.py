@@ -31,6 +31,26 @@ class Parsed:
     raw: Any
     lines: LineMap
     errors: list[ContentError]
+    model: Any = None  # set by check()
+    checked: bool = False
+
+
+def check(p: Parsed) -> None:
+    """Validate once and keep the model; the caller may then drop `raw`."""
+    if not p.checked:
+        p.model, p.errors = validate(p)
+        p.checked = True
+
+
+def link_lines(lines: LineMap) -> LineMap:
+    """The lines that cross-file checks report (ids and links): all a cached file needs.
+    Keeping every value's line for 50k cards would cost ~100 MB."""
+    keep = {}
+    for key, line in lines.items():
+        parts = key.split(".")
+        if key in ("", "project") or parts[-1] == "id" or (len(parts) > 1 and parts[-2] in ("claims", "followups")):
+            keep[key] = line
+    return keep
 
 
 @dataclass
@@ -82,9 +102,9 @@ def list_files(root: Path) -> list[str]:
     return out
 
 
-def parse_file(root: Path, rel: str) -> Parsed:
+def parse_file(root: Path, rel: str, data: bytes | None = None) -> Parsed:
     kind = kind_of(rel)
-    text, errors = read_text(root / rel, rel)
+    text, errors = read_text(root / rel, rel, data)
     if text is None:
         return Parsed(rel, kind, None, {}, errors)
     if kind == "story":
@@ -144,8 +164,9 @@ def build(root: Path, parsed: list[Parsed]) -> tuple[KnowledgeBase, list[Content
         return True
 
     for p in sorted(parsed, key=lambda p: (p.kind != "resume", p.rel)):
-        obj, errs = validate(p)
-        errors += errs
+        check(p)
+        obj = p.model
+        errors += p.errors
         if obj is None:
             continue
         if p.kind == "resume":

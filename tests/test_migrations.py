@@ -86,6 +86,8 @@ def test_search_index_from_before_m003_is_rebuilt(tmp_path, kb, now):
     path = tmp_path / "old.db"
     old = Database(path)
     migrations.apply(old, stop_before="m003_search_rowids")
+    old.close()
+    old = open_db(path, migrate=False)
     sync(old, kb, now=now)
     # simulate the old layout: search rows with rowids unrelated to the items
     old.execute("DELETE FROM search")
@@ -94,7 +96,6 @@ def test_search_index_from_before_m003_is_rebuilt(tmp_path, kb, now):
     ):
         old.execute("INSERT INTO search (rowid, type, id, title, body) VALUES (?, ?, ?, 'x', 'y')", [i + 1, kind, item_id])
     changed = old.execute("SELECT id, changed_at FROM cards ORDER BY id").fetchall()
-    old.conn.commit()
     old.close()
     db = open_db(path)
     result = sync(db, kb, now=now.replace(year=2027))

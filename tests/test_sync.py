@@ -18,9 +18,9 @@ def parse_calls(monkeypatch):
     calls = []
     real = content.parse_file
 
-    def counting(root, rel):
+    def counting(root, rel, *args):
         calls.append(rel)
-        return real(root, rel)
+        return real(root, rel, *args)
 
     monkeypatch.setattr(content, "parse_file", counting)
     return calls
