@@ -300,5 +300,32 @@ def study(obj: Ctx, deck, claim, tag, kind, cram):
     run(db, kb=obj.kb, lang=obj.lang, filters={"deck": deck, "claim": claim, "tag": tag, "kind": kind}, cram=cram)
 
 
+@cli.group()
+def export():
+    """Export cards and stories for other tools (Anki)."""
+
+
+@export.command(name="anki")
+@click.option("-o", "--out", type=click.Path(dir_okay=False), default="interview-prep.apkg", show_default=True, help="The .apkg file to write.")
+@click.option("--deck", help="Only cards of this deck (no stories).")
+@click.option("--claim", help="Only cards and stories backing this claim.")
+@click.option("--tag", help="Only cards and stories with this tag.")
+@click.option("--kind", help="Only cards of this kind (no stories).")
+@click.option("--stories/--no-stories", default=True, show_default=True, help="Include STAR stories.")
+@lang_option
+@click.pass_obj
+def export_anki(obj: Ctx, out, deck, claim, tag, kind, stories, lang):
+    """Write an Anki package; re-importing it updates edited notes in place."""
+    from prep.anki import export as do_export
+    from prep.anki import progress_bar
+
+    db, _ = obj.synced()
+    with progress_bar() as progress:
+        result = do_export(db, obj.kb.path, Path(out), lang=_lang(obj, lang), deck=deck, claim=claim, tag=tag,
+                           kind=kind, stories=stories, progress=progress)
+    click.echo(f"Wrote {result.path}: {result.summary()}.")
+    click.echo("Import it in Anki (File > Import); notes edited since the last import are updated in place.", err=True)
+
+
 def main() -> None:
     cli(prog_name="prep")

@@ -1,0 +1,115 @@
+"""Anki export of a synthetic knowledge base: `python benchmarks/bench_anki_export.py [N]`.
+
+Run by hand (not a test). Exports N cards (default 10,000) plus their stories from a
+warm index, and compares with a minimal genanki script writing the same notes in the
+same run: the same texts, rendered with markdown-it + pygments, one deck per topic,
+guid from the id. The ratio is what prep's extras cost (claims and follow-up
+fields, tags, media hooks, mod times, the index query). Targets: under 3 s, ratio under 2.
+The last three lines printed are the figures (benchmarks/run_all.py shows them).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from synth import generate  # noqa: E402
+
+from prep import anki  # noqa: E402
+from prep.models import pick  # noqa: E402
+from prep.store import open_db  # noqa: E402
+from prep.sync import sync  # noqa: E402
+
+REPEAT = 3
+
+
+def minimal_genanki(items: list[tuple[str, str, str, str]], out: Path) -> None:
+    """What someone would write in an afternoon: render, one note per item, write."""
+    import genanki
+    from markdown_it import MarkdownIt
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import get_lexer_by_name
+
+    fmt = HtmlFormatter(noclasses=True)
+
+    def hl(code, lang, attrs):
+        try:
+            return highlight(code, get_lexer_by_name(lang), fmt) if lang else ""
+        except Exception:
+            return ""
+
+    md = MarkdownIt("commonmark", {"html": False, "highlight": hl})
+    model = genanki.Model(
+        1_900_000_001, "minimal", fields=[{"name": "Front"}, {"name": "Back"}],
+        templates=[{"name": "c", "qfmt": "{{Front}}", "afmt": "{{FrontSide}}<hr id=answer>{{Back}}"}],
+    )
+    decks: dict[str, genanki.Deck] = {}
+    for i, (item_id, deck, q, a) in enumerate(items):
+        d = decks.get(deck) or decks.setdefault(deck, genanki.Deck(anki.deck_id(deck), deck))
+        d.add_note(genanki.Note(model, [md.render(q), md.render(a)], guid=genanki.guid_for(item_id), due=i))
+    genanki.Package(list(decks.values())).write_to_file(str(out))
+
+
+def load_items(db, lang: str) -> list[tuple[str, str, str, str]]:
+    """The same notes prep exports: each card's q/a and each story's title/sections."""
+    items = [
+        (r["id"], r["deck"], pick(json.loads(r["q"]), lang), pick(json.loads(r["a"]), lang))
+        for r in db.query("SELECT id, deck, q, a FROM cards WHERE archived = 0 ORDER BY position")
+    ]
+    for r in db.query("SELECT id, title, sections FROM stories WHERE archived = 0 ORDER BY position"):
+        sections = json.loads(r["sections"])
+        body = "\n\n".join(pick(sections.get(s), lang) for s in ("Situation", "Task", "Action", "Result"))
+        items.append((r["id"], "stories", pick(json.loads(r["title"]), lang), body))
+    return items
+
+
+def best(fn) -> float:
+    times = []
+    for _ in range(REPEAT):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    with tempfile.TemporaryDirectory() as tmp_dir:
+        tmp = Path(tmp_dir)
+        root = generate(tmp / "kb", n)
+        db = open_db(tmp / "prep.db")
+        t = time.perf_counter()
+        sync(db, root)
+        cold_sync = time.perf_counter() - t
+
+        result = anki.export(db, root, tmp / "prep.apkg")
+        prep_s = best(lambda: anki.export(db, root, tmp / "prep.apkg"))
+        items = load_items(db, "zh")
+        assert len(items) == result.notes
+        base_s = best(lambda: minimal_genanki(items, tmp / "minimal.apkg"))
+
+        env = dict(os.environ, PREP_HOME=str(tmp / "home"))
+        cli = [sys.executable, "-m", "prep", "--kb", str(root), "--db", str(tmp / "prep.db"), "export", "anki", "-o", str(tmp / "cli.apkg")]
+        t = time.perf_counter()
+        subprocess.run(cli, env=env, check=True, capture_output=True)
+        cli_s = time.perf_counter() - t
+
+        size_mb = (tmp / "prep.apkg").stat().st_size / 1e6
+        print(f"notes: {result.notes:,} ({result.qa:,} cards, {result.stories} stories), {result.decks} decks, {size_mb:.1f} MB .apkg")
+        print(f"cold sync of the knowledge base (not part of the export): {cold_sync:.2f} s")
+        print(f"`prep export anki` as a new process, warm index: {cli_s:.2f} s")
+        print(f"prep export (warm index, best of {REPEAT}): {prep_s:.2f} s  (target < 3 s: {'ok' if prep_s < 3 else 'MISSED'})")
+        print(f"minimal genanki script, same notes (best of {REPEAT}): {base_s:.2f} s")
+        print(f"ratio prep / minimal: {prep_s / base_s:.2f}  (target < 2: {'ok' if prep_s / base_s < 2 else 'MISSED'})")
+
+
+if __name__ == "__main__":
+    main()

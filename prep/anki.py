@@ -1,0 +1,391 @@
+"""Export the knowledge base as an Anki package (.apkg) that re-imports cleanly.
+
+Anki matches an imported note to one it has by guid, and replaces it only when the
+incoming note's mod time is newer. So this module is about identity and time: the
+guid comes from the card id (never the text), a note's mod time is when the content
+it shows last changed (from the index, never "now"), and note type and deck ids are
+constants. Exporting again then updates edited notes in place, keeps their review
+history, leaves untouched notes alone and never duplicates anything.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import itertools
+import json
+import os
+import re
+import sqlite3
+import sys
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+import genanki
+from sqlite_utils import Database
+
+from prep import anki_models
+from prep.errors import PrepError
+from prep.models import pick
+from prep.render import ImageRef, MediaCollector, escape, inline_html, markdown_to_html
+from prep.store import get_meta, set_meta
+
+ROOT_DECK = "Interview Prep"
+STORIES_DECK = {"zh": "STAR 故事", "en": "STAR stories"}
+# When the HTML this module makes from unchanged content last changed. No note is
+# older, so a prep upgrade that renders differently updates each note once. Bump it
+# (to the current time, never a future one) with any change to the rendered fields.
+RENDER_EPOCH = 1_795_478_400  # 2026-11-24
+
+# stage ("render" | "write"), done, total
+Progress = Callable[[str, int, int], None]
+
+
+class ExportError(PrepError):
+    """The export cannot be written (bad images, nothing selected, bad output path)."""
+
+
+@dataclass
+class ExportResult:
+    path: Path
+    notes: int
+    cards: int
+    media: int
+    decks: int
+    qa: int
+    stories: int
+
+    def summary(self) -> str:
+        return (
+            f"{self.notes} notes ({self.qa} Q&A, {self.stories} stories), {self.cards} cards, "
+            f"{self.media} media files, {self.decks} decks"
+        )
+
+
+def deck_id(name: str) -> int:
+    """A stable Anki deck id for a deck name, in [2^30, 2^31)."""
+    h = int.from_bytes(hashlib.sha1(name.encode("utf-8")).digest()[:8], "big")
+    return (1 << 30) + h % (1 << 30)
+
+
+def _deck_part(text: str) -> str:
+    # "::" is Anki's hierarchy separator; a name containing it would nest by accident.
+    return " ".join(text.replace("::", ":").split())
+
+
+def _tag(text: str) -> str:
+    return re.sub(r"\s+", "_", text.strip())
+
+
+def _ts(iso_time: str | None) -> int:
+    return int(dt.datetime.fromisoformat(iso_time).timestamp()) if iso_time else 0
+
+
+def _j(value):
+    return json.loads(value) if value else None
+
+
+_URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:)\]]")
+
+
+def _source_html(text: str | None) -> str:
+    if not text:
+        return ""
+    out, pos = [], 0
+    for m in _URL.finditer(text):
+        out += [escape(text[pos:m.start()]), f'<a href="{escape(m.group())}">{escape(m.group())}</a>']
+        pos = m.end()
+    out.append(escape(text[pos:]))
+    return "".join(out)
+
+
+class _Note(genanki.Note):
+    """A note written with its own mod time: genanki stamps every note with the export
+    time, which would make Anki overwrite every note (and the user's edits) on import."""
+
+    def __init__(self, *args, mod: int, tick: Callable[[], None] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mod = mod
+        self.tick = tick
+
+    def write_to_db(self, cursor, timestamp, deck_id, id_gen):
+        super().write_to_db(cursor, self.mod, deck_id, id_gen)
+        if self.tick:
+            self.tick()
+
+
+class _Exporter:
+    """Builds genanki notes from the index rows, one language, one knowledge base."""
+
+    def __init__(self, db: Database, root: Path, lang: str):
+        self.lang = lang
+        self.media = MediaCollector(root)
+        self.qa_model = anki_models.qa_model()
+        self.story_model = anki_models.story_model()
+        self.decks: dict[str, genanki.Deck] = {}
+        self.deck_rows = {r["id"]: r for r in db.query("SELECT id, name, project, description, file FROM decks WHERE archived = 0")}
+        self.projects = {r["id"]: pick(_j(r["company"]), lang) or r["id"] for r in db.query("SELECT id, company FROM projects WHERE archived = 0")}
+        self.claims = {r["id"]: r for r in db.query("SELECT id, project, text, en, changed_at FROM claims WHERE archived = 0")}
+        self.cards = list(db.query(
+            "SELECT id, deck, q, a, claims, tags, kind, difficulty, followups, source, file, line, changed_at "
+            "FROM cards WHERE archived = 0 ORDER BY position"
+        ))
+        self.card_by_id = {r["id"]: r for r in self.cards}
+        self.stories = list(db.query(
+            "SELECT id, title, claims, competencies, tags, sections, followups, file, line, changed_at "
+            "FROM stories WHERE archived = 0 ORDER BY position"
+        ))
+        self._question_html: dict[str, str] = {}
+        # A note's fields depend on the language; switching it must update every note once.
+        prev = get_meta(db, "anki_export_lang")
+        self.lang_changed = prev is not None and prev != lang
+        self.lang_at = int(time.time()) if self.lang_changed else int(get_meta(db, "anki_export_lang_at", "0") or 0)
+
+    # --- text -----------------------------------------------------------------
+
+    def _claim_text(self, claim_id: str) -> str:
+        row = self.claims.get(claim_id)
+        if row is None:
+            return ""
+        if self.lang == "en" and row["en"]:
+            return row["en"]
+        return pick(_j(row["text"]), self.lang)
+
+    def claims_html(self, ids: list[str]) -> str:
+        items = [
+            f'<li><span class="claim">{escape(self._claim_text(c))}</span> <span class="id">{escape(c)}</span></li>'
+            for c in ids
+        ]
+        return f'<ul class="claims">{"".join(items)}</ul>' if items else ""
+
+    def _deck(self, name: str, description: str = "") -> genanki.Deck:
+        deck = self.decks.get(name)
+        if deck is None:
+            deck = self.decks[name] = genanki.Deck(deck_id(name), name, description)
+        return deck
+
+    def _project_part(self, project: str | None) -> str | None:
+        return _deck_part(self.projects[project]) if project in self.projects else None
+
+    def _mod(self, *times: int) -> int:
+        return max(RENDER_EPOCH, self.lang_at, *times)
+
+    # --- notes ----------------------------------------------------------------
+
+    def card_note(self, r, due: int, tick) -> _Note:
+        lang = self.lang
+        where = f"{r['file']}:{r['line']}: card {r['id']}"
+        ref = ImageRef()
+        hook = self.media.hook(r["file"], where, ref)
+        claims, followups, tags = _j(r["claims"]) or [], _j(r["followups"]) or [], _j(r["tags"]) or []
+        question = markdown_to_html(pick(_j(r["q"]), lang), image=hook)
+        fq = [f"<li>{inline_html(pick(_j(self.card_by_id[f]['q']), lang))}</li>" for f in followups if f in self.card_by_id]
+        fields = [
+            question or f"<p>{escape(r['id'])}</p>",  # an empty front would make no Anki card
+            markdown_to_html(pick(_j(r["a"]), lang), image=hook),
+            self.claims_html(claims),
+            f'<ul class="followups">{"".join(fq)}</ul>' if fq else "",
+            _source_html(r["source"]),
+        ]
+        deck_row = self.deck_rows.get(r["deck"])
+        topic = _deck_part(pick(_j(deck_row["name"]), lang) if deck_row else "") or r["deck"]
+        project = self._project_part(deck_row["project"]) if deck_row else None
+        name = "::".join(p for p in (ROOT_DECK, project, topic) if p)
+        if name not in self.decks:
+            desc = ""
+            if deck_row and deck_row["description"]:
+                hook = self.media.hook(deck_row["file"], f"{deck_row['file']}: deck description")
+                desc = markdown_to_html(pick(_j(deck_row["description"]), lang), image=hook)
+            self._deck(name, desc)
+        note_tags = [_tag(t) for t in tags] + [
+            f"deck::{r['deck']}", f"kind::{r['kind']}", f"difficulty::{r['difficulty']}",
+        ] + [f"claim::{c}" for c in claims]
+        # The note shows its follow-ups' questions and its claims' text: their edits count too.
+        mod = self._mod(
+            _ts(r["changed_at"]), ref.mtime,
+            *(_ts(self.card_by_id[f]["changed_at"]) for f in followups if f in self.card_by_id),
+            *(_ts(self.claims[c]["changed_at"]) for c in claims if c in self.claims),
+        )
+        note = _Note(self.qa_model, fields, tags=note_tags, guid=genanki.guid_for(r["id"]), due=due, mod=mod, tick=tick)
+        self.decks[name].add_note(note)
+        return note
+
+    def story_note(self, r, due: int, tick) -> _Note:
+        lang = self.lang
+        where = f"{r['file']}:{r['line']}: story {r['id']}"
+        ref = ImageRef()
+        hook = self.media.hook(r["file"], where, ref)
+        sections = _j(r["sections"]) or {}
+        claims = _j(r["claims"]) or []
+
+        def section(name: str) -> str:
+            return markdown_to_html(pick(sections.get(name), lang), image=hook)
+
+        items = []
+        for f in _j(r["followups"]) or []:
+            notes = markdown_to_html(pick(f.get("notes"), lang), image=hook)
+            items.append(f'<li>{inline_html(pick(f["question"], lang))}' + (f'<div class="notes">{notes}</div>' if notes else "") + "</li>")
+        fields = [
+            inline_html(pick(_j(r["title"]), lang)) or escape(r["id"]),
+            section("Situation"), section("Task"), section("Action"), section("Result"),
+            f'<ul class="followups">{"".join(items)}</ul>' if items else "",
+            self.claims_html(claims),
+            section("Lessons"),
+        ]
+        project = next((self._project_part(self.claims[c]["project"]) for c in claims if c in self.claims), None)
+        name = "::".join(p for p in (ROOT_DECK, project, STORIES_DECK[lang]) if p)
+        self._deck(name)
+        tags = ["story"] + [_tag(t) for t in _j(r["tags"]) or []] + [f"competency::{c}" for c in _j(r["competencies"]) or []]
+        tags += [f"claim::{c}" for c in claims]
+        mod = self._mod(_ts(r["changed_at"]), ref.mtime, *(_ts(self.claims[c]["changed_at"]) for c in claims if c in self.claims))
+        # Ids are unique per kind only: a story may share its id with a card.
+        guid = genanki.guid_for("story", r["id"])
+        note = _Note(self.story_model, fields, tags=tags, guid=guid, due=due, mod=mod, tick=tick)
+        self.decks[name].add_note(note)
+        return note
+
+
+def _select_cards(rows, deck, claim, tag, kind):
+    for r in rows:
+        if deck and r["deck"] != deck:
+            continue
+        if kind and r["kind"] != kind:
+            continue
+        if claim and claim not in (_j(r["claims"]) or []):
+            continue
+        if tag and tag not in (_j(r["tags"]) or []):
+            continue
+        yield r
+
+
+def _select_stories(rows, claim, tag):
+    for r in rows:
+        if claim and claim not in (_j(r["claims"]) or []):
+            continue
+        if tag and tag not in (_j(r["tags"]) or []):
+            continue
+        yield r
+
+
+def export(
+    db: Database,
+    root: Path,
+    out: Path,
+    *,
+    lang: str = "zh",
+    deck: str | None = None,
+    claim: str | None = None,
+    tag: str | None = None,
+    kind: str | None = None,
+    stories: bool = True,
+    progress: Progress | None = None,
+) -> ExportResult:
+    """Write the selected cards and stories of the indexed knowledge base at `root`
+    (the caller syncs `db` first) to the .apkg file `out`."""
+    out = Path(out)
+    if not out.parent.is_dir():
+        raise ExportError(f"{out}: the folder {out.parent} does not exist")
+    ex = _Exporter(db, Path(root), lang)
+    cards = list(_select_cards(ex.cards, deck, claim, tag, kind))
+    # Stories have no deck or kind: a --deck or --kind selection means cards only.
+    chosen_stories = list(_select_stories(ex.stories, claim, tag)) if stories and not (deck or kind) else []
+    total = len(cards) + len(chosen_stories)
+    if total == 0:
+        raise ExportError("nothing to export: no card or story matches the selection")
+    done = itertools.count(1)
+    written = itertools.count(1)
+
+    def tick():
+        if progress:
+            progress("write", next(written), total)
+
+    notes = []
+    # due = position in the export: Anki shows new cards in document order.
+    for due, r in enumerate(cards):
+        notes.append(ex.card_note(r, due, tick))
+        if progress:
+            progress("render", next(done), total)
+    for due, r in enumerate(chosen_stories, start=len(cards)):
+        notes.append(ex.story_note(r, due, tick))
+        if progress:
+            progress("render", next(done), total)
+    if ex.media.errors:
+        n = len(ex.media.errors)
+        raise ExportError(f"{n} image problem(s); nothing was written:\n  " + "\n  ".join(ex.media.errors))
+
+    _write_apkg(list(ex.decks.values()), ex.media.files, out)
+    if ex.lang_changed or get_meta(db, "anki_export_lang") is None:
+        set_meta(db, "anki_export_lang", lang)
+        set_meta(db, "anki_export_lang_at", str(ex.lang_at))
+    return ExportResult(
+        path=out.resolve(), notes=len(notes), cards=sum(len(n.cards) for n in notes), media=len(ex.media.files),
+        decks=len(ex.decks), qa=len(cards), stories=len(chosen_stories),
+    )
+
+
+def _write_apkg(decks: list[genanki.Deck], media: dict[str, Path], out: Path) -> None:
+    """genanki's Package.write_to_file, but atomic (a failed export never leaves half a
+    file), without leaking its temporary database, and with media stored under their
+    content-hash names straight from the knowledge base (no copies)."""
+    fd, dbname = tempfile.mkstemp(prefix="prep-anki-", suffix=".anki2")
+    os.close(fd)
+    tmp_out = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    try:
+        conn = sqlite3.connect(dbname)
+        try:
+            timestamp = time.time()
+            genanki.Package(decks).write_to_db(conn.cursor(), timestamp, itertools.count(int(timestamp * 1000)))
+            conn.commit()
+        finally:
+            conn.close()
+        with zipfile.ZipFile(tmp_out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+            z.write(dbname, "collection.anki2")
+            z.writestr("media", json.dumps({str(i): name for i, name in enumerate(media)}))
+            for i, src in enumerate(media.values()):
+                z.write(src, str(i))
+        os.replace(tmp_out, out)
+    except OSError as e:
+        raise ExportError(f"{out}: cannot write the package ({e})") from e
+    finally:
+        os.unlink(dbname)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_out)
+
+
+@contextlib.contextmanager
+def progress_bar(min_total: int = 500) -> Iterator[Progress | None]:
+    """A rich progress bar on stderr for exports of at least `min_total` notes, only
+    when stderr is a terminal (pipes and CI logs stay clean); else None."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeRemainingColumn
+
+    bar = Bar(
+        TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=Console(stderr=True), transient=True,
+    )
+    tasks: dict[str, int] = {}
+    labels = {"render": "Rendering", "write": "Writing"}
+
+    def update(stage: str, done: int, total: int) -> None:
+        if total < min_total:
+            return
+        if stage not in tasks:
+            if not tasks:
+                bar.start()
+            tasks[stage] = bar.add_task(labels.get(stage, stage), total=total)
+        if done == total or done % 50 == 0:
+            bar.update(tasks[stage], completed=done)
+
+    try:
+        yield update
+    finally:
+        if tasks:
+            bar.stop()

@@ -1,0 +1,183 @@
+"""Markdown -> HTML for readers outside the terminal (Anki notes, printouts).
+
+Content is written as Markdown but shown as HTML in places prep does not control,
+so the rules live here once: raw HTML in content is shown as text, never passed
+through (a card quoting `<script>` must not run it); code is highlighted with
+inline styles, because a phone's Anki or a printed page has no pygments
+stylesheet; and images are reported to a hook, so an exporter can pack them as
+media with collision-free names and refuse paths that leave the knowledge base.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+from urllib.parse import unquote
+
+from markdown_it import MarkdownIt
+from pygments import highlight as _pyg_highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+# An image hook gets the `src` of each `![alt](src)` and returns the src to emit.
+ImageHook = Callable[[str], str]
+
+PYGMENTS_STYLE = "default"
+# Explicit colours on every code block: a dark-mode stylesheet may invert the block,
+# and inherited text colour would then vanish into the background.
+CODE_FG = "#1f2328"
+
+_formatter = HtmlFormatter(noclasses=True, nowrap=True, style=PYGMENTS_STYLE)
+_CODE_BG = _formatter.style.background_color or "#f8f8f8"
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+@lru_cache(maxsize=None)
+def _lexer(lang: str):
+    try:
+        return get_lexer_by_name(lang)
+    except ClassNotFound:
+        return None
+
+
+def escape(text: str) -> str:
+    """HTML-escape text the way markdown-it does (&, <, >, ")."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def highlight_code(code: str, lang: str) -> str:
+    """A `<pre>` block with inline-styled spans, or '' when the language is unknown."""
+    lexer = _lexer(lang.lower()) if lang else None
+    if lexer is None:
+        return ""
+    body = _pyg_highlight(code, lexer, _formatter)
+    return (
+        f'<pre class="highlight" style="background: {_CODE_BG}; color: {CODE_FG}">'
+        f'<code class="language-{escape(lang)}">{body}</code></pre>\n'
+    )
+
+
+def _md_highlight(code: str, lang: str, attrs: str) -> str:
+    # markdown-it uses the result as-is when it starts with <pre>, else escapes the code itself.
+    return highlight_code(code, lang)
+
+
+def _new_md() -> MarkdownIt:
+    # "html": False turns raw HTML into text; tables and ~~strike~~ are common in notes.
+    return MarkdownIt("commonmark", {"html": False, "highlight": _md_highlight}).enable(["table", "strikethrough"])
+
+
+_md = _new_md()
+
+# One line that starts with a letter and holds none of Markdown's inline or block
+# markers renders as itself in a <p>: most questions, titles and claims. Skipping the
+# parser for them halves the cost of a 10,000-card export.
+_PLAIN = re.compile(r"[^\W\d_][^\\`*_\[\]<>!&|~\x00-\x1f\x7f]*")
+
+
+def _plain(text: str) -> bool:
+    return _PLAIN.fullmatch(text) is not None and not text[-1].isspace()
+
+
+def markdown_to_html(text: str, *, image: ImageHook | None = None) -> str:
+    """Render Markdown to safe HTML (no trailing newline); `image`, if given, rewrites
+    every image src."""
+    if not text:
+        return ""
+    if _plain(text):
+        return f"<p>{escape(text)}</p>"
+    env: dict = {}
+    tokens = _md.parse(text, env)
+    if image is not None:
+        for tok in tokens:
+            for child in tok.children or ():
+                if child.type == "image":
+                    child.attrs["src"] = image(str(child.attrs.get("src", "")))
+    return _md.renderer.render(tokens, _md.options, env).rstrip("\n")
+
+
+def inline_html(text: str) -> str:
+    """Render one line of Markdown without the surrounding <p> (titles, list items)."""
+    if not text:
+        return ""
+    if _plain(text):
+        return escape(text)
+    return _md.renderInline(text).strip()
+
+
+IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".bmp"}
+
+
+@dataclass
+class ImageRef:
+    """What one item's images resolved to; `mtime` is the newest image file's mtime."""
+
+    mtime: int = 0
+
+
+@dataclass
+class MediaCollector:
+    """Maps image paths in content to media files named by content hash.
+
+    A hash name is unique across every knowledge base and stable across exports, so
+    the same picture used by ten cards is packed once and an unchanged picture never
+    looks new to Anki. Problems are collected, not raised, so one run reports them all.
+    """
+
+    root: Path
+    prefix: str = "prep-"
+    files: dict[str, Path] = field(default_factory=dict)  # media name -> source file
+    errors: list[str] = field(default_factory=list)
+    _names: dict[Path, tuple[tuple[int, int], str]] = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.root = Path(self.root).resolve()
+
+    def hook(self, rel_file: str, where: str, ref: ImageRef | None = None) -> ImageHook:
+        """A hook for the content of `rel_file` (relative to root); `where` names the item
+        in error messages, e.g. 'decks/x.yaml:12: card tw.basic'."""
+        base = (self.root / rel_file).parent
+
+        def resolve(src: str) -> str:
+            if _SCHEME.match(src):
+                if src.startswith(("http://", "https://", "data:image/")):
+                    return src  # remote images stay remote; Anki fetches them when online
+                self.errors.append(f"{where}: image '{src}': only relative paths inside the knowledge base or http(s) URLs")
+                return src
+            path_text = unquote(src.split("#", 1)[0].split("?", 1)[0])
+            if not path_text:
+                self.errors.append(f"{where}: image with an empty path")
+                return src
+            path = (base / path_text).resolve()
+            if not path.is_relative_to(self.root):
+                self.errors.append(f"{where}: image '{path_text}' is outside the knowledge base ({self.root})")
+                return src
+            if not path.is_file():
+                rel = os.path.relpath(path, self.root)
+                self.errors.append(f"{where}: image '{path_text}' not found (looked for {rel})")
+                return src
+            if path.suffix.lower() not in IMAGE_TYPES:
+                self.errors.append(f"{where}: '{path_text}' is not an image ({', '.join(sorted(IMAGE_TYPES))})")
+                return src
+            st = path.stat()
+            if ref is not None:
+                ref.mtime = max(ref.mtime, int(st.st_mtime))
+            return self._name(path, (st.st_mtime_ns, st.st_size))
+
+        return resolve
+
+    def _name(self, path: Path, stamp: tuple[int, int]) -> str:
+        cached = self._names.get(path)
+        if cached and cached[0] == stamp:
+            return cached[1]
+        digest = hashlib.sha1(path.read_bytes()).hexdigest()[:16]
+        name = f"{self.prefix}{digest}{path.suffix.lower()}"
+        self._names[path] = (stamp, name)
+        self.files[name] = path
+        return name
