@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 
@@ -62,11 +63,20 @@ def test_content_error_in_any_command_exits_1_and_keeps_db(kb, prep_home):
     run("--kb", str(kb), "sync")
     (kb / "decks/bad.yaml").write_text("name: [\n")
     db_file = prep_home / "prep.db"
-    before = db_file.read_bytes()
+
+    def dump():
+        # the logical content: the file's bytes may change when SQLite checkpoints its WAL
+        conn = sqlite3.connect(db_file)
+        try:
+            return list(conn.iterdump())
+        finally:
+            conn.close()
+
+    before = dump()
     for args in (["list"], ["stats"], ["search", "p99"], ["sync"]):
         result = run("--kb", str(kb), *args, ok=False)
         assert result.exit_code == 1 and "decks/bad.yaml:" in result.output
-    assert db_file.read_bytes() == before
+    assert dump() == before
 
 
 def test_list_show_search_stats_json(kb):
