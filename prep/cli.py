@@ -300,6 +300,73 @@ def study(obj: Ctx, deck, claim, tag, kind, cram):
     run(db, kb=obj.kb, lang=obj.lang, filters={"deck": deck, "claim": claim, "tag": tag, "kind": kind}, cram=cram)
 
 
+@cli.command()
+@click.option("--profile", "profile_name", default="backend-onsite", show_default=True, help="Interview profile: built-in, or profiles/<name>.yaml in the knowledge base or data dir.")
+@click.option("--n", "n", type=click.IntRange(1, 100), help="Number of questions, spread over the profile's slots.")
+@click.option("--claim", help="Only questions about this claim.")
+@click.option("--project", help="Only questions about this project.")
+@click.option("--minutes", type=click.FloatRange(1, 600), help="Time budget: scales the number of questions and each one's time.")
+@click.option("--seed", type=int, help="Random seed; the same seed on the same history draws the same set (default: random, printed).")
+@click.option("--out", type=click.Path(file_okay=False), help="Folder for interviewer.md and candidate.md (default: ./mock-<date>-<seed>/).")
+@click.option("--json", "as_json", is_flag=True, help="Print the drawn set as JSON instead of writing the sheets.")
+@click.option("--profiles", "list_profiles", is_flag=True, help="List the available profiles and exit.")
+@lang_option
+@click.pass_obj
+def draw(obj: Ctx, profile_name, n, claim, project, minutes, seed, out, as_json, list_profiles, lang):
+    """Draw a mock interview: interviewer and candidate sheets as Markdown."""
+    import random
+
+    from prep import sheets
+    from prep.drawer import draw as do_draw
+    from prep.profiles import describe, load_profiles
+    from prep.store import utcnow
+
+    lang = _lang(obj, lang)
+    profiles = load_profiles(obj.kb.path)
+    if list_profiles:
+        for name, p in sorted(profiles.items()):
+            click.echo(describe(name, p, lang))
+        return
+    if profile_name not in profiles:
+        raise PrepError(f"unknown profile '{profile_name}'; one of: {', '.join(sorted(profiles))}")
+    db, _ = obj.synced()
+    seed = random.SystemRandom().randrange(1, 1_000_000) if seed is None else seed
+    now = utcnow()
+    drawn = do_draw(db, profiles[profile_name], name=profile_name, seed=seed, now=now, lang=lang, n=n,
+                    claim=claim, project=project, minutes=minutes)
+    if as_json:
+        emit_json(drawn.to_dict())
+        return
+    for warning in drawn.warnings:
+        click.echo(f"Note: {warning}", err=True)
+    folder = Path(out) if out else Path(f"mock-{now.date().isoformat()}-{seed}")
+    for path in sheets.write(drawn, folder):
+        click.echo(path)
+    click.echo(f"{len(drawn.questions)} questions, {drawn.minutes:g} min, seed {seed} (same seed, same set).", err=True)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the audit as a JSON object.")
+@click.option("--strict", is_flag=True, help="Exit with status 1 when anything is flagged (for CI).")
+@click.option("--min-cards", default=3, show_default=True, type=click.IntRange(0, 1000), help="Flag claims backed by fewer cards than this.")
+@lang_option
+@click.pass_obj
+def audit(obj: Ctx, as_json, strict, min_cards, lang):
+    """Audit every claim: backing stories and cards, figures, readiness."""
+    from prep.audit import audit as run_audit
+    from prep.audit import format_text
+    from prep.store import utcnow
+
+    db, _ = obj.synced()
+    report = run_audit(db, utcnow(), lang=_lang(obj, lang), min_cards=min_cards)
+    if as_json:
+        emit_json(report | {"kb": str(obj.kb.path)})
+    else:
+        click.echo(format_text(report))
+    if strict and report["summary"]["flagged"]:
+        sys.exit(1)
+
+
 @cli.group()
 def export():
     """Export cards and stories for other tools (Anki)."""

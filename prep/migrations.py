@@ -90,3 +90,34 @@ def m003_search_rowids(db: Database) -> None:
     # index from the items, without touching their content-change times.
     db.execute("DELETE FROM search")
     db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('search_stale', '1')")
+
+
+@migrations()
+def m004_mock_sessions(db: Database) -> None:
+    # A mock interview: the drawn set (JSON, so the session can be shown again exactly as
+    # asked) and one self-scored row per question; scoring also writes review_log rows
+    # (mode 'mock') whose ids are kept here.
+    db.execute(
+        """CREATE TABLE mock_sessions (
+            id INTEGER PRIMARY KEY, profile TEXT NOT NULL, title TEXT, seed INTEGER, lang TEXT,
+            minutes REAL, draw TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT,
+            status TEXT NOT NULL DEFAULT 'running')"""
+    )
+    db.execute("CREATE INDEX mock_sessions_started ON mock_sessions(started_at)")
+    db.execute(
+        """CREATE TABLE mock_answers (
+            id INTEGER PRIMARY KEY, session_id INTEGER NOT NULL REFERENCES mock_sessions(id),
+            position INTEGER NOT NULL, item_type TEXT NOT NULL, item_id TEXT NOT NULL,
+            correct INTEGER NOT NULL, complete INTEGER NOT NULL, concise INTEGER NOT NULL,
+            confident INTEGER NOT NULL, score REAL NOT NULL, passed INTEGER NOT NULL,
+            rating INTEGER NOT NULL, followups_shown INTEGER NOT NULL DEFAULT 0,
+            duration_ms INTEGER, answered_at TEXT NOT NULL, log_ids TEXT,
+            UNIQUE (session_id, position))"""
+    )
+    db.execute("CREATE INDEX mock_answers_item ON mock_answers(item_type, item_id, answered_at)")
+
+
+@migrations()
+def m005_card_queue_index(db: Database) -> None:
+    # New cards are taken in deck order: walk an index instead of sorting 50k rows.
+    db.execute("CREATE INDEX cards_queue ON cards(archived, position)")

@@ -2,7 +2,11 @@
 
 A claim is as defensible as the cards and stories behind it are remembered. We use
 FSRS retrievability (the probability of recall now) of every backing card and story
-rehearsal; never-studied items count as 0, so an unprepared claim reads as unready.
+rehearsal (FSRS folds in how recently and how well each was told); never-studied
+items count as 0, so an unprepared claim reads as unready. Mock-interview answers
+about the claim (the claim's deep-dive, or a backing card or story asked in a mock)
+are the closest thing to the real test, so a recent mock score moves the readiness
+toward itself; its pull fades with age (half-life MOCK_HALF_LIFE_DAYS).
 """
 
 from __future__ import annotations
@@ -15,8 +19,11 @@ from sqlite_utils import Database
 from prep import scheduling
 from prep.models import pick
 from prep.review import load_settings
+from prep.store import iso
 
 CARD_WEIGHT = 0.7  # cards carry the facts; the story carries the delivery
+MOCK_WEIGHT = 0.25  # the pull of a mock answered today
+MOCK_HALF_LIFE_DAYS = 30.0
 
 
 def item_retrievability(db: Database, now: dt.datetime, settings=None) -> dict[tuple[str, str], float]:
@@ -25,6 +32,44 @@ def item_retrievability(db: Database, now: dt.datetime, settings=None) -> dict[t
     return {
         (t, i): scheduling.retrievability(scheduler, json.loads(f), now)
         for t, i, f in db.execute("SELECT item_type, item_id, fsrs FROM review_state")
+    }
+
+
+def _age_days(now: dt.datetime, at: str) -> float:
+    return max((now - dt.datetime.fromisoformat(at)).total_seconds() / 86400, 0.0)
+
+
+def mock_scores(db: Database, now: dt.datetime, backing: dict[str, dict[str, list[str]]]) -> dict[str, dict]:
+    """claim id -> {score, answers, last, recency}: recency-weighted mean of its mock answers."""
+    claims_of: dict[tuple[str, str], set[str]] = {}
+    for cid, b in backing.items():
+        for kind, ids in b.items():
+            for i in ids:
+                claims_of.setdefault((kind, i), set()).add(cid)
+    acc: dict[str, list[tuple[float, str]]] = {}
+    for item_type, item_id, score, at in db.execute(
+        "SELECT item_type, item_id, score, answered_at FROM mock_answers WHERE answered_at <= ?", [iso(now)]
+    ):
+        targets = {item_id} if item_type == "claim" else claims_of.get((item_type, item_id), set())
+        for cid in targets:
+            acc.setdefault(cid, []).append((score, at))
+    out = {}
+    for cid, answers in acc.items():
+        weights = [0.5 ** (_age_days(now, at) / MOCK_HALF_LIFE_DAYS) for _, at in answers]
+        last = max(at for _, at in answers)
+        out[cid] = {
+            "score": sum(w * s for w, (s, _) in zip(weights, answers)) / sum(weights),
+            "answers": len(answers), "last": last,
+            "recency": 0.5 ** (_age_days(now, last) / MOCK_HALF_LIFE_DAYS),
+        }
+    return out
+
+
+def _last_rehearsals(db: Database) -> dict[str, str]:
+    return {
+        i: at for i, at in db.execute(
+            "SELECT item_id, max(reviewed_at) FROM review_log WHERE item_type = 'story' AND undone = 0 AND mode != 'cram' GROUP BY item_id"
+        )
     }
 
 
@@ -38,6 +83,8 @@ def claim_readiness(db: Database, now: dt.datetime, settings=None, lang: str = "
            WHERE l.rel = 'backs' AND coalesce(c.archived, s.archived, 0) = 0"""
     ):
         backing.setdefault(dst, {"card": [], "story": []})[src_type].append(src)
+    mocks = mock_scores(db, now, backing)
+    rehearsed = _last_rehearsals(db)
     out = []
     for cid, project, text, en, risk in db.execute(
         "SELECT id, project, text, en, risk FROM claims WHERE archived = 0 ORDER BY position"
@@ -47,12 +94,21 @@ def claim_readiness(db: Database, now: dt.datetime, settings=None, lang: str = "
         stories = [r.get(("story", s), 0.0) for s in b["story"]]
         card_score = sum(cards) / len(cards) if cards else 0.0
         story_score = sum(stories) / len(stories) if stories else 0.0
+        score = CARD_WEIGHT * card_score + (1 - CARD_WEIGHT) * story_score
+        mock = mocks.get(cid)
+        if mock:
+            pull = MOCK_WEIGHT * mock["recency"]
+            score = (1 - pull) * score + pull * mock["score"]
+        told = [rehearsed[s] for s in b["story"] if s in rehearsed]
         out.append({
             "id": cid, "project": project, "risk": risk,
             "text": en if lang == "en" and en else pick(json.loads(text), lang),
             "cards": len(cards), "cards_known": sum(1 for x in cards if x >= 0.9),
             "stories": len(stories), "stories_known": sum(1 for x in stories if x >= 0.9),
             "card_score": round(card_score, 3), "story_score": round(story_score, 3),
-            "score": round(CARD_WEIGHT * card_score + (1 - CARD_WEIGHT) * story_score, 3),
+            "last_rehearsed": max(told) if told else None,
+            "mock_score": round(mock["score"], 3) if mock else None,
+            "mock_answers": mock["answers"] if mock else 0, "last_mock": mock["last"] if mock else None,
+            "score": round(score, 3),
         })
     return out

@@ -19,7 +19,7 @@ class DashboardScreen(Screen):
         Binding("s", "app.study", "Study"),
         Binding("b", "browse", "Browse"),
         Binding("r", "rehearse", "Stories"),
-        Binding("m", "mock", "Mock", show=False),
+        Binding("m", "mock", "Mock"),
         Binding("enter", "open", "Study selection", show=False),
         Binding("q", "app.quit", "Quit"),
         Binding("escape", "app.quit", "Quit", show=False),
@@ -35,6 +35,7 @@ class DashboardScreen(Screen):
             with Vertical(id="right"):
                 yield Static("Claim readiness  (Enter: cram claim)", classes="muted")
                 yield DataTable(id="claims", cursor_type="row", zebra_stripes=True)
+        yield Static(id="audit", classes="muted")
         yield Static(id="charts")
         yield Footer()
 
@@ -70,6 +71,10 @@ class DashboardScreen(Screen):
                 c["id"], c["risk"], f"{meter(c['score'], 6)} {round(c['score'] * 100):>3}%",
                 f"{c['cards_known']}/{c['cards']}", f"{c['stories_known']}/{c['stories']}", key=c["id"],
             )
+        from prep.audit import audit, summary_line
+
+        report = audit(app.db, now, app.settings, app.lang)
+        self.query_one("#audit", Static).update(" " + summary_line(report, " — run prep audit for details"))
         fc = review.forecast(app.db, now, 14, app.settings)
         daily = review.daily_reviews(app.db, now, 84, app.settings)
         lines = [f"Due next 14 days  {bars(fc)}  ({sum(fc)} cards; today {fc[0]})"]

@@ -1,0 +1,411 @@
+"""Draw a mock interview: which questions, weighted toward what would hurt most.
+
+A real interviewer probes the riskiest resume lines and keeps drilling; practice is
+worth most on what is weak. So the draw fills a profile's slots (prep.profiles) by
+weighted sampling without replacement: weak items (low FSRS retrievability, many
+lapses, never rehearsed) and items behind high-risk claims are likelier, questions
+asked in the last few mock sessions are left out, and each pick from a project
+already in the set is discounted so a round covers the resume. It is pure given the
+database state, `now` and the seed (`random.Random(seed)`): the same seed on the
+same history gives the same set, so a sheet can be re-printed or shared.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from dataclasses import asdict, dataclass, field
+
+from sqlite_utils import Database
+
+from prep import scheduling
+from prep.errors import PrepError
+from prep.models import pick
+from prep.profiles import Profile, Slot
+from prep.store import iso
+
+FLOOR = 0.15  # even a well-known item can come up
+NEVER_BONUS = 0.5  # never rehearsed: weaker than merely forgotten
+LAPSE_WEIGHT = 0.25  # per lapse, up to 4
+RISK_FACTOR = {"high": 3.0, "medium": 1.5, "low": 1.0}
+COVERAGE = 0.3  # weight multiplier per question already drawn from the same project
+
+PROMPTS = {
+    "ownership": ("讲一个你从头到尾负责一件事的经历。", "Tell me about a time you owned something end to end."),
+    "design": ("讲一个你做过的关键技术设计决策，以及为什么这样选。", "Tell me about a technical design decision you made, and why."),
+    "failure": ("讲一次你失败或做错决定的经历。你学到了什么？", "Tell me about a time you failed or got something wrong. What did you learn?"),
+    "incident": ("讲一次你处理线上事故的经历。", "Walk me through a production incident you handled."),
+    "oncall": ("讲一次 oncall 中印象最深的报警处理。", "Tell me about a memorable on-call page and how you handled it."),
+    "conflict": ("讲一次你和同事或其他团队意见不合的经历，最后怎么解决的？", "Tell me about a disagreement with a colleague or another team. How was it resolved?"),
+    "ambiguity": ("讲一次需求不清楚时你是怎么推进的。", "Tell me about moving forward when the requirements were unclear."),
+    "performance": ("讲一次性能优化：怎么找到瓶颈，怎么证明优化有效？", "Tell me about a performance problem you fixed: how did you find the bottleneck and prove the fix?"),
+    "scaling": ("讲一次系统需要扩容以应对增长的经历。", "Tell me about a time a system had to scale for growth."),
+    "learning": ("讲一次你快速学会一项新技术的经历。", "Tell me about a time you had to learn a new technology quickly."),
+    "leadership": ("讲一次你带着别人把一件事做成的经历。", "Tell me about a time you led others to get something done."),
+    "communication": ("讲一次你向非技术人员解释技术问题的经历。", "Tell me about explaining something technical to a non-technical audience."),
+    "delivery": ("讲一次你在很紧的期限内交付的经历。", "Tell me about delivering under a tight deadline."),
+    "mentoring": ("讲一次你指导新人或同事的经历。", "Tell me about a time you mentored someone."),
+    "prioritization": ("讲一次你必须在几件事之间取舍的经历。", "Tell me about prioritizing between competing demands."),
+    "quality": ("讲一次你提升代码或系统质量的经历。", "Tell me about a time you raised the quality of code or a system."),
+}
+GENERIC_PROMPT = ("讲一个你最有成就感的项目经历。", "Tell me about a project you are proud of.")
+DEEP_DIVE = (
+    "简历上写着：“{text}”。展开讲讲：背景、你具体做了什么、数字是怎么来的。",
+    'Your resume says: "{text}". Walk me through it: the context, what you did yourself, and where the numbers come from.',
+)
+SLOT_LABELS = {"deep-dive": "Resume deep-dive", "story": "Behavioural", "card": "Technical"}
+
+
+@dataclass
+class Followup:
+    q: str
+    a: str = ""
+    card: str | None = None  # the card id, when the followup is a card
+
+
+@dataclass
+class Question:
+    slot: str  # deep-dive | story | card
+    label: str
+    item_type: str  # claim | story | card
+    item_id: str
+    q: str
+    key_points: str  # Markdown, for the interviewer
+    followups: list[Followup] = field(default_factory=list)
+    minutes: float = 5.0
+    project: str | None = None
+    claims: list[str] = field(default_factory=list)
+    why: str = ""  # why it was likely: "never rehearsed; high-risk claim"
+
+
+@dataclass
+class Draw:
+    profile: str
+    title: str
+    seed: int
+    lang: str
+    minutes: float
+    drawn_at: str
+    questions: list[Question] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Draw":
+        qs = [Question(**{**q, "followups": [Followup(**f) for f in q["followups"]]}) for q in d["questions"]]
+        return cls(**{**d, "questions": qs})
+
+
+def _j(value):
+    return json.loads(value) if value else None
+
+
+def tongue(pair: tuple[str, str], lang: str) -> str:
+    return pair[1] if lang == "en" else pair[0]
+
+
+def scale_counts(counts: list[int], n: int) -> list[int]:
+    """Spread `n` questions over the slots in proportion to their counts (largest
+    remainder), every slot getting at least one while `n` allows, earlier slots first."""
+    live = [i for i, c in enumerate(counts) if c > 0]
+    out = [0] * len(counts)
+    if n <= len(live):
+        for i in live[:max(n, 0)]:
+            out[i] = 1
+        return out
+    total = sum(counts)
+    exact = [c * n / total for c in counts]
+    out = [int(x) for x in exact]
+    order = sorted(range(len(counts)), key=lambda i: (-(exact[i] - out[i]), i))
+    for i in order[: n - sum(out)]:
+        out[i] += 1
+    for i in live:
+        if not out[i]:
+            out[max(range(len(out)), key=lambda j: out[j])] -= 1
+            out[i] = 1
+    return out
+
+
+def weighted_pick(rng: random.Random, items: list, weights: list[float]):
+    total = sum(weights)
+    if not items or total <= 0:
+        return None
+    x = rng.random() * total
+    for item, w in zip(items, weights):
+        x -= w
+        if x < 0:
+            return item
+    return items[-1]
+
+
+class _Pool:
+    """What the draw needs from the database, read once."""
+
+    def __init__(self, db: Database, now: dt.datetime, settings):
+        self.db, self.now = db, now
+        self.scheduler = scheduling.make_scheduler(settings)
+        self.states = {
+            (t, i): (_j(f), lapses) for t, i, f, lapses in db.execute("SELECT item_type, item_id, fsrs, lapses FROM review_state")
+        }
+        deck_project = dict(db.execute("SELECT id, project FROM decks WHERE archived = 0").fetchall())
+        self.claims = {
+            r[0]: {"id": r[0], "project": r[1], "risk": r[2]}
+            for r in db.execute("SELECT id, project, risk FROM claims WHERE archived = 0 ORDER BY id")
+        }
+        self.projects = {r[0] for r in db.execute("SELECT id FROM projects WHERE archived = 0")}
+        self.cards = {}
+        for cid, deck, claims, kind, diff, tags, fups in db.execute(
+            "SELECT id, deck, claims, kind, difficulty, tags, followups FROM cards WHERE archived = 0 ORDER BY id"
+        ):
+            claims = _j(claims) or []
+            proj = deck_project.get(deck) or next((self.claims[c]["project"] for c in claims if c in self.claims), None)
+            self.cards[cid] = {"id": cid, "deck": deck, "claims": claims, "kind": kind, "difficulty": diff,
+                               "tags": _j(tags) or [], "followups": _j(fups) or [], "project": proj}
+        self.stories = {}
+        for sid, claims, comps in db.execute("SELECT id, claims, competencies FROM stories WHERE archived = 0 ORDER BY id"):
+            claims = _j(claims) or []
+            proj = next((self.claims[c]["project"] for c in claims if c in self.claims), None)
+            self.stories[sid] = {"id": sid, "claims": claims, "competencies": _j(comps) or [], "project": proj}
+        self._weak: dict = {}
+
+    def weakness(self, item_type: str, item_id: str) -> tuple[float, str]:
+        key = (item_type, item_id)
+        if key not in self._weak:
+            st = self.states.get(key)
+            if st is None:
+                self._weak[key] = (FLOOR + 1.0 + NEVER_BONUS, "never rehearsed")
+            else:
+                r = scheduling.retrievability(self.scheduler, st[0], self.now)
+                why = f"recall {round(r * 100)}%" + (f", {st[1]} lapse(s)" if st[1] else "")
+                self._weak[key] = (FLOOR + (1.0 - r) + LAPSE_WEIGHT * min(st[1], 4), why)
+        return self._weak[key]
+
+    def risk(self, claim_ids: list[str]) -> tuple[float, str | None]:
+        risks = [self.claims[c]["risk"] for c in claim_ids if c in self.claims]
+        top = max(risks, key=lambda r: RISK_FACTOR.get(r, 1.0), default=None)
+        return RISK_FACTOR.get(top, 1.0), top
+
+
+class _Drawer:
+    def __init__(self, pool: _Pool, rng: random.Random, exclude: set, claim: str | None, project: str | None):
+        self.pool, self.rng = pool, rng
+        self.exclude, self.claim, self.project = exclude, claim, project
+        self.used: set[tuple[str, str]] = set()
+        self.per_project: dict[str, int] = {}
+        self.competencies: set[str] = set()
+
+    def _coverage(self, project: str | None) -> float:
+        return COVERAGE ** self.per_project.get(project, 0) if project else 1.0
+
+    def _take(self, item_type: str, item_id: str, project: str | None) -> None:
+        self.used.add((item_type, item_id))
+        if project:
+            self.per_project[project] = self.per_project.get(project, 0) + 1
+
+    def _in_scope(self, claims: list[str], project: str | None) -> bool:
+        if self.claim and self.claim not in claims:
+            return False
+        if self.project and project != self.project and not any(
+            self.pool.claims.get(c, {}).get("project") == self.project for c in claims
+        ):
+            return False
+        return True
+
+    def _free(self, item_type: str, item_id: str) -> bool:
+        return (item_type, item_id) not in self.used and (item_type, item_id) not in self.exclude
+
+    def chain(self, start: list[str], depth: int, fallback: list[str] = ()) -> list[str]:
+        """A drill-down: from `start`, follow one weighted followup per step, `depth` deep."""
+        out: list[str] = []
+        options = start
+        while len(out) < depth:
+            cands = sorted({c for c in options if c in self.pool.cards and ("card", c) not in self.used and c not in out})
+            if not cands:
+                cands = sorted({c for c in fallback if ("card", c) not in self.used and c not in out})
+                if not cands:
+                    break
+            c = weighted_pick(self.rng, cands, [self.pool.weakness("card", x)[0] for x in cands])
+            out.append(c)
+            options = self.pool.cards[c]["followups"]
+        self.used |= {("card", c) for c in out}  # asked as a followup: not again as a question
+        return out
+
+    # -- one question per slot kind --------------------------------------------
+    def deep_dive(self, slot: Slot, readiness: dict, warnings: list[str]) -> tuple | None:
+        pool = self.pool
+        cands = [c for c in pool.claims.values() if self._free("claim", c["id"]) and self._in_scope([c["id"]], c["project"])]
+        if slot.risk:
+            risky = [c for c in cands if c["risk"] in slot.risk]
+            if cands and not risky:
+                warnings.append(f"no {'/'.join(slot.risk)}-risk claim available for the deep-dive (filters, recent sessions); drew another claim")
+            cands = risky or cands
+        weights = [RISK_FACTOR.get(c["risk"], 1.0) * (FLOOR + 1.0 - readiness.get(c["id"], 0.0)) * self._coverage(c["project"]) for c in cands]
+        c = weighted_pick(self.rng, cands, weights)
+        if c is None:
+            return None
+        self._take("claim", c["id"], c["project"])
+        backing = [x["id"] for x in pool.cards.values() if c["id"] in x["claims"]]
+        followed = {f for b in backing for f in pool.cards[b]["followups"]}
+        heads = [b for b in backing if b not in followed] or backing
+        chain = self.chain(heads, slot.depth, fallback=backing)
+        why = f"{c['risk']}-risk claim, ready {round(readiness.get(c['id'], 0.0) * 100)}%"
+        return "claim", c["id"], c["project"], [c["id"]], chain, why
+
+    def card(self, slot: Slot) -> tuple | None:
+        pool = self.pool
+        kinds = slot.card_kinds or ["concept", "design", "defend-the-number", "trivia"]
+        cands = [
+            x for x in pool.cards.values()
+            if x["kind"] in kinds and slot.min_difficulty <= x["difficulty"] <= slot.max_difficulty
+            and (not slot.tags or set(slot.tags) & set(x["tags"])) and (not slot.decks or x["deck"] in slot.decks)
+            and self._free("card", x["id"]) and self._in_scope(x["claims"], x["project"])
+        ]
+        weights, whys = [], {}
+        for x in cands:
+            weak, why = pool.weakness("card", x["id"])
+            risk, top = pool.risk(x["claims"])
+            weights.append(weak * risk * self._coverage(x["project"]))
+            whys[x["id"]] = why + (f"; backs a {top}-risk claim" if top else "")
+        x = weighted_pick(self.rng, cands, weights)
+        if x is None:
+            return None
+        self._take("card", x["id"], x["project"])
+        chain = self.chain(x["followups"], slot.depth)
+        return "card", x["id"], x["project"], x["claims"], chain, whys[x["id"]]
+
+    def story(self, slot: Slot) -> tuple | None:
+        pool = self.pool
+        cands = [
+            s for s in pool.stories.values()
+            if (not slot.competencies or set(slot.competencies) & set(s["competencies"]))
+            and self._free("story", s["id"]) and self._in_scope(s["claims"], s["project"])
+        ]
+        weights, whys = [], {}
+        for s in cands:
+            weak, why = pool.weakness("story", s["id"])
+            risk, top = pool.risk(s["claims"])
+            fresh = 1.0 if not s["competencies"] or set(s["competencies"]) - self.competencies else 0.5
+            weights.append(weak * risk * self._coverage(s["project"]) * fresh)
+            whys[s["id"]] = why + (f"; backs a {top}-risk claim" if top else "")
+        s = weighted_pick(self.rng, cands, weights)
+        if s is None:
+            return None
+        self._take("story", s["id"], s["project"])
+        comps = sorted(set(slot.competencies or s["competencies"]) & set(s["competencies"]))
+        comps = [c for c in comps if c not in self.competencies] or comps
+        comp = self.rng.choice(comps) if comps else None
+        if comp:
+            self.competencies.add(comp)
+        return "story", s["id"], s["project"], s["claims"], comp, whys[s["id"]]
+
+
+def _card_text(db: Database, card_id: str, lang: str) -> tuple[str, str]:
+    q, a = db.execute("SELECT q, a FROM cards WHERE id = ?", [card_id]).fetchone()
+    return pick(_j(q), lang), pick(_j(a), lang)
+
+
+def _claim_question(db: Database, claim_id: str, chain: list[str], lang: str) -> tuple[str, str, list[Followup]]:
+    text, en, numbers, notes = db.execute("SELECT text, en, numbers, notes FROM claims WHERE id = ?", [claim_id]).fetchone()
+    shown = en if lang == "en" and en else pick(_j(text), lang)
+    points = []
+    for f in _j(numbers) or []:
+        note = pick(f.get("note"), lang)
+        points.append(f"- **{f['value']}**" + (f" (before: {f['before']})" if f.get("before") else "") + (f": {' '.join(note.split())}" if note else ""))
+    if notes:
+        points += ["", pick(_j(notes), lang).strip()]
+    stories = db.execute(
+        "SELECT id, title FROM stories WHERE archived = 0 AND EXISTS (SELECT 1 FROM json_each(stories.claims) WHERE value = ?) ORDER BY position",
+        [claim_id],
+    ).fetchall()
+    if stories:
+        points += ["", "Stories: " + "; ".join(f"{pick(_j(t), lang)} (`{i}`)" for i, t in stories)]
+    followups = [Followup(*_card_text(db, c, lang), card=c) for c in chain]
+    if not followups:
+        for (fups,) in db.execute(
+            "SELECT followups FROM stories WHERE archived = 0 AND EXISTS (SELECT 1 FROM json_each(stories.claims) WHERE value = ?) ORDER BY position",
+            [claim_id],
+        ):
+            followups += [Followup(pick(f["question"], lang), pick(f.get("notes"), lang)) for f in _j(fups) or []]
+    return tongue(DEEP_DIVE, lang).format(text=shown.strip()), "\n".join(points).strip(), followups
+
+
+def _story_question(db: Database, story_id: str, comp: str | None, depth: int, lang: str) -> tuple[str, str, list[Followup]]:
+    title, sections, fups = db.execute("SELECT title, sections, followups FROM stories WHERE id = ?", [story_id]).fetchone()
+    sections = _j(sections) or {}
+    points = [f"Expected story: **{pick(_j(title), lang)}** (`{story_id}`)"]
+    for name in ("Action", "Result"):
+        if sections.get(name):
+            points += ["", f"**{name}**", "", pick(sections[name], lang).strip()]
+    followups = [Followup(pick(f["question"], lang), pick(f.get("notes"), lang)) for f in (_j(fups) or [])[:depth]]
+    prompt = tongue(PROMPTS.get(comp, GENERIC_PROMPT), lang)
+    return prompt, "\n".join(points), followups
+
+
+def draw(
+    db: Database, profile: Profile, *, name: str, seed: int, now: dt.datetime, lang: str = "zh", n: int | None = None,
+    claim: str | None = None, project: str | None = None, minutes: float | None = None,
+    no_repeat: int | None = None, settings=None,
+) -> Draw:
+    """Fill the profile's slots for this seed; pure given the database state and `now`."""
+    from prep.mock import recent_items
+    from prep.review import load_settings
+
+    settings = settings or load_settings(db)
+    pool = _Pool(db, now, settings)
+    if claim and claim not in pool.claims:
+        raise PrepError(f"unknown claim '{claim}' (try: prep list claims)")
+    if project and project not in pool.projects:
+        raise PrepError(f"unknown project '{project}'")
+    if n is not None and n < 1:
+        raise PrepError("--n must be at least 1")
+    if minutes is not None and minutes <= 0:
+        raise PrepError("--minutes must be positive")
+    counts = [s.count for s in profile.slots]
+    if n is None and minutes is not None:
+        n = max(1, round(sum(counts) * minutes / profile.minutes))
+    if n is not None:
+        counts = scale_counts(counts, n)
+    planned = sum(c * s.minutes for c, s in zip(counts, profile.slots)) or 1.0
+    # --n alone keeps each question's time; --minutes (or the profile's budget) stretches them.
+    total_minutes = minutes or (planned if n is not None else profile.minutes)
+    stretch = total_minutes / planned
+    exclude = recent_items(db, profile.no_repeat_sessions if no_repeat is None else no_repeat, now)
+    rng = random.Random(seed)
+    d = _Drawer(pool, rng, exclude, claim, project)
+    readiness = {}
+    if any(s.kind == "deep-dive" and c for s, c in zip(profile.slots, counts)):
+        from prep.readiness import claim_readiness
+
+        readiness = {r["id"]: r["score"] for r in claim_readiness(db, now, settings, lang)}
+    out = Draw(profile=name, title=pick(profile.title, lang), seed=seed, lang=lang, minutes=round(total_minutes, 1), drawn_at=iso(now))
+    for slot, count in zip(profile.slots, counts):
+        label = pick(slot.label, lang) or SLOT_LABELS[slot.kind]
+        got = 0
+        for _ in range(count):
+            if slot.kind == "deep-dive":
+                r = d.deep_dive(slot, readiness, out.warnings)
+            elif slot.kind == "card":
+                r = d.card(slot)
+            else:
+                r = d.story(slot)
+            if r is None:
+                break
+            got += 1
+            item_type, item_id, proj, claims, extra, why = r
+            if item_type == "claim":
+                q, points, fups = _claim_question(db, item_id, extra, lang)
+            elif item_type == "card":
+                q, points = _card_text(db, item_id, lang)
+                fups = [Followup(*_card_text(db, c, lang), card=c) for c in extra]
+            else:
+                q, points, fups = _story_question(db, item_id, extra, slot.depth, lang)
+            out.questions.append(Question(
+                slot=slot.kind, label=label, item_type=item_type, item_id=item_id, q=q, key_points=points,
+                followups=fups, minutes=round(slot.minutes * stretch, 1), project=proj, claims=list(claims), why=why,
+            ))
+        if got < count:
+            out.warnings.append(f"{label}: drew {got} of {count} (too few matching questions once filters, this set and the last sessions are left out)")
+    return out

@@ -1,0 +1,173 @@
+"""Mock-interview profiles: what a round of a given type asks, as data.
+
+A profile is a list of slots ("1 deep-dive on a high-risk claim, 2 STAR prompts,
+4 technical questions") with a time budget. The built-in ones live here as plain
+data; a user adds or overrides profiles with YAML files in `<kb>/profiles/` or
+`<data dir>/profiles/` (the file name is the profile id), checked as strictly as
+the content files so a typo is reported as `file:line: field: message`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+import re
+from typing import Literal
+
+from pydantic import Field, ValidationError, model_validator
+
+from prep.errors import ContentError, ContentErrors, PrepError
+from prep.models import Competency, Id, Kind, Risk, Strict, Tag, Text, pick
+
+SlotKind = Literal["deep-dive", "story", "card"]
+
+
+class Slot(Strict):
+    """One kind of question in a round, `count` times."""
+
+    kind: SlotKind
+    count: int = Field(1, ge=0, le=50)
+    minutes: float = Field(5, gt=0, le=120)  # per question
+    label: Text | None = None
+    depth: int = Field(3, ge=0, le=10)  # followups prepared for the interviewer
+    risk: list[Risk] = []  # deep-dive: claims of these risks (empty: any)
+    competencies: list[Competency] = []  # story: only stories showing one of these
+    card_kinds: list[Kind] = []  # card: only these kinds (empty: any but behavioural)
+    tags: list[Tag] = []  # card: only cards with one of these tags
+    decks: list[Id] = []  # card: only cards of these decks
+    min_difficulty: int = Field(1, ge=1, le=5)
+    max_difficulty: int = Field(5, ge=1, le=5)
+
+    @model_validator(mode="after")
+    def _range(self) -> "Slot":
+        if self.min_difficulty > self.max_difficulty:
+            raise ValueError("min_difficulty is above max_difficulty")
+        return self
+
+
+class Profile(Strict):
+    """`profiles/<id>.yaml`: a type of interview round."""
+
+    title: Text
+    description: Text | None = None
+    minutes: float = Field(45, gt=0, le=600)
+    no_repeat_sessions: int = Field(3, ge=0, le=1000)  # skip questions drawn in the last N mock sessions
+    slots: list[Slot] = Field(min_length=1)
+
+
+BUILTIN: dict[str, dict] = {
+    "backend-onsite": {
+        "title": {"zh": "后端现场面（45 分钟）", "en": "Backend onsite (45 min)"},
+        "description": {"en": "A resume deep-dive on a high-risk claim with its followup chain, two STAR prompts, four technical questions."},
+        "minutes": 45,
+        "slots": [
+            {"kind": "deep-dive", "count": 1, "minutes": 12, "risk": ["high"], "depth": 3,
+             "label": {"zh": "简历深挖", "en": "Resume deep-dive"}},
+            {"kind": "story", "count": 2, "minutes": 6, "depth": 2, "label": {"zh": "行为面", "en": "Behavioural"}},
+            {"kind": "card", "count": 4, "minutes": 3.5, "depth": 2, "label": {"zh": "技术问题", "en": "Technical"},
+             "card_kinds": ["concept", "design", "defend-the-number", "trivia"]},
+        ],
+    },
+    "phone-screen": {
+        "title": {"zh": "电话初筛（30 分钟）", "en": "Phone screen (30 min)"},
+        "description": {"en": "One claim walk-through, one STAR prompt, three quick technical questions."},
+        "minutes": 30,
+        "slots": [
+            {"kind": "deep-dive", "count": 1, "minutes": 8, "risk": ["high", "medium"], "depth": 2,
+             "label": {"zh": "简历", "en": "Resume"}},
+            {"kind": "story", "count": 1, "minutes": 7, "depth": 1, "label": {"zh": "行为面", "en": "Behavioural"}},
+            {"kind": "card", "count": 3, "minutes": 5, "depth": 1, "max_difficulty": 3,
+             "card_kinds": ["concept", "trivia", "defend-the-number"], "label": {"zh": "技术问题", "en": "Technical"}},
+        ],
+    },
+    "behavioural": {
+        "title": {"zh": "行为面（45 分钟）", "en": "Behavioural (45 min)"},
+        "description": {"en": "Five STAR prompts across competencies and one behavioural card."},
+        "minutes": 45,
+        "slots": [
+            {"kind": "story", "count": 5, "minutes": 7.5, "depth": 3, "label": {"zh": "STAR", "en": "STAR"}},
+            {"kind": "card", "count": 1, "minutes": 7.5, "depth": 1, "card_kinds": ["behavioural"],
+             "label": {"zh": "行为问题", "en": "Behavioural question"}},
+        ],
+    },
+    "system-design": {
+        "title": {"zh": "系统设计（60 分钟）", "en": "System design (60 min)"},
+        "description": {"en": "A deep-dive on a system you built, then design questions drilled down."},
+        "minutes": 60,
+        "slots": [
+            {"kind": "deep-dive", "count": 1, "minutes": 15, "risk": ["high", "medium"], "depth": 4,
+             "label": {"zh": "你做过的系统", "en": "A system you built"}},
+            {"kind": "card", "count": 3, "minutes": 15, "depth": 3, "card_kinds": ["design"], "min_difficulty": 3,
+             "label": {"zh": "设计问题", "en": "Design"}},
+        ],
+    },
+}
+
+
+def _validate(raw, lines, rel: str) -> Profile:
+    from prep.content import Parsed, _pydantic_errors
+    from prep.yamlsrc import line_for
+
+    if not isinstance(raw, dict):
+        raise ContentErrors([ContentError(rel, line_for(lines, ()) or 1, "", "the file must be a mapping of keys")])
+    try:
+        return Profile.model_validate(raw)
+    except ValidationError as exc:
+        raise ContentErrors(_pydantic_errors(Parsed(rel, "profile", raw, lines, []), exc)) from None
+
+
+def load_file(path: Path, rel: str | None = None) -> Profile:
+    """One user profile file, strictly checked."""
+    from prep.models import ID_PATTERN
+    from prep.yamlsrc import parse_yaml, read_text
+
+    rel = rel or str(path)
+    if not re.match(ID_PATTERN, path.stem):
+        raise ContentErrors([ContentError(rel, 0, "", "profile file names are ids: lowercase letters, digits and . _ -")])
+    text, errors = read_text(path, rel)
+    if errors:
+        raise ContentErrors(errors)
+    raw, lines, errors = parse_yaml(text, rel)
+    if errors:
+        raise ContentErrors(errors)
+    return _validate(raw if raw is not None else {}, lines, rel)
+
+
+def profile_dirs(kb_root: Path | None) -> list[tuple[Path, Path]]:
+    """(folder, base for display) in increasing precedence: user data dir, then the knowledge base."""
+    from prep.paths import data_dir
+
+    out = [(data_dir() / "profiles", data_dir())]
+    if kb_root:
+        out.append((Path(kb_root) / "profiles", Path(kb_root)))
+    return out
+
+
+def load_profiles(kb_root: Path | None = None) -> dict[str, Profile]:
+    """Built-in profiles, overridden by user ones (data dir, then the knowledge base's)."""
+    out = {pid: Profile.model_validate(data) for pid, data in BUILTIN.items()}
+    errors: list[ContentError] = []
+    for folder, base in profile_dirs(kb_root):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.iterdir()):
+            if path.suffix not in (".yaml", ".yml") or path.name.startswith((".", "_")) or not path.is_file():
+                continue
+            try:
+                out[path.stem] = load_file(path, str(path.relative_to(base)))
+            except ContentErrors as e:
+                errors += e.errors
+    if errors:
+        raise ContentErrors(errors)
+    return out
+
+
+def get_profile(name: str, kb_root: Path | None = None) -> Profile:
+    profiles = load_profiles(kb_root)
+    if name not in profiles:
+        raise PrepError(f"unknown profile '{name}'; one of: {', '.join(sorted(profiles))}")
+    return profiles[name]
+
+
+def describe(pid: str, profile: Profile, lang: str = "zh") -> str:
+    n = sum(s.count for s in profile.slots)
+    return f"{pid}: {pick(profile.title, lang)} — {n} questions, {profile.minutes:g} min"

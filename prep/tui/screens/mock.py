@@ -1,0 +1,275 @@
+"""Mock interviews in the terminal: pick a profile, then answer one question at a time
+against a timer while the "interviewer" drills down, and self-score each answer.
+
+Drawing and saving live in the core (`prep.drawer`, `prep.mock`); each score is saved
+(and fed to the schedule) the moment it is given, so leaving early loses nothing.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Markdown, Static
+
+from prep import mock
+from prep.drawer import Draw
+from prep.errors import ContentErrors
+from prep.models import pick
+from prep.store import get_meta
+
+
+def _clock(seconds: float) -> str:
+    s = int(max(seconds, 0))
+    return f"{s // 60}:{s % 60:02d}"
+
+
+class MockScreen(Screen):
+    """Choose a profile; Enter draws a fresh set and starts the session."""
+
+    CSS_PATH = "mock.tcss"
+    BINDINGS = [Binding("escape", "leave", "Back"), Binding("q", "leave", "Back", show=False)]
+
+    def __init__(self, seed: int | None = None):
+        super().__init__()
+        self.seed = seed  # fixed in tests; otherwise a fresh seed per session
+        self.profiles: dict = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static("Mock interview: pick a profile (Enter draws the questions and starts the timer)", classes="title")
+        yield DataTable(id="profiles", cursor_type="row", zebra_stripes=True)
+        yield Static(id="recent", classes="muted")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        from prep.profiles import BUILTIN, Profile, load_profiles
+
+        kb = get_meta(self.app.db, "kb")
+        try:
+            self.profiles = load_profiles(kb)
+        except ContentErrors as e:
+            self.notify(f"{len(e.errors)} error(s) in profile files; showing the built-in ones. {e.errors[0]}", severity="error")
+            self.profiles = {k: Profile.model_validate(v) for k, v in BUILTIN.items()}
+        table = self.query_one("#profiles", DataTable)
+        table.add_columns("profile", "questions", "min", "title")
+        for name, p in self.profiles.items():
+            table.add_row(name, sum(s.count for s in p.slots), f"{p.minutes:g}", pick(p.title, self.app.lang), key=name)
+        table.focus()
+        self.refresh_data()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        rows = mock.list_sessions(self.app.db, limit=5)
+        lines = ["Recent sessions:"] + [
+            f"  #{r['id']} {r['started_at'][:16].replace('T', ' ')}  {r['profile']:<16} {r['status']:<9} "
+            f"{r['answered']} answered" + (f", score {round(r['score'] * 100)}%" if r["score"] is not None else "")
+            for r in rows
+        ]
+        self.query_one("#recent", Static).update(Text("\n".join(lines) if rows else "No mock sessions yet."))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.start(event.row_key.value)
+
+    def start(self, name: str) -> None:
+        from prep.drawer import draw
+
+        app = self.app
+        seed = self.seed if self.seed is not None else random.SystemRandom().randrange(1, 1_000_000)
+        drawn = draw(app.db, self.profiles[name], name=name, seed=seed, now=app.now(), lang=app.lang, settings=app.settings)
+        if not drawn.questions:
+            self.notify("Nothing to draw: the knowledge base has no matching questions.", severity="warning")
+            return
+        session_id = mock.start_session(app.db, drawn, app.now())
+        app.push_screen(MockSessionScreen(session_id, drawn))
+
+    def action_leave(self) -> None:
+        self.app.pop_screen()
+
+
+class MockSessionScreen(Screen):
+    """One question at a time: answer aloud, drill down (f), check (space), score (1-4, Enter)."""
+
+    CSS_PATH = "mock.tcss"
+    BINDINGS = [
+        Binding("f", "followup", "Followup"),
+        Binding("space", "reveal", "Key points"),
+        # 1-4 are listed on the rubric line itself, which shows their state.
+        *[Binding(str(i), f"toggle('{k}')", k.capitalize(), show=False) for i, k in enumerate(mock.RUBRIC, 1)],
+        Binding("enter", "score", "Score"),
+        Binding("q", "leave", "Back"),
+        Binding("escape", "leave", "Back", show=False),
+    ]
+
+    def __init__(self, session_id: int, drawn: Draw):
+        super().__init__()
+        self.session_id = session_id
+        self.draw = drawn
+        self.index = 0
+        self.followups_shown = 0
+        self.revealed = False
+        self.rubric: dict[str, bool] = {}
+        self.results: list[dict] = []
+        self.started = self.q_started = 0.0
+        self.done = False
+
+    @property
+    def question(self):
+        return self.draw.questions[self.index] if not self.done else None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="status", classes="title")
+        with VerticalScroll(id="body"):
+            yield Static(id="question")
+            yield Static(id="followups")
+            yield Markdown(id="keypoints")
+        yield Static(id="rubric")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.started = time.monotonic()
+        self.set_interval(1, self.tick)
+        self.show_question()
+
+    def tick(self) -> None:
+        now = time.monotonic()
+        total = f"total {_clock(now - self.started)} / {_clock(self.draw.minutes * 60)}"
+        if self.done:
+            return
+        q = self.question
+        spent = now - self.q_started
+        over = " — over time, wrap up!" if spent > q.minutes * 60 else ""
+        self.query_one("#status", Static).update(
+            f"Mock · {self.draw.title} · Q {self.index + 1}/{len(self.draw.questions)} · {q.label} · "
+            f"⏱ {_clock(spent)} / {_clock(q.minutes * 60)} · {total}{over}"
+        )
+
+    def show_question(self) -> None:
+        q = self.question
+        self.followups_shown = 0
+        self.revealed = False
+        self.rubric = {}
+        self.q_started = time.monotonic()
+        self.query_one("#question", Static).update(Text(q.q, style="bold"))
+        self.query_one("#keypoints", Markdown).display = False
+        self.render_followups()
+        self.render_rubric()
+        self.query_one("#body", VerticalScroll).scroll_home(animate=False)
+        self.tick()
+        self.refresh_bindings()
+
+    def render_followups(self) -> None:
+        q = self.question
+        fu = self.query_one("#followups", Static)
+        shown = q.followups[: self.followups_shown] if q else []
+        left = len(q.followups) - self.followups_shown if q else 0
+        lines = [f"  ▸ {' '.join(f.q.split())}" for f in shown]
+        if lines:
+            lines.insert(0, "The interviewer drills down:")
+        if left:
+            lines.append(f"(f: next followup, {left} left)")
+        fu.update(Text("\n".join(lines)))
+        fu.display = bool(lines)
+
+    def render_rubric(self) -> None:
+        marks = "  ".join(f"{i}[{'x' if self.rubric.get(k) else ' '}]{k}" for i, k in enumerate(mock.RUBRIC, 1))
+        rating = mock.rating_for(self.rubric)
+        verdict = {1: "fail, due again", 2: "pass (Hard)", 3: "pass (Good)"}[rating]
+        self.query_one("#rubric", Static).update(Text(f"Self-score: {marks}  → {verdict}"))
+
+    def render_keypoints(self) -> None:
+        q = self.question
+        parts = [q.key_points or "*(no key points written)*"]
+        for i, f in enumerate(q.followups[: self.followups_shown], 1):
+            parts += ["", f"### Followup {i}: {' '.join(f.q.split())}", "", f.a or "*(no notes)*"]
+        md = self.query_one("#keypoints", Markdown)
+        md.update("\n".join(parts))
+        md.display = True
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "followup":
+            return not self.done and self.followups_shown < len(self.question.followups)
+        if action in ("reveal", "toggle", "score"):
+            return not self.done
+        return True
+
+    def action_followup(self) -> None:
+        if self.done or self.followups_shown >= len(self.question.followups):
+            return
+        self.followups_shown += 1
+        self.render_followups()
+        if self.revealed:
+            self.render_keypoints()
+        self.refresh_bindings()
+
+    def action_reveal(self) -> None:
+        if self.done:
+            return
+        self.revealed = not self.revealed
+        if self.revealed:
+            self.render_keypoints()
+        else:
+            self.query_one("#keypoints", Markdown).display = False
+
+    def action_toggle(self, criterion: str) -> None:
+        if self.done:
+            return
+        self.rubric[criterion] = not self.rubric.get(criterion)
+        self.render_rubric()
+
+    def action_score(self) -> None:
+        if self.done:
+            return
+        app = self.app
+        duration = int((time.monotonic() - self.q_started) * 1000)
+        saved = mock.score_question(
+            app.db, self.session_id, self.index, self.rubric, app.now(),
+            followups_shown=self.followups_shown, duration_ms=duration, settings=app.settings,
+        )
+        self.results.append(saved)
+        if self.index + 1 < len(self.draw.questions):
+            self.index += 1
+            self.show_question()
+        else:
+            self.finish()
+
+    def finish(self) -> None:
+        self.done = True
+        summary = mock.finish_session(self.app.db, self.session_id, self.app.now())
+        lines = [f"Session complete: {summary['passed']}/{summary['questions']} passed, score {round((summary['score'] or 0) * 100)}%.", ""]
+        for i, (q, r) in enumerate(zip(self.draw.questions, self.results), 1):
+            ok = "pass" if r["passed"] else "FAIL"
+            lines.append(f"{i}. {ok} {round(r['score'] * 100):>3}%  {q.label}: {' '.join(q.q.split())[:70]}")
+        if summary["failed"]:
+            lines += ["", "Failed questions are due again in review."]
+        lines += ["", "Press q to go back."]
+        self.query_one("#status", Static).update(f"Mock · {self.draw.title} · done")
+        self.query_one("#question", Static).update(Text("\n".join(lines)))
+        self.query_one("#followups", Static).display = False
+        self.query_one("#keypoints", Markdown).display = False
+        self.query_one("#rubric", Static).update("")
+        self.refresh_bindings()
+
+    def action_leave(self) -> None:
+        if self.done:
+            self.app.pop_screen()
+            return
+        from prep.tui.screens.confirm import ConfirmScreen
+
+        question = (
+            f"Leave the mock at question {self.index + 1}/{len(self.draw.questions)}? "
+            f"Your {len(self.results)} score(s) are saved; the session is marked abandoned."
+        )
+
+        def done(leave: bool | None) -> None:
+            if leave:
+                mock.finish_session(self.app.db, self.session_id, self.app.now(), status="abandoned")
+                self.app.pop_screen()
+
+        self.app.push_screen(ConfirmScreen(question), done)

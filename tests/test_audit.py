@@ -1,0 +1,212 @@
+"""The audit: coverage gaps, figures missing or contradicted, before/after wording,
+readiness with rehearsals and mocks, and `prep audit` (--json, --strict)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from prep import review
+from prep.audit import audit, find, format_text, leading, numbers, summary_line
+from prep.cli import cli
+from prep.readiness import claim_readiness
+from prep.scheduling import Settings
+from prep.sync import sync
+
+S = Settings(enable_fuzzing=False)
+
+
+def write(root: Path, rel: str, text: str) -> None:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def story(root: Path, sid: str, claims: list[str], result: str) -> None:
+    write(root, f"stories/{sid}.md", f"---\nid: {sid}\ntitle: {sid}\nclaims: [{', '.join(claims)}]\n---\n"
+          f"## Situation\n背景。\n## Task\n任务。\n## Action\n行动。\n## Result\n{result}\n")
+
+
+def cards(claim: str, answers: list[str]) -> str:
+    return "".join(f"  - id: {claim}.c{i}\n    q: Q{i}?\n    a: \"{a}\"\n    claims: [{claim}]\n" for i, a in enumerate(answers))
+
+
+CLEAN_RESUME = """\
+projects:
+  - id: p
+    company: P
+    claims:
+      - id: p.ok
+        text: 能够同时支持2000个后台任务，服务 3 million users，QPS 峰值 10000+
+        numbers:
+          - 2000 tasks
+          - 3 million users
+          - 10000+ QPS peak
+          - 99.9% availability
+          - 1 TB/day
+        risk: high
+"""
+
+
+@pytest.fixture
+def clean(tmp_path):
+    root = tmp_path / "clean"
+    write(root, "stories/resume.yaml", CLEAN_RESUME)
+    story(root, "ok-story", ["p.ok"], "我们同时跑 2,000 个任务，用户 300万，全年 99.9% 可用。")
+    write(root, "decks/d.yaml", "name: D\ncards:\n" + cards("p.ok", ["峰值 1万 QPS", "每天 1TB 索引", "plain"]))
+    return root
+
+
+GAPS_RESUME = CLEAN_RESUME + """\
+      - id: p.nostory
+        text: 没有故事
+        risk: low
+      - id: p.fewcards
+        text: 卡片太少
+      - id: p.missing
+        text: 保证系统有可用99%
+        numbers: [99% availability]
+      - id: p.disagree
+        text: 支持3000个任务
+        numbers: [3000 tasks]
+      - id: p.before
+        text: 能够同时支持2000个后台任务
+        before: 可同时支持上几千个任务调度
+        numbers:
+          - value: 2000 tasks
+            before: 上几千个任务
+      - id: p.textbefore
+        text: 峰值 5000 QPS
+        before: 峰值 3000 QPS
+      - id: p.samebefore
+        text: 峰值 5000 QPS
+        before: 峰值 5,000 QPS
+        numbers:
+          - value: 5000 QPS
+            before: 5k QPS
+"""
+
+
+@pytest.fixture
+def gaps(clean):
+    write(clean, "stories/resume.yaml", GAPS_RESUME)
+    for c in ("p.fewcards", "p.missing", "p.disagree", "p.before", "p.textbefore", "p.samebefore"):
+        story(clean, c.replace(".", "-"), [c], "上线了。we ran 2500 tasks at peak." if c == "p.disagree" else "2000 tasks, 5000 QPS")
+    body = "".join(cards(c, ["x", "y", "z"]) for c in ("p.nostory", "p.missing", "p.disagree", "p.before", "p.textbefore", "p.samebefore"))
+    write(clean, "decks/e.yaml", "name: E\ncards:\n" + body + cards("p.fewcards", ["only one"]).replace("p.fewcards.c0", "p.fewcards.solo"))
+    return clean
+
+
+@pytest.mark.parametrize("text, values", [
+    ("2000 tasks", [2000]), ("2,000个任务", [2000]), ("2k tasks", [2000]), ("2千", [2000]),
+    ("99% availability", [99]), ("99.9%", [99.9]), ("300百万 users", [3e8]), ("3亿", [3e8]),
+    ("100万+ users", [1e6]), ("3 million users", [3e6]), ("几w QPS", []), ("p99 is 120 ms", [120]),
+    ("2020-2022", [2020, 2022]), ("5 K8s clusters", [5]), ("1 TB/day", [1]),
+])
+def test_numbers(text, values):
+    assert [n.value for n in numbers(text)] == values
+
+
+def test_find_tolerates_forms_and_spots_disagreement():
+    assert leading("10000+ QPS peak")[1] == "QPS" and leading("about 5 things")[0] is None
+    assert find("2000 tasks", "同时 2,000 个任务")[0]
+    assert find("3 million users", "用户 300万")[0]
+    assert not find("300百万 users", "用户 300万")[0]  # 300 million is not 3 million
+    assert find("1 TB/day", "每天 1TB")[0]
+    assert not find("1 TB/day", "step 1: index")[0]  # a bare small number needs its unit
+    hit, other = find("3000 tasks", "we ran 2500 tasks")
+    assert not hit and [n.value for n in other] == [2500]
+
+
+def flags_by_claim(report) -> dict[str, set[str]]:
+    return {c["id"]: {f["kind"] for f in c["flags"]} for c in report["claims"]}
+
+
+def test_clean_kb_has_no_flags(clean, db, now):
+    sync(db, clean, now=now)
+    report = audit(db, now, S)
+    assert flags_by_claim(report) == {"p.ok": set()}
+    assert report["summary"]["flagged"] == 0
+    assert summary_line(report) == "Audit: all 1 claims covered, figures consistent"
+
+
+def test_each_kind_of_gap_is_flagged(gaps, db, now):
+    sync(db, gaps, now=now)
+    report = audit(db, now, S)
+    assert flags_by_claim(report) == {
+        "p.ok": set(), "p.nostory": {"no-story"}, "p.fewcards": {"few-cards"}, "p.missing": {"number-missing"},
+        "p.disagree": {"number-disagrees"}, "p.before": {"before-after"}, "p.textbefore": {"before-after"},
+        "p.samebefore": set(),
+    }
+    by_id = {c["id"]: c for c in report["claims"]}
+    (dis,) = by_id["p.disagree"]["flags"]
+    sources = [q["source"] for q in dis["quotes"]]
+    assert sources[0].startswith("claim p.disagree (stories/resume.yaml:") and dis["quotes"][0]["text"] == "3000 tasks"
+    assert sources[1].startswith("story p-disagree (stories/p-disagree.md:")
+    assert "2500 tasks" in dis["quotes"][1]["text"]
+    (before,) = by_id["p.before"]["flags"]
+    assert [q["text"] for q in before["quotes"]] == ["2000 tasks", "上几千个任务"]
+    (tb,) = by_id["p.textbefore"]["flags"]
+    assert [q["text"] for q in tb["quotes"]] == ["峰值 5000 QPS", "峰值 3000 QPS"] and "5000" in tb["message"]
+    assert by_id["p.fewcards"]["cards"] == ["p.fewcards.solo"]
+    assert report["summary"] == {"claims": 8, "flagged": 6, "flags": 6, "by_kind": {
+        "no-story": 1, "few-cards": 1, "number-missing": 1, "number-disagrees": 1, "before-after": 2}}
+    text = format_text(report)
+    assert "[number-disagrees] '3000 tasks'" in text and '"上几千个任务"' in text
+
+
+def test_unbacked_figure_is_missing(tmp_path, db, now):
+    write(tmp_path, "stories/resume.yaml", "projects:\n  - id: p\n    company: P\n    claims:\n"
+          "      - id: p.alone\n        text: 100万+ users\n        numbers: [100万+ users]\n")
+    (tmp_path / "decks").mkdir()
+    sync(db, tmp_path, now=now)
+    (c,) = audit(db, now, S)["claims"]
+    assert {f["kind"] for f in c["flags"]} == {"no-story", "few-cards", "number-missing"}
+    assert any("nothing backs this claim" in f["message"] for f in c["flags"])
+
+
+def test_readiness_counts_rehearsals_and_mocks(clean, db, now):
+    sync(db, clean, now=now)
+    (r0,) = claim_readiness(db, now, S)
+    assert r0["score"] == 0 and r0["last_rehearsed"] is None and r0["mock_answers"] == 0
+    earlier = now - dt.timedelta(days=2)
+    review.record_answer(db, "story", "ok-story", 3, earlier, mode="rehearsal", settings=S)
+    (r1,) = claim_readiness(db, now, S)
+    assert r1["story_score"] > 0 and r1["score"] > 0 and r1["last_rehearsed"] == earlier.isoformat(timespec="microseconds")
+    db.execute("INSERT INTO mock_sessions (id, profile, draw, started_at) VALUES (1, 'x', '{\"questions\": []}', ?)", [now.isoformat()])
+    db.execute(
+        "INSERT INTO mock_answers (session_id, position, item_type, item_id, correct, complete, concise, confident, score,"
+        " passed, rating, answered_at) VALUES (1, 0, 'claim', 'p.ok', 1, 1, 1, 1, 1.0, 1, 3, ?)",
+        [now.isoformat(timespec="microseconds")],
+    )
+    (r2,) = claim_readiness(db, now, S)
+    assert r2["mock_score"] == 1.0 and r2["mock_answers"] == 1 and r2["score"] > r1["score"]
+    # a month later the mock's pull has halved, so the gain over the base score shrinks
+    later = now + dt.timedelta(days=30)
+    (base,) = [r for r in claim_readiness(db, later, S)]
+    assert base["score"] < r2["score"]
+    report = audit(db, now, S)
+    assert report["claims"][0]["readiness"] == r2["score"]
+    assert report["claims"][0]["readiness_detail"]["mock_score"] == 1.0
+
+
+def test_cli_audit_json_and_strict(gaps):
+    run = CliRunner().invoke
+    r = run(cli, ["--kb", str(gaps), "audit", "--json"])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert data["summary"]["flagged"] == 6 and {c["id"] for c in data["claims"]} >= {"p.ok", "p.before"}
+    r = run(cli, ["--kb", str(gaps), "audit", "--strict"])
+    assert r.exit_code == 1 and "[before-after]" in r.stdout
+    r = run(cli, ["--kb", str(gaps), "audit", "--strict", "--min-cards", "1"])
+    assert r.exit_code == 1 and "few-cards" not in r.stdout.split("\n\n")[-1]
+
+
+def test_cli_audit_strict_passes_on_clean_kb(clean):
+    r = CliRunner().invoke(cli, ["--kb", str(clean), "audit", "--strict"])
+    assert r.exit_code == 0, r.output
+    assert "all 1 claims covered" in r.stdout
