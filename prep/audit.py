@@ -185,8 +185,11 @@ def _number_flags(claim: dict, figures: list[dict], sources: list[tuple[str, str
     return flags
 
 
-def _before_after_flags(claim: dict, figures: list[dict]) -> list[Flag]:
-    flags = []
+def _before_after_flags(claim: dict, figures: list[dict]) -> tuple[list[Flag], list[Flag]]:
+    """(flags, answered): a disagreement the knowledge base already answers (a note on
+    the figure, or the claim's notes for its wording) is listed, not flagged: the point
+    of the flag is to make sure the candidate has prepared what to say."""
+    flags, answered = [], []
     src = f"claim {claim['id']} ({claim['where']})"
     for fig in figures:
         if not fig.get("before"):
@@ -196,18 +199,18 @@ def _before_after_flags(claim: dict, figures: list[dict]) -> list[Flag]:
         if lead is not None and any(same(n.value, lead.value) for n in before_nums):
             continue
         said = ", ".join(n.raw.strip() for n in before_nums) or "no figure"
-        flags.append(Flag("before-after", f"figure '{fig['value']}' disagrees with the before wording ({said})",
+        (answered if fig.get("note") else flags).append(Flag("before-after", f"figure '{fig['value']}' disagrees with the before wording ({said})",
                           [{"source": f"{src} numbers: value", "text": fig["value"]},
                            {"source": f"{src} numbers: before", "text": fig["before"]}]))
-    if not flags and claim["before"]:
+    if not flags and not answered and claim["before"]:
         after = {round(n.value, 6): n.raw.strip() for n in numbers(claim["text_all"])}
         before = {round(n.value, 6): n.raw.strip() for n in numbers(claim["before"])}
         if set(after) != set(before):
             said = f"text: {', '.join(after.values()) or 'no figure'}; before: {', '.join(before.values()) or 'no figure'}"
-            flags.append(Flag("before-after", f"the claim's figures differ between the sent text and the before wording ({said})",
-                              [{"source": f"{src} text", "text": claim["text_all"]},
-                               {"source": f"{src} before", "text": claim["before"]}]))
-    return flags
+            (answered if claim["notes"] else flags).append(Flag(
+                "before-after", f"the claim's figures differ between the sent text and the before wording ({said})",
+                [{"source": f"{src} text", "text": claim["text_all"]}, {"source": f"{src} before", "text": claim["before"]}]))
+    return flags, answered
 
 
 def audit(db: Database, now: dt.datetime, settings=None, lang: str = "zh", min_cards: int = MIN_CARDS) -> dict:
@@ -222,7 +225,7 @@ def audit(db: Database, now: dt.datetime, settings=None, lang: str = "zh", min_c
         text = _j(row["text"])
         claim = {
             "id": row["id"], "where": f"{row['file']}:{row['line']}", "before": row["before"] or "",
-            "text_all": all_text(text),
+            "text_all": all_text(text), "notes": bool(_j(row["notes"])),
         }
         sources = backing.get(row["id"], [])
         stories = [i for t, i, _ in sources if t == "story"]
@@ -234,7 +237,8 @@ def audit(db: Database, now: dt.datetime, settings=None, lang: str = "zh", min_c
             flags.append(Flag("few-cards", f"{len(cards)} card(s) back this claim; at least {min_cards} wanted"))
         figures = _j(row["numbers"]) or []
         flags += _number_flags(claim, figures, sources, texts)
-        flags += _before_after_flags(claim, figures)
+        ba_flags, answered = _before_after_flags(claim, figures)
+        flags += ba_flags
         for f in flags:
             by_kind[f.kind] += 1
         r = ready.get(row["id"], {})
@@ -245,6 +249,7 @@ def audit(db: Database, now: dt.datetime, settings=None, lang: str = "zh", min_c
             "readiness": r.get("score", 0.0),
             "readiness_detail": {k: r[k] for k in ("card_score", "story_score", "mock_score", "mock_answers", "last_rehearsed", "last_mock") if k in r},
             "flags": [asdict(f) for f in flags],
+            "answered": [asdict(f) for f in answered],
         })
     flagged = sum(1 for c in out if c["flags"])
     return {
@@ -270,13 +275,14 @@ def format_text(report: dict) -> str:
     for c in report["claims"]:
         kinds = ",".join(sorted({f["kind"] for f in c["flags"]})) or "ok"
         lines.append(f"{c['id']:<28} {c['risk']:<6} {len(c['stories']):>7} {len(c['cards']):>5} {round(c['readiness'] * 100):>4}%  {kinds}")
-    details = [c for c in report["claims"] if c["flags"]]
+    details = [c for c in report["claims"] if c["flags"] or c.get("answered")]
     if details:
         lines.append("")
     for c in details:
         lines.append(f"{c['file']}:{c['line']}: {c['id']}: {c['text']}")
-        for f in c["flags"]:
-            lines.append(f"  [{f['kind']}] {f['message']}")
+        for f in c["flags"] + c.get("answered", []):
+            tag = f["kind"] if f in c["flags"] else f"{f['kind']}, answered in the notes"
+            lines.append(f"  [{tag}] {f['message']}")
             for q in f["quotes"]:
                 lines.append(f"      {q['source']}: \"{' '.join(q['text'].split())}\"")
     lines.append("")

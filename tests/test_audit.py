@@ -210,3 +210,21 @@ def test_cli_audit_strict_passes_on_clean_kb(clean):
     r = CliRunner().invoke(cli, ["--kb", str(clean), "audit", "--strict"])
     assert r.exit_code == 0, r.output
     assert "all 1 claims covered" in r.stdout
+
+
+def test_before_after_disagreement_answered_in_notes_is_listed_not_flagged(gaps, db, now):
+    resume = (gaps / "stories/resume.yaml").read_text(encoding="utf-8")
+    resume = resume.replace(
+        "          - value: 2000 tasks\n            before: 上几千个任务\n",
+        "          - value: 2000 tasks\n            before: 上几千个任务\n            note: 注册任务几千个，并发执行约2000。\n",
+    ).replace("        before: 峰值 3000 QPS\n", "        before: 峰值 3000 QPS\n        notes: 3000 是旧版本压测值，5000 是扩容后。\n")
+    (gaps / "stories/resume.yaml").write_text(resume, encoding="utf-8")
+    sync(db, gaps, now=now)
+    report = audit(db, now, S)
+    by_id = {c["id"]: c for c in report["claims"]}
+    for cid in ("p.before", "p.textbefore"):
+        assert by_id[cid]["flags"] == []
+        (answered,) = by_id[cid]["answered"]
+        assert answered["kind"] == "before-after" and len(answered["quotes"]) == 2
+    assert report["summary"]["by_kind"]["before-after"] == 0
+    assert "before-after, answered in the notes" in format_text(report)
