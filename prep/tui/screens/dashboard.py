@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -11,6 +12,12 @@ from textual.widgets import DataTable, Footer, Header, Static
 from prep import query, review
 from prep.readiness import claim_readiness
 from prep.tui.widgets.charts import bars, heatmap, meter
+
+
+def fit(text: str, cells: int) -> Text:
+    out = Text(text, no_wrap=True)
+    out.truncate(cells, overflow="ellipsis")
+    return out
 
 
 class DashboardScreen(Screen):
@@ -41,9 +48,10 @@ class DashboardScreen(Screen):
 
     def on_mount(self) -> None:
         decks = self.query_one("#decks", DataTable)
-        decks.add_columns("deck", "cards", "new", "due")
+        # Columns sized in terminal cells (CJK is double width) so both tables fit 80 columns.
+        decks.add_columns("deck", "new", "due")
         claims = self.query_one("#claims", DataTable)
-        claims.add_columns("claim", "risk", "ready", "cards", "stories")
+        claims.add_columns("claim", "risk", "ready", "cards", "st.")
         self.refresh_data()
 
     def on_screen_resume(self) -> None:
@@ -61,14 +69,14 @@ class DashboardScreen(Screen):
         decks = self.query_one("#decks", DataTable)
         decks.clear()
         for d in s["per_deck"]:
-            decks.add_row(d["name"][:22], d["cards"], d["new"], d["due"], key=d["deck"])
+            decks.add_row(fit(d["name"], 16), d["new"], d["due"], key=d["deck"])
         claims = self.query_one("#claims", DataTable)
         claims.clear()
         ready = claim_readiness(app.db, now, app.settings, app.lang)
         order = {"high": 0, "medium": 1, "low": 2}
         for c in sorted(ready, key=lambda c: (order.get(c["risk"], 3), c["score"])):
             claims.add_row(
-                c["id"], c["risk"], f"{meter(c['score'], 6)} {round(c['score'] * 100):>3}%",
+                fit(c["id"], 21), c["risk"][:4], f"{meter(c['score'], 4)}{round(c['score'] * 100):>4}%",
                 f"{c['cards_known']}/{c['cards']}", f"{c['stories_known']}/{c['stories']}", key=c["id"],
             )
         from prep.audit import audit, summary_line
