@@ -181,3 +181,27 @@ class MediaCollector:
         self._names[path] = (stamp, name)
         self.files[name] = path
         return name
+
+
+_FENCE_LINE = re.compile(r"^\s*(```|~~~)")
+
+
+def neutralize_html(markdown: str) -> str:
+    """Markdown with raw HTML shown as text: `<` and `&` outside code are escaped, so a
+    sheet opened in any Markdown viewer cannot run a `<script>` quoted in a card. Code
+    spans and fences are left alone (they already show their text literally)."""
+    out, in_fence = [], False
+    for line in markdown.split("\n"):
+        if _FENCE_LINE.match(line):
+            in_fence = not in_fence
+            out.append(line)
+            continue
+        if in_fence:
+            out.append(line)
+            continue
+        parts = line.split("`")
+        # even parts are outside inline code; an unmatched backtick leaves the rest as text
+        for i in range(0, len(parts), 2):
+            parts[i] = parts[i].replace("&", "&amp;").replace("<", "&lt;")
+        out.append("`".join(parts))
+    return "\n".join(out)

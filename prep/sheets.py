@@ -59,8 +59,10 @@ def candidate(d: Draw) -> str:
 
 
 def write(d: Draw, out: Path) -> list[Path]:
+    from prep.render import neutralize_html
+
     out.mkdir(parents=True, exist_ok=True)
     paths = [out / "interviewer.md", out / "candidate.md"]
-    paths[0].write_text(interviewer(d), encoding="utf-8")
-    paths[1].write_text(candidate(d), encoding="utf-8")
+    paths[0].write_text(neutralize_html(interviewer(d)), encoding="utf-8")
+    paths[1].write_text(neutralize_html(candidate(d)), encoding="utf-8")
     return paths
