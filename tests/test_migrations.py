@@ -104,3 +104,33 @@ def test_search_index_from_before_m003_is_rebuilt(tmp_path, kb, now):
     assert {r["id"] for r in query.search(db, "时间轮")} >= {"tw.basic", "tw.hier"}
     assert db.execute("SELECT count(*) FROM search").fetchone()[0] == 6
     assert sync(db, kb, now=now).unchanged
+
+
+def test_db_with_review_history_upgrades_with_history_intact(tmp_path, kb, now):
+    """A DB from the first version that had review state (m002) keeps every answer,
+    the exact FSRS state, and stays usable after upgrading to the current schema."""
+    from prep import review
+    from prep.scheduling import Settings
+    from prep.sync import sync
+
+    path = tmp_path / "v2.db"
+    old = Database(path)
+    migrations.apply(old, stop_before=migrations._migrations[2].name)
+    old.close()
+    old = open_db(path, migrate=False)
+    sync(old, kb, now=now)
+    s = Settings(enable_fuzzing=False)
+    for i, card in enumerate(("tw.basic", "tw.hier", "perf.p99")):
+        review.record_answer(old, "card", card, 1 + i, now, settings=s, duration_ms=1000 + i)
+    log = old.execute("SELECT * FROM review_log ORDER BY id").fetchall()
+    state = old.execute("SELECT * FROM review_state ORDER BY item_id").fetchall()
+    old.close()
+
+    db = open_db(path)
+    assert schema_version(db) == migrations._migrations[-1].name
+    assert db.execute("SELECT * FROM review_log ORDER BY id").fetchall() == log
+    assert db.execute("SELECT * FROM review_state ORDER BY item_id").fetchall() == state
+    assert len(list(tmp_path.glob("v2.db.before-*.bak"))) == 1
+    sync(db, kb, now=now)
+    review.record_answer(db, "card", "tw.basic", 3, now.replace(hour=10), settings=s)
+    assert db.execute("SELECT count(*) FROM review_log").fetchone()[0] == 4
