@@ -23,23 +23,32 @@ def _deck_names(db: Database, lang: str) -> dict[str, str]:
     return {r[0]: pick(_j(r[1]), lang) or r[0] for r in db.execute("SELECT id, name FROM decks")}
 
 
+def item_filter(table: str, *, archived=False, equals: dict | None = None, contains: dict | None = None, ids=None) -> tuple[str, list]:
+    """A WHERE clause over `table` (a table name or alias): column = value for `equals`,
+    JSON-array column holds value for `contains`; None values are ignored."""
+    where, params = [f"{table}.archived = ?"], [1 if archived else 0]
+    for col, value in (equals or {}).items():
+        if value:
+            where.append(f"{table}.{col} = ?")
+            params.append(value)
+    for col, value in (contains or {}).items():
+        if value:
+            where.append(f"EXISTS (SELECT 1 FROM json_each({table}.{col}) WHERE value = ?)")
+            params.append(value)
+    if ids is not None:
+        where.append(f"{table}.id IN ({','.join('?' * len(ids))})")
+        params += list(ids)
+    return " AND ".join(where), params
+
+
+def card_filter(table: str = "cards", *, deck=None, claim=None, tag=None, kind=None, ids=None, archived=False) -> tuple[str, list]:
+    return item_filter(table, archived=archived, equals={"deck": deck, "kind": kind}, contains={"claims": claim, "tags": tag}, ids=ids)
+
+
 def list_cards(db: Database, *, deck=None, claim=None, tag=None, kind=None, lang="zh", archived=False) -> list[dict]:
-    where, params = ["archived = ?"], [1 if archived else 0]
-    if deck:
-        where.append("deck = ?")
-        params.append(deck)
-    if kind:
-        where.append("kind = ?")
-        params.append(kind)
-    if claim:
-        where.append("EXISTS (SELECT 1 FROM json_each(cards.claims) WHERE value = ?)")
-        params.append(claim)
-    if tag:
-        where.append("EXISTS (SELECT 1 FROM json_each(cards.tags) WHERE value = ?)")
-        params.append(tag)
-    sql = f"SELECT * FROM cards WHERE {' AND '.join(where)} ORDER BY position"
+    where, params = card_filter(deck=deck, claim=claim, tag=tag, kind=kind, archived=archived)
     out = []
-    for r in db.query(sql, params):
+    for r in db.query(f"SELECT * FROM cards WHERE {where} ORDER BY position", params):
         out.append({
             "id": r["id"], "deck": r["deck"], "q": pick(_j(r["q"]), lang), "kind": r["kind"],
             "difficulty": r["difficulty"], "claims": _j(r["claims"]), "tags": _j(r["tags"]),
@@ -49,21 +58,14 @@ def list_cards(db: Database, *, deck=None, claim=None, tag=None, kind=None, lang
 
 
 def list_stories(db: Database, *, claim=None, tag=None, lang="zh", archived=False) -> list[dict]:
-    where, params = ["archived = ?"], [1 if archived else 0]
-    if claim:
-        where.append("EXISTS (SELECT 1 FROM json_each(stories.claims) WHERE value = ?)")
-        params.append(claim)
-    if tag:
-        where.append("EXISTS (SELECT 1 FROM json_each(stories.tags) WHERE value = ?)")
-        params.append(tag)
-    sql = f"SELECT * FROM stories WHERE {' AND '.join(where)} ORDER BY position"
+    where, params = item_filter("stories", archived=archived, contains={"claims": claim, "tags": tag})
     return [
         {
             "id": r["id"], "title": pick(_j(r["title"]), lang), "claims": _j(r["claims"]),
             "competencies": _j(r["competencies"]), "minutes": r["minutes"], "tags": _j(r["tags"]),
             "file": r["file"], "line": r["line"],
         }
-        for r in db.query(sql, params)
+        for r in db.query(f"SELECT * FROM stories WHERE {where} ORDER BY position", params)
     ]
 
 

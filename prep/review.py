@@ -17,6 +17,7 @@ from sqlite_utils import Database
 
 from prep import scheduling
 from prep.errors import PrepError
+from prep.query import card_filter
 from prep.scheduling import Settings
 from prep.store import dumps, get_meta, iso, set_meta, transaction
 
@@ -42,26 +43,6 @@ class QueueItem:
     due: str | None = None
 
 
-def _card_filter(deck=None, claim=None, tag=None, kind=None, ids=None) -> tuple[str, list]:
-    where, params = ["c.archived = 0"], []
-    if deck:
-        where.append("c.deck = ?")
-        params.append(deck)
-    if kind:
-        where.append("c.kind = ?")
-        params.append(kind)
-    if claim:
-        where.append("EXISTS (SELECT 1 FROM json_each(c.claims) WHERE value = ?)")
-        params.append(claim)
-    if tag:
-        where.append("EXISTS (SELECT 1 FROM json_each(c.tags) WHERE value = ?)")
-        params.append(tag)
-    if ids is not None:
-        where.append(f"c.id IN ({','.join('?' * len(ids))})")
-        params += list(ids)
-    return " AND ".join(where), params
-
-
 def done_today(db: Database, now: dt.datetime, settings: Settings, item_type: str = "card") -> tuple[int, int]:
     """(reviews, new items introduced) since the start of today's study day."""
     start = iso(scheduling.day_start(now, settings))
@@ -80,7 +61,7 @@ def build_queue(
     """Due cards first (oldest due first), then new cards in deck order, within the daily
     limits. Cram: every selected card, weakest first, no limits, schedule untouched."""
     settings = settings or load_settings(db)
-    where, params = _card_filter(deck, claim, tag, kind, ids)
+    where, params = card_filter("c", deck=deck, claim=claim, tag=tag, kind=kind, ids=ids)
     base = f"""FROM cards c LEFT JOIN review_state s ON s.item_type = 'card' AND s.item_id = c.id WHERE {where}"""
     if cram:
         rows = db.execute(f"SELECT c.id, s.due, s.fsrs {base} ORDER BY c.position", params).fetchall()
