@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import shutil
 import textwrap
@@ -76,3 +77,14 @@ def builtin_kb(tmp_path) -> Path:
     shutil.copytree(REPO / "decks", dest / "decks")
     shutil.copytree(REPO / "stories", dest / "stories")
     return dest
+
+
+def run_app(app, steps, size=(100, 30)):
+    """Drive a Textual app with the pilot: `steps(pilot)` is an async function."""
+
+    async def go():
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            await steps(pilot)
+
+    asyncio.run(go())

@@ -3,7 +3,6 @@ due); the TUI runs a session one question at a time; the dashboard shows the aud
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
 
@@ -15,6 +14,8 @@ from prep.drawer import Draw, Followup, Question, draw
 from prep.errors import PrepError
 from prep.profiles import get_profile
 from prep.scheduling import Settings
+
+from conftest import run_app as run
 from prep.store import iso
 from prep.sync import sync
 from prep.tui.app import PrepApp
@@ -100,13 +101,6 @@ def test_drawn_session_round_trips(synced, now):
 # -- the TUI ---------------------------------------------------------------------------
 
 
-def run(app, steps, size=(100, 30)):
-    async def go():
-        async with app.run_test(size=size) as pilot:
-            await pilot.pause()
-            await steps(pilot)
-
-    asyncio.run(go())
 
 
 def make_app(db, now):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 
 import pytest
 from textual.widgets import DataTable, Markdown, Static
 
 from prep.scheduling import Settings
+
+from conftest import run_app as run
 from prep.sync import sync
 from prep.tui.app import PrepApp
 from prep.tui.screens.dashboard import DashboardScreen
@@ -26,13 +27,6 @@ def app_factory(db, kb, now):
     return make
 
 
-def run(app, steps, size=(100, 30)):
-    async def go():
-        async with app.run_test(size=size) as pilot:
-            await pilot.pause()
-            await steps(pilot)
-
-    asyncio.run(go())
 
 
 def log(db):
