@@ -369,7 +369,7 @@ def audit(obj: Ctx, as_json, strict, min_cards, lang):
 
 @cli.group()
 def export():
-    """Export cards and stories for other tools (Anki)."""
+    """Export cards and stories for other tools (Anki, Markdown)."""
 
 
 @export.command(name="anki")
@@ -392,6 +392,27 @@ def export_anki(obj: Ctx, out, deck, claim, tag, kind, stories, lang):
                            kind=kind, stories=stories, progress=progress)
     click.echo(f"Wrote {result.path}: {result.summary()}.")
     click.echo("Import it in Anki (File > Import); notes edited since the last import are updated in place.", err=True)
+
+
+@export.command(name="markdown")
+@click.option("-o", "--out", type=click.Path(dir_okay=False), default="-", show_default=True, help="The .md file to write (- for standard output).")
+@click.option("--deck", help="Only cards of this deck (no stories).")
+@click.option("--claim", help="Only cards and stories backing this claim.")
+@click.option("--tag", help="Only cards and stories with this tag.")
+@click.option("--kind", help="Only cards of this kind (no stories).")
+@lang_option
+@click.pass_obj
+def export_markdown(obj: Ctx, out, deck, claim, tag, kind, lang):
+    """Write the knowledge base as one Markdown document, claim by claim, for printing."""
+    from prep.export_md import document
+
+    db, _ = obj.synced()
+    text, cards, stories = document(db, lang=_lang(obj, lang), deck=deck, claim=claim, tag=tag, kind=kind)
+    if out == "-":
+        click.echo(text, nl=False)
+    else:
+        Path(out).write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {out}: {cards} cards, {stories} stories.")
 
 
 def main() -> None:

@@ -1,0 +1,71 @@
+"""The knowledge base as one Markdown document: to print, read on a phone, or feed
+to other tools. Ordered the way an interviewer reads a resume: project, claim, then
+the stories and cards that back it, with figures and how to defend them."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from prep import query
+from prep.render import neutralize_html
+
+
+def document(db: Database, *, lang: str = "zh", deck=None, claim=None, tag=None, kind=None) -> tuple[str, int, int]:
+    """(markdown, cards, stories) for the selection."""
+    cards = query.list_cards(db, deck=deck, claim=claim, tag=tag, kind=kind, lang=lang)
+    wanted = {c["id"] for c in cards}
+    stories = [] if (deck or kind) else query.list_stories(db, claim=claim, tag=tag, lang=lang)
+    out = ["# Interview prep", ""]
+    done_cards: set[str] = set()
+    done_stories: dict[str, str] = {}  # a story backing several claims is printed once
+    for project in db.execute("SELECT id FROM projects WHERE archived = 0 ORDER BY position").fetchall():
+        p = query.show(db, project[0], lang)
+        claims = [query.show(db, cid, lang) for cid in p["claims"] if not claim or cid == claim]
+        claims = [c for c in claims if any(x["id"] in wanted for x in c["cards"]) or any(s["id"] in {t["id"] for t in stories} for s in c["stories"])]
+        if not claims:
+            continue
+        out += [f"## {p['company']} — {p['name']}", ""]
+        for c in claims:
+            out += [f"### {c['text']}", "", f"`{c['id']}` · risk {c['risk']}" + (f" · {c['en']}" if c["en"] else ""), ""]
+            if c["before"]:
+                out += [f"> Before: {c['before']}", ""]
+            for n in c["numbers"]:
+                out.append(f"- **{n['value']}**" + (f" (before: {n['before']})" if n.get("before") else ""))
+            if c["notes"]:
+                out += ["", c["notes"]]
+            out.append("")
+            for s in stories:
+                if s["id"] not in {x["id"] for x in c["stories"]}:
+                    continue
+                if s["id"] in done_stories:
+                    out += [f"*Story: {s['title']} (above, under {done_stories[s['id']]})*", ""]
+                else:
+                    done_stories[s["id"]] = c["id"]
+                    out += _story(query.show(db, s["id"], lang))
+            for card in c["cards"]:
+                if card["id"] in wanted and card["id"] not in done_cards:
+                    done_cards.add(card["id"])
+                    out += _card(query.show(db, card["id"], lang))
+    rest = [c for c in cards if c["id"] not in done_cards]
+    if rest:
+        out += ["## Other cards", ""]
+        for c in rest:
+            out += _card(query.show(db, c["id"], lang))
+    return neutralize_html("\n".join(out).rstrip() + "\n"), len(cards), len(stories)
+
+
+def _card(c: dict) -> list[str]:
+    lines = [f"#### Q: {c['q']}", "", f"*{c['deck']} · {c['kind']} · `{c['id']}`*", "", c["a"].strip(), ""]
+    if c["followups"]:
+        lines += ["Next they ask: " + " · ".join(f["q"] for f in c["followups"]), ""]
+    return lines
+
+
+def _story(s: dict) -> list[str]:
+    lines = [f"#### STAR: {s['title']} ({s['minutes']:g} min)", ""]
+    for name, text in s["sections"].items():
+        if name != "Follow-ups":
+            lines += [f"**{name}.** {text.strip()}", ""]
+    if s["followups"]:
+        lines += ["Follow-ups: " + " · ".join(f["question"] for f in s["followups"]), ""]
+    return lines
