@@ -53,19 +53,23 @@ class KbChoice:
         return f"{self.path} ({self.reason})"
 
 
+def _named_kb(value: str, label: str) -> Path:
+    path = Path(value).expanduser().resolve()
+    if not path.is_dir():
+        raise PrepError(f"{label}: no such folder")
+    # Syncing a folder with no content would archive every card of the previous one.
+    if not ((path / "decks").is_dir() or (path / "stories").is_dir()):
+        raise PrepError(f"{label}: not a knowledge base (no decks/ or stories/ folder); start one with `prep init {value}`")
+    return path
+
+
 def find_kb(explicit: str | os.PathLike | None = None, cwd: Path | None = None) -> KbChoice:
     """--kb, then PREP_KB, then the nearest folder up from cwd with decks/ and stories/, then built-in."""
     if explicit:
-        path = Path(explicit).expanduser().resolve()
-        if not path.is_dir():
-            raise PrepError(f"--kb {explicit}: no such folder")
-        return KbChoice(path, "--kb")
+        return KbChoice(_named_kb(str(explicit), f"--kb {explicit}"), "--kb")
     env = os.environ.get("PREP_KB")
     if env:
-        path = Path(env).expanduser().resolve()
-        if not path.is_dir():
-            raise PrepError(f"PREP_KB={env}: no such folder")
-        return KbChoice(path, "PREP_KB")
+        return KbChoice(_named_kb(env, f"PREP_KB={env}"), "PREP_KB")
     start = (cwd or Path.cwd()).resolve()
     for folder in (start, *start.parents):
         if is_kb(folder):

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from prep import content
+from prep import content, yamlsrc
 from prep.content import KnowledgeBase, Parsed
 from prep.errors import ContentErrors
 from prep.models import all_text, pick
@@ -100,7 +100,7 @@ def _sync_changed(db, root, kb_key, rels, stats, cached, now, force, rebuild_sea
     db.conn.execute("CREATE TEMP TABLE IF NOT EXISTS pending_files AS SELECT * FROM main.files WHERE 0")
     db.conn.execute("DELETE FROM temp.pending_files")
     pending = "INSERT INTO temp.pending_files (kb, path, kind, mtime_ns, size, sha1, raw, lines) VALUES (?,?,?,?,?,?,?,?)"
-    limit = content_limit()
+    limit = yamlsrc.MAX_FILE_BYTES
     for rel in rels:
         row = cached.get(rel)
         fresh = not (row and (row[2], row[3]) == stats[rel]) or force
@@ -138,12 +138,6 @@ def _sync_changed(db, root, kb_key, rels, stats, cached, now, force, rebuild_sea
         set_meta(db, "kb", kb_key)
         set_meta(db, "search_stale", "0")
     return result
-
-
-def content_limit() -> int:
-    from prep.yamlsrc import MAX_FILE_BYTES
-
-    return MAX_FILE_BYTES
 
 
 def _hash(obj) -> str:

@@ -142,8 +142,12 @@ def test_kb_discovery_order(tmp_path, kb, monkeypatch):
     monkeypatch.setenv("PREP_KB", str(kb))
     assert find_kb(cwd=tmp_path).reason == "PREP_KB"
     other = tmp_path / "other"
-    other.mkdir()
+    (other / "decks").mkdir(parents=True)
     assert find_kb(str(other), cwd=tmp_path).path == other.resolve()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run("--kb", str(empty), "sync", ok=False)
+    assert result.exit_code == 1 and "not a knowledge base" in result.output and "prep init" in result.output
     result = run("--kb", str(tmp_path / "missing"), "list", ok=False)
     assert result.exit_code == 1 and "no such folder" in result.output
 
