@@ -137,6 +137,8 @@ def _sync_changed(db, root, kb_key, rels, stats, cached, now, force, rebuild_sea
         _write_index(db, kb, iso(now), result, rebuild_search=rebuild_search)
         set_meta(db, "kb", kb_key)
         set_meta(db, "search_stale", "0")
+        # Lets content-only derived results (the audit summary) be cached until the next change.
+        set_meta(db, "content_version", str(int(get_meta(db, "content_version", "0")) + 1))
     return result
 
 

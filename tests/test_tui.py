@@ -184,10 +184,45 @@ def test_help_screen_and_small_terminal(app_factory):
     run(app, steps, size=(80, 24))
 
 
+async def settled(pilot):
+    """Wait for the dashboard's audit worker so the snapshot never catches 'checking…'."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 def test_snapshot_dashboard(app_factory, snap_compare):
-    assert snap_compare(app_factory(), terminal_size=(80, 24))
+    assert snap_compare(app_factory(), terminal_size=(80, 24), run_before=settled)
 
 
 def test_snapshot_review_front_and_back(app_factory, snap_compare):
     assert snap_compare(app_factory(), terminal_size=(100, 30), press=["s"])
     assert snap_compare(app_factory(), terminal_size=(100, 30), press=["s", "space"])
+
+
+def test_dashboard_audit_summary_is_cached_until_content_changes(app_factory, db, kb, now):
+    from prep.store import get_meta
+
+    async def first(pilot):
+        await settled(pilot)
+        assert "Audit: all 1 claims covered" in str(pilot.app.screen.query_one("#audit", Static).content)
+
+    run(app_factory(), first)
+    version = get_meta(db, "content_version")
+    assert get_meta(db, "audit_version") == version and get_meta(db, "audit_summary").startswith("Audit: all 1")
+
+    db.execute("UPDATE meta SET value = 'Audit: cached line' WHERE key = 'audit_summary'")
+
+    async def cached(pilot):
+        assert "Audit: cached line" in str(pilot.app.screen.query_one("#audit", Static).content)
+
+    run(app_factory(), cached)
+    deck = kb / "decks/performance.yaml"
+    deck.write_text(deck.read_text(encoding="utf-8").replace("Averages hide", "Means hide"), encoding="utf-8")
+    sync(db, kb, now=now)
+    assert get_meta(db, "content_version") == str(int(version) + 1)
+
+    async def recomputed(pilot):
+        await settled(pilot)
+        assert "Audit: all 1 claims covered" in str(pilot.app.screen.query_one("#audit", Static).content)
+
+    run(app_factory(), recomputed)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -79,10 +80,15 @@ class DashboardScreen(Screen):
                 fit(c["id"], 21), c["risk"][:4], f"{meter(c['score'], 4)}{round(c['score'] * 100):>4}%",
                 f"{c['cards_known']}/{c['cards']}", f"{c['stories_known']}/{c['stories']}", key=c["id"],
             )
-        from prep.audit import audit, summary_line
+        from prep.store import get_meta
 
-        report = audit(app.db, now, app.settings, app.lang)
-        self.query_one("#audit", Static).update(" " + summary_line(report, " — run prep audit for details"))
+        version = get_meta(app.db, "content_version", "0")
+        cached = get_meta(app.db, "audit_summary")
+        if cached and get_meta(app.db, "audit_version") == version:
+            self.query_one("#audit", Static).update(" " + cached)
+        else:
+            self.query_one("#audit", Static).update(" Audit: checking…")
+            self.load_audit(now, version)
         fc = review.forecast(app.db, now, 14, app.settings)
         daily = review.daily_reviews(app.db, now, 84, app.settings)
         lines = [f"Due next 14 days  {bars(fc)}  ({sum(fc)} cards; today {fc[0]})"]
@@ -92,6 +98,27 @@ class DashboardScreen(Screen):
             weekly = [sum(daily[i:i + 7]) for i in range(0, 84, 7)]
             lines.append(f"Reviews by week    {bars(weekly)}  ({sum(daily)} in 12 weeks)")
         self.query_one("#charts", Static).update("\n".join(lines))
+
+    @work(thread=True, exclusive=True, group="audit")
+    def load_audit(self, now, version: str) -> None:
+        """The audit reads every card's text: run it off the UI thread, on its own
+        connection, and keep its summary until the content changes again (its flags
+        depend on content only), so the dashboard paints at once even at 50k cards."""
+        from prep.audit import audit, summary_line
+        from prep.store import open_db, set_meta, transaction
+
+        app = self.app
+        path = app.db.execute("PRAGMA database_list").fetchone()[2]
+        db = open_db(path, migrate=False) if path else app.db
+        try:
+            line = summary_line(audit(db, now, app.settings, app.lang), " — run prep audit for details")
+            with transaction(db):
+                set_meta(db, "audit_summary", line)
+                set_meta(db, "audit_version", version)
+        finally:
+            if path:
+                db.close()
+        app.call_from_thread(self.query_one("#audit", Static).update, " " + line)
 
     def action_open(self) -> None:
         focused = self.focused
