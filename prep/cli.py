@@ -367,6 +367,18 @@ def audit(obj: Ctx, as_json, strict, min_cards, lang):
         sys.exit(1)
 
 
+def export_selection(f):
+    """--deck/--claim/--tag/--kind, the same for every export format."""
+    for option in reversed([
+        click.option("--deck", help="Only cards of this deck (no stories)."),
+        click.option("--claim", help="Only cards and stories backing this claim."),
+        click.option("--tag", help="Only cards and stories with this tag."),
+        click.option("--kind", help="Only cards of this kind (no stories)."),
+    ]):
+        f = option(f)
+    return f
+
+
 @cli.group()
 def export():
     """Export cards and stories for other tools (Anki, Markdown)."""
@@ -374,10 +386,7 @@ def export():
 
 @export.command(name="anki")
 @click.option("-o", "--out", type=click.Path(dir_okay=False), default="interview-prep.apkg", show_default=True, help="The .apkg file to write.")
-@click.option("--deck", help="Only cards of this deck (no stories).")
-@click.option("--claim", help="Only cards and stories backing this claim.")
-@click.option("--tag", help="Only cards and stories with this tag.")
-@click.option("--kind", help="Only cards of this kind (no stories).")
+@export_selection
 @click.option("--stories/--no-stories", default=True, show_default=True, help="Include STAR stories.")
 @lang_option
 @click.pass_obj
@@ -396,10 +405,7 @@ def export_anki(obj: Ctx, out, deck, claim, tag, kind, stories, lang):
 
 @export.command(name="markdown")
 @click.option("-o", "--out", type=click.Path(dir_okay=False), default="-", show_default=True, help="The .md file to write (- for standard output).")
-@click.option("--deck", help="Only cards of this deck (no stories).")
-@click.option("--claim", help="Only cards and stories backing this claim.")
-@click.option("--tag", help="Only cards and stories with this tag.")
-@click.option("--kind", help="Only cards of this kind (no stories).")
+@export_selection
 @lang_option
 @click.pass_obj
 def export_markdown(obj: Ctx, out, deck, claim, tag, kind, lang):

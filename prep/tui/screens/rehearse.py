@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Markdown, Static
 
 from prep import query, review
 from prep.scheduling import RATING_NAMES
+from prep.tui.screens.review import RATING_BINDINGS
 
 
 class StoryListScreen(Screen):
@@ -57,10 +58,7 @@ class RehearseScreen(Screen):
     CSS_PATH = "rehearse.tcss"
     BINDINGS = [
         Binding("space", "reveal", "Reveal next section"),
-        Binding("1", "rate(1)", "Again"),
-        Binding("2", "rate(2)", "Hard"),
-        Binding("3", "rate(3)", "Good"),
-        Binding("4", "rate(4)", "Easy"),
+        *RATING_BINDINGS,
         Binding("escape", "leave", "Back"),
         Binding("q", "leave", "Back", show=False),
     ]

@@ -22,14 +22,15 @@ from prep.errors import PrepError
 from prep.scheduling import RATING_NAMES
 
 
+# 1-4 = Again/Hard/Good/Easy, shared by every screen that self-rates (cards, stories).
+RATING_BINDINGS = [Binding(str(r), f"rate({r})", name) for r, name in RATING_NAMES.items()]
+
+
 class ReviewScreen(Screen):
     CSS_PATH = "review.tcss"
     BINDINGS = [
         Binding("space", "reveal", "Reveal"),
-        Binding("1", "rate(1)", "Again"),
-        Binding("2", "rate(2)", "Hard"),
-        Binding("3", "rate(3)", "Good"),
-        Binding("4", "rate(4)", "Easy"),
+        *RATING_BINDINGS,
         Binding("u", "undo", "Undo"),
         Binding("f", "followup", "Followup"),
         Binding("q", "leave", "Back"),
