@@ -1,0 +1,185 @@
+"""The practice commands: study, config, draw, audit, export.
+
+Split from prep.cli to keep each file small; importing this module registers the
+commands on the `prep` group. Heavy imports stay inside each command.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from prep.cli import Ctx, _lang, cli, emit_json, lang_option
+from prep.errors import PrepError
+
+
+@cli.command()
+@click.argument("key", required=False)
+@click.argument("value", required=False)
+@click.pass_obj
+def config(obj: Ctx, key, value):
+    """Show or set study settings (desired_retention, new_per_day, max_reviews_per_day, ...)."""
+    import dataclasses
+
+    from prep.review import load_settings, save_settings
+
+    settings = load_settings(obj.db)
+    fields = {f.name: f for f in dataclasses.fields(settings)}
+    if key is None:
+        for name in fields:
+            click.echo(f"{name} = {getattr(settings, name)}")
+        return
+    if key not in fields:
+        raise PrepError(f"unknown setting '{key}'; one of: {', '.join(fields)}")
+    if value is None:
+        click.echo(getattr(settings, key))
+        return
+    kind = type(getattr(settings, key))
+    try:
+        parsed = (value.lower() in ("1", "true", "yes", "on")) if kind is bool else kind(value)
+    except ValueError:
+        raise PrepError(f"{key} takes a {kind.__name__}, not '{value}'") from None
+    if key == "desired_retention" and not 0.7 <= parsed <= 0.99:
+        raise PrepError("desired_retention must be between 0.7 and 0.99")
+    if kind is int and parsed < 0:
+        raise PrepError(f"{key} must not be negative")
+    save_settings(obj.db, dataclasses.replace(settings, **{key: parsed}))
+    click.echo(f"{key} = {parsed}")
+
+
+@cli.command()
+@click.option("--deck", help="Only this deck.")
+@click.option("--claim", help="Only cards backing this claim.")
+@click.option("--tag", help="Only cards with this tag.")
+@click.option("--kind", help="Only cards of this kind.")
+@click.option("--cram", is_flag=True, help="Study the selected cards now without changing their schedule.")
+@click.pass_obj
+def study(obj: Ctx, deck, claim, tag, kind, cram):
+    """Start the study TUI (the default when prep runs with no command)."""
+    from prep.tui.app import run
+
+    db, _ = obj.synced()
+    run(db, kb=obj.kb, lang=obj.lang, filters={"deck": deck, "claim": claim, "tag": tag, "kind": kind}, cram=cram)
+
+
+@cli.command()
+@click.option("--profile", "profile_name", default="backend-onsite", show_default=True, help="Interview profile: built-in, or profiles/<name>.yaml in the knowledge base or data dir.")
+@click.option("--n", "n", type=click.IntRange(1, 100), help="Number of questions, spread over the profile's slots.")
+@click.option("--claim", help="Only questions about this claim.")
+@click.option("--project", help="Only questions about this project.")
+@click.option("--minutes", type=click.FloatRange(1, 600), help="Time budget: scales the number of questions and each one's time.")
+@click.option("--seed", type=int, help="Random seed; the same seed on the same history draws the same set (default: random, printed).")
+@click.option("--out", type=click.Path(file_okay=False), help="Folder for interviewer.md and candidate.md (default: ./mock-<date>-<seed>/).")
+@click.option("--json", "as_json", is_flag=True, help="Print the drawn set as JSON instead of writing the sheets.")
+@click.option("--profiles", "list_profiles", is_flag=True, help="List the available profiles and exit.")
+@lang_option
+@click.pass_obj
+def draw(obj: Ctx, profile_name, n, claim, project, minutes, seed, out, as_json, list_profiles, lang):
+    """Draw a mock interview: interviewer and candidate sheets as Markdown."""
+    import random
+
+    from prep import sheets
+    from prep.drawer import draw as do_draw
+    from prep.profiles import describe, load_profiles
+    from prep.store import utcnow
+
+    lang = _lang(obj, lang)
+    profiles = load_profiles(obj.kb.path)
+    if list_profiles:
+        for name, p in sorted(profiles.items()):
+            click.echo(describe(name, p, lang))
+        return
+    if profile_name not in profiles:
+        raise PrepError(f"unknown profile '{profile_name}'; one of: {', '.join(sorted(profiles))}")
+    db, _ = obj.synced()
+    seed = random.SystemRandom().randrange(1, 1_000_000) if seed is None else seed
+    now = utcnow()
+    drawn = do_draw(db, profiles[profile_name], name=profile_name, seed=seed, now=now, lang=lang, n=n,
+                    claim=claim, project=project, minutes=minutes)
+    if as_json:
+        emit_json(drawn.to_dict())
+        return
+    for warning in drawn.warnings:
+        click.echo(f"Note: {warning}", err=True)
+    folder = Path(out) if out else Path(f"mock-{now.date().isoformat()}-{seed}")
+    for path in sheets.write(drawn, folder):
+        click.echo(path)
+    click.echo(f"{len(drawn.questions)} questions, {drawn.minutes:g} min, seed {seed} (same seed, same set).", err=True)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the audit as a JSON object.")
+@click.option("--strict", is_flag=True, help="Exit with status 1 when anything is flagged (for CI).")
+@click.option("--min-cards", default=3, show_default=True, type=click.IntRange(0, 1000), help="Flag claims backed by fewer cards than this.")
+@lang_option
+@click.pass_obj
+def audit(obj: Ctx, as_json, strict, min_cards, lang):
+    """Audit every claim: backing stories and cards, figures, readiness."""
+    from prep.audit import audit as run_audit
+    from prep.audit import format_text
+    from prep.store import utcnow
+
+    db, _ = obj.synced()
+    report = run_audit(db, utcnow(), lang=_lang(obj, lang), min_cards=min_cards)
+    if as_json:
+        emit_json(report | {"kb": str(obj.kb.path)})
+    else:
+        click.echo(format_text(report))
+    if strict and report["summary"]["flagged"]:
+        sys.exit(1)
+
+
+def export_selection(f):
+    """--deck/--claim/--tag/--kind, the same for every export format."""
+    for option in reversed([
+        click.option("--deck", help="Only cards of this deck (no stories)."),
+        click.option("--claim", help="Only cards and stories backing this claim."),
+        click.option("--tag", help="Only cards and stories with this tag."),
+        click.option("--kind", help="Only cards of this kind (no stories)."),
+    ]):
+        f = option(f)
+    return f
+
+
+@cli.group()
+def export():
+    """Export cards and stories for other tools (Anki, Markdown)."""
+
+
+@export.command(name="anki")
+@click.option("-o", "--out", type=click.Path(dir_okay=False), default="interview-prep.apkg", show_default=True, help="The .apkg file to write.")
+@export_selection
+@click.option("--stories/--no-stories", default=True, show_default=True, help="Include STAR stories.")
+@lang_option
+@click.pass_obj
+def export_anki(obj: Ctx, out, deck, claim, tag, kind, stories, lang):
+    """Write an Anki package; re-importing it updates edited notes in place."""
+    from prep.anki import export as do_export
+    from prep.anki import progress_bar
+
+    db, _ = obj.synced()
+    with progress_bar() as progress:
+        result = do_export(db, obj.kb.path, Path(out), lang=_lang(obj, lang), deck=deck, claim=claim, tag=tag,
+                           kind=kind, stories=stories, progress=progress)
+    click.echo(f"Wrote {result.path}: {result.summary()}.")
+    click.echo("Import it in Anki (File > Import); notes edited since the last import are updated in place.", err=True)
+
+
+@export.command(name="markdown")
+@click.option("-o", "--out", type=click.Path(dir_okay=False), default="-", show_default=True, help="The .md file to write (- for standard output).")
+@export_selection
+@lang_option
+@click.pass_obj
+def export_markdown(obj: Ctx, out, deck, claim, tag, kind, lang):
+    """Write the knowledge base as one Markdown document, claim by claim, for printing."""
+    from prep.export_md import document
+
+    db, _ = obj.synced()
+    text, cards, stories = document(db, lang=_lang(obj, lang), deck=deck, claim=claim, tag=tag, kind=kind)
+    if out == "-":
+        click.echo(text, nl=False)
+    else:
+        Path(out).write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {out}: {cards} cards, {stories} stories.")

@@ -1,0 +1,76 @@
+"""A drawn mock-interview set, and the wording of the questions a round asks.
+
+Kept apart from the drawing logic (prep.drawer) because sessions (prep.mock) and
+sheets (prep.sheets) store and print a set without needing to know how it was drawn.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+PROMPTS = {
+    "ownership": ("讲一个你从头到尾负责一件事的经历。", "Tell me about a time you owned something end to end."),
+    "design": ("讲一个你做过的关键技术设计决策，以及为什么这样选。", "Tell me about a technical design decision you made, and why."),
+    "failure": ("讲一次你失败或做错决定的经历。你学到了什么？", "Tell me about a time you failed or got something wrong. What did you learn?"),
+    "incident": ("讲一次你处理线上事故的经历。", "Walk me through a production incident you handled."),
+    "oncall": ("讲一次 oncall 中印象最深的报警处理。", "Tell me about a memorable on-call page and how you handled it."),
+    "conflict": ("讲一次你和同事或其他团队意见不合的经历，最后怎么解决的？", "Tell me about a disagreement with a colleague or another team. How was it resolved?"),
+    "ambiguity": ("讲一次需求不清楚时你是怎么推进的。", "Tell me about moving forward when the requirements were unclear."),
+    "performance": ("讲一次性能优化：怎么找到瓶颈，怎么证明优化有效？", "Tell me about a performance problem you fixed: how did you find the bottleneck and prove the fix?"),
+    "scaling": ("讲一次系统需要扩容以应对增长的经历。", "Tell me about a time a system had to scale for growth."),
+    "learning": ("讲一次你快速学会一项新技术的经历。", "Tell me about a time you had to learn a new technology quickly."),
+    "leadership": ("讲一次你带着别人把一件事做成的经历。", "Tell me about a time you led others to get something done."),
+    "communication": ("讲一次你向非技术人员解释技术问题的经历。", "Tell me about explaining something technical to a non-technical audience."),
+    "delivery": ("讲一次你在很紧的期限内交付的经历。", "Tell me about delivering under a tight deadline."),
+    "mentoring": ("讲一次你指导新人或同事的经历。", "Tell me about a time you mentored someone."),
+    "prioritization": ("讲一次你必须在几件事之间取舍的经历。", "Tell me about prioritizing between competing demands."),
+    "quality": ("讲一次你提升代码或系统质量的经历。", "Tell me about a time you raised the quality of code or a system."),
+}
+GENERIC_PROMPT = ("讲一个你最有成就感的项目经历。", "Tell me about a project you are proud of.")
+DEEP_DIVE = (
+    "简历上写着：“{text}”。展开讲讲：背景、你具体做了什么、数字是怎么来的。",
+    'Your resume says: "{text}". Walk me through it: the context, what you did yourself, and where the numbers come from.',
+)
+SLOT_LABELS = {"deep-dive": "Resume deep-dive", "story": "Behavioural", "card": "Technical"}
+
+
+@dataclass
+class Followup:
+    q: str
+    a: str = ""
+    card: str | None = None  # the card id, when the followup is a card
+
+
+@dataclass
+class Question:
+    slot: str  # deep-dive | story | card
+    label: str
+    item_type: str  # claim | story | card
+    item_id: str
+    q: str
+    key_points: str  # Markdown, for the interviewer
+    followups: list[Followup] = field(default_factory=list)
+    minutes: float = 5.0
+    project: str | None = None
+    claims: list[str] = field(default_factory=list)
+    why: str = ""  # why it was likely: "never rehearsed; high-risk claim"
+
+
+@dataclass
+class Draw:
+    profile: str
+    title: str
+    seed: int
+    lang: str
+    minutes: float
+    drawn_at: str
+    questions: list[Question] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Draw":
+        qs = [Question(**{**q, "followups": [Followup(**f) for f in q["followups"]]}) for q in d["questions"]]
+        return cls(**{**d, "questions": qs})
