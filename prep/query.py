@@ -70,9 +70,9 @@ def list_stories(db: Database, *, claim=None, tag=None, lang="zh", archived=Fals
 
 
 def _link_counts(db: Database) -> dict[tuple[str, str], int]:
-    sql = """SELECT l.dst, l.src_type, count(*) FROM links l
-             LEFT JOIN cards c ON l.src_type = 'card' AND c.id = l.src
-             WHERE l.dst_type = 'claim' AND l.rel = 'backs' GROUP BY l.dst, l.src_type"""
+    # links are rebuilt from the live knowledge base at every sync: no archived rows to skip
+    sql = """SELECT dst, src_type, count(*) FROM links
+             WHERE dst_type = 'claim' AND rel = 'backs' GROUP BY dst, src_type"""
     return {(r[0], r[1]): r[2] for r in db.execute(sql)}
 
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from prep import query
+from prep.tui.screens.base import BackScreen
 
 TYPES = ("all", "claim", "card", "story")
 
 
-class BrowseScreen(Screen):
+class BrowseScreen(BackScreen):
     CSS_PATH = "browse.tcss"
     BINDINGS = [
         Binding("ctrl+t", "cycle_type", "Type filter"),
@@ -69,6 +69,3 @@ class BrowseScreen(Screen):
     def action_cycle_type(self) -> None:
         self.type_filter = TYPES[(TYPES.index(self.type_filter) + 1) % len(TYPES)]
         self.run_search(self.query_one("#q", Input).value)
-
-    def action_leave(self) -> None:
-        self.app.pop_screen()

@@ -7,11 +7,11 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Markdown, Static
 
 from prep import query
 from prep.scheduling import RATING_NAMES
+from prep.tui.screens.base import BACK, BackScreen
 
 
 def item_markdown(item: dict) -> str:
@@ -59,12 +59,11 @@ def linked(item: dict) -> list[tuple[str, str, str]]:
     return []
 
 
-class DetailScreen(Screen):
+class DetailScreen(BackScreen):
     CSS_PATH = "detail.tcss"
     BINDINGS = [
         Binding("s", "study", "Study this"),
-        Binding("escape", "leave", "Back"),
-        Binding("q", "leave", "Back", show=False),
+        *BACK,
     ]
 
     def __init__(self, item_id: str):
@@ -106,6 +105,3 @@ class DetailScreen(Screen):
             from prep.tui.screens.rehearse import RehearseScreen
 
             self.app.push_screen(RehearseScreen(self.item_id))
-
-    def action_leave(self) -> None:
-        self.app.pop_screen()

@@ -22,6 +22,7 @@ from prep.drawer import Draw
 from prep.errors import ContentErrors
 from prep.models import pick
 from prep.store import get_meta
+from prep.tui.screens.base import BACK, BackScreen
 
 
 def _clock(seconds: float) -> str:
@@ -29,11 +30,11 @@ def _clock(seconds: float) -> str:
     return f"{s // 60}:{s % 60:02d}"
 
 
-class MockScreen(Screen):
+class MockScreen(BackScreen):
     """Choose a profile; Enter draws a fresh set and starts the session."""
 
     CSS_PATH = "mock.tcss"
-    BINDINGS = [Binding("escape", "leave", "Back"), Binding("q", "leave", "Back", show=False)]
+    BINDINGS = BACK
 
     def __init__(self, seed: int | None = None):
         super().__init__()
@@ -88,9 +89,6 @@ class MockScreen(Screen):
             return
         session_id = mock.start_session(app.db, drawn, app.now())
         app.push_screen(MockSessionScreen(session_id, drawn))
-
-    def action_leave(self) -> None:
-        self.app.pop_screen()
 
 
 class MockSessionScreen(Screen):

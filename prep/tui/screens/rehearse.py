@@ -8,17 +8,17 @@ import time
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Markdown, Static
 
 from prep import query, review
 from prep.scheduling import RATING_NAMES
 from prep.tui.screens.review import RATING_BINDINGS
+from prep.tui.screens.base import BACK, BackScreen
 
 
-class StoryListScreen(Screen):
+class StoryListScreen(BackScreen):
     CSS_PATH = "rehearse.tcss"
-    BINDINGS = [Binding("escape", "leave", "Back"), Binding("q", "leave", "Back", show=False)]
+    BINDINGS = BACK
 
     def compose(self) -> ComposeResult:
         yield Static("STAR stories: due first (Enter rehearses)", classes="title")
@@ -50,17 +50,13 @@ class StoryListScreen(Screen):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.app.push_screen(RehearseScreen(event.row_key.value))
 
-    def action_leave(self) -> None:
-        self.app.pop_screen()
 
-
-class RehearseScreen(Screen):
+class RehearseScreen(BackScreen):
     CSS_PATH = "rehearse.tcss"
     BINDINGS = [
         Binding("space", "reveal", "Reveal next section"),
         *RATING_BINDINGS,
-        Binding("escape", "leave", "Back"),
-        Binding("q", "leave", "Back", show=False),
+        *BACK,
     ]
 
     def __init__(self, story_id: str):
@@ -125,7 +121,4 @@ class RehearseScreen(Screen):
         review.record_answer(app.db, "story", self.story_id, rating, app.now(), duration_ms=duration, mode="rehearsal", settings=app.settings)
         self.rated = True
         self.notify(f"Rehearsal saved: {RATING_NAMES[rating]}")
-        self.app.pop_screen()
-
-    def action_leave(self) -> None:
         self.app.pop_screen()
