@@ -77,10 +77,8 @@ def claim_readiness(db: Database, now: dt.datetime, settings=None, lang: str = "
     r = item_retrievability(db, now, settings)
     backing: dict[str, dict[str, list[str]]] = {}
     for src_type, src, dst in db.execute(
-        """SELECT l.src_type, l.src, l.dst FROM links l
-           LEFT JOIN cards c ON l.src_type = 'card' AND c.id = l.src
-           LEFT JOIN stories s ON l.src_type = 'story' AND s.id = l.src
-           WHERE l.rel = 'backs' AND coalesce(c.archived, s.archived, 0) = 0"""
+        # links hold only the live knowledge base (rebuilt at every sync)
+        "SELECT src_type, src, dst FROM links WHERE rel = 'backs'"
     ):
         backing.setdefault(dst, {"card": [], "story": []})[src_type].append(src)
     mocks = mock_scores(db, now, backing)
