@@ -92,6 +92,37 @@ def _figure(value: Any) -> Any:
     return value
 
 
+FactStatus = Literal["confirmed", "assumed"]
+GIST_MAX = 240
+
+
+class Fact(Strict):
+    """One statement about the candidate's own system that every story and card must agree with.
+
+    `assumed` means written on the candidate's behalf: to confirm or correct before the interview.
+    Stories and cards cite it as `{{fact:ID}}`, which renders to the fact's text.
+    """
+
+    id: Id
+    text: Text
+    figure: str | None = None
+    status: FactStatus
+    source: str | None = None
+
+
+def _check_gist(value: Any) -> Any:
+    value = _check_text(value)
+    for lang_text in ([value] if isinstance(value, str) else value.values()):
+        if not lang_text.strip():
+            raise ValueError("must not be empty")
+        if len(lang_text) > GIST_MAX:
+            raise ValueError(f"is {len(lang_text)} characters; a gist is at most {GIST_MAX}")
+    return value
+
+
+Gist = Annotated[Any, BeforeValidator(_check_gist), WithJsonSchema(_TEXT_SCHEMA)]
+
+
 class Claim(Strict):
     id: Id
     text: Text
@@ -102,6 +133,7 @@ class Claim(Strict):
     tech: list[str] = []
     risk: Risk = "medium"
     notes: Text | None = None
+    facts: list[Fact] = []
 
     @field_validator("numbers", mode="after")
     @classmethod
@@ -138,6 +170,7 @@ class Card(Strict):
     id: Id
     q: Text
     a: Text
+    gist: Gist | None = None
     claims: list[Id] = []
     tags: list[Tag] = []
     kind: Kind = "concept"
