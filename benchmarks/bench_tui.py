@@ -24,9 +24,9 @@ from textual.widgets import Footer, Static
 sys.path.insert(0, str(Path(__file__).parent))
 from synth import generate  # noqa: E402
 
-from prep.scheduling import Settings  # noqa: E402
-from prep.store import open_db  # noqa: E402
-from prep.sync import sync  # noqa: E402
+from prep.study.srs import Settings  # noqa: E402
+from prep.index.db import open_db  # noqa: E402
+from prep.index.sync import sync  # noqa: E402
 from prep.tui.app import PrepApp  # noqa: E402
 from prep.tui.screens.review import ReviewScreen  # noqa: E402
 

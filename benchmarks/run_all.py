@@ -28,10 +28,11 @@ from synth import generate  # noqa: E402
 
 import yaml  # noqa: E402
 
-from prep import query, review  # noqa: E402
-from prep.scheduling import Settings  # noqa: E402
-from prep.store import open_db  # noqa: E402
-from prep.sync import sync  # noqa: E402
+from prep.index import read as query  # noqa: E402
+from prep.study import engine as review  # noqa: E402
+from prep.study.srs import Settings  # noqa: E402
+from prep.index.db import open_db  # noqa: E402
+from prep.index.sync import sync  # noqa: E402
 
 NOW = dt.datetime(2026, 11, 24, 9, tzinfo=dt.timezone.utc)
 PY = sys.executable
@@ -118,21 +119,21 @@ def bench_size(n: int, tmp: Path) -> list[Row]:
     scan = median_ms(lambda: db.execute("SELECT count(*) FROM cards WHERE q LIKE ? OR a LIKE ?", ["%leader%shard%", "%leader%shard%"]).fetchall(), 5)
     rows.append((f"{n:,} cards", "search: 时间轮调度 / leader shard / 对账", f"{s_cjk:.1f} / {s_en:.1f} / {s_short:.1f} ms", f"{scan:.1f} ms LIKE scan", f"{max(s_cjk, s_en, s_short) / scan:.2f}"))
     try:
-        from prep import drawer
+        from prep.mock import draw
     except ImportError:
         drawer = None
     if drawer is not None and hasattr(drawer, "draw"):
         try:
-            from prep.profiles import load_profiles
+            from prep.mock.profiles import load_profiles
 
             onsite = load_profiles(root)["backend-onsite"]
-            d = median_ms(lambda: drawer.draw(db, onsite, name="backend-onsite", seed=1, now=NOW), 5)
+            d = median_ms(lambda: draw.draw(db, onsite, name="backend-onsite", seed=1, now=NOW), 5)
             rows.append((f"{n:,} cards", "draw backend-onsite", f"{d:.1f} ms", f"{lookup:.3f} ms indexed lookup", f"{d / lookup:.0f}"))
         except Exception as e:  # noqa: BLE001 - a benchmark reports, it does not stop
             rows.append((f"{n:,} cards", "draw", f"failed: {e}", "", ""))
-    code = f"from prep.store import open_db; from prep.sync import sync; sync(open_db({str(tmp / f'mem{n}.db')!r}), {str(root)!r})"
+    code = f"from prep.index.db import open_db; from prep.index.sync import sync; sync(open_db({str(tmp / f'mem{n}.db')!r}), {str(root)!r})"
     mem = peak_rss_mb(code, env)
-    base_mem = peak_rss_mb("import prep.sync, prep.store", env)
+    base_mem = peak_rss_mb("import prep.index.sync, prep.index.db", env)
     rows.append((f"{n:,} cards", "peak memory, cold sync", f"{mem:.0f} MB", f"{base_mem:.0f} MB imports only", f"{mem / base_mem:.1f}"))
     return rows
 

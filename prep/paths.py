@@ -38,7 +38,7 @@ def is_kb(path: Path) -> bool:
 def builtin_kb() -> Path:
     """The knowledge base shipped with prep: inside the wheel, or the source checkout."""
     here = Path(__file__).resolve().parent
-    for candidate in (here / "kb", here.parent):
+    for candidate in (here / "builtin", here.parent):
         if is_kb(candidate):
             return candidate
     raise PrepError("the built-in knowledge base is missing from this installation")

@@ -9,10 +9,10 @@ import datetime as dt
 import sys
 import time
 
-from prep import review
-from prep.scheduling import Settings
-from prep.store import open_db
-from prep.sync import sync
+from prep.study import engine
+from prep.study.srs import Settings
+from prep.index.db import open_db
+from prep.index.sync import sync
 
 
 def main():
@@ -25,7 +25,7 @@ def main():
     t = dt.datetime(2026, 11, 24, tzinfo=dt.timezone.utc)
     for i in range(n):
         card = cards[i % len(cards)]
-        log_id = review.record_answer(db, "card", card, 1 + i % 4, t + dt.timedelta(seconds=i), settings=settings, duration_ms=i)
+        log_id = engine.record_answer(db, "card", card, 1 + i % 4, t + dt.timedelta(seconds=i), settings=settings, duration_ms=i)
         print(f"committed {log_id} {tag}", flush=True)
         if pause:
             time.sleep(pause)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from prep.scaffold import scaffold
-from prep.store import open_db
+from prep.kb.scaffold import scaffold
+from prep.index.db import open_db
 
 REPO = Path(__file__).resolve().parent.parent
 

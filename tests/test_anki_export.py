@@ -21,11 +21,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO, write
-from prep import anki, anki_models, content, render
+from prep.export import anki
+from prep.export import notetypes
+from prep.kb import loader
+from prep.export import render
 from prep.cli import cli
 from prep.errors import ContentErrors
-from prep.store import open_db
-from prep.sync import sync
+from prep.index.db import open_db
+from prep.index.sync import sync
 
 pytest.importorskip("anki")
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest  # noqa: E402
@@ -212,7 +215,7 @@ def test_export_imports_into_real_anki(rich_kb, db, col, tmp_path):
     assert col.note_count() == N_NOTES and col.card_count() == N_NOTES
 
     qa, story = col.models.by_name("prep Q&A"), col.models.by_name("prep STAR story")
-    assert qa["id"] == anki_models.QA_MODEL_ID and story["id"] == anki_models.STORY_MODEL_ID
+    assert qa["id"] == notetypes.QA_MODEL_ID and story["id"] == notetypes.STORY_MODEL_ID
     assert [f["name"] for f in qa["flds"]] == ["Question", "Answer", "Claims", "Followups", "Source"]
     assert [f["name"] for f in story["flds"]][:7] == ["Title", "Situation", "Task", "Action", "Result", "Followups", "Claims"]
     assert ".nightMode" in qa["css"] and "@media" in qa["css"]
@@ -356,7 +359,7 @@ def test_bad_images_are_clear_errors(rich_kb, tmp_path):
 
 def test_builtin_knowledge_base(col, tmp_path):
     try:
-        kb = content.load(REPO)
+        kb = loader.load(REPO)
     except ContentErrors as e:
         pytest.skip(f"the built-in knowledge base is being edited and is invalid right now ({len(e.errors)} errors, first: {e.errors[0]})")
     db = open_db(tmp_path / "builtin.db")

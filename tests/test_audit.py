@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from prep import review
-from prep.audit import audit, find, format_text, leading, numbers, summary_line
+from prep.study import engine
+from prep.audit.report import audit, find, format_text, leading, numbers, summary_line
 from prep.cli import cli
-from prep.readiness import claim_readiness
-from prep.scheduling import Settings
-from prep.sync import sync
+from prep.study.readiness import claim_readiness
+from prep.study.srs import Settings
+from prep.index.sync import sync
 
 S = Settings(enable_fuzzing=False)
 
@@ -174,7 +174,7 @@ def test_readiness_counts_rehearsals_and_mocks(clean, db, now):
     (r0,) = claim_readiness(db, now, S)
     assert r0["score"] == 0 and r0["last_rehearsed"] is None and r0["mock_answers"] == 0
     earlier = now - dt.timedelta(days=2)
-    review.record_answer(db, "story", "ok-story", 3, earlier, mode="rehearsal", settings=S)
+    engine.record_answer(db, "story", "ok-story", 3, earlier, mode="rehearsal", settings=S)
     (r1,) = claim_readiness(db, now, S)
     assert r1["story_score"] > 0 and r1["score"] > 0 and r1["last_rehearsed"] == earlier.isoformat(timespec="microseconds")
     db.execute("INSERT INTO mock_sessions (id, profile, draw, started_at) VALUES (1, 'x', '{\"questions\": []}', ?)", [now.isoformat()])

@@ -6,7 +6,7 @@ import functools
 
 import pytest
 
-from prep import content
+from prep.kb import loader
 
 from conftest import REPO
 
@@ -15,7 +15,7 @@ PROJECTS = {"meican", "pipixia", "jd", "ship", "intro"}
 
 @pytest.fixture(scope="module")
 def kb():
-    return content.load(REPO)
+    return loader.load(REPO)
 
 
 def test_size(kb):

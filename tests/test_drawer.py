@@ -11,14 +11,16 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from prep import content, mock, review
+from prep.kb import loader
+from prep.mock import session
+from prep.study import engine
 from prep.cli import cli
-from prep.drawer import Draw, _Pool, draw, scale_counts
+from prep.mock.draw import Draw, _Pool, draw, scale_counts
 from prep.errors import ContentErrors, PrepError
-from prep.profiles import BUILTIN, Profile, get_profile, load_profiles
-from prep.scheduling import Settings
-from prep.sheets import candidate, interviewer
-from prep.sync import sync
+from prep.mock.profiles import BUILTIN, Profile, get_profile, load_profiles
+from prep.study.srs import Settings
+from prep.mock.sheets import candidate, interviewer
+from prep.index.sync import sync
 
 S = Settings(enable_fuzzing=False)
 REPO = Path(__file__).resolve().parent.parent
@@ -127,7 +129,7 @@ def test_n_minutes_claim_and_project(big, db, now):
 
 def test_recent_sessions_are_excluded(big, db, now):
     first = go(db, now, seed=1)
-    mock.start_session(db, first, now - dt.timedelta(hours=1))
+    session.start_session(db, first, now - dt.timedelta(hours=1))
     seen = set(items(first)) | {("card", f.card) for q in first.questions for f in q.followups if f.card}
     for seed in range(2, 12):
         d = go(db, now, seed=seed)
@@ -136,15 +138,15 @@ def test_recent_sessions_are_excluded(big, db, now):
     assert items(go(db, now, seed=1, no_repeat=0)) == items(first)
     # only the last N sessions count
     second = go(db, now, seed=2)
-    mock.start_session(db, second, now - dt.timedelta(minutes=30))
-    assert mock.recent_items(db, 1, now) == set(items(second)) | {
+    session.start_session(db, second, now - dt.timedelta(minutes=30))
+    assert session.recent_items(db, 1, now) == set(items(second)) | {
         ("card", f.card) for q in second.questions for f in q.followups if f.card}
-    assert set(items(first)) <= mock.recent_items(db, 2, now)
+    assert set(items(first)) <= session.recent_items(db, 2, now)
 
 
 def _answer(db, card_id, ratings, start):
     for i, r in enumerate(ratings):
-        review.record_answer(db, "card", card_id, r, start + dt.timedelta(days=i), settings=S)
+        engine.record_answer(db, "card", card_id, r, start + dt.timedelta(days=i), settings=S)
 
 
 def test_weighting_prefers_weak_cards(big, db, now):
@@ -171,7 +173,7 @@ def test_weighting_prefers_weak_cards(big, db, now):
     _answer(db, "gamma.low.q0", [3, 3, 1, 3], now - dt.timedelta(days=30))
     _answer(db, "gamma.low.q1", [3, 3, 3, 3], now - dt.timedelta(days=30))
     pool = _Pool(db, now, S)
-    assert review.get_state(db, "card", "gamma.low.q0")["lapses"] == 1
+    assert engine.get_state(db, "card", "gamma.low.q0")["lapses"] == 1
     assert pool.weakness("card", "gamma.low.q0")[0] > pool.weakness("card", "gamma.low.q1")[0]
 
 
@@ -183,7 +185,7 @@ def test_coverage_spreads_over_projects(big, db, now, monkeypatch):
         return sum(len({q.project for q in qs}) for qs in sets) / len(sets)
 
     spread = mean_projects()
-    monkeypatch.setattr("prep.drawer.COVERAGE", 1.0)  # no discount for a project already drawn
+    monkeypatch.setattr("prep.mock.draw.COVERAGE", 1.0)  # no discount for a project already drawn
     assert spread > mean_projects() + 0.2
 
 
@@ -236,7 +238,7 @@ def test_cli_draw_writes_sheets_and_json(big, tmp_path):
 
 def test_builtin_kb_draws_every_profile(db, now):
     try:
-        content.load(REPO)
+        loader.load(REPO)
     except ContentErrors:
         pytest.skip("the built-in knowledge base does not validate right now")
     sync(db, REPO, now=now)

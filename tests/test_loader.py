@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from prep import content
+from prep.kb import loader
 from prep.errors import ContentErrors
 
 from conftest import write
@@ -12,12 +12,12 @@ from conftest import write
 
 def errors_of(root) -> list[str]:
     with pytest.raises(ContentErrors) as exc:
-        content.load(root)
+        loader.load(root)
     return [str(e) for e in exc.value.errors]
 
 
 def test_sample_kb_loads(kb):
-    loaded = content.load(kb)
+    loaded = loader.load(kb)
     assert set(loaded.cards) == {"perf.p99", "perf.measure", "tw.basic", "tw.hier"}
     assert loaded.card_deck["tw.basic"] == "time-wheel"
     assert loaded.claim_project["acme.checkout-latency"] == "acme"
@@ -123,9 +123,9 @@ def test_yaml_bomb_is_refused_quickly(kb):
 
 
 def test_huge_file(kb, monkeypatch):
-    import prep.yamlsrc
+    import prep.kb.yamlsrc
 
-    monkeypatch.setattr(prep.yamlsrc, "MAX_FILE_BYTES", 5000)
+    monkeypatch.setattr(prep.kb.yamlsrc, "MAX_FILE_BYTES", 5000)
     (kb / "decks/huge.yaml").write_text("name: x\n" + "# pad\n" * 1000)
     (err,) = errors_of(kb)
     assert err.startswith("decks/huge.yaml:") and "limit" in err
@@ -185,7 +185,7 @@ def test_story_bilingual_and_fences(kb):
         ## Follow-ups
         - Why?
         """)
-    story = content.load(kb).stories["bi"]
+    story = loader.load(kb).stories["bi"]
     assert "## not a heading" in story.sections["Action"]["zh"]
     assert story.sections["Result"] == {"zh": "结果", "en": "R"}
     assert story.followups[0].question == {"zh": "为什么？", "en": "Why?"}

@@ -8,8 +8,8 @@ import pytest
 from sqlite_utils import Database
 
 from prep.errors import PrepError
-from prep.migrations import migrations
-from prep.store import open_db, schema_version
+from prep.index.migrations import migrations
+from prep.index.db import open_db, schema_version
 
 
 def test_blank_db_gets_every_migration(tmp_path):
@@ -80,8 +80,8 @@ def test_corrupt_sqlite_is_refused_untouched(tmp_path):
 def test_search_index_from_before_m003_is_rebuilt(tmp_path, kb, now):
     """A DB indexed before search rows were keyed by item rowid syncs cleanly and
     keeps every item's content-change time."""
-    from prep import query
-    from prep.sync import sync
+    from prep.index import read
+    from prep.index.sync import sync
 
     path = tmp_path / "old.db"
     old = Database(path)
@@ -101,7 +101,7 @@ def test_search_index_from_before_m003_is_rebuilt(tmp_path, kb, now):
     result = sync(db, kb, now=now.replace(year=2027))
     assert not result.unchanged and result.updated == 0
     assert db.execute("SELECT id, changed_at FROM cards ORDER BY id").fetchall() == changed
-    assert {r["id"] for r in query.search(db, "时间轮")} >= {"tw.basic", "tw.hier"}
+    assert {r["id"] for r in read.search(db, "时间轮")} >= {"tw.basic", "tw.hier"}
     assert db.execute("SELECT count(*) FROM search").fetchone()[0] == 6
     assert sync(db, kb, now=now).unchanged
 
@@ -109,9 +109,9 @@ def test_search_index_from_before_m003_is_rebuilt(tmp_path, kb, now):
 def test_db_with_review_history_upgrades_with_history_intact(tmp_path, kb, now):
     """A DB from the first version that had review state (m002) keeps every answer,
     the exact FSRS state, and stays usable after upgrading to the current schema."""
-    from prep import review
-    from prep.scheduling import Settings
-    from prep.sync import sync
+    from prep.study import engine
+    from prep.study.srs import Settings
+    from prep.index.sync import sync
 
     path = tmp_path / "v2.db"
     old = Database(path)
@@ -121,7 +121,7 @@ def test_db_with_review_history_upgrades_with_history_intact(tmp_path, kb, now):
     sync(old, kb, now=now)
     s = Settings(enable_fuzzing=False)
     for i, card in enumerate(("tw.basic", "tw.hier", "perf.p99")):
-        review.record_answer(old, "card", card, 1 + i, now, settings=s, duration_ms=1000 + i)
+        engine.record_answer(old, "card", card, 1 + i, now, settings=s, duration_ms=1000 + i)
     log = old.execute("SELECT * FROM review_log ORDER BY id").fetchall()
     state = old.execute("SELECT * FROM review_state ORDER BY item_id").fetchall()
     old.close()
@@ -132,5 +132,5 @@ def test_db_with_review_history_upgrades_with_history_intact(tmp_path, kb, now):
     assert db.execute("SELECT * FROM review_state ORDER BY item_id").fetchall() == state
     assert len(list(tmp_path.glob("v2.db.before-*.bak"))) == 1
     sync(db, kb, now=now)
-    review.record_answer(db, "card", "tw.basic", 3, now.replace(hour=10), settings=s)
+    engine.record_answer(db, "card", "tw.basic", 3, now.replace(hour=10), settings=s)
     assert db.execute("SELECT count(*) FROM review_log").fetchone()[0] == 4

@@ -9,15 +9,16 @@ import json
 import pytest
 from textual.widgets import Static
 
-from prep import mock, review
-from prep.drawer import Draw, Followup, Question, draw
+from prep.mock import session as mock
+from prep.study import engine
+from prep.mock.draw import Draw, Followup, Question, draw
 from prep.errors import PrepError
-from prep.profiles import get_profile
-from prep.scheduling import Settings
+from prep.mock.profiles import get_profile
+from prep.study.srs import Settings
 
 from conftest import run_app as run
-from prep.store import iso
-from prep.sync import sync
+from prep.index.db import iso
+from prep.index.sync import sync
 from prep.tui.app import PrepApp
 from prep.tui.screens.dashboard import DashboardScreen
 
@@ -62,10 +63,10 @@ def test_failed_question_becomes_due_good_one_is_scheduled_later(synced, now):
     assert log(db) == [("card", "tw.basic", 1, "mock"), ("card", "tw.hier", 1, "mock"),
                        ("card", "perf.p99", 3, "mock"), ("story", "checkout-latency", 2, "mock")]
     later = now + dt.timedelta(minutes=30)
-    due = {x.item_id for x in review.build_queue(db, later, S) if not x.new}
+    due = {x.item_id for x in engine.build_queue(db, later, S) if not x.new}
     assert {"tw.basic", "tw.hier"} <= due  # failed in the mock: due again in review
-    assert review.get_state(db, "card", "perf.p99")["due"] > iso(now)
-    assert review.get_state(db, "card", "perf.measure") is None  # never asked
+    assert engine.get_state(db, "card", "perf.p99")["due"] > iso(now)
+    assert engine.get_state(db, "card", "perf.measure") is None  # never asked
     with pytest.raises(PrepError, match="already scored"):
         mock.score_question(db, sid, 0, {}, now, settings=S)
     with pytest.raises(PrepError, match="no question 9"):
@@ -157,7 +158,7 @@ def test_mock_session_in_the_tui(synced, now):
     # the failed deep-dive made its chain due; everything was recorded as a mock answer
     assert {r[1] for r in log(db) if r[2] == 1} == set(chain)
     assert {r[3] for r in log(db)} == {"mock"}
-    due = {x.item_id for x in review.build_queue(db, now + dt.timedelta(minutes=5), S) if not x.new}
+    due = {x.item_id for x in engine.build_queue(db, now + dt.timedelta(minutes=5), S) if not x.new}
     assert set(chain) <= due
 
 

@@ -8,9 +8,9 @@ import string
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from prep import content
+from prep.kb import loader
 from prep.errors import ContentErrors
-from prep.models import ID_PATTERN
+from prep.kb.models import ID_PATTERN
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -26,7 +26,7 @@ yaml_like = st.lists(
 
 def load_or_content_error(root):
     try:
-        content.load(root)
+        loader.load(root)
     except ContentErrors as e:
         assert e.errors and all(err.file for err in e.errors)
 
@@ -78,7 +78,7 @@ def test_ids_and_text_round_trip(tmp_path_factory, card_ids, q, a):
     cards = [{"id": cid, "q": {"zh": q, "en": q}, "a": a} for cid in card_ids]
     # JSON is valid YAML: this writes any text safely quoted
     (root / "decks/rt.yaml").write_text(json.dumps({"name": "RT", "cards": cards}, ensure_ascii=False), encoding="utf-8")
-    kb = content.load(root)
+    kb = loader.load(root)
     assert list(kb.cards) == card_ids
     for cid in card_ids:
         assert kb.cards[cid].q == {"zh": q, "en": q} and kb.cards[cid].a == a

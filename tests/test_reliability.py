@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from prep.store import open_db
-from prep.sync import sync
+from prep.index.db import open_db
+from prep.index.sync import sync
 
 WORKER = Path(__file__).with_name("_worker.py")
 
@@ -75,16 +75,16 @@ def test_two_processes_lose_no_answer(tmp_path, kb):
 
 def test_kill_9_during_sync_keeps_db_consistent(tmp_path, builtin_kb):
     """A sync killed half-way leaves the previous index (one transaction) and a sound file."""
-    from prep import content
+    from prep.kb import loader
     from prep.errors import ContentErrors
 
     try:
-        content.load(builtin_kb)
+        loader.load(builtin_kb)
     except ContentErrors:
         pytest.skip("the built-in knowledge base is being written and does not validate yet")
     db_path = tmp_path / "prep.db"
     code = (
-        "import sys; from prep.store import open_db; from prep.sync import sync;"
+        "import sys; from prep.index.db import open_db; from prep.index.sync import sync;"
         "db = open_db(sys.argv[1]); print('open', flush=True); sync(db, sys.argv[2], force=True); print('synced', flush=True)"
     )
     for delay in (0.05, 0.15, 0.3):
@@ -100,5 +100,5 @@ def test_kill_9_during_sync_keeps_db_consistent(tmp_path, builtin_kb):
         conn.close()
     db = open_db(db_path)
     result = sync(db, builtin_kb)
-    assert db.execute("SELECT count(*) FROM cards WHERE archived = 0").fetchone()[0] == len(content.load(builtin_kb).cards)
+    assert db.execute("SELECT count(*) FROM cards WHERE archived = 0").fetchone()[0] == len(loader.load(builtin_kb).cards)
     assert result is not None

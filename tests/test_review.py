@@ -8,10 +8,10 @@ import json
 import pytest
 from fsrs import Card, Rating, Scheduler
 
-from prep import review
+from prep.study import engine
 from prep.errors import PrepError
-from prep.scheduling import Settings, fsrs_id, format_interval
-from prep.sync import sync
+from prep.study.srs import Settings, fsrs_id, format_interval
+from prep.index.sync import sync
 
 S = Settings(enable_fuzzing=False)
 
@@ -27,17 +27,17 @@ def ids(queue):
 
 
 def test_new_cards_in_deck_order(synced, now):
-    assert ids(review.build_queue(synced, now, S)) == ["perf.p99", "perf.measure", "tw.basic", "tw.hier"]
-    assert ids(review.build_queue(synced, now, S, deck="time-wheel")) == ["tw.basic", "tw.hier"]
-    assert ids(review.build_queue(synced, now, S, kind="design")) == ["tw.hier"]
-    assert ids(review.build_queue(synced, now, S, tag="timer")) == ["tw.basic"]
-    assert ids(review.build_queue(synced, now, S, claim="acme.checkout-latency"))[:1] == ["perf.p99"]
+    assert ids(engine.build_queue(synced, now, S)) == ["perf.p99", "perf.measure", "tw.basic", "tw.hier"]
+    assert ids(engine.build_queue(synced, now, S, deck="time-wheel")) == ["tw.basic", "tw.hier"]
+    assert ids(engine.build_queue(synced, now, S, kind="design")) == ["tw.hier"]
+    assert ids(engine.build_queue(synced, now, S, tag="timer")) == ["tw.basic"]
+    assert ids(engine.build_queue(synced, now, S, claim="acme.checkout-latency"))[:1] == ["perf.p99"]
 
 
 def test_answer_matches_fsrs_exactly(synced, now):
-    review.record_answer(synced, "card", "tw.basic", 3, now, settings=S, duration_ms=4200)
+    engine.record_answer(synced, "card", "tw.basic", 3, now, settings=S, duration_ms=4200)
     expected, _ = Scheduler(enable_fuzzing=False).review_card(Card(card_id=fsrs_id("card", "tw.basic"), due=now), Rating.Good, review_datetime=now)
-    state = review.get_state(synced, "card", "tw.basic")
+    state = engine.get_state(synced, "card", "tw.basic")
     assert json.loads(state["fsrs"]) == expected.to_dict()
     assert state["due"] == (now + dt.timedelta(minutes=10)).isoformat(timespec="microseconds")
     log = synced.execute("SELECT rating, duration_ms, mode, before FROM review_log").fetchall()
@@ -45,74 +45,74 @@ def test_answer_matches_fsrs_exactly(synced, now):
 
 
 def test_due_cards_come_before_new(synced, now):
-    review.record_answer(synced, "card", "tw.hier", 3, now, settings=S)
+    engine.record_answer(synced, "card", "tw.hier", 3, now, settings=S)
     later = now + dt.timedelta(minutes=11)
-    assert ids(review.build_queue(synced, later, S)) == ["tw.hier", "perf.p99", "perf.measure", "tw.basic"]
+    assert ids(engine.build_queue(synced, later, S)) == ["tw.hier", "perf.p99", "perf.measure", "tw.basic"]
     # not yet due 5 minutes later: only new cards, tw.hier is not in the queue
-    assert "tw.hier" not in ids(review.build_queue(synced, now + dt.timedelta(minutes=5), S))
+    assert "tw.hier" not in ids(engine.build_queue(synced, now + dt.timedelta(minutes=5), S))
 
 
 def test_daily_limits(synced, now):
     limited = Settings(enable_fuzzing=False, new_per_day=2, max_reviews_per_day=1)
-    assert ids(review.build_queue(synced, now, limited)) == ["perf.p99", "perf.measure"]
-    review.record_answer(synced, "card", "perf.p99", 3, now, settings=limited)
-    assert ids(review.build_queue(synced, now, limited)) == ["perf.measure"]
-    review.record_answer(synced, "card", "perf.measure", 3, now, settings=limited)
+    assert ids(engine.build_queue(synced, now, limited)) == ["perf.p99", "perf.measure"]
+    engine.record_answer(synced, "card", "perf.p99", 3, now, settings=limited)
+    assert ids(engine.build_queue(synced, now, limited)) == ["perf.measure"]
+    engine.record_answer(synced, "card", "perf.measure", 3, now, settings=limited)
     later = now + dt.timedelta(minutes=15)
-    assert ids(review.build_queue(synced, later, limited)) == []  # 2 reviews done, limit 1
+    assert ids(engine.build_queue(synced, later, limited)) == []  # 2 reviews done, limit 1
     next_day = now + dt.timedelta(days=1)
-    assert len(review.build_queue(synced, next_day, limited)) == 3  # 1 review + 2 new
+    assert len(engine.build_queue(synced, next_day, limited)) == 3  # 1 review + 2 new
 
 
 def test_undo_restores_exact_previous_state(synced, now):
-    first = review.record_answer(synced, "card", "tw.basic", 3, now, settings=S)
-    snapshot = review.get_state(synced, "card", "tw.basic")
-    second = review.record_answer(synced, "card", "tw.basic", 1, now + dt.timedelta(minutes=12), settings=S)
-    assert review.get_state(synced, "card", "tw.basic") != snapshot
-    assert review.undo(synced, second) == ("card", "tw.basic")
-    assert review.get_state(synced, "card", "tw.basic") == snapshot
-    review.undo(synced, first)
-    assert review.get_state(synced, "card", "tw.basic") is None
+    first = engine.record_answer(synced, "card", "tw.basic", 3, now, settings=S)
+    snapshot = engine.get_state(synced, "card", "tw.basic")
+    second = engine.record_answer(synced, "card", "tw.basic", 1, now + dt.timedelta(minutes=12), settings=S)
+    assert engine.get_state(synced, "card", "tw.basic") != snapshot
+    assert engine.undo(synced, second) == ("card", "tw.basic")
+    assert engine.get_state(synced, "card", "tw.basic") == snapshot
+    engine.undo(synced, first)
+    assert engine.get_state(synced, "card", "tw.basic") is None
     assert synced.execute("SELECT count(*) FROM review_log WHERE undone = 1").fetchone()[0] == 2
     with pytest.raises(PrepError, match="already undone"):
-        review.undo(synced, first)
+        engine.undo(synced, first)
 
 
 def test_undo_refuses_to_erase_a_later_answer(synced, now):
-    first = review.record_answer(synced, "card", "tw.basic", 3, now, settings=S)
-    review.record_answer(synced, "card", "tw.basic", 3, now + dt.timedelta(minutes=11), settings=S)
+    first = engine.record_answer(synced, "card", "tw.basic", 3, now, settings=S)
+    engine.record_answer(synced, "card", "tw.basic", 3, now + dt.timedelta(minutes=11), settings=S)
     with pytest.raises(PrepError, match="answered again"):
-        review.undo(synced, first)
+        engine.undo(synced, first)
 
 
 def test_leech_after_eight_lapses(synced, now):
     t = now
-    review.record_answer(synced, "card", "tw.basic", 4, t, settings=S)  # straight to Review
+    engine.record_answer(synced, "card", "tw.basic", 4, t, settings=S)  # straight to Review
     for i in range(8):
-        t = dt.datetime.fromisoformat(review.get_state(synced, "card", "tw.basic")["due"])
-        review.record_answer(synced, "card", "tw.basic", 1, t, settings=S)  # lapse
-        assert review.get_state(synced, "card", "tw.basic")["leech"] == (1 if i == 7 else 0)
-        t = dt.datetime.fromisoformat(review.get_state(synced, "card", "tw.basic")["due"])
-        review.record_answer(synced, "card", "tw.basic", 3, t, settings=S)  # relearned -> Review
-    state = review.get_state(synced, "card", "tw.basic")
+        t = dt.datetime.fromisoformat(engine.get_state(synced, "card", "tw.basic")["due"])
+        engine.record_answer(synced, "card", "tw.basic", 1, t, settings=S)  # lapse
+        assert engine.get_state(synced, "card", "tw.basic")["leech"] == (1 if i == 7 else 0)
+        t = dt.datetime.fromisoformat(engine.get_state(synced, "card", "tw.basic")["due"])
+        engine.record_answer(synced, "card", "tw.basic", 3, t, settings=S)  # relearned -> Review
+    state = engine.get_state(synced, "card", "tw.basic")
     assert state["lapses"] == 8 and state["leech"] == 1
 
 
 def test_cram_leaves_schedule_untouched(synced, now):
-    review.record_answer(synced, "card", "tw.basic", 3, now, settings=S)
-    before = review.get_state(synced, "card", "tw.basic")
-    queue = review.build_queue(synced, now, S, claim="acme.checkout-latency", cram=True)
+    engine.record_answer(synced, "card", "tw.basic", 3, now, settings=S)
+    before = engine.get_state(synced, "card", "tw.basic")
+    queue = engine.build_queue(synced, now, S, claim="acme.checkout-latency", cram=True)
     assert set(ids(queue)) == {"perf.p99", "perf.measure", "tw.basic", "tw.hier"}
     assert ids(queue)[-1] == "tw.basic"  # the only card with any retrievability comes last
-    log_id = review.record_answer(synced, "card", "tw.basic", 1, now, mode="cram", settings=S)
-    assert review.get_state(synced, "card", "tw.basic") == before
-    assert review.get_state(synced, "card", "perf.p99") is None
-    review.undo(synced, log_id)
-    assert review.get_state(synced, "card", "tw.basic") == before
+    log_id = engine.record_answer(synced, "card", "tw.basic", 1, now, mode="cram", settings=S)
+    assert engine.get_state(synced, "card", "tw.basic") == before
+    assert engine.get_state(synced, "card", "perf.p99") is None
+    engine.undo(synced, log_id)
+    assert engine.get_state(synced, "card", "tw.basic") == before
 
 
 def test_intervals_for_footer(synced, now):
-    labels = review.intervals(synced, "card", "tw.basic", now, S)
+    labels = engine.intervals(synced, "card", "tw.basic", now, S)
     assert labels == {1: "1m", 2: "6m", 3: "10m", 4: "8d"}
 
 
@@ -123,16 +123,16 @@ def test_format_interval():
 
 def test_naive_datetimes_are_rejected(synced):
     with pytest.raises(ValueError):
-        review.record_answer(synced, "card", "tw.basic", 3, dt.datetime(2026, 1, 1), settings=S)
+        engine.record_answer(synced, "card", "tw.basic", 3, dt.datetime(2026, 1, 1), settings=S)
 
 
 def test_settings_roundtrip_and_forecast_and_streak(synced, now):
-    review.save_settings(synced, Settings(desired_retention=0.85, enable_fuzzing=False))
-    assert review.load_settings(synced).desired_retention == 0.85
-    review.record_answer(synced, "card", "tw.basic", 4, now, settings=S)
-    fc = review.forecast(synced, now, settings=S)
+    engine.save_settings(synced, Settings(desired_retention=0.85, enable_fuzzing=False))
+    assert engine.load_settings(synced).desired_retention == 0.85
+    engine.record_answer(synced, "card", "tw.basic", 4, now, settings=S)
+    fc = engine.forecast(synced, now, settings=S)
     assert sum(fc) == 1 and fc[8] == 1
-    assert review.streak(synced, now, settings=S) == 1
-    review.record_answer(synced, "card", "tw.hier", 3, now - dt.timedelta(days=1), settings=S)
-    assert review.streak(synced, now, settings=S) == 2
-    assert review.streak(synced, now + dt.timedelta(days=3), settings=S) == 0
+    assert engine.streak(synced, now, settings=S) == 1
+    engine.record_answer(synced, "card", "tw.hier", 3, now - dt.timedelta(days=1), settings=S)
+    assert engine.streak(synced, now, settings=S) == 2
+    assert engine.streak(synced, now + dt.timedelta(days=3), settings=S) == 0

@@ -7,7 +7,7 @@ import json
 from click.testing import CliRunner
 
 from prep.cli import cli
-from prep.render import neutralize_html
+from prep.export.render import neutralize_html
 
 from conftest import write
 

@@ -6,9 +6,10 @@ import datetime as dt
 
 import pytest
 
-from prep import content, query
+from prep.kb import loader
+from prep.index import read
 from prep.errors import ContentErrors
-from prep.sync import sync
+from prep.index.sync import sync
 
 from conftest import write
 
@@ -16,13 +17,13 @@ from conftest import write
 @pytest.fixture
 def parse_calls(monkeypatch):
     calls = []
-    real = content.parse_file
+    real = loader.parse_file
 
     def counting(root, rel, *args):
         calls.append(rel)
         return real(root, rel, *args)
 
-    monkeypatch.setattr(content, "parse_file", counting)
+    monkeypatch.setattr(loader, "parse_file", counting)
     return calls
 
 
@@ -69,11 +70,11 @@ def test_edit_keeps_id_history_and_marks_change(db, kb, now):
     path.write_text(path.read_text().replace("overflowWheel", "overflowWheel（上层轮）"), encoding="utf-8")
     later = now + dt.timedelta(days=1)
     sync(db, kb, now=later)
-    card = query.show(db, "tw.hier")
+    card = read.show(db, "tw.hier")
     assert "上层轮" in card["a"]
     assert len(card["history"]) == 1 and card["history"][0]["rating"] == 3
     assert card["changed_at"].startswith("2026-11-25")
-    untouched = query.show(db, "tw.basic")
+    untouched = read.show(db, "tw.basic")
     assert untouched["changed_at"].startswith("2026-11-24")
 
 
@@ -86,15 +87,15 @@ def test_removed_card_is_archived_and_restored(db, kb, now):
     deck.write_text(without.replace("followups: [perf.measure]", "followups: []"))
     result = sync(db, kb, now=now)
     assert result.archived == 1
-    assert [c["id"] for c in query.list_cards(db, archived=True)] == ["perf.measure"]
-    assert "perf.measure" not in [c["id"] for c in query.list_cards(db)]
-    assert query.search(db, "120 ms") == [] or all(r["id"] != "perf.measure" for r in query.search(db, "120 ms"))
+    assert [c["id"] for c in read.list_cards(db, archived=True)] == ["perf.measure"]
+    assert "perf.measure" not in [c["id"] for c in read.list_cards(db)]
+    assert read.search(db, "120 ms") == [] or all(r["id"] != "perf.measure" for r in read.search(db, "120 ms"))
     deck.write_text(original)
     result = sync(db, kb, now=now)
     assert result.restored == 1
-    card = query.show(db, "perf.measure")
+    card = read.show(db, "perf.measure")
     assert not card["archived"] and card["history"][0]["rating"] == 4
-    assert any(r["id"] == "perf.measure" for r in query.search(db, "120 ms"))
+    assert any(r["id"] == "perf.measure" for r in read.search(db, "120 ms"))
 
 
 def test_content_error_leaves_db_untouched(db, kb, now):
@@ -118,11 +119,11 @@ def test_card_moving_between_decks_keeps_identity(db, kb, now):
     write(kb, "decks/zz-moved.yaml", "name: Moved\ncards:\n" + text[start:])
     result = sync(db, kb, now=now)
     assert result.archived == 0 and result.added == 0
-    assert query.show(db, "tw.hier")["deck"] == "zz-moved"
+    assert read.show(db, "tw.hier")["deck"] == "zz-moved"
 
 
 def test_switching_knowledge_base_archives_then_restores(db, kb, tmp_path, now):
-    from prep.scaffold import scaffold
+    from prep.kb.scaffold import scaffold
 
     sync(db, kb, now=now)
     other = tmp_path / "other"

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable, Markdown, Static
 
-from prep.scheduling import Settings
+from prep.study.srs import Settings
 
 from conftest import run_app as run
-from prep.sync import sync
+from prep.index.sync import sync
 from prep.tui.app import PrepApp
 from prep.tui.screens.dashboard import DashboardScreen
 from prep.tui.screens.review import ReviewScreen
@@ -200,7 +200,7 @@ def test_snapshot_review_front_and_back(app_factory, snap_compare):
 
 
 def test_dashboard_audit_summary_is_cached_until_content_changes(app_factory, db, kb, now):
-    from prep.store import get_meta
+    from prep.index.db import get_meta
 
     async def first(pilot):
         await settled(pilot)

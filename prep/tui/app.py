@@ -1,7 +1,7 @@
 """The study TUI: dashboard, review, browse, story rehearsal.
 
 The app holds only what screens share (database, language, filters, a clock);
-everything that decides or records lives in the core (`prep.review`, `prep.query`),
+everything that decides or records lives in the core (`prep.study.engine`, `prep.index.read`),
 so the TUI is a view that can be driven by the pilot in tests.
 """
 
@@ -14,8 +14,8 @@ from sqlite_utils import Database
 from textual.app import App
 from textual.binding import Binding
 
-from prep.review import load_settings
-from prep.store import utcnow
+from prep.study.engine import load_settings
+from prep.index.db import utcnow
 
 
 class PrepApp(App):

@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Input, Static
 
-from prep import query
+from prep.index import read
 from prep.tui.screens.base import BackScreen
 
 TYPES = ("all", "claim", "card", "story")
@@ -47,15 +47,15 @@ class BrowseScreen(BackScreen):
         table.clear()
         types = () if self.type_filter == "all" else (self.type_filter,)
         if text.strip():
-            rows = [(r["type"], r["id"], r["title"]) for r in query.search(app.db, text, limit=200, types=types)]
+            rows = [(r["type"], r["id"], r["title"]) for r in read.search(app.db, text, limit=200, types=types)]
         else:
             rows = []
             if self.type_filter in ("all", "claim"):
-                rows += [("claim", c["id"], c["text"]) for c in query.list_claims(app.db, lang=app.lang)]
+                rows += [("claim", c["id"], c["text"]) for c in read.list_claims(app.db, lang=app.lang)]
             if self.type_filter in ("story",):
-                rows += [("story", s["id"], s["title"]) for s in query.list_stories(app.db, lang=app.lang)]
+                rows += [("story", s["id"], s["title"]) for s in read.list_stories(app.db, lang=app.lang)]
             if self.type_filter in ("card",):
-                rows += [("card", c["id"], c["q"]) for c in query.list_cards(app.db, lang=app.lang)]
+                rows += [("card", c["id"], c["q"]) for c in read.list_cards(app.db, lang=app.lang)]
         for kind, item_id, title in rows:
             table.add_row(kind, item_id, title.replace("\n", " ")[:120], key=f"{kind}:{item_id}")
         self.query_one("#info", Static).update(f"{len(rows)} result(s) · type: {self.type_filter} (ctrl+t) · Enter opens")

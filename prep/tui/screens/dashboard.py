@@ -10,8 +10,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from prep import query, review
-from prep.readiness import claim_readiness
+from prep.index import read
+from prep.study import engine
+from prep.study.readiness import claim_readiness
 from prep.tui.widgets.charts import bars, heatmap, meter
 
 
@@ -61,8 +62,8 @@ class DashboardScreen(Screen):
     def refresh_data(self) -> None:
         app = self.app
         now = app.now()
-        s = query.stats(app.db, now=now, lang=app.lang)
-        streak = review.streak(app.db, now, app.settings)
+        s = read.stats(app.db, now=now, lang=app.lang)
+        streak = engine.streak(app.db, now, app.settings)
         self.query_one("#summary", Static).update(
             f"Due {s['due']} · New {s['new']} · Stories due {s['stories_due']} · Streak {streak}d"
             f" · Leeches {len(s['leeches'])} · {s['cards']} cards"
@@ -80,7 +81,7 @@ class DashboardScreen(Screen):
                 fit(c["id"], 21), c["risk"][:4], f"{meter(c['score'], 4)}{round(c['score'] * 100):>4}%",
                 f"{c['cards_known']}/{c['cards']}", f"{c['stories_known']}/{c['stories']}", key=c["id"],
             )
-        from prep.store import get_meta
+        from prep.index.db import get_meta
 
         version = get_meta(app.db, "content_version", "0")
         cached = get_meta(app.db, "audit_summary")
@@ -89,8 +90,8 @@ class DashboardScreen(Screen):
         else:
             self.query_one("#audit", Static).update(" Audit: checking…")
             self.load_audit(now, version)
-        fc = review.forecast(app.db, now, 14, app.settings)
-        daily = review.daily_reviews(app.db, now, 84, app.settings)
+        fc = engine.forecast(app.db, now, 14, app.settings)
+        daily = engine.daily_reviews(app.db, now, 84, app.settings)
         lines = [f"Due next 14 days  {bars(fc)}  ({sum(fc)} cards; today {fc[0]})"]
         if self.app.size.height >= 34:
             lines += ["Reviews, last 12 weeks (a column a week):"] + ["  " + row for row in heatmap(daily)]
@@ -104,8 +105,8 @@ class DashboardScreen(Screen):
         """The audit reads every card's text: run it off the UI thread, on its own
         connection, and keep its summary until the content changes again (its flags
         depend on content only), so the dashboard paints at once even at 50k cards."""
-        from prep.audit import audit, summary_line
-        from prep.store import open_db, set_meta, transaction
+        from prep.audit.report import audit, summary_line
+        from prep.index.db import open_db, set_meta, transaction
 
         app = self.app
         path = app.db.execute("PRAGMA database_list").fetchone()[2]

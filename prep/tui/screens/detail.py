@@ -9,8 +9,8 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Markdown, Static
 
-from prep import query
-from prep.scheduling import RATING_NAMES
+from prep.index import read
+from prep.study.srs import RATING_NAMES
 from prep.tui.screens.base import BACK, BackScreen
 
 
@@ -79,7 +79,7 @@ class DetailScreen(BackScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.item = query.show(self.app.db, self.item_id, self.app.lang)
+        self.item = read.show(self.app.db, self.item_id, self.app.lang)
         if self.item is None:
             self.query_one("#doc", Markdown).update(f"No item `{self.item_id}`.")
             return

@@ -1,7 +1,7 @@
 """Mock interviews in the terminal: pick a profile, then answer one question at a time
 against a timer while the "interviewer" drills down, and self-score each answer.
 
-Drawing and saving live in the core (`prep.drawer`, `prep.mock`); each score is saved
+Drawing and saving live in the core (`prep.mock.draw`, `prep.mock.session`); each score is saved
 (and fed to the schedule) the moment it is given, so leaving early loses nothing.
 """
 
@@ -17,11 +17,11 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Markdown, Static
 
-from prep import mock
-from prep.drawer import Draw
+from prep.mock import session
+from prep.mock.draw import Draw
 from prep.errors import ContentErrors
-from prep.models import pick
-from prep.store import get_meta
+from prep.kb.models import pick
+from prep.index.db import get_meta
 from prep.tui.screens.base import BACK, BackScreen
 
 
@@ -48,7 +48,7 @@ class MockScreen(BackScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        from prep.profiles import BUILTIN, Profile, load_profiles
+        from prep.mock.profiles import BUILTIN, Profile, load_profiles
 
         kb = get_meta(self.app.db, "kb")
         try:
@@ -67,7 +67,7 @@ class MockScreen(BackScreen):
         self.refresh_data()
 
     def refresh_data(self) -> None:
-        rows = mock.list_sessions(self.app.db, limit=5)
+        rows = session.list_sessions(self.app.db, limit=5)
         lines = ["Recent sessions:"] + [
             f"  #{r['id']} {r['started_at'][:16].replace('T', ' ')}  {r['profile']:<16} {r['status']:<9} "
             f"{r['answered']} answered" + (f", score {round(r['score'] * 100)}%" if r["score"] is not None else "")
@@ -79,7 +79,7 @@ class MockScreen(BackScreen):
         self.start(event.row_key.value)
 
     def start(self, name: str) -> None:
-        from prep.drawer import draw
+        from prep.mock.draw import draw
 
         app = self.app
         seed = self.seed if self.seed is not None else random.SystemRandom().randrange(1, 1_000_000)
@@ -87,7 +87,7 @@ class MockScreen(BackScreen):
         if not drawn.questions:
             self.notify("Nothing to draw: the knowledge base has no matching questions.", severity="warning")
             return
-        session_id = mock.start_session(app.db, drawn, app.now())
+        session_id = session.start_session(app.db, drawn, app.now())
         app.push_screen(MockSessionScreen(session_id, drawn))
 
 
@@ -99,7 +99,7 @@ class MockSessionScreen(Screen):
         Binding("f", "followup", "Followup"),
         Binding("space", "reveal", "Key points"),
         # 1-4 are listed on the rubric line itself, which shows their state.
-        *[Binding(str(i), f"toggle('{k}')", k.capitalize(), show=False) for i, k in enumerate(mock.RUBRIC, 1)],
+        *[Binding(str(i), f"toggle('{k}')", k.capitalize(), show=False) for i, k in enumerate(session.RUBRIC, 1)],
         Binding("enter", "score", "Score"),
         Binding("q", "leave", "Back"),
         Binding("escape", "leave", "Back", show=False),
@@ -176,8 +176,8 @@ class MockSessionScreen(Screen):
         fu.display = bool(lines)
 
     def render_rubric(self) -> None:
-        marks = "  ".join(f"{i}[{'x' if self.rubric.get(k) else ' '}]{k}" for i, k in enumerate(mock.RUBRIC, 1))
-        rating = mock.rating_for(self.rubric)
+        marks = "  ".join(f"{i}[{'x' if self.rubric.get(k) else ' '}]{k}" for i, k in enumerate(session.RUBRIC, 1))
+        rating = session.rating_for(self.rubric)
         verdict = {1: "fail, due again", 2: "pass (Hard)", 3: "pass (Good)"}[rating]
         self.query_one("#rubric", Static).update(Text(f"Self-score: {marks}  → {verdict}"))
 
@@ -226,7 +226,7 @@ class MockSessionScreen(Screen):
             return
         app = self.app
         duration = int((time.monotonic() - self.q_started) * 1000)
-        saved = mock.score_question(
+        saved = session.score_question(
             app.db, self.session_id, self.index, self.rubric, app.now(),
             followups_shown=self.followups_shown, duration_ms=duration, settings=app.settings,
         )
@@ -239,7 +239,7 @@ class MockSessionScreen(Screen):
 
     def finish(self) -> None:
         self.done = True
-        summary = mock.finish_session(self.app.db, self.session_id, self.app.now())
+        summary = session.finish_session(self.app.db, self.session_id, self.app.now())
         lines = [f"Session complete: {summary['passed']}/{summary['questions']} passed, score {round((summary['score'] or 0) * 100)}%.", ""]
         for i, (q, r) in enumerate(zip(self.draw.questions, self.results), 1):
             ok = "pass" if r["passed"] else "FAIL"
@@ -267,7 +267,7 @@ class MockSessionScreen(Screen):
 
         def done(leave: bool | None) -> None:
             if leave:
-                mock.finish_session(self.app.db, self.session_id, self.app.now(), status="abandoned")
+                session.finish_session(self.app.db, self.session_id, self.app.now(), status="abandoned")
                 self.app.pop_screen()
 
         self.app.push_screen(ConfirmScreen(question), done)

@@ -10,8 +10,9 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Markdown, Static
 
-from prep import query, review
-from prep.scheduling import RATING_NAMES
+from prep.index import read
+from prep.study import engine
+from prep.study.srs import RATING_NAMES
 from prep.tui.screens.review import RATING_BINDINGS
 from prep.tui.screens.base import BACK, BackScreen
 
@@ -40,8 +41,8 @@ class StoryListScreen(BackScreen):
         table.clear()
         now_s = app.now().isoformat()
         rows = []
-        for s in query.list_stories(app.db, lang=app.lang):
-            st = review.get_state(app.db, "story", s["id"])
+        for s in read.list_stories(app.db, lang=app.lang):
+            st = engine.get_state(app.db, "story", s["id"])
             due = st["due"] if st else ""
             rows.append((0 if not st or due <= now_s else 1, due, s))
         for _, due, s in sorted(rows, key=lambda r: (r[0], r[1])):
@@ -75,7 +76,7 @@ class RehearseScreen(BackScreen):
 
     def on_mount(self) -> None:
         app = self.app
-        self.story = query.show(app.db, self.story_id, app.lang)
+        self.story = read.show(app.db, self.story_id, app.lang)
         self.sections = [(k, v) for k, v in self.story["sections"].items() if v and k != "Follow-ups"]
         if self.story["followups"]:
             self.sections.append(("Follow-ups", "\n".join(f"- {f['question']}" + (f"\n  {f['notes']}" if f["notes"] else "") for f in self.story["followups"])))
@@ -118,7 +119,7 @@ class RehearseScreen(BackScreen):
             return
         app = self.app
         duration = int((time.monotonic() - self.started) * 1000)
-        review.record_answer(app.db, "story", self.story_id, rating, app.now(), duration_ms=duration, mode="rehearsal", settings=app.settings)
+        engine.record_answer(app.db, "story", self.story_id, rating, app.now(), duration_ms=duration, mode="rehearsal", settings=app.settings)
         self.rated = True
         self.notify(f"Rehearsal saved: {RATING_NAMES[rating]}")
         self.app.pop_screen()

@@ -1,6 +1,6 @@
 """The review screen: question, Space to reveal, 1-4 to rate, u to undo.
 
-Each rating is written by `prep.review.record_answer` before the next card shows, so
+Each rating is written by `prep.study.engine.record_answer` before the next card shows, so
 quitting or a crash loses at most the card on screen. The footer shows what each
 rating would do ("Good 10m") so the learner sees the cost of each answer.
 """
@@ -17,9 +17,9 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Markdown, Static
 
-from prep import review
+from prep.study import engine
 from prep.errors import PrepError
-from prep.scheduling import RATING_NAMES
+from prep.study.srs import RATING_NAMES
 
 
 # 1-4 = Again/Hard/Good/Easy, shared by every screen that self-rates (cards, stories).
@@ -65,7 +65,7 @@ class ReviewScreen(Screen):
 
     def on_mount(self) -> None:
         app = self.app
-        items = review.build_queue(app.db, app.now(), app.settings, cram=self.cram, ids=self.ids, **self.filters)
+        items = engine.build_queue(app.db, app.now(), app.settings, cram=self.cram, ids=self.ids, **self.filters)
         self.queue = [q.item_id for q in items]
         if self.ids is not None:
             order = {cid: i for i, cid in enumerate(self.ids)}
@@ -90,10 +90,10 @@ class ReviewScreen(Screen):
         self.show_card(self.current)
 
     def show_card(self, card_id: str) -> None:
-        from prep import query
+        from prep.index import read
 
         app = self.app
-        self.card = query.show(app.db, card_id, app.lang)
+        self.card = read.show(app.db, card_id, app.lang)
         self.shown_at = time.monotonic()
         done = len(self.answered)
         mode = " · CRAM (schedule unchanged)" if self.mode == "cram" else ""
@@ -126,7 +126,7 @@ class ReviewScreen(Screen):
         if not self.current:
             return
         app = self.app
-        labels = review.intervals(app.db, "card", self.current, app.now(), app.settings)
+        labels = engine.intervals(app.db, "card", self.current, app.now(), app.settings)
         for rating, name in RATING_NAMES.items():
             key = str(rating)
             desc = name if self.mode == "cram" else f"{name} {labels[rating]}"
@@ -164,7 +164,7 @@ class ReviewScreen(Screen):
             return
         app = self.app
         duration = int((time.monotonic() - self.shown_at) * 1000)
-        log_id = review.record_answer(app.db, "card", self.current, rating, app.now(), duration_ms=duration, mode=self.mode, settings=app.settings)
+        log_id = engine.record_answer(app.db, "card", self.current, rating, app.now(), duration_ms=duration, mode=self.mode, settings=app.settings)
         self.answered.append((log_id, self.current))
         self.next_card()
 
@@ -173,7 +173,7 @@ class ReviewScreen(Screen):
             return
         log_id, card_id = self.answered.pop()
         try:
-            review.undo(self.app.db, log_id)
+            engine.undo(self.app.db, log_id)
         except PrepError as e:
             self.notify(str(e), severity="error")
             return

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 
 from prep.errors import ContentError
-from prep.models import LANGS, REQUIRED_SECTIONS, STORY_SECTIONS
-from prep.yamlsrc import LineMap, parse_yaml
+from prep.kb.models import LANGS, REQUIRED_SECTIONS, STORY_SECTIONS
+from prep.kb.yamlsrc import LineMap, parse_yaml
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _LANG_HEADING = re.compile(r"^#\s+(\S+)\s*$")

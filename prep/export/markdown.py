@@ -6,21 +6,21 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from prep import query
-from prep.render import neutralize_html
+from prep.index import read
+from prep.export.render import neutralize_html
 
 
 def document(db: Database, *, lang: str = "zh", deck=None, claim=None, tag=None, kind=None) -> tuple[str, int, int]:
     """(markdown, cards, stories) for the selection."""
-    cards = query.list_cards(db, deck=deck, claim=claim, tag=tag, kind=kind, lang=lang)
+    cards = read.list_cards(db, deck=deck, claim=claim, tag=tag, kind=kind, lang=lang)
     wanted = {c["id"] for c in cards}
-    stories = [] if (deck or kind) else query.list_stories(db, claim=claim, tag=tag, lang=lang)
+    stories = [] if (deck or kind) else read.list_stories(db, claim=claim, tag=tag, lang=lang)
     out = ["# Interview prep", ""]
     done_cards: set[str] = set()
     done_stories: dict[str, str] = {}  # a story backing several claims is printed once
     for project in db.execute("SELECT id FROM projects WHERE archived = 0 ORDER BY position").fetchall():
-        p = query.show(db, project[0], lang)
-        claims = [query.show(db, cid, lang) for cid in p["claims"] if not claim or cid == claim]
+        p = read.show(db, project[0], lang)
+        claims = [read.show(db, cid, lang) for cid in p["claims"] if not claim or cid == claim]
         claims = [c for c in claims if any(x["id"] in wanted for x in c["cards"]) or any(s["id"] in {t["id"] for t in stories} for s in c["stories"])]
         if not claims:
             continue
@@ -41,16 +41,16 @@ def document(db: Database, *, lang: str = "zh", deck=None, claim=None, tag=None,
                     out += [f"*Story: {s['title']} (above, under {done_stories[s['id']]})*", ""]
                 else:
                     done_stories[s["id"]] = c["id"]
-                    out += _story(query.show(db, s["id"], lang))
+                    out += _story(read.show(db, s["id"], lang))
             for card in c["cards"]:
                 if card["id"] in wanted and card["id"] not in done_cards:
                     done_cards.add(card["id"])
-                    out += _card(query.show(db, card["id"], lang))
+                    out += _card(read.show(db, card["id"], lang))
     rest = [c for c in cards if c["id"] not in done_cards]
     if rest:
         out += ["## Other cards", ""]
         for c in rest:
-            out += _card(query.show(db, c["id"], lang))
+            out += _card(read.show(db, c["id"], lang))
     return neutralize_html("\n".join(out).rstrip() + "\n"), len(cards), len(stories)
 
 

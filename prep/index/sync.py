@@ -19,11 +19,12 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from prep import content, yamlsrc
-from prep.content import KnowledgeBase, Parsed
+from prep.kb import loader
+from prep.kb import yamlsrc
+from prep.kb.loader import KnowledgeBase, Parsed
 from prep.errors import ContentErrors
-from prep.models import all_text, pick
-from prep.store import dumps, get_meta, iso, set_meta, transaction, utcnow
+from prep.kb.models import all_text, pick
+from prep.index.db import dumps, get_meta, iso, set_meta, transaction, utcnow
 
 
 @dataclass
@@ -54,7 +55,7 @@ def sync(db: Database, root: Path, *, now=None, force: bool = False) -> SyncResu
     kb_key = str(root)
     now = now or utcnow()
     result = SyncResult(kb=root)
-    rels = content.list_files(root)
+    rels = loader.list_files(root)
     stats = {}
     for rel in rels:
         st = (root / rel).stat()
@@ -111,22 +112,22 @@ def _sync_changed(db, root, kb_key, rels, stats, cached, now, force, rebuild_sea
             fresh = not (row and row[4] == sha) or force
         if not fresh:
             p = Parsed(rel, row[1], json.loads(row[5]), json.loads(row[6]), [])
-            content.check(p)
+            loader.check(p)
             p.raw = None
             parsed.append(p)
             if (row[2], row[3]) != stats[rel]:
                 db.conn.execute(pending, (kb_key, rel, p.kind, *stats[rel], sha, row[5], row[6]))
             continue
-        p = content.parse_file(root, rel, data)
+        p = loader.parse_file(root, rel, data)
         result.parsed.append(rel)
-        content.check(p)
+        loader.check(p)
         # Keep the cache row as text and free the parse: dicts cost several times more.
-        p.lines = content.link_lines(p.lines)
+        p.lines = loader.link_lines(p.lines)
         db.conn.execute(pending, (kb_key, rel, p.kind, *stats[rel], sha, dumps(p.raw), json.dumps(p.lines)))
         p.raw = None
         parsed.append(p)
 
-    kb, errors = content.build(root, parsed)
+    kb, errors = loader.build(root, parsed)
     if errors:
         db.conn.execute("DELETE FROM temp.pending_files")
         raise ContentErrors(errors)

@@ -15,9 +15,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from prep.errors import ContentError, ContentErrors
-from prep.models import Card, Claim, Deck, Project, Resume, Story
-from prep.stories import parse_story
-from prep.yamlsrc import LineMap, format_path, line_for, parse_yaml, read_text
+from prep.kb.models import Card, Claim, Deck, Project, Resume, Story
+from prep.kb.story_md import parse_story
+from prep.kb.yamlsrc import LineMap, format_path, line_for, parse_yaml, read_text
 
 RESUME = "stories/resume.yaml"
 

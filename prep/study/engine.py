@@ -15,11 +15,11 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from prep import scheduling
+from prep.study import srs
 from prep.errors import PrepError
-from prep.query import card_filter
-from prep.scheduling import Settings
-from prep.store import dumps, get_meta, iso, set_meta, transaction
+from prep.index.read import card_filter
+from prep.study.srs import Settings
+from prep.index.db import dumps, get_meta, iso, set_meta, transaction
 
 STATE_COLS = ("fsrs", "due", "state", "reps", "lapses", "last_review", "leech", "reviewed_hash")
 MODES = ("review", "cram", "rehearsal", "mock")
@@ -45,7 +45,7 @@ class QueueItem:
 
 def done_today(db: Database, now: dt.datetime, settings: Settings, item_type: str = "card") -> tuple[int, int]:
     """(reviews, new items introduced) since the start of today's study day."""
-    start = iso(scheduling.day_start(now, settings))
+    start = iso(srs.day_start(now, settings))
     reviews, new = db.execute(
         """SELECT count(*), coalesce(sum(json_extract(before, '$.last_review') IS NULL), 0)
            FROM review_log WHERE item_type = ? AND mode = 'review' AND undone = 0 AND reviewed_at >= ?""",
@@ -65,8 +65,8 @@ def build_queue(
     base = f"""FROM cards c LEFT JOIN review_state s ON s.item_type = 'card' AND s.item_id = c.id WHERE {where}"""
     if cram:
         rows = db.execute(f"SELECT c.id, s.due, s.fsrs {base} ORDER BY c.position", params).fetchall()
-        scheduler = scheduling.make_scheduler(settings)
-        weak = sorted(rows, key=lambda r: scheduling.retrievability(scheduler, json.loads(r[2]) if r[2] else None, now))
+        scheduler = srs.make_scheduler(settings)
+        weak = sorted(rows, key=lambda r: srs.retrievability(scheduler, json.loads(r[2]) if r[2] else None, now))
         return [QueueItem("card", r[0], r[1] is None, r[1]) for r in weak]
     reviews, new_done = done_today(db, now, settings)
     # Let SQLite pick and limit: the next card must come in milliseconds at 50k cards.
@@ -90,14 +90,14 @@ def get_state(db: Database, item_type: str, item_id: str) -> dict | None:
 
 def fsrs_state(db: Database, item_type: str, item_id: str, now: dt.datetime) -> dict:
     row = get_state(db, item_type, item_id)
-    return json.loads(row["fsrs"]) if row else scheduling.new_state(item_type, item_id, now)
+    return json.loads(row["fsrs"]) if row else srs.new_state(item_type, item_id, now)
 
 
 def intervals(db: Database, item_type: str, item_id: str, now: dt.datetime, settings: Settings | None = None) -> dict[int, str]:
     """The footer's "Again 1m / Hard 6m / Good 10m / Easy 8d"."""
     settings = settings or load_settings(db)
-    scheduler = scheduling.make_scheduler(settings)
-    return {r: scheduling.format_interval(d) for r, d in scheduling.preview(scheduler, fsrs_state(db, item_type, item_id, now), now).items()}
+    scheduler = srs.make_scheduler(settings)
+    return {r: srs.format_interval(d) for r, d in srs.preview(scheduler, fsrs_state(db, item_type, item_id, now), now).items()}
 
 
 def _item_hash(db: Database, item_type: str, item_id: str) -> str | None:
@@ -111,20 +111,20 @@ def record_answer(
     duration_ms: int | None = None, mode: str = "review", settings: Settings | None = None,
 ) -> int:
     """Record one answer and commit it; returns the review_log id (for undo)."""
-    if rating not in scheduling.RATINGS:
+    if rating not in srs.RATINGS:
         raise PrepError(f"rating must be 1-4, not {rating!r}")
     if mode not in MODES:
         raise PrepError(f"unknown review mode {mode!r}")
     settings = settings or load_settings(db)
-    scheduler = scheduling.make_scheduler(settings)
+    scheduler = srs.make_scheduler(settings)
     with transaction(db):
         row = get_state(db, item_type, item_id)
-        before_fsrs = json.loads(row["fsrs"]) if row else scheduling.new_state(item_type, item_id, now)
+        before_fsrs = json.loads(row["fsrs"]) if row else srs.new_state(item_type, item_id, now)
         if mode == "cram":
             # Cramming the night before must not distort the long-term schedule.
             after_row = None
         else:
-            ans = scheduling.answer(scheduler, before_fsrs, rating, now)
+            ans = srs.answer(scheduler, before_fsrs, rating, now)
             lapses = (row["lapses"] if row else 0) + int(ans.lapse)
             after_row = {
                 "fsrs": dumps(ans.after), "due": iso(ans.due), "state": ans.state,
@@ -177,7 +177,7 @@ def undo(db: Database, log_id: int) -> tuple[str, str]:
 def forecast(db: Database, now: dt.datetime, days: int = 14, settings: Settings | None = None) -> list[int]:
     """Cards due on each of the next `days` study days (day 0 includes overdue)."""
     settings = settings or load_settings(db)
-    start = scheduling.day_start(now, settings)
+    start = srs.day_start(now, settings)
     counts = [0] * days
     for (due,) in db.execute(
         "SELECT s.due FROM review_state s JOIN cards c ON c.id = s.item_id WHERE s.item_type = 'card' AND c.archived = 0"
@@ -191,7 +191,7 @@ def forecast(db: Database, now: dt.datetime, days: int = 14, settings: Settings 
 def daily_reviews(db: Database, now: dt.datetime, days: int = 84, settings: Settings | None = None) -> list[int]:
     """Answers given on each of the last `days` study days, oldest first (for the heatmap)."""
     settings = settings or load_settings(db)
-    today = scheduling.day_start(now, settings)
+    today = srs.day_start(now, settings)
     first = today - dt.timedelta(days=days - 1)
     counts = [0] * days
     for (at,) in db.execute("SELECT reviewed_at FROM review_log WHERE undone = 0 AND reviewed_at >= ?", [iso(first)]):

@@ -1,8 +1,4 @@
-"""The practice commands: study, config, draw, audit, export.
-
-Split from prep.cli to keep each file small; importing this module registers the
-commands on the `prep` group. Heavy imports stay inside each command.
-"""
+"""Commands for practice: study, config, draw, audit and export."""
 
 from __future__ import annotations
 
@@ -11,11 +7,11 @@ from pathlib import Path
 
 import click
 
-from prep.cli import Ctx, _lang, cli, emit_json, lang_option
+from prep.cli.base import Ctx, emit_json, lang_option, resolve_lang
 from prep.errors import PrepError
 
 
-@cli.command()
+@click.command()
 @click.argument("key", required=False)
 @click.argument("value", required=False)
 @click.pass_obj
@@ -23,7 +19,7 @@ def config(obj: Ctx, key, value):
     """Show or set study settings (desired_retention, new_per_day, max_reviews_per_day, ...)."""
     import dataclasses
 
-    from prep.review import load_settings, save_settings
+    from prep.study.engine import load_settings, save_settings
 
     settings = load_settings(obj.db)
     fields = {f.name: f for f in dataclasses.fields(settings)}
@@ -49,7 +45,7 @@ def config(obj: Ctx, key, value):
     click.echo(f"{key} = {parsed}")
 
 
-@cli.command()
+@click.command()
 @click.option("--deck", help="Only this deck.")
 @click.option("--claim", help="Only cards backing this claim.")
 @click.option("--tag", help="Only cards with this tag.")
@@ -64,7 +60,7 @@ def study(obj: Ctx, deck, claim, tag, kind, cram):
     run(db, kb=obj.kb, lang=obj.lang, filters={"deck": deck, "claim": claim, "tag": tag, "kind": kind}, cram=cram)
 
 
-@cli.command()
+@click.command()
 @click.option("--profile", "profile_name", default="backend-onsite", show_default=True, help="Interview profile: built-in, or profiles/<name>.yaml in the knowledge base or data dir.")
 @click.option("--n", "n", type=click.IntRange(1, 100), help="Number of questions, spread over the profile's slots.")
 @click.option("--claim", help="Only questions about this claim.")
@@ -80,12 +76,12 @@ def draw(obj: Ctx, profile_name, n, claim, project, minutes, seed, out, as_json,
     """Draw a mock interview: interviewer and candidate sheets as Markdown."""
     import random
 
-    from prep import sheets
-    from prep.drawer import draw as do_draw
-    from prep.profiles import describe, load_profiles
-    from prep.store import utcnow
+    from prep.mock import sheets
+    from prep.mock.draw import draw as do_draw
+    from prep.mock.profiles import describe, load_profiles
+    from prep.index.db import utcnow
 
-    lang = _lang(obj, lang)
+    lang = resolve_lang(obj, lang)
     profiles = load_profiles(obj.kb.path)
     if list_profiles:
         for name, p in sorted(profiles.items()):
@@ -109,7 +105,7 @@ def draw(obj: Ctx, profile_name, n, claim, project, minutes, seed, out, as_json,
     click.echo(f"{len(drawn.questions)} questions, {drawn.minutes:g} min, seed {seed} (same seed, same set).", err=True)
 
 
-@cli.command()
+@click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the audit as a JSON object.")
 @click.option("--strict", is_flag=True, help="Exit with status 1 when anything is flagged (for CI).")
 @click.option("--min-cards", default=3, show_default=True, type=click.IntRange(0, 1000), help="Flag claims backed by fewer cards than this.")
@@ -117,12 +113,12 @@ def draw(obj: Ctx, profile_name, n, claim, project, minutes, seed, out, as_json,
 @click.pass_obj
 def audit(obj: Ctx, as_json, strict, min_cards, lang):
     """Audit every claim: backing stories and cards, figures, readiness."""
-    from prep.audit import audit as run_audit
-    from prep.audit import format_text
-    from prep.store import utcnow
+    from prep.audit.report import audit as run_audit
+    from prep.audit.report import format_text
+    from prep.index.db import utcnow
 
     db, _ = obj.synced()
-    report = run_audit(db, utcnow(), lang=_lang(obj, lang), min_cards=min_cards)
+    report = run_audit(db, utcnow(), lang=resolve_lang(obj, lang), min_cards=min_cards)
     if as_json:
         emit_json(report | {"kb": str(obj.kb.path)})
     else:
@@ -143,7 +139,7 @@ def export_selection(f):
     return f
 
 
-@cli.group()
+@click.group()
 def export():
     """Export cards and stories for other tools (Anki, Markdown)."""
 
@@ -156,12 +152,12 @@ def export():
 @click.pass_obj
 def export_anki(obj: Ctx, out, deck, claim, tag, kind, stories, lang):
     """Write an Anki package; re-importing it updates edited notes in place."""
-    from prep.anki import export as do_export
-    from prep.anki import progress_bar
+    from prep.export.anki import export as do_export
+    from prep.export.anki import progress_bar
 
     db, _ = obj.synced()
     with progress_bar() as progress:
-        result = do_export(db, obj.kb.path, Path(out), lang=_lang(obj, lang), deck=deck, claim=claim, tag=tag,
+        result = do_export(db, obj.kb.path, Path(out), lang=resolve_lang(obj, lang), deck=deck, claim=claim, tag=tag,
                            kind=kind, stories=stories, progress=progress)
     click.echo(f"Wrote {result.path}: {result.summary()}.")
     click.echo("Import it in Anki (File > Import); notes edited since the last import are updated in place.", err=True)
@@ -174,10 +170,10 @@ def export_anki(obj: Ctx, out, deck, claim, tag, kind, stories, lang):
 @click.pass_obj
 def export_markdown(obj: Ctx, out, deck, claim, tag, kind, lang):
     """Write the knowledge base as one Markdown document, claim by claim, for printing."""
-    from prep.export_md import document
+    from prep.export.markdown import document
 
     db, _ = obj.synced()
-    text, cards, stories = document(db, lang=_lang(obj, lang), deck=deck, claim=claim, tag=tag, kind=kind)
+    text, cards, stories = document(db, lang=resolve_lang(obj, lang), deck=deck, claim=claim, tag=tag, kind=kind)
     if out == "-":
         click.echo(text, nl=False)
     else:

@@ -1,7 +1,7 @@
 """A drawn mock-interview set, and the wording of the questions a round asks.
 
-Kept apart from the drawing logic (prep.drawer) because sessions (prep.mock) and
-sheets (prep.sheets) store and print a set without needing to know how it was drawn.
+Kept apart from the drawing logic (prep.mock.draw) because sessions (prep.mock.session) and
+sheets (prep.mock.sheets) store and print a set without needing to know how it was drawn.
 """
 
 from __future__ import annotations

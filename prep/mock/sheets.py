@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from prep.drawer import Draw
-from prep.mock import RUBRIC, RUBRIC_HELP
+from prep.mock.draw import Draw
+from prep.mock.session import RUBRIC, RUBRIC_HELP
 
 
 def _header(d: Draw, who: str) -> list[str]:
@@ -59,7 +59,7 @@ def candidate(d: Draw) -> str:
 
 
 def write(d: Draw, out: Path) -> list[Path]:
-    from prep.render import neutralize_html
+    from prep.export.render import neutralize_html
 
     out.mkdir(parents=True, exist_ok=True)
     paths = [out / "interviewer.md", out / "candidate.md"]

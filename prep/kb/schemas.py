@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from prep.models import SCHEMAS
+from prep.kb.models import SCHEMAS
 
 FILE_NAMES = {"resume": "resume.schema.json", "deck": "deck.schema.json", "story-front-matter": "story.schema.json"}
 

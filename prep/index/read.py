@@ -11,8 +11,8 @@ import re
 
 from sqlite_utils import Database
 
-from prep.models import STORY_SECTIONS, pick
-from prep.store import iso, utcnow
+from prep.kb.models import STORY_SECTIONS, pick
+from prep.index.db import iso, utcnow
 
 
 def _j(value):

@@ -29,11 +29,11 @@ from typing import Callable, Iterator
 import genanki
 from sqlite_utils import Database
 
-from prep import anki_models
+from prep.export import notetypes
 from prep.errors import PrepError
-from prep.models import pick
-from prep.render import ImageRef, MediaCollector, escape, inline_html, markdown_to_html
-from prep.store import get_meta, set_meta
+from prep.kb.models import pick
+from prep.export.render import ImageRef, MediaCollector, escape, inline_html, markdown_to_html
+from prep.index.db import get_meta, set_meta
 
 ROOT_DECK = "Interview Prep"
 STORIES_DECK = {"zh": "STAR 故事", "en": "STAR stories"}
@@ -125,8 +125,8 @@ class _Exporter:
     def __init__(self, db: Database, root: Path, lang: str):
         self.lang = lang
         self.media = MediaCollector(root)
-        self.qa_model = anki_models.qa_model()
-        self.story_model = anki_models.story_model()
+        self.qa_model = notetypes.qa_model()
+        self.story_model = notetypes.story_model()
         self.decks: dict[str, genanki.Deck] = {}
         self.deck_rows = {r["id"]: r for r in db.query("SELECT id, name, project, description, file FROM decks WHERE archived = 0")}
         self.projects = {r["id"]: pick(_j(r["company"]), lang) or r["id"] for r in db.query("SELECT id, company FROM projects WHERE archived = 0")}

@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 from prep.errors import PrepError
-from prep.schemas import write_all
+from prep.kb.schemas import write_all
 
 TEMPLATES = {
     "stories/resume.yaml": "resume.yaml",
@@ -27,7 +27,7 @@ def scaffold(root: Path) -> list[Path]:
     for rel, name in TEMPLATES.items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(resources.files("prep.templates").joinpath(name).read_text(encoding="utf-8"), encoding="utf-8")
+        path.write_text(resources.files("prep.kb.templates").joinpath(name).read_text(encoding="utf-8"), encoding="utf-8")
         written.append(path)
     written += write_all(root / "schemas")
     return written

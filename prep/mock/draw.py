@@ -1,7 +1,7 @@
 """Draw a mock interview: which questions, weighted toward what would hurt most.
 
 A real interviewer probes the riskiest resume lines and keeps drilling; practice is
-worth most on what is weak. So the draw fills a profile's slots (prep.profiles) by
+worth most on what is weak. So the draw fills a profile's slots (prep.mock.profiles) by
 weighted sampling without replacement: weak items (low FSRS retrievability, many
 lapses, never rehearsed) and items behind high-risk claims are likelier, questions
 asked in the last few mock sessions are left out, and each pick from a project
@@ -18,12 +18,12 @@ import random
 
 from sqlite_utils import Database
 
-from prep import scheduling
+from prep.study import srs
 from prep.errors import PrepError
-from prep.models import pick
-from prep.drawset import DEEP_DIVE, GENERIC_PROMPT, PROMPTS, SLOT_LABELS, Draw, Followup, Question  # noqa: F401 (re-exported)
-from prep.profiles import Profile, Slot
-from prep.store import iso
+from prep.kb.models import pick
+from prep.mock.drawset import DEEP_DIVE, GENERIC_PROMPT, PROMPTS, SLOT_LABELS, Draw, Followup, Question  # noqa: F401 (re-exported)
+from prep.mock.profiles import Profile, Slot
+from prep.index.db import iso
 
 FLOOR = 0.15  # even a well-known item can come up
 NEVER_BONUS = 0.5  # never rehearsed: weaker than merely forgotten
@@ -78,7 +78,7 @@ class _Pool:
 
     def __init__(self, db: Database, now: dt.datetime, settings):
         self.db, self.now = db, now
-        self.scheduler = scheduling.make_scheduler(settings)
+        self.scheduler = srs.make_scheduler(settings)
         self.states = {
             (t, i): (_j(f), lapses) for t, i, f, lapses in db.execute("SELECT item_type, item_id, fsrs, lapses FROM review_state")
         }
@@ -110,7 +110,7 @@ class _Pool:
             if st is None:
                 self._weak[key] = (FLOOR + 1.0 + NEVER_BONUS, "never rehearsed")
             else:
-                r = scheduling.retrievability(self.scheduler, st[0], self.now)
+                r = srs.retrievability(self.scheduler, st[0], self.now)
                 why = f"recall {round(r * 100)}%" + (f", {st[1]} lapse(s)" if st[1] else "")
                 self._weak[key] = (FLOOR + (1.0 - r) + LAPSE_WEIGHT * min(st[1], 4), why)
         return self._weak[key]
@@ -282,8 +282,8 @@ def draw(
     no_repeat: int | None = None, settings=None,
 ) -> Draw:
     """Fill the profile's slots for this seed; pure given the database state and `now`."""
-    from prep.mock import recent_items
-    from prep.review import load_settings
+    from prep.mock.session import recent_items
+    from prep.study.engine import load_settings
 
     settings = settings or load_settings(db)
     pool = _Pool(db, now, settings)
@@ -309,7 +309,7 @@ def draw(
     d = _Drawer(pool, rng, exclude, claim, project)
     readiness = {}
     if any(s.kind == "deep-dive" and c for s, c in zip(profile.slots, counts)):
-        from prep.readiness import claim_readiness
+        from prep.study.readiness import claim_readiness
 
         readiness = {r["id"]: r["score"] for r in claim_readiness(db, now, settings, lang)}
     out = Draw(profile=name, title=pick(profile.title, lang), seed=seed, lang=lang, minutes=round(total_minutes, 1), drawn_at=iso(now))

@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from prep.errors import PrepError
-from prep.migrations import migrations
+from prep.index.migrations import migrations
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 30

@@ -15,9 +15,9 @@ import json
 
 from sqlite_utils import Database
 
-from prep import review
+from prep.study import engine
 from prep.errors import PrepError
-from prep.store import dumps, iso, transaction
+from prep.index.db import dumps, iso, transaction
 
 RUBRIC = ("correct", "complete", "concise", "confident")
 RUBRIC_HELP = {
@@ -45,7 +45,7 @@ def rating_for(rubric: dict) -> int:
 
 
 def start_session(db: Database, drawn, now: dt.datetime) -> int:
-    """Save a drawn set (a `prep.drawer.Draw`) as a running session; returns its id."""
+    """Save a drawn set (a `prep.mock.draw.Draw`) as a running session; returns its id."""
     d = drawn.to_dict()
     with transaction(db):
         cur = db.conn.execute(
@@ -125,7 +125,7 @@ def score_question(
     for item_type, item_id in targets(q, rating, followups_shown):
         if _exists(db, item_type, item_id):
             # Each answer commits on its own, like in review: a crash loses nothing recorded.
-            log_ids.append(review.record_answer(db, item_type, item_id, rating, now, duration_ms=duration_ms, mode="mock", settings=settings))
+            log_ids.append(engine.record_answer(db, item_type, item_id, rating, now, duration_ms=duration_ms, mode="mock", settings=settings))
     row = {
         "session_id": session_id, "position": position, "item_type": q["item_type"], "item_id": q["item_id"],
         **{k: int(bool(rubric.get(k))) for k in RUBRIC}, "score": score_of(rubric), "passed": int(passed(rubric)),

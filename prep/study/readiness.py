@@ -16,10 +16,10 @@ import json
 
 from sqlite_utils import Database
 
-from prep import scheduling
-from prep.models import pick
-from prep.review import load_settings
-from prep.store import iso
+from prep.study import srs
+from prep.kb.models import pick
+from prep.study.engine import load_settings
+from prep.index.db import iso
 
 CARD_WEIGHT = 0.7  # cards carry the facts; the story carries the delivery
 MOCK_WEIGHT = 0.25  # the pull of a mock answered today
@@ -28,9 +28,9 @@ MOCK_HALF_LIFE_DAYS = 30.0
 
 def item_retrievability(db: Database, now: dt.datetime, settings=None) -> dict[tuple[str, str], float]:
     settings = settings or load_settings(db)
-    scheduler = scheduling.make_scheduler(settings)
+    scheduler = srs.make_scheduler(settings)
     return {
-        (t, i): scheduling.retrievability(scheduler, json.loads(f), now)
+        (t, i): srs.retrievability(scheduler, json.loads(f), now)
         for t, i, f in db.execute("SELECT item_type, item_id, fsrs FROM review_state")
     }
 

@@ -4,7 +4,7 @@ An interviewer probes the resume line by line, so a claim with no story, too few
 cards, or a figure no story or card mentions is a gap; a figure that the stories
 state differently, or that the "before" wording of the resume stated differently,
 is a trap. The audit finds both and quotes the sources, and adds each claim's
-readiness (`prep.readiness`). It reads only the index, so the dashboard can show it
+readiness (`prep.study.readiness`). It reads only the index, so the dashboard can show it
 and CI can run `prep audit --strict` on a knowledge-base repository.
 """
 
@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 
 from sqlite_utils import Database
 
-from prep.models import STORY_SECTIONS, all_text, pick
+from prep.kb.models import STORY_SECTIONS, all_text, pick
 
 MIN_CARDS = 3
 FLAG_KINDS = ("no-story", "few-cards", "number-missing", "number-disagrees", "before-after")
@@ -215,7 +215,7 @@ def _before_after_flags(claim: dict, figures: list[dict]) -> tuple[list[Flag], l
 
 def audit(db: Database, now: dt.datetime, settings=None, lang: str = "zh", min_cards: int = MIN_CARDS) -> dict:
     """Coverage, number checks and readiness for every live claim, as plain data."""
-    from prep.readiness import claim_readiness
+    from prep.study.readiness import claim_readiness
 
     ready = {r["id"]: r for r in claim_readiness(db, now, settings, lang)}
     backing = _backing(db)

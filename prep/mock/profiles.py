@@ -16,7 +16,7 @@ from typing import Literal
 from pydantic import Field, ValidationError, model_validator
 
 from prep.errors import ContentError, ContentErrors, PrepError
-from prep.models import Competency, Id, Kind, Risk, Strict, Tag, Text, pick
+from prep.kb.models import Competency, Id, Kind, Risk, Strict, Tag, Text, pick
 
 SlotKind = Literal["deep-dive", "story", "card"]
 
@@ -104,8 +104,8 @@ BUILTIN: dict[str, dict] = {
 
 
 def _validate(raw, lines, rel: str) -> Profile:
-    from prep.content import Parsed, _pydantic_errors
-    from prep.yamlsrc import line_for
+    from prep.kb.loader import Parsed, _pydantic_errors
+    from prep.kb.yamlsrc import line_for
 
     if not isinstance(raw, dict):
         raise ContentErrors([ContentError(rel, line_for(lines, ()) or 1, "", "the file must be a mapping of keys")])
@@ -117,8 +117,8 @@ def _validate(raw, lines, rel: str) -> Profile:
 
 def load_file(path: Path, rel: str | None = None) -> Profile:
     """One user profile file, strictly checked."""
-    from prep.models import ID_PATTERN
-    from prep.yamlsrc import parse_yaml, read_text
+    from prep.kb.models import ID_PATTERN
+    from prep.kb.yamlsrc import parse_yaml, read_text
 
     rel = rel or str(path)
     if not re.match(ID_PATTERN, path.stem):

@@ -1,0 +1,38 @@
+"""The `prep` command line: a click group with its commands registered top-down.
+
+Each command module defines plain click commands; this module is the one place that
+puts them on the group, so the command list reads in one screen.
+"""
+
+from __future__ import annotations
+
+import click
+
+from prep import __version__
+from prep.cli import content, practice
+from prep.cli.base import LANG, Ctx, PrepGroup
+
+@click.group(cls=PrepGroup, invoke_without_command=True)
+@click.version_option(__version__, prog_name="prep")
+@click.option("--kb", "kb", metavar="DIR", help="Knowledge base folder (default: PREP_KB, the nearest folder with decks/ and stories/, else the built-in one).")
+@click.option("--db", "db", metavar="FILE", help="SQLite database (default: prep.db in the user data dir, or PREP_HOME).")
+@click.option("--lang", type=LANG, default="zh", show_default=True, help="Language of text fields (falls back to the other).")
+@click.pass_context
+def cli(ctx, kb, db, lang):
+    """Defend every line of your resume: claims, STAR stories and Q&A cards,
+    studied with spaced repetition. With no command, starts a study session."""
+    ctx.obj = Ctx(kb, db, lang)
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(cli.commands["study"])
+
+
+for command in (
+    content.validate, content.sync, content.list_, content.show, content.search, content.stats,
+    content.schema, content.init,
+    practice.study, practice.config, practice.draw, practice.audit, practice.export,
+):
+    cli.add_command(command)
+
+
+def main() -> None:
+    cli(prog_name="prep")
