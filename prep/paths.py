@@ -1,8 +1,9 @@
 """Where things are: the user's data (review history) and the knowledge base in use.
 
 Review history is precious and per user, so it lives in the platform's data dir
-(overridable with PREP_HOME for tests and portable setups). The knowledge base is
-whatever folder the user is working in, falling back to the one shipped with prep.
+(overridable with PREP_HOME for tests and portable setups), one database per knowledge
+base (keyed by the KB's id in its `prep.toml`), so two KBs never mix. The knowledge base
+is whatever folder the user is working in, falling back to the one shipped with prep.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from pathlib import Path
 import platformdirs
 
 from prep.errors import PrepError
+from prep.kb.manifest import Manifest, read_manifest
 
-DB_NAME = "prep.db"
+DB_NAME = "prep.db"  # before 0.2 every KB shared this one file; see adopt_legacy()
+KB_DIR = "kbs"
 
 
 def data_dir() -> Path:
@@ -25,10 +28,15 @@ def data_dir() -> Path:
     return path
 
 
-def db_path(explicit: str | os.PathLike | None = None) -> Path:
+def db_path(explicit: str | os.PathLike | None = None, kb: KbChoice | None = None) -> Path:
+    """--db, else the database of this knowledge base in the data dir."""
     if explicit:
         return Path(explicit).expanduser()
-    return data_dir() / DB_NAME
+    if kb is None:
+        return data_dir() / DB_NAME
+    folder = data_dir() / KB_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{kb.manifest.id}.db"
 
 
 def is_kb(path: Path) -> bool:
@@ -48,9 +56,14 @@ def builtin_kb() -> Path:
 class KbChoice:
     path: Path
     reason: str  # why this one: --kb, PREP_KB, cwd, built-in
+    manifest: Manifest
 
     def describe(self) -> str:
-        return f"{self.path} ({self.reason})"
+        return f"{self.manifest.title} [{self.manifest.id}] at {self.path} ({self.reason})"
+
+
+def _choice(path: Path, reason: str) -> KbChoice:
+    return KbChoice(path, reason, read_manifest(path))
 
 
 def _named_kb(value: str, label: str) -> Path:
@@ -66,12 +79,12 @@ def _named_kb(value: str, label: str) -> Path:
 def find_kb(explicit: str | os.PathLike | None = None, cwd: Path | None = None) -> KbChoice:
     """--kb, then PREP_KB, then the nearest folder up from cwd with decks/ and stories/, then built-in."""
     if explicit:
-        return KbChoice(_named_kb(str(explicit), f"--kb {explicit}"), "--kb")
+        return _choice(_named_kb(str(explicit), f"--kb {explicit}"), "--kb")
     env = os.environ.get("PREP_KB")
     if env:
-        return KbChoice(_named_kb(env, f"PREP_KB={env}"), "PREP_KB")
+        return _choice(_named_kb(env, f"PREP_KB={env}"), "PREP_KB")
     start = (cwd or Path.cwd()).resolve()
     for folder in (start, *start.parents):
         if is_kb(folder):
-            return KbChoice(folder, "found from the current directory")
-    return KbChoice(builtin_kb(), "built-in")
+            return _choice(folder, "found from the current directory")
+    return _choice(builtin_kb(), "built-in")

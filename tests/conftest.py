@@ -24,6 +24,13 @@ def prep_home(tmp_path, monkeypatch):
     return home
 
 
+def kb_db_file(prep_home: Path, root: Path) -> Path:
+    """Where prep keeps the review history of the knowledge base at `root`."""
+    from prep.kb.manifest import read_manifest
+
+    return prep_home / "kbs" / f"{read_manifest(root).id}.db"
+
+
 @pytest.fixture
 def kb(tmp_path) -> Path:
     """A small valid knowledge base (the `prep init` sample plus a CJK deck)."""

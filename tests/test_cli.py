@@ -13,6 +13,8 @@ from click.testing import CliRunner
 
 from prep.cli import cli
 
+from conftest import kb_db_file
+
 
 def run(*args, ok=True):
     result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
@@ -62,7 +64,7 @@ def test_validate_ok_and_errors(kb):
 def test_content_error_in_any_command_exits_1_and_keeps_db(kb, prep_home):
     run("--kb", str(kb), "sync")
     (kb / "decks/bad.yaml").write_text("name: [\n")
-    db_file = prep_home / "prep.db"
+    db_file = kb_db_file(prep_home, kb)
 
     def dump():
         # the logical content: the file's bytes may change when SQLite checkpoints its WAL
@@ -155,9 +157,10 @@ def test_kb_discovery_order(tmp_path, kb, monkeypatch):
 def test_db_option_and_prep_home(kb, tmp_path, prep_home):
     run("--kb", str(kb), "--db", str(tmp_path / "custom.db"), "sync")
     assert (tmp_path / "custom.db").exists()
-    assert not (prep_home / "prep.db").exists()
+    assert not kb_db_file(prep_home, kb).exists()
     run("--kb", str(kb), "sync")
-    assert (prep_home / "prep.db").exists()
+    assert kb_db_file(prep_home, kb).exists()
+    assert not (prep_home / "prep.db").exists()  # the shared file of old versions is never created
 
 
 def test_config_sets_and_validates(kb):

@@ -35,11 +35,31 @@ class Ctx:
     @property
     def db(self):
         if self._db is None:
-            from prep.paths import db_path
             from prep.index.db import open_db
 
-            self._db = open_db(db_path(self.db_arg))
+            self._db = open_db(self.db_path)
         return self._db
+
+    @property
+    def db_path(self):
+        """This KB's own database (or --db); the first time, it takes over the history
+        of the database all KBs used to share, if that history is this KB's."""
+        from prep.paths import builtin_kb, data_dir, db_path
+
+        path = db_path(self.db_arg, self.kb)
+        if not self.db_arg and not path.exists():
+            from prep.index.legacy import adopt_legacy
+
+            kept = adopt_legacy(data_dir(), path, self.kb.path, self.kb.reason == "built-in" or self.kb.path == builtin_kb())
+            if kept:
+                click.echo(f"Moved this knowledge base's review history to {path} (the shared database is kept as {kept}).", err=True)
+        return path
+
+    def announce(self, db: bool = True) -> None:
+        """Say which knowledge base (and database) this command works on."""
+        click.echo(f"Knowledge base: {self.kb.describe()}", err=True)
+        if db:
+            click.echo(f"Database: {self.db_path}", err=True)
 
     def synced(self, quiet: bool = True):
         """The database, with the knowledge base indexed (cheap when nothing changed)."""
@@ -47,7 +67,7 @@ class Ctx:
 
         result = sync(self.db, self.kb.path)
         if not quiet:
-            click.echo(f"Knowledge base: {self.kb.describe()}", err=True)
+            self.announce()
         return self.db, result
 
 

@@ -18,7 +18,7 @@ def validate(obj: Ctx, as_json):
     """Check the knowledge base and report every error (file:line: field: message)."""
     from prep.kb import loader
 
-    click.echo(f"Knowledge base: {obj.kb.describe()}", err=True)
+    obj.announce(db=False)
     try:
         kb = loader.load(obj.kb.path)
     except ContentErrors as e:
@@ -39,7 +39,7 @@ def sync(obj: Ctx, force):
     """Index the knowledge base into the database (other commands do this implicitly)."""
     from prep.index.sync import sync as do_sync
 
-    click.echo(f"Knowledge base: {obj.kb.describe()}", err=True)
+    obj.announce()
     result = do_sync(obj.db, obj.kb.path, force=force)
     click.echo(f"Synced: {result.summary()}.")
 
@@ -158,10 +158,26 @@ def schema(kind, out):
 
 @click.command()
 @click.argument("directory", type=click.Path(file_okay=False))
-def init(directory):
-    """Create a new knowledge base with a commented sample claim, story and deck."""
+@click.option("--title", help="The knowledge base's name (default: the folder's name).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), help="Default language of prep's output for this knowledge base.")
+def init(directory, title, lang):
+    """Create a new knowledge base with a commented sample claim, story and deck, and
+    its identity (`prep.toml`), so its review history is its own.
+
+    On a folder that already holds a knowledge base, only pins its identity.
+
+    Example: prep init my-interviews --lang en --title "Data engineering interviews"
+    """
+    from prep.kb.manifest import MANIFEST, write_manifest
     from prep.kb.scaffold import scaffold
 
-    for path in scaffold(Path(directory)):
+    root = Path(directory)
+    if (root / "decks").is_dir() or (root / "stories").is_dir():
+        if (root / MANIFEST).exists():
+            raise PrepError(f"{root}: already a knowledge base with its identity in {MANIFEST}; not overwriting anything")
+        m = write_manifest(root, title or root.resolve().name, lang)
+        click.echo(f"created {root / MANIFEST}: this knowledge base is now '{m.id}'")
+        return
+    for path in scaffold(root, title, lang):
         click.echo(f"created {path}")
     click.echo(f"Next: edit the files, then `prep --kb {directory} validate`.")
