@@ -109,3 +109,27 @@ def test_init_pins_an_existing_kb_without_touching_its_files(kb):
     assert "is now" in result.output and read_manifest(kb).pinned
     assert {p: p.read_bytes() for p in before} == before
     assert run("init", str(kb), ok=False).exit_code == 1
+
+
+def test_language_precedence(kb, monkeypatch):
+    """--lang, then PREP_LANG, then `prep config lang`, then prep.toml, then the content."""
+
+    def q(*args):
+        out = run("--kb", str(kb), *args, "list", "cards", "--deck", "time-wheel", "--json").output
+        return json.loads(out)[0]["q"]
+
+    zh, en = "什么是时间轮？", "What is a timing wheel?"
+    assert q() == en  # the sample resume is written in English
+    (kb / "prep.toml").write_text((kb / "prep.toml").read_text() + 'lang = "zh"\n')
+    assert q() == zh
+    assert run("--kb", str(kb), "config", "lang", "en").output.strip() == "lang = en"
+    assert q() == en
+    monkeypatch.setenv("PREP_LANG", "zh")
+    assert q() == zh
+    assert q("--lang", "en") == en
+    monkeypatch.delenv("PREP_LANG")
+    assert "lang = en" in run("--kb", str(kb), "config").output
+    run("--kb", str(kb), "config", "lang", "auto")
+    assert q() == zh
+    bad = run("--kb", str(kb), "config", "lang", "fr", ok=False)
+    assert bad.exit_code == 1 and "lang must be one of zh, en or auto" in bad.output

@@ -13,16 +13,54 @@ import click
 
 from prep.errors import ContentErrors, PrepError
 
-LANG = click.Choice(["zh", "en"])
+LANGS = ("zh", "en")
+LANG = click.Choice(LANGS)
+CONFIG_LANG_KEY = "lang"
+
+
+def content_lang(root) -> str:
+    """The language a KB is written in, judged from its resume: zh if a good share of its
+    letters are CJK. Reads bytes only, so it costs no parsing."""
+    try:
+        with open(root / "stories" / "resume.yaml", "rb") as f:
+            text = f.read(65536).decode("utf-8", "ignore")
+    except OSError:
+        return "en"
+    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    return "zh" if cjk * 3 >= latin * 0.3 and cjk > 0 else "en"
 
 
 class Ctx:
     """What commands share: the chosen knowledge base and the database, opened on demand."""
 
-    def __init__(self, kb: str | None, db: str | None, lang: str):
-        self.kb_arg, self.db_arg, self.lang = kb, db, lang
+    def __init__(self, kb: str | None, db: str | None, lang: str | None):
+        self.kb_arg, self.db_arg, self.lang_arg = kb, db, lang
         self._db = None
         self._kb = None
+        self._lang: str | None = None
+
+    @property
+    def lang(self) -> str:
+        """--lang, then PREP_LANG, then `prep config lang`, then the KB's default (prep.toml),
+        then the language the content is written in."""
+        if self._lang is None:
+            self._lang = self.lang_arg or self._env_lang() or self._configured_lang() or self.kb.manifest.lang or content_lang(self.kb.path)
+        return self._lang
+
+    @staticmethod
+    def _env_lang() -> str | None:
+        import os
+
+        value = os.environ.get("PREP_LANG", "").strip().lower()
+        if value and value not in LANGS:
+            raise PrepError(f"PREP_LANG={value}: must be one of {', '.join(LANGS)}")
+        return value or None
+
+    def _configured_lang(self) -> str | None:
+        from prep.index.db import get_meta
+
+        return get_meta(self.db, CONFIG_LANG_KEY)
 
     @property
     def kb(self):

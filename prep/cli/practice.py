@@ -21,11 +21,14 @@ def config(obj: Ctx, key, value):
 
     from prep.study.engine import load_settings, save_settings
 
+    if key == "lang":
+        return _config_lang(obj, value)
     settings = load_settings(obj.db)
     fields = {f.name: f for f in dataclasses.fields(settings)}
     if key is None:
         for name in fields:
             click.echo(f"{name} = {getattr(settings, name)}")
+        _config_lang(obj, None, named=True)
         return
     if key not in fields:
         raise PrepError(f"unknown setting '{key}'; one of: {', '.join(fields)}")
@@ -43,6 +46,26 @@ def config(obj: Ctx, key, value):
         raise PrepError(f"{key} must not be negative")
     save_settings(obj.db, dataclasses.replace(settings, **{key: parsed}))
     click.echo(f"{key} = {parsed}")
+
+
+def _config_lang(obj: Ctx, value: str | None, named: bool = False) -> None:
+    """`prep config lang [zh|en|auto]`: this KB's output language (auto: the KB's default)."""
+    from prep.cli.base import CONFIG_LANG_KEY, LANGS
+    from prep.index.db import get_meta, set_meta, transaction
+
+    if value is None:
+        current = get_meta(obj.db, CONFIG_LANG_KEY) or "auto"
+        click.echo(f"lang = {current}" if named else current)
+        return
+    value = value.strip().lower()
+    if value not in (*LANGS, "auto"):
+        raise PrepError(f"lang must be one of {', '.join(LANGS)} or auto, not '{value}'")
+    with transaction(obj.db):
+        if value == "auto":
+            obj.db.execute("DELETE FROM meta WHERE key = ?", [CONFIG_LANG_KEY])
+        else:
+            set_meta(obj.db, CONFIG_LANG_KEY, value)
+    click.echo(f"lang = {value}")
 
 
 @click.command()
