@@ -23,9 +23,9 @@ sys.path.insert(0, str(HERE))
 from synth import generate  # noqa: E402
 
 from prep.export import anki  # noqa: E402
-from prep.kb.models import pick  # noqa: E402
 from prep.index.db import open_db  # noqa: E402
 from prep.index.sync import sync  # noqa: E402
+from prep.kb.models import pick  # noqa: E402
 
 REPEAT = 3
 

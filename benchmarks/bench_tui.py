@@ -22,15 +22,15 @@ from textual.app import App
 from textual.widgets import Footer, Static
 
 sys.path.insert(0, str(Path(__file__).parent))
-from synth import generate  # noqa: E402
+from synth import generate
 
-from prep.study.srs import Settings  # noqa: E402
-from prep.index.db import open_db  # noqa: E402
-from prep.index.sync import sync  # noqa: E402
-from prep.tui.app import PrepApp  # noqa: E402
-from prep.tui.screens.review import ReviewScreen  # noqa: E402
+from prep.index.db import open_db
+from prep.index.sync import sync
+from prep.study.srs import Settings
+from prep.tui.app import PrepApp
+from prep.tui.screens.review import ReviewScreen
 
-NOW = dt.datetime(2026, 11, 24, 9, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 24, 9, tzinfo=dt.UTC)
 
 
 class Empty(App):

@@ -24,17 +24,16 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+import yaml  # noqa: E402
 from synth import generate  # noqa: E402
 
-import yaml  # noqa: E402
-
 from prep.index import read as query  # noqa: E402
-from prep.study import engine as review  # noqa: E402
-from prep.study.srs import Settings  # noqa: E402
 from prep.index.db import open_db  # noqa: E402
 from prep.index.sync import sync  # noqa: E402
+from prep.study import engine as review  # noqa: E402
+from prep.study.srs import Settings  # noqa: E402
 
-NOW = dt.datetime(2026, 11, 24, 9, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 24, 9, tzinfo=dt.UTC)
 PY = sys.executable
 PREP = [PY, "-m", "prep"]
 
@@ -78,7 +77,7 @@ Row = tuple[str, str, str, str, str]
 def bench_size(n: int, tmp: Path) -> list[Row]:
     rows: list[Row] = []
     root = generate(tmp / f"kb{n}", n)
-    files = sorted((root / "decks").glob("*.yaml")) + [root / "stories/resume.yaml"]
+    files = [*sorted((root / "decks").glob("*.yaml")), root / "stories/resume.yaml"]
     env = dict(os.environ, PREP_HOME=str(tmp / f"home{n}"))
 
     def safe_load_all(loader):
@@ -129,7 +128,7 @@ def bench_size(n: int, tmp: Path) -> list[Row]:
             onsite = load_profiles(root)["backend-onsite"]
             d = median_ms(lambda: draw.draw(db, onsite, name="backend-onsite", seed=1, now=NOW), 5)
             rows.append((f"{n:,} cards", "draw backend-onsite", f"{d:.1f} ms", f"{lookup:.3f} ms indexed lookup", f"{d / lookup:.0f}"))
-        except Exception as e:  # noqa: BLE001 - a benchmark reports, it does not stop
+        except Exception as e:
             rows.append((f"{n:,} cards", "draw", f"failed: {e}", "", ""))
     code = f"from prep.index.db import open_db; from prep.index.sync import sync; sync(open_db({str(tmp / f'mem{n}.db')!r}), {str(root)!r})"
     mem = peak_rss_mb(code, env)
@@ -165,12 +164,12 @@ def main() -> None:
             print(f"... {n:,} cards", file=sys.stderr, flush=True)
             rows += bench_size(n, tmp)
         rows += bench_anki(10_000, tmp)
-    widths = [max(len(r[i]) for r in rows + [("size", "measure", "prep", "baseline", "ratio")]) for i in range(5)]
+    widths = [max(len(r[i]) for r in [*rows, ("size", "measure", "prep", "baseline", "ratio")]) for i in range(5)]
     header = ("size", "measure", "prep", "baseline", "ratio")
-    print(" | ".join(h.ljust(w) for h, w in zip(header, widths)))
+    print(" | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
     print("-+-".join("-" * w for w in widths))
     for r in rows:
-        print(" | ".join(c.ljust(w) for c, w in zip(r, widths)))
+        print(" | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)))
     print(json.dumps({"python": sys.version.split()[0], "cpus": os.cpu_count(), "date": dt.date.today().isoformat()}))
 
 

@@ -7,8 +7,8 @@ import random
 import sys
 from pathlib import Path
 
-WORDS = "时间轮 调度 分布式 租约 选主 幂等 对账 账户 索引 分片 缓存 一致性 可用性 负载均衡 重试 退避 死信 队列".split()
-EN = "timer wheel lease leader shard replica cache quorum retry backoff queue index ledger balance".split()
+WORDS = ["时间轮", "调度", "分布式", "租约", "选主", "幂等", "对账", "账户", "索引", "分片", "缓存", "一致性", "可用性", "负载均衡", "重试", "退避", "死信", "队列"]
+EN = ["timer", "wheel", "lease", "leader", "shard", "replica", "cache", "quorum", "retry", "backoff", "queue", "index", "ledger", "balance"]
 
 
 def _text(rng: random.Random, n: int) -> str:

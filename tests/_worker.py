@@ -9,10 +9,10 @@ import datetime as dt
 import sys
 import time
 
-from prep.study import engine
-from prep.study.srs import Settings
 from prep.index.db import open_db
 from prep.index.sync import sync
+from prep.study import engine
+from prep.study.srs import Settings
 
 
 def main():
@@ -22,7 +22,7 @@ def main():
     sync(db, kb)
     settings = Settings(enable_fuzzing=False)
     cards = [r[0] for r in db.execute("SELECT id FROM cards ORDER BY position")]
-    t = dt.datetime(2026, 11, 24, tzinfo=dt.timezone.utc)
+    t = dt.datetime(2026, 11, 24, tzinfo=dt.UTC)
     for i in range(n):
         card = cards[i % len(cards)]
         log_id = engine.record_answer(db, "card", card, 1 + i % 4, t + dt.timedelta(seconds=i), settings=settings, duration_ms=i)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from prep.kb.scaffold import scaffold
 from prep.index.db import open_db
+from prep.kb.scaffold import scaffold
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -74,7 +74,7 @@ def db(tmp_path):
 
 @pytest.fixture
 def now():
-    return dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.timezone.utc)
+    return dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture

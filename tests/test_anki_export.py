@@ -17,22 +17,20 @@ from pathlib import Path
 import genanki
 import pytest
 from click.testing import CliRunner
+from conftest import REPO, write
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, write
-from prep.export import anki
-from prep.export import notetypes
-from prep.kb import loader
-from prep.export import render
 from prep.cli import cli
 from prep.errors import ContentErrors
+from prep.export import anki, notetypes, render
 from prep.index.db import open_db
 from prep.index.sync import sync
+from prep.kb import loader
 
 pytest.importorskip("anki")
-from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest  # noqa: E402
-from anki.import_export_pb2 import ImportAnkiPackageUpdateCondition as UC  # noqa: E402
+from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+from anki.import_export_pb2 import ImportAnkiPackageUpdateCondition as UC
 
 # A 1x1 PNG.
 PNG = bytes.fromhex(
@@ -40,7 +38,7 @@ PNG = bytes.fromhex(
     "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
 )
 GO_LINE = 'if a < b && c > d { return "<ok>" }'
-T0 = dt.datetime.now(dt.timezone.utc).replace(microsecond=0) - dt.timedelta(hours=1)
+T0 = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(hours=1)
 
 
 @pytest.fixture

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from prep.study import engine
 from prep.audit.report import audit, find, format_text, leading, numbers, summary_line
 from prep.cli import cli
+from prep.index.sync import sync
+from prep.study import engine
 from prep.study.readiness import claim_readiness
 from prep.study.srs import Settings
-from prep.index.sync import sync
 
 S = Settings(enable_fuzzing=False)
 

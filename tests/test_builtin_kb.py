@@ -5,10 +5,9 @@ from __future__ import annotations
 import functools
 
 import pytest
+from conftest import REPO
 
 from prep.kb import loader
-
-from conftest import REPO
 
 PROJECTS = {"meican", "pipixia", "jd", "ship", "intro"}
 

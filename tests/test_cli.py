@@ -10,10 +10,9 @@ import sys
 import click
 import pytest
 from click.testing import CliRunner
+from conftest import kb_db_file
 
 from prep.cli import cli
-
-from conftest import kb_db_file
 
 
 def run(*args, ok=True):
@@ -25,9 +24,9 @@ def run(*args, ok=True):
 
 def all_commands(group=cli, prefix=()):
     for name, cmd in group.commands.items():
-        yield prefix + (name,), cmd
+        yield (*prefix, name), cmd
         if isinstance(cmd, click.Group):
-            yield from all_commands(cmd, prefix + (name,))
+            yield from all_commands(cmd, (*prefix, name))
 
 
 def test_every_command_has_help():

@@ -4,6 +4,7 @@ weighted toward weak and high-risk material; profiles from YAML; the sheets and 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from collections import Counter
 from pathlib import Path
@@ -11,16 +12,16 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from prep.cli import cli
+from prep.errors import ContentErrors, PrepError
+from prep.index.sync import sync
 from prep.kb import loader
 from prep.mock import session
-from prep.study import engine
-from prep.cli import cli
 from prep.mock.draw import Draw, _Pool, draw, scale_counts
-from prep.errors import ContentErrors, PrepError
 from prep.mock.profiles import BUILTIN, Profile, get_profile, load_profiles
-from prep.study.srs import Settings
 from prep.mock.sheets import candidate, interviewer
-from prep.index.sync import sync
+from prep.study import engine
+from prep.study.srs import Settings
 
 S = Settings(enable_fuzzing=False)
 REPO = Path(__file__).resolve().parent.parent
@@ -95,7 +96,7 @@ def test_backend_onsite_respects_quotas(big, db, now):
         assert dive.item_type == "claim" and RISK[dive.item_id] == "high"
         chain = [f.card for f in dive.followups]
         assert 1 <= len(chain) <= 3 and all(c.startswith(dive.item_id) for c in chain)
-        for parent, child in zip(chain, chain[1:]):
+        for parent, child in itertools.pairwise(chain):
             # a drill-down follows the followup links; at a chain's end, another backing card
             nxt = {f"{dive.item_id}.q{i}": f"{dive.item_id}.q{i + 1}" for i in range(3)}.get(parent)
             assert child == nxt or nxt is None

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from click.testing import CliRunner
+from conftest import write
 
 from prep.cli import cli
-
-from conftest import write
 
 
 def test_markdown_export_lists_each_item_once(kb, tmp_path):

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
-from prep.kb import loader
-from prep.errors import ContentErrors
-
 from conftest import write
+
+from prep.errors import ContentErrors
+from prep.kb import loader
 
 
 def errors_of(root) -> list[str]:

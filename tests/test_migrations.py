@@ -8,8 +8,8 @@ import pytest
 from sqlite_utils import Database
 
 from prep.errors import PrepError
-from prep.index.migrations import migrations
 from prep.index.db import open_db, schema_version
+from prep.index.migrations import migrations
 
 
 def test_blank_db_gets_every_migration(tmp_path):
@@ -58,7 +58,7 @@ def test_newer_db_is_refused_untouched(tmp_path):
 def test_non_sqlite_file_is_refused_untouched(tmp_path, payload):
     path = tmp_path / "prep.db"
     path.write_bytes(payload)
-    with pytest.raises(PrepError, match="not a SQLite database|cannot open"):
+    with pytest.raises(PrepError, match=r"not a SQLite database|cannot open"):
         open_db(path)
     assert path.read_bytes() == payload
 
@@ -109,9 +109,9 @@ def test_search_index_from_before_m003_is_rebuilt(tmp_path, kb, now):
 def test_db_with_review_history_upgrades_with_history_intact(tmp_path, kb, now):
     """A DB from the first version that had review state (m002) keeps every answer,
     the exact FSRS state, and stays usable after upgrading to the current schema."""
+    from prep.index.sync import sync
     from prep.study import engine
     from prep.study.srs import Settings
-    from prep.index.sync import sync
 
     path = tmp_path / "v2.db"
     old = Database(path)

@@ -7,18 +7,17 @@ import datetime as dt
 import json
 
 import pytest
+from conftest import run_app as run
 from textual.widgets import Static
 
-from prep.mock import session as mock
-from prep.study import engine
-from prep.mock.draw import Draw, Followup, Question, draw
 from prep.errors import PrepError
-from prep.mock.profiles import get_profile
-from prep.study.srs import Settings
-
-from conftest import run_app as run
 from prep.index.db import iso
 from prep.index.sync import sync
+from prep.mock import session as mock
+from prep.mock.draw import Draw, Followup, Question, draw
+from prep.mock.profiles import get_profile
+from prep.study import engine
+from prep.study.srs import Settings
 from prep.tui.app import PrepApp
 from prep.tui.screens.dashboard import DashboardScreen
 

@@ -8,8 +8,8 @@ import sqlite3
 from pathlib import Path
 
 from click.testing import CliRunner
-
 from conftest import kb_db_file
+
 from prep.cli import cli
 from prep.index.db import open_db, utcnow
 from prep.index.sync import sync

@@ -8,8 +8,8 @@ import string
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from prep.kb import loader
 from prep.errors import ContentErrors
+from prep.kb import loader
 from prep.kb.models import ID_PATTERN
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

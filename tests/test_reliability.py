@@ -62,7 +62,7 @@ def test_two_processes_lose_no_answer(tmp_path, kb):
     sync(open_db(db_path), kb)
     procs = [start(db_path, kb, tag, 150) for tag in ("x", "y")]
     outs = [p.communicate(timeout=120) for p in procs]
-    for p, (out, err) in zip(procs, outs):
+    for p, (_out, err) in zip(procs, outs, strict=True):
         assert p.returncode == 0, err
     ids = committed(outs[0][0].splitlines(), "x") + committed(outs[1][0].splitlines(), "y")
     assert len(ids) == 300 and len(set(ids)) == 300
@@ -75,8 +75,8 @@ def test_two_processes_lose_no_answer(tmp_path, kb):
 
 def test_kill_9_during_sync_keeps_db_consistent(tmp_path, builtin_kb):
     """A sync killed half-way leaves the previous index (one transaction) and a sound file."""
-    from prep.kb import loader
     from prep.errors import ContentErrors
+    from prep.kb import loader
 
     try:
         loader.load(builtin_kb)

@@ -8,10 +8,10 @@ import json
 import pytest
 from fsrs import Card, Rating, Scheduler
 
-from prep.study import engine
 from prep.errors import PrepError
-from prep.study.srs import Settings, fsrs_id, format_interval
 from prep.index.sync import sync
+from prep.study import engine
+from prep.study.srs import Settings, format_interval, fsrs_id
 
 S = Settings(enable_fuzzing=False)
 

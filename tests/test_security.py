@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
+from conftest import write
 
 from prep.cli import cli
 from prep.export.render import neutralize_html
-
-from conftest import write
 
 SCRIPT = "<script>alert(1)</script>"
 

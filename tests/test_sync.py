@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
-from prep.kb import loader
-from prep.index import read
-from prep.errors import ContentErrors
-from prep.index.sync import sync
-
 from conftest import write
+
+from prep.errors import ContentErrors
+from prep.index import read
+from prep.index.sync import sync
+from prep.kb import loader
 
 
 @pytest.fixture

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-
 import pytest
+from conftest import run_app as run
 from textual.widgets import DataTable, Markdown, Static
 
-from prep.study.srs import Settings
-
-from conftest import run_app as run
 from prep.index.sync import sync
+from prep.study.srs import Settings
 from prep.tui.app import PrepApp
 from prep.tui.screens.dashboard import DashboardScreen
 from prep.tui.screens.review import ReviewScreen

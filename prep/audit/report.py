@@ -189,7 +189,8 @@ def _before_after_flags(claim: dict, figures: list[dict]) -> tuple[list[Flag], l
     """(flags, answered): a disagreement the knowledge base already answers (a note on
     the figure, or the claim's notes for its wording) is listed, not flagged: the point
     of the flag is to make sure the candidate has prepared what to say."""
-    flags, answered = [], []
+    flags: list[Flag] = []
+    answered: list[Flag] = []
     src = f"claim {claim['id']} ({claim['where']})"
     for fig in figures:
         if not fig.get("before"):

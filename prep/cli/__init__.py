@@ -12,6 +12,7 @@ from prep import __version__
 from prep.cli import content, practice
 from prep.cli.base import LANG, Ctx, PrepGroup
 
+
 @click.group(cls=PrepGroup, invoke_without_command=True)
 @click.version_option(__version__, prog_name="prep")
 @click.option("--kb", "kb", metavar="DIR", help="Knowledge base folder (default: PREP_KB, the nearest folder with decks/ and stories/, else the built-in one).")

@@ -8,10 +8,16 @@ every heavy import happens inside the command that needs it.
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
 
 from prep.errors import ContentErrors, PrepError
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from prep.paths import KbChoice
 
 LANGS = ("zh", "en")
 LANG = click.Choice(LANGS)
@@ -36,8 +42,8 @@ class Ctx:
 
     def __init__(self, kb: str | None, db: str | None, lang: str | None):
         self.kb_arg, self.db_arg, self.lang_arg = kb, db, lang
-        self._db = None
-        self._kb = None
+        self._db: Database | None = None
+        self._kb: KbChoice | None = None
         self._lang: str | None = None
 
     @property
@@ -63,7 +69,7 @@ class Ctx:
         return get_meta(self.db, CONFIG_LANG_KEY)
 
     @property
-    def kb(self):
+    def kb(self) -> KbChoice:
         if self._kb is None:
             from prep.paths import find_kb
 
@@ -71,7 +77,7 @@ class Ctx:
         return self._kb
 
     @property
-    def db(self):
+    def db(self) -> Database:
         if self._db is None:
             from prep.index.db import open_db
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -61,20 +63,21 @@ def list_(obj: Ctx, what, deck, claim, tag, kind, project, archived, as_json, la
 
     db, _ = obj.synced()
     lang = resolve_lang(obj, lang)
+    rows: Sequence[Mapping[str, Any]]
     if what == "cards":
-        rows = read.list_cards(db, deck=deck, claim=claim, tag=tag, kind=kind, lang=lang, archived=archived)
-        line = lambda r: f"{r['id']:<32} {r['deck']:<24} {r['q']}"  # noqa: E731
+        cards = read.list_cards(db, deck=deck, claim=claim, tag=tag, kind=kind, lang=lang, archived=archived)
+        rows, lines = cards, [f"{r['id']:<32} {r['deck']:<24} {r['q']}" for r in cards]
     elif what == "stories":
-        rows = read.list_stories(db, claim=claim, tag=tag, lang=lang, archived=archived)
-        line = lambda r: f"{r['id']:<32} {r['minutes']:>4g} min  {r['title']}"  # noqa: E731
+        stories = read.list_stories(db, claim=claim, tag=tag, lang=lang, archived=archived)
+        rows, lines = stories, [f"{r['id']:<32} {r['minutes']:>4g} min  {r['title']}" for r in stories]
     else:
-        rows = read.list_claims(db, project=project, tag=tag, lang=lang, archived=archived)
-        line = lambda r: f"{r['id']:<24} {r['risk']:<6} {r['stories']:>2} stories {r['cards']:>3} cards  {r['text']}"  # noqa: E731
+        claims = read.list_claims(db, project=project, tag=tag, lang=lang, archived=archived)
+        rows, lines = claims, [f"{r['id']:<24} {r['risk']:<6} {r['stories']:>2} stories {r['cards']:>3} cards  {r['text']}" for r in claims]
     if as_json:
         emit_json(rows)
         return
-    for r in rows:
-        click.echo(line(r))
+    for line in lines:
+        click.echo(line)
     click.echo(f"{len(rows)} {what}", err=True)
 
 
@@ -85,8 +88,8 @@ def list_(obj: Ctx, what, deck, claim, tag, kind, project, archived, as_json, la
 @click.pass_obj
 def show(obj: Ctx, item_id, as_json, lang):
     """Show a card, story, claim, project or deck by id, with its links and history."""
-    from prep.index import read
     from prep.export.text import show_text
+    from prep.index import read
 
     db, _ = obj.synced()
     item = read.show(db, item_id, resolve_lang(obj, lang))

@@ -99,10 +99,10 @@ def draw(obj: Ctx, profile_name, n, claim, project, minutes, seed, out, as_json,
     """Draw a mock interview: interviewer and candidate sheets as Markdown."""
     import random
 
+    from prep.index.db import utcnow
     from prep.mock import sheets
     from prep.mock.draw import draw as do_draw
     from prep.mock.profiles import describe, load_profiles
-    from prep.index.db import utcnow
 
     lang = resolve_lang(obj, lang)
     profiles = load_profiles(obj.kb.path)
@@ -175,8 +175,8 @@ def export():
 @click.pass_obj
 def export_anki(obj: Ctx, out, deck, claim, tag, kind, stories, lang):
     """Write an Anki package; re-importing it updates edited notes in place."""
+    from prep.cli.progress import progress_bar
     from prep.export.anki import export as do_export
-    from prep.export.anki import progress_bar
 
     db, _ = obj.synced()
     with progress_bar() as progress:

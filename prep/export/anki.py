@@ -18,22 +18,21 @@ import json
 import os
 import re
 import sqlite3
-import sys
 import tempfile
 import time
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
 
 import genanki
 from sqlite_utils import Database
 
-from prep.export import notetypes
 from prep.errors import PrepError
-from prep.kb.models import pick
+from prep.export import notetypes
 from prep.export.render import ImageRef, MediaCollector, escape, inline_html, markdown_to_html
 from prep.index.db import get_meta, set_meta
+from prep.kb.models import pick
 
 ROOT_DECK = "Interview Prep"
 STORIES_DECK = {"zh": "STAR 故事", "en": "STAR stories"}
@@ -355,37 +354,3 @@ def _write_apkg(decks: list[genanki.Deck], media: dict[str, Path], out: Path) ->
         os.unlink(dbname)
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_out)
-
-
-@contextlib.contextmanager
-def progress_bar(min_total: int = 500) -> Iterator[Progress | None]:
-    """A rich progress bar on stderr for exports of at least `min_total` notes, only
-    when stderr is a terminal (pipes and CI logs stay clean); else None."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeRemainingColumn
-
-    bar = Bar(
-        TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=Console(stderr=True), transient=True,
-    )
-    tasks: dict[str, int] = {}
-    labels = {"render": "Rendering", "write": "Writing"}
-
-    def update(stage: str, done: int, total: int) -> None:
-        if total < min_total:
-            return
-        if stage not in tasks:
-            if not tasks:
-                bar.start()
-            tasks[stage] = bar.add_task(labels.get(stage, stage), total=total)
-        if done == total or done % 50 == 0:
-            bar.update(tasks[stage], completed=done)
-
-    try:
-        yield update
-    finally:
-        if tasks:
-            bar.stop()

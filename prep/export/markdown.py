@@ -6,22 +6,26 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from prep.index import read
 from prep.export.render import neutralize_html
+from prep.index import read
+from prep.index.views import CardView, StoryView
 
 
 def document(db: Database, *, lang: str = "zh", deck=None, claim=None, tag=None, kind=None) -> tuple[str, int, int]:
     """(markdown, cards, stories) for the selection."""
     cards = read.list_cards(db, deck=deck, claim=claim, tag=tag, kind=kind, lang=lang)
     wanted = {c["id"] for c in cards}
-    stories = [] if (deck or kind) else read.list_stories(db, claim=claim, tag=tag, lang=lang)
+    stories = read.list_stories(db, deck=deck, claim=claim, tag=tag, kind=kind, lang=lang)
+    story_ids = {s["id"] for s in stories}
     out = ["# Interview prep", ""]
     done_cards: set[str] = set()
     done_stories: dict[str, str] = {}  # a story backing several claims is printed once
     for project in db.execute("SELECT id FROM projects WHERE archived = 0 ORDER BY position").fetchall():
-        p = read.show(db, project[0], lang)
-        claims = [read.show(db, cid, lang) for cid in p["claims"] if not claim or cid == claim]
-        claims = [c for c in claims if any(x["id"] in wanted for x in c["cards"]) or any(s["id"] in {t["id"] for t in stories} for s in c["stories"])]
+        p = read.show_project(db, project[0], lang)
+        if p is None:
+            continue
+        claims = [c for c in (read.show_claim(db, cid, lang) for cid in p["claims"] if not claim or cid == claim) if c]
+        claims = [c for c in claims if any(x["id"] in wanted for x in c["cards"]) or any(s["id"] in story_ids for s in c["stories"])]
         if not claims:
             continue
         out += [f"## {p['company']} — {p['name']}", ""]
@@ -41,27 +45,31 @@ def document(db: Database, *, lang: str = "zh", deck=None, claim=None, tag=None,
                     out += [f"*Story: {s['title']} (above, under {done_stories[s['id']]})*", ""]
                 else:
                     done_stories[s["id"]] = c["id"]
-                    out += _story(read.show(db, s["id"], lang))
+                    out += _story(read.show_story(db, s["id"], lang))
             for card in c["cards"]:
                 if card["id"] in wanted and card["id"] not in done_cards:
                     done_cards.add(card["id"])
-                    out += _card(read.show(db, card["id"], lang))
+                    out += _card(read.show_card(db, card["id"], lang))
     rest = [c for c in cards if c["id"] not in done_cards]
     if rest:
         out += ["## Other cards", ""]
-        for c in rest:
-            out += _card(read.show(db, c["id"], lang))
+        for row in rest:
+            out += _card(read.show_card(db, row["id"], lang))
     return neutralize_html("\n".join(out).rstrip() + "\n"), len(cards), len(stories)
 
 
-def _card(c: dict) -> list[str]:
+def _card(c: CardView | None) -> list[str]:
+    if c is None:
+        return []
     lines = [f"#### Q: {c['q']}", "", f"*{c['deck']} · {c['kind']} · `{c['id']}`*", "", c["a"].strip(), ""]
     if c["followups"]:
         lines += ["Next they ask: " + " · ".join(f["q"] for f in c["followups"]), ""]
     return lines
 
 
-def _story(s: dict) -> list[str]:
+def _story(s: StoryView | None) -> list[str]:
+    if s is None:
+        return []
     lines = [f"#### STAR: {s['title']} ({s['minutes']:g} min)", ""]
     for name, text in s["sections"].items():
         if name != "Follow-ups":

@@ -13,10 +13,10 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Callable
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
@@ -38,7 +38,7 @@ _CODE_BG = _formatter.style.background_color or "#f8f8f8"
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _lexer(lang: str):
     try:
         return get_lexer_by_name(lang)

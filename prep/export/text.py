@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 
 def _stars(n: int) -> str:
     return "*" * n
 
 
-def show_text(item: dict) -> str:
+def show_text(item: Mapping[str, Any]) -> str:
     t = item["type"]
     out: list[str] = []
     if t == "card":
@@ -56,7 +59,7 @@ def show_text(item: dict) -> str:
     return "\n".join(out).rstrip()
 
 
-def _review(item: dict) -> list[str]:
+def _review(item: Mapping[str, Any]) -> list[str]:
     r = item.get("review")
     if not r:
         return ["", "Not reviewed yet."]

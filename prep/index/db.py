@@ -24,13 +24,13 @@ BUSY_TIMEOUT_S = 30
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def iso(t: dt.datetime) -> str:
     if t.tzinfo is None:
         raise ValueError("datetimes must be timezone-aware (UTC)")
-    return t.astimezone(dt.timezone.utc).isoformat(timespec="microseconds")
+    return t.astimezone(dt.UTC).isoformat(timespec="microseconds")
 
 
 def loads(value):

@@ -1,32 +1,52 @@
 """Read-only questions to the index: list, show, search, stats.
 
-Every function returns plain dicts so the CLI can print them as a table or as
-JSON and the TUI can show them, without either knowing SQL.
+Every function returns a typed read model (`prep.index.views`, TypedDicts) so the CLI
+can print it as a table or as JSON and the TUI can show it, without either knowing SQL.
 """
 
 from __future__ import annotations
 
-import json
+import datetime as dt
 import re
+from typing import Any
 
 from sqlite_utils import Database
 
-from prep.kb.models import STORY_SECTIONS, pick
 from prep.index.db import iso, utcnow
+from prep.index.db import loads as _j
+from prep.index.views import (
+    CardRow,
+    CardView,
+    ClaimRow,
+    ClaimView,
+    DeckStats,
+    DeckView,
+    HistoryEntry,
+    ItemView,
+    ProjectView,
+    ReviewState,
+    SearchHit,
+    Stats,
+    StoryRow,
+    StoryView,
+)
+from prep.kb.models import STORY_SECTIONS, claim_text, pick
 
-
-def _j(value):
-    return json.loads(value) if value else None
+Row = dict[str, Any]
 
 
 def _deck_names(db: Database, lang: str) -> dict[str, str]:
     return {r[0]: pick(_j(r[1]), lang) or r[0] for r in db.execute("SELECT id, name FROM decks")}
 
 
-def item_filter(table: str, *, archived=False, equals: dict | None = None, contains: dict | None = None, ids=None) -> tuple[str, list]:
+def item_filter(
+    table: str, *, archived: bool = False, equals: dict[str, str | None] | None = None,
+    contains: dict[str, str | None] | None = None, ids: list[str] | None = None,
+) -> tuple[str, list[Any]]:
     """A WHERE clause over `table` (a table name or alias): column = value for `equals`,
     JSON-array column holds value for `contains`; None values are ignored."""
-    where, params = [f"{table}.archived = ?"], [1 if archived else 0]
+    where: list[str] = [f"{table}.archived = ?"]
+    params: list[Any] = [1 if archived else 0]
     for col, value in (equals or {}).items():
         if value:
             where.append(f"{table}.{col} = ?")
@@ -41,13 +61,31 @@ def item_filter(table: str, *, archived=False, equals: dict | None = None, conta
     return " AND ".join(where), params
 
 
-def card_filter(table: str = "cards", *, deck=None, claim=None, tag=None, kind=None, ids=None, archived=False) -> tuple[str, list]:
+def card_filter(
+    table: str = "cards", *, deck: str | None = None, claim: str | None = None, tag: str | None = None,
+    kind: str | None = None, ids: list[str] | None = None, archived: bool = False,
+) -> tuple[str, list[Any]]:
+    """The one card selection (list, queue, exports): deck and kind match, claim and tag are held."""
     return item_filter(table, archived=archived, equals={"deck": deck, "kind": kind}, contains={"claims": claim, "tags": tag}, ids=ids)
 
 
-def list_cards(db: Database, *, deck=None, claim=None, tag=None, kind=None, lang="zh", archived=False) -> list[dict]:
+def story_filter(
+    table: str = "stories", *, deck: str | None = None, claim: str | None = None, tag: str | None = None,
+    kind: str | None = None, ids: list[str] | None = None, archived: bool = False,
+) -> tuple[str, list[Any]] | None:
+    """The story selection matching `card_filter`'s arguments, or None when nothing can match:
+    stories have no deck or kind, so a deck or kind filter means cards only."""
+    if deck or kind:
+        return None
+    return item_filter(table, archived=archived, contains={"claims": claim, "tags": tag}, ids=ids)
+
+
+def list_cards(
+    db: Database, *, deck: str | None = None, claim: str | None = None, tag: str | None = None,
+    kind: str | None = None, lang: str = "zh", archived: bool = False,
+) -> list[CardRow]:
     where, params = card_filter(deck=deck, claim=claim, tag=tag, kind=kind, archived=archived)
-    out = []
+    out: list[CardRow] = []
     for r in db.query(f"SELECT * FROM cards WHERE {where} ORDER BY position", params):
         out.append({
             "id": r["id"], "deck": r["deck"], "q": pick(_j(r["q"]), lang), "kind": r["kind"],
@@ -57,8 +95,15 @@ def list_cards(db: Database, *, deck=None, claim=None, tag=None, kind=None, lang
     return out
 
 
-def list_stories(db: Database, *, claim=None, tag=None, lang="zh", archived=False) -> list[dict]:
-    where, params = item_filter("stories", archived=archived, contains={"claims": claim, "tags": tag})
+def list_stories(
+    db: Database, *, claim: str | None = None, tag: str | None = None, deck: str | None = None,
+    kind: str | None = None, lang: str = "zh", archived: bool = False,
+) -> list[StoryRow]:
+    """Stories; `deck`/`kind` (card-only filters) select none, see `story_filter`."""
+    selection = story_filter(claim=claim, tag=tag, deck=deck, kind=kind, archived=archived)
+    if selection is None:
+        return []
+    where, params = selection
     return [
         {
             "id": r["id"], "title": pick(_j(r["title"]), lang), "claims": _j(r["claims"]),
@@ -76,8 +121,11 @@ def _link_counts(db: Database) -> dict[tuple[str, str], int]:
     return {(r[0], r[1]): r[2] for r in db.execute(sql)}
 
 
-def list_claims(db: Database, *, project=None, tag=None, lang="zh", archived=False) -> list[dict]:
-    where, params = ["archived = ?"], [1 if archived else 0]
+def list_claims(
+    db: Database, *, project: str | None = None, tag: str | None = None, lang: str = "zh", archived: bool = False,
+) -> list[ClaimRow]:
+    where: list[str] = ["archived = ?"]
+    params: list[Any] = [1 if archived else 0]
     if project:
         where.append("project = ?")
         params.append(project)
@@ -85,11 +133,10 @@ def list_claims(db: Database, *, project=None, tag=None, lang="zh", archived=Fal
         where.append("EXISTS (SELECT 1 FROM json_each(claims.tech) WHERE lower(value) = lower(?))")
         params.append(tag)
     counts = _link_counts(db)
-    out = []
+    out: list[ClaimRow] = []
     for r in db.query(f"SELECT * FROM claims WHERE {' AND '.join(where)} ORDER BY position", params):
-        text = _j(r["text"])
         out.append({
-            "id": r["id"], "project": r["project"], "text": pick(text, lang) if lang == "zh" or not r["en"] else r["en"],
+            "id": r["id"], "project": r["project"], "text": claim_text(_j(r["text"]), r["en"], lang),
             "risk": r["risk"], "numbers": [n["value"] for n in _j(r["numbers"]) or []], "tech": _j(r["tech"]),
             "cards": counts.get((r["id"], "card"), 0), "stories": counts.get((r["id"], "story"), 0),
             "file": r["file"], "line": r["line"],
@@ -97,34 +144,59 @@ def list_claims(db: Database, *, project=None, tag=None, lang="zh", archived=Fal
     return out
 
 
-def _state(db: Database, item_type: str, item_id: str) -> dict | None:
+def _state(db: Database, item_type: str, item_id: str) -> ReviewState | None:
     r = db.execute(
         "SELECT due, state, reps, lapses, last_review, leech FROM review_state WHERE item_type = ? AND item_id = ?",
         [item_type, item_id],
     ).fetchone()
     if not r:
         return None
-    return dict(zip(("due", "state", "reps", "lapses", "last_review", "leech"), r))
+    return {"due": r[0], "state": r[1], "reps": r[2], "lapses": r[3], "last_review": r[4], "leech": r[5]}
 
 
-def _history(db: Database, item_type: str, item_id: str) -> list[dict]:
+def _history(db: Database, item_type: str, item_id: str) -> list[HistoryEntry]:
     rows = db.execute(
         "SELECT reviewed_at, rating, duration_ms, mode FROM review_log WHERE item_type = ? AND item_id = ? AND undone = 0 ORDER BY reviewed_at",
         [item_type, item_id],
     ).fetchall()
-    return [dict(zip(("reviewed_at", "rating", "duration_ms", "mode"), r)) for r in rows]
+    return [{"reviewed_at": r[0], "rating": r[1], "duration_ms": r[2], "mode": r[3]} for r in rows]
 
 
-def show(db: Database, item_id: str, lang="zh") -> dict | None:
-    """Everything about one item, whichever kind its id names (card, story, claim, project, deck)."""
-    for table, kind in (("cards", "card"), ("stories", "story"), ("claims", "claim"), ("projects", "project"), ("decks", "deck")):
-        rows = list(db.query(f"SELECT * FROM {table} WHERE id = ?", [item_id]))
-        if rows:
-            return _SHOW[kind](db, rows[0], lang)
+def _row(db: Database, table: str, item_id: str) -> Row | None:
+    return next(db.query(f"SELECT * FROM {table} WHERE id = ?", [item_id]), None)
+
+
+def show(db: Database, item_id: str, lang: str = "zh") -> ItemView | None:
+    """Everything about one item, whichever kind its id names (card, story, claim, project,
+    deck): an id names one item across all kinds (the loader refuses a second use)."""
+    for table, render in _SHOW:
+        r = _row(db, table, item_id)
+        if r is not None:
+            return render(db, r, lang)
     return None
 
 
-def _show_card(db, r, lang):
+def show_card(db: Database, card_id: str, lang: str = "zh") -> CardView | None:
+    r = _row(db, "cards", card_id)
+    return _show_card(db, r, lang) if r else None
+
+
+def show_story(db: Database, story_id: str, lang: str = "zh") -> StoryView | None:
+    r = _row(db, "stories", story_id)
+    return _show_story(db, r, lang) if r else None
+
+
+def show_claim(db: Database, claim_id: str, lang: str = "zh") -> ClaimView | None:
+    r = _row(db, "claims", claim_id)
+    return _show_claim(db, r, lang) if r else None
+
+
+def show_project(db: Database, project_id: str, lang: str = "zh") -> ProjectView | None:
+    r = _row(db, "projects", project_id)
+    return _show_project(db, r, lang) if r else None
+
+
+def _show_card(db: Database, r: Row, lang: str) -> CardView:
     return {
         "type": "card", "id": r["id"], "deck": r["deck"], "q": pick(_j(r["q"]), lang), "a": pick(_j(r["a"]), lang),
         "kind": r["kind"], "difficulty": r["difficulty"], "tags": _j(r["tags"]), "source": r["source"],
@@ -136,7 +208,7 @@ def _show_card(db, r, lang):
     }
 
 
-def _show_story(db, r, lang):
+def _show_story(db: Database, r: Row, lang: str) -> StoryView:
     raw = _j(r["sections"]) or {}
     # stored JSON has sorted keys; a story is told in STAR order
     sections = {k: pick(raw[k], lang) for k in STORY_SECTIONS if k in raw}
@@ -150,10 +222,10 @@ def _show_story(db, r, lang):
     }
 
 
-def _show_claim(db, r, lang):
+def _show_claim(db: Database, r: Row, lang: str) -> ClaimView:
     backing = db.execute("SELECT src_type, src FROM links WHERE dst_type='claim' AND dst = ? AND rel='backs'", [r["id"]]).fetchall()
     return {
-        "type": "claim", "id": r["id"], "project": r["project"], "text": pick(_j(r["text"]), "zh"), "en": r["en"],
+        "type": "claim", "id": r["id"], "project": r["project"], "text": claim_text(_j(r["text"]), r["en"], lang), "en": r["en"],
         "source": r["source"], "before": r["before"], "risk": r["risk"], "numbers": _j(r["numbers"]),
         "tech": _j(r["tech"]), "notes": pick(_j(r["notes"]), lang),
         "stories": [{"id": s, "title": pick(_j(db.execute("SELECT title FROM stories WHERE id=?", [s]).fetchone()[0]), lang)} for t, s in backing if t == "story"],
@@ -162,7 +234,7 @@ def _show_claim(db, r, lang):
     }
 
 
-def _show_project(db, r, lang):
+def _show_project(db: Database, r: Row, lang: str) -> ProjectView:
     return {
         "type": "project", "id": r["id"], "company": pick(_j(r["company"]), lang), "name": pick(_j(r["name"]), lang),
         "role": pick(_j(r["role"]), lang), "period": r["period"], "stack": _j(r["stack"]),
@@ -170,7 +242,7 @@ def _show_project(db, r, lang):
     }
 
 
-def _show_deck(db, r, lang):
+def _show_deck(db: Database, r: Row, lang: str) -> DeckView:
     return {
         "type": "deck", "id": r["id"], "name": pick(_j(r["name"]), lang), "project": r["project"],
         "description": pick(_j(r["description"]), lang), "file": r["file"],
@@ -178,17 +250,17 @@ def _show_deck(db, r, lang):
     }
 
 
-_SHOW = {"card": _show_card, "story": _show_story, "claim": _show_claim, "project": _show_project, "deck": _show_deck}
+_SHOW: tuple[tuple[str, Any], ...] = (
+    ("cards", _show_card), ("stories", _show_story), ("claims", _show_claim), ("projects", _show_project), ("decks", _show_deck),
+)
 
 
-def _claim_text(db, claim_id, lang):
+def _claim_text(db: Database, claim_id: str, lang: str) -> str:
     r = db.execute("SELECT text, en FROM claims WHERE id = ?", [claim_id]).fetchone()
-    if not r:
-        return ""
-    return r[1] if lang == "en" and r[1] else pick(_j(r[0]), lang)
+    return claim_text(_j(r[0]), r[1], lang) if r else ""
 
 
-def _card_q(db, card_id, lang):
+def _card_q(db: Database, card_id: str, lang: str) -> str:
     r = db.execute("SELECT q FROM cards WHERE id = ?", [card_id]).fetchone()
     return pick(_j(r[0]), lang) if r else ""
 
@@ -196,13 +268,14 @@ def _card_q(db, card_id, lang):
 _TERM = re.compile(r'"([^"]+)"|(\S+)')
 
 
-def search(db: Database, query: str, *, limit: int = 50, types: tuple[str, ...] = ()) -> list[dict]:
+def search(db: Database, query: str, *, limit: int = 50, types: tuple[str, ...] = ()) -> list[SearchHit]:
     """Full-text search; every term must match. Terms of 3+ characters use the trigram
     index; shorter ones (two Chinese characters are common: 对账) fall back to LIKE."""
     terms = [a or b for a, b in _TERM.findall(query)]
     if not terms:
         return []
-    where, params = [], []
+    where: list[str] = []
+    params: list[Any] = []
     long_terms = [t for t in terms if len(t) >= 3]
     if long_terms:
         where.append("search MATCH ?")
@@ -227,10 +300,10 @@ def search(db: Database, query: str, *, limit: int = 50, types: tuple[str, ...] 
     ]
 
 
-def stats(db: Database, *, now=None, lang="zh") -> dict:
+def stats(db: Database, *, now: dt.datetime | None = None, lang: str = "zh") -> Stats:
     now_s = iso(now or utcnow())
     names = _deck_names(db, lang)
-    per_deck = []
+    per_deck: list[DeckStats] = []
     for deck_id, total, new, due in db.execute(
         """SELECT c.deck, count(*), sum(s.item_id IS NULL), sum(s.due <= ?)
            FROM cards c LEFT JOIN review_state s ON s.item_type = 'card' AND s.item_id = c.id
@@ -239,8 +312,8 @@ def stats(db: Database, *, now=None, lang="zh") -> dict:
     ):
         per_deck.append({"deck": deck_id, "name": names.get(deck_id, deck_id), "cards": total, "new": new or 0, "due": due or 0})
 
-    def count(sql, params=()):
-        return db.execute(sql, params).fetchone()[0] or 0
+    def count(sql: str, params: list[Any] | None = None) -> int:
+        return db.execute(sql, params or []).fetchone()[0] or 0
 
     return {
         "cards": count("SELECT count(*) FROM cards WHERE archived = 0"),

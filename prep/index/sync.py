@@ -19,12 +19,11 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from prep.kb import loader
-from prep.kb import yamlsrc
-from prep.kb.loader import KnowledgeBase, Parsed
 from prep.errors import ContentErrors
-from prep.kb.models import all_text, pick
 from prep.index.db import dumps, get_meta, iso, set_meta, transaction, utcnow
+from prep.kb import loader, yamlsrc
+from prep.kb.loader import KnowledgeBase, Parsed
+from prep.kb.models import all_text, pick
 
 
 @dataclass
@@ -132,7 +131,7 @@ def _sync_changed(db, root, kb_key, rels, stats, cached, now, force, rebuild_sea
         db.conn.execute("DELETE FROM temp.pending_files")
         raise ContentErrors(errors)
     with transaction(db):
-        db.conn.execute("DELETE FROM files WHERE kb = ? AND path NOT IN (%s)" % ",".join("?" * len(rels)), [kb_key, *rels])
+        db.conn.execute("DELETE FROM files WHERE kb = ? AND path NOT IN ({})".format(",".join("?" * len(rels))), [kb_key, *rels])
         db.conn.execute("INSERT OR REPLACE INTO main.files SELECT * FROM temp.pending_files")
         db.conn.execute("DELETE FROM temp.pending_files")
         _write_index(db, kb, iso(now), result, rebuild_search=rebuild_search)
@@ -215,6 +214,7 @@ def _write_index(db: Database, kb: KnowledgeBase, now: str, result: SyncResult, 
             cols = ",".join(row)
             cur = conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({','.join('?' * len(row))})", list(row.values()))
             rowid = cur.lastrowid
+            assert rowid is not None  # set by every INSERT
             result.added += 1
         else:
             changed = old[0] != row["hash"]

@@ -8,11 +8,12 @@ deck can break when another file changes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from prep.errors import ContentError, ContentErrors
 from prep.kb.models import Card, Claim, Deck, Project, Resume, Story
@@ -104,6 +105,8 @@ def list_files(root: Path) -> list[str]:
 
 def parse_file(root: Path, rel: str, data: bytes | None = None) -> Parsed:
     kind = kind_of(rel)
+    if kind is None:
+        raise ValueError(f"{rel}: not a content file (see list_files)")
     text, errors = read_text(root / rel, rel, data)
     if text is None:
         return Parsed(rel, kind, None, {}, errors)
@@ -139,9 +142,10 @@ def validate(p: Parsed) -> tuple[Any, list[ContentError]]:
     """Turn one parsed file into its model (Resume, Deck or Story)."""
     if p.raw is None:
         return None, list(p.errors)
-    model = {"resume": Resume, "deck": Deck, "story": Story}[p.kind]
+    models: dict[str, type[BaseModel]] = {"resume": Resume, "deck": Deck, "story": Story}
+    model = models[p.kind]
     if not isinstance(p.raw, dict):
-        return None, p.errors + [ContentError(p.rel, line_for(p.lines, ()) or 1, "", "the file must be a mapping of keys")]
+        return None, [*p.errors, ContentError(p.rel, line_for(p.lines, ()) or 1, "", "the file must be a mapping of keys")]
     try:
         return model.model_validate(p.raw), list(p.errors)
     except ValidationError as exc:
@@ -209,7 +213,7 @@ def build(root: Path, parsed: list[Parsed]) -> tuple[KnowledgeBase, list[Content
                 for j, c in enumerate(obj.claims):
                     links.append((p.rel, line_for(p.lines, ("claims", j)), f"claims[{j}]", "claim", c))
 
-    targets = {"claim": kb.claims, "card": kb.cards, "project": kb.projects}
+    targets: dict[str, Mapping[str, object]] = {"claim": kb.claims, "card": kb.cards, "project": kb.projects}
     for rel, line, fld, kind, target in links:
         if target not in targets[kind]:
             errors.append(ContentError(rel, line, fld, f"unknown {kind} '{target}'"))
@@ -238,7 +242,7 @@ def _cycles(kb: KnowledgeBase) -> list[ContentError]:
             if nxt not in kb.cards:
                 continue
             if state.get(nxt) == 1:
-                cycle = path[path.index(nxt):] + [nxt]
+                cycle = [*path[path.index(nxt):], nxt]
                 rel, line = kb.where[("card", node)]
                 errors.append(ContentError(rel, line, f"{node}.followups", "followup cycle: " + " -> ".join(cycle)))
             elif not state.get(nxt):

@@ -67,6 +67,12 @@ def pick(text: Any, lang: str = "zh") -> str:
     return text.get(lang) or text.get(other) or ""
 
 
+def claim_text(text: Any, en: str | None, lang: str = "zh") -> str:
+    """A claim's text in `lang`: its separate English line (`en`) when English is
+    asked for and there is one, else `pick` of its text."""
+    return en if lang == "en" and en else pick(text, lang)
+
+
 def all_text(text: Any) -> str:
     """Every language of a text field, for search and number checks."""
     if text is None:
@@ -212,4 +218,4 @@ class Story(StoryFront):
     followups: list[FollowUp] = []
 
 
-SCHEMAS = {"resume": Resume, "deck": Deck, "story-front-matter": StoryFront}
+SCHEMAS: dict[str, type[BaseModel]] = {"resume": Resume, "deck": Deck, "story-front-matter": StoryFront}

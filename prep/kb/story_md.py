@@ -46,12 +46,13 @@ def parse_story(text: str, rel: str) -> tuple[dict | None, LineMap, list[Content
     return raw, lines, errors
 
 
-def _parse_body(all_lines: list[str], start: int, rel: str, default_lang, lines: LineMap):
+def _parse_body(all_lines: list[str], start: int, rel: str, default_lang: str, lines: LineMap):
     errors: list[ContentError] = []
     default_lang = default_lang if default_lang in LANGS else "zh"
     blocks: dict[str, dict[str, list[str]]] = {}
     heading_line: dict[str, int] = {}
-    lang, section = None, None
+    lang: str | None = None
+    section: str | None = None
     in_fence = False
     for i in range(start, len(all_lines)):
         line = all_lines[i]
@@ -88,8 +89,8 @@ def _parse_body(all_lines: list[str], start: int, rel: str, default_lang, lines:
                 blocks[lang].setdefault(section, [])
                 lines.setdefault(f"sections.{name}", lineno)
                 continue
-        if section is None:
-            if line.strip() and not (lang == "_ignored"):
+        if section is None or lang is None:
+            if line.strip() and lang != "_ignored":
                 errors.append(ContentError(rel, lineno, "body", "text outside a '## Situation/Task/Action/Result/Follow-ups/Lessons' section"))
             continue
         blocks[lang][section].append(line)

@@ -94,7 +94,7 @@ class _Builder:
             return None
         if isinstance(node, SequenceNode):
             prefix = key + "." if key else ""
-            return [self.build(child, path + (i,), f"{prefix}{i}") for i, child in enumerate(node.value)]
+            return [self.build(child, (*path, i), f"{prefix}{i}") for i, child in enumerate(node.value)]
         if isinstance(node, MappingNode):
             out: dict = {}
             for key_node, value_node in node.value:
@@ -106,10 +106,10 @@ class _Builder:
                     continue
                 name = str(key_node.value)
                 if name in out:
-                    self.errors.append((key_node.start_mark.line + 1 + self.offset, path + (name,), f"duplicate key '{name}'"))
+                    self.errors.append((key_node.start_mark.line + 1 + self.offset, (*path, name), f"duplicate key '{name}'"))
                     continue
                 child_key = f"{key}.{name}" if key else name
-                out[name] = self.build(value_node, path + (name,), child_key)
+                out[name] = self.build(value_node, (*path, name), child_key)
                 self.lines[child_key] = key_node.start_mark.line + 1 + self.offset
             return out
         raise AssertionError(f"unknown node {node!r}")  # pragma: no cover

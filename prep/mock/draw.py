@@ -15,15 +15,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+from collections.abc import Sequence
 
 from sqlite_utils import Database
 
-from prep.study import srs
 from prep.errors import PrepError
-from prep.kb.models import pick
-from prep.mock.drawset import DEEP_DIVE, GENERIC_PROMPT, PROMPTS, SLOT_LABELS, Draw, Followup, Question  # noqa: F401 (re-exported)
-from prep.mock.profiles import Profile, Slot
 from prep.index.db import iso
+from prep.kb.models import pick
+from prep.mock.drawset import DEEP_DIVE, GENERIC_PROMPT, PROMPTS, SLOT_LABELS, Draw, Followup, Question
+from prep.mock.profiles import Profile, Slot
+from prep.study import srs
 
 FLOOR = 0.15  # even a well-known item can come up
 NEVER_BONUS = 0.5  # never rehearsed: weaker than merely forgotten
@@ -66,7 +67,7 @@ def weighted_pick(rng: random.Random, items: list, weights: list[float]):
     if not items or total <= 0:
         return None
     x = rng.random() * total
-    for item, w in zip(items, weights):
+    for item, w in zip(items, weights, strict=True):
         x -= w
         if x < 0:
             return item
@@ -118,7 +119,7 @@ class _Pool:
     def risk(self, claim_ids: list[str]) -> tuple[float, str | None]:
         risks = [self.claims[c]["risk"] for c in claim_ids if c in self.claims]
         top = max(risks, key=lambda r: RISK_FACTOR.get(r, 1.0), default=None)
-        return RISK_FACTOR.get(top, 1.0), top
+        return (RISK_FACTOR.get(top, 1.0) if top else 1.0), top
 
 
 class _Drawer:
@@ -140,16 +141,14 @@ class _Drawer:
     def _in_scope(self, claims: list[str], project: str | None) -> bool:
         if self.claim and self.claim not in claims:
             return False
-        if self.project and project != self.project and not any(
+        return not self.project or project == self.project or any(
             self.pool.claims.get(c, {}).get("project") == self.project for c in claims
-        ):
-            return False
-        return True
+        )
 
     def _free(self, item_type: str, item_id: str) -> bool:
         return (item_type, item_id) not in self.used and (item_type, item_id) not in self.exclude
 
-    def chain(self, start: list[str], depth: int, fallback: list[str] = ()) -> list[str]:
+    def chain(self, start: list[str], depth: int, fallback: Sequence[str] = ()) -> list[str]:
         """A drill-down: from `start`, follow one weighted followup per step, `depth` deep."""
         out: list[str] = []
         options = start
@@ -272,7 +271,7 @@ def _story_question(db: Database, story_id: str, comp: str | None, depth: int, l
         if sections.get(name):
             points += ["", f"**{name}**", "", pick(sections[name], lang).strip()]
     followups = [Followup(pick(f["question"], lang), pick(f.get("notes"), lang)) for f in (_j(fups) or [])[:depth]]
-    prompt = tongue(PROMPTS.get(comp, GENERIC_PROMPT), lang)
+    prompt = tongue(PROMPTS.get(comp or "", GENERIC_PROMPT), lang)
     return prompt, "\n".join(points), followups
 
 
@@ -300,7 +299,7 @@ def draw(
         n = max(1, round(sum(counts) * minutes / profile.minutes))
     if n is not None:
         counts = scale_counts(counts, n)
-    planned = sum(c * s.minutes for c, s in zip(counts, profile.slots)) or 1.0
+    planned = sum(c * s.minutes for c, s in zip(counts, profile.slots, strict=True)) or 1.0
     # --n alone keeps each question's time; --minutes (or the profile's budget) stretches them.
     total_minutes = minutes or (planned if n is not None else profile.minutes)
     stretch = total_minutes / planned
@@ -308,12 +307,12 @@ def draw(
     rng = random.Random(seed)
     d = _Drawer(pool, rng, exclude, claim, project)
     readiness = {}
-    if any(s.kind == "deep-dive" and c for s, c in zip(profile.slots, counts)):
+    if any(s.kind == "deep-dive" and c for s, c in zip(profile.slots, counts, strict=True)):
         from prep.study.readiness import claim_readiness
 
         readiness = {r["id"]: r["score"] for r in claim_readiness(db, now, settings, lang)}
     out = Draw(profile=name, title=pick(profile.title, lang), seed=seed, lang=lang, minutes=round(total_minutes, 1), drawn_at=iso(now))
-    for slot, count in zip(profile.slots, counts):
+    for slot, count in zip(profile.slots, counts, strict=True):
         label = pick(slot.label, lang) or SLOT_LABELS[slot.kind]
         got = 0
         for _ in range(count):

@@ -71,6 +71,6 @@ class Draw:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Draw":
+    def from_dict(cls, d: dict) -> Draw:
         qs = [Question(**{**q, "followups": [Followup(**f) for f in q["followups"]]}) for q in d["questions"]]
         return cls(**{**d, "questions": qs})

@@ -9,8 +9,8 @@ the content files so a typo is reported as `file:line: field: message`.
 
 from __future__ import annotations
 
-from pathlib import Path
 import re
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, ValidationError, model_validator
@@ -38,7 +38,7 @@ class Slot(Strict):
     max_difficulty: int = Field(5, ge=1, le=5)
 
     @model_validator(mode="after")
-    def _range(self) -> "Slot":
+    def _range(self) -> Slot:
         if self.min_difficulty > self.max_difficulty:
             raise ValueError("min_difficulty is above max_difficulty")
         return self
@@ -124,7 +124,7 @@ def load_file(path: Path, rel: str | None = None) -> Profile:
     if not re.match(ID_PATTERN, path.stem):
         raise ContentErrors([ContentError(rel, 0, "", "profile file names are ids: lowercase letters, digits and . _ -")])
     text, errors = read_text(path, rel)
-    if errors:
+    if errors or text is None:
         raise ContentErrors(errors)
     raw, lines, errors = parse_yaml(text, rel)
     if errors:

@@ -15,9 +15,9 @@ import json
 
 from sqlite_utils import Database
 
-from prep.study import engine
 from prep.errors import PrepError
 from prep.index.db import dumps, iso, transaction
+from prep.study import engine
 
 RUBRIC = ("correct", "complete", "concise", "confident")
 RUBRIC_HELP = {
@@ -52,6 +52,7 @@ def start_session(db: Database, drawn, now: dt.datetime) -> int:
             "INSERT INTO mock_sessions (profile, title, seed, lang, minutes, draw, started_at, status) VALUES (?,?,?,?,?,?,?, 'running')",
             [d["profile"], d["title"], d["seed"], d["lang"], d["minutes"], dumps(d), iso(now)],
         )
+        assert cur.lastrowid is not None  # set by every INSERT
         return cur.lastrowid
 
 
@@ -63,7 +64,7 @@ def get_session(db: Database, session_id: int) -> dict:
     if not row:
         raise PrepError(f"no mock session #{session_id}")
     keys = ("id", "profile", "title", "seed", "lang", "minutes", "draw", "started_at", "finished_at", "status")
-    out = dict(zip(keys, row))
+    out = dict(zip(keys, row, strict=True))
     out["draw"] = json.loads(out["draw"])
     out["answers"] = answers(db, session_id)
     return out
@@ -74,7 +75,7 @@ def answers(db: Database, session_id: int) -> list[dict]:
     rows = db.execute(f"SELECT {', '.join(keys)} FROM mock_answers WHERE session_id = ? ORDER BY position", [session_id]).fetchall()
     out = []
     for r in rows:
-        a = dict(zip(keys, r))
+        a = dict(zip(keys, r, strict=True))
         a["log_ids"] = json.loads(a["log_ids"] or "[]")
         out.append(a)
     return out
@@ -99,8 +100,7 @@ def targets(question: dict, rating: int, followups_shown: int) -> list[tuple[str
     chain = [f["card"] for f in question.get("followups", []) if f.get("card")]
     asked = [f["card"] for f in question.get("followups", [])[:followups_shown] if f.get("card")]
     out += [("card", c) for c in (chain if question["item_type"] == "claim" and rating == 1 else asked)]
-    seen: set = set()
-    return [t for t in out if not (t in seen or seen.add(t))]
+    return list(dict.fromkeys(out))  # first occurrence of each, in order
 
 
 def score_question(

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from prep.study import srs
 from prep.errors import PrepError
-from prep.index.read import card_filter
-from prep.study.srs import Settings
 from prep.index.db import dumps, get_meta, iso, set_meta, transaction
+from prep.index.read import card_filter
+from prep.study import srs
+from prep.study.srs import Settings
 
 STATE_COLS = ("fsrs", "due", "state", "reps", "lapses", "last_review", "leech", "reviewed_hash")
 MODES = ("review", "cram", "rehearsal", "mock")
@@ -85,10 +85,10 @@ def get_state(db: Database, item_type: str, item_id: str) -> dict | None:
     row = db.execute(
         f"SELECT {', '.join(STATE_COLS)} FROM review_state WHERE item_type = ? AND item_id = ?", [item_type, item_id]
     ).fetchone()
-    return dict(zip(STATE_COLS, row)) if row else None
+    return dict(zip(STATE_COLS, row, strict=True)) if row else None
 
 
-def fsrs_state(db: Database, item_type: str, item_id: str, now: dt.datetime) -> dict:
+def fsrs_state(db: Database, item_type: str, item_id: str, now: dt.datetime) -> srs.CardDict:
     row = get_state(db, item_type, item_id)
     return json.loads(row["fsrs"]) if row else srs.new_state(item_type, item_id, now)
 
@@ -142,6 +142,7 @@ def record_answer(
             [item_type, item_id, iso(now), rating, duration_ms, mode, dumps(row) if row else None,
              dumps(after_row) if after_row else None],
         )
+        assert cur.lastrowid is not None  # set by every INSERT
         return cur.lastrowid
 
 

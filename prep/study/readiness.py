@@ -16,10 +16,10 @@ import json
 
 from sqlite_utils import Database
 
-from prep.study import srs
-from prep.kb.models import pick
-from prep.study.engine import load_settings
 from prep.index.db import iso
+from prep.kb.models import pick
+from prep.study import srs
+from prep.study.engine import load_settings
 
 CARD_WEIGHT = 0.7  # cards carry the facts; the story carries the delivery
 MOCK_WEIGHT = 0.25  # the pull of a mock answered today
@@ -58,7 +58,7 @@ def mock_scores(db: Database, now: dt.datetime, backing: dict[str, dict[str, lis
         weights = [0.5 ** (_age_days(now, at) / MOCK_HALF_LIFE_DAYS) for _, at in answers]
         last = max(at for _, at in answers)
         out[cid] = {
-            "score": sum(w * s for w, (s, _) in zip(weights, answers)) / sum(weights),
+            "score": sum(w * s for w, (s, _) in zip(weights, answers, strict=True)) / sum(weights),
             "answers": len(answers), "last": last,
             "recency": 0.5 ** (_age_days(now, last) / MOCK_HALF_LIFE_DAYS),
         }

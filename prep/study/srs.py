@@ -13,6 +13,7 @@ import zlib
 from dataclasses import asdict, dataclass
 
 from fsrs import Card, Rating, Scheduler, State
+from fsrs.card import CardDict
 
 RATINGS = {1: Rating.Again, 2: Rating.Hard, 3: Rating.Good, 4: Rating.Easy}
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
@@ -31,7 +32,7 @@ class Settings:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Settings":
+    def from_dict(cls, data: dict) -> Settings:
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         return cls(**known)
 
@@ -47,35 +48,35 @@ def fsrs_id(item_type: str, item_id: str) -> int:
 def _utc(now: dt.datetime) -> dt.datetime:
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware (UTC)")
-    return now.astimezone(dt.timezone.utc)
+    return now.astimezone(dt.UTC)
 
 
-def new_state(item_type: str, item_id: str, now: dt.datetime) -> dict:
+def new_state(item_type: str, item_id: str, now: dt.datetime) -> CardDict:
     return Card(card_id=fsrs_id(item_type, item_id), due=_utc(now)).to_dict()
 
 
 @dataclass(frozen=True)
 class Answer:
-    after: dict  # fsrs Card.to_dict() after the answer
+    after: CardDict  # fsrs Card.to_dict() after the answer
     due: dt.datetime
     state: int
     lapse: bool  # a review card forgotten
 
 
-def answer(scheduler: Scheduler, before: dict, rating: int, now: dt.datetime) -> Answer:
+def answer(scheduler: Scheduler, before: CardDict, rating: int, now: dt.datetime) -> Answer:
     card = Card.from_dict(before)
     new, _log = scheduler.review_card(card, RATINGS[rating], review_datetime=_utc(now))
     lapse = card.state == State.Review and rating == 1
     return Answer(after=new.to_dict(), due=new.due, state=int(new.state), lapse=lapse)
 
 
-def preview(scheduler: Scheduler, before: dict, now: dt.datetime) -> dict[int, dt.timedelta]:
+def preview(scheduler: Scheduler, before: CardDict, now: dt.datetime) -> dict[int, dt.timedelta]:
     """What each rating would do: the interval until the card is due again."""
     now = _utc(now)
     return {r: answer(scheduler, before, r, now).due - now for r in RATINGS}
 
 
-def retrievability(scheduler: Scheduler, state: dict | None, now: dt.datetime) -> float:
+def retrievability(scheduler: Scheduler, state: CardDict | None, now: dt.datetime) -> float:
     """Probability of recall now; 0 for a never-reviewed item."""
     if not state or not state.get("last_review"):
         return 0.0
@@ -105,4 +106,4 @@ def day_start(now: dt.datetime, settings: Settings) -> dt.datetime:
     start = local.replace(hour=settings.day_start_hour, minute=0, second=0, microsecond=0)
     if local < start:
         start -= dt.timedelta(days=1)
-    return start.astimezone(dt.timezone.utc)
+    return start.astimezone(dt.UTC)

@@ -8,14 +8,15 @@ so the TUI is a view that can be driven by the pilot in tests.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
+from collections.abc import Callable
+from typing import ClassVar
 
 from sqlite_utils import Database
 from textual.app import App
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
-from prep.study.engine import load_settings
 from prep.index.db import utcnow
+from prep.study.engine import load_settings
 
 
 class PrepApp(App):
@@ -23,7 +24,7 @@ class PrepApp(App):
     TITLE = "prep"
     # The footer must fit every key at 80 columns; the palette hint would push keys off.
     ENABLE_COMMAND_PALETTE = False
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
     ]

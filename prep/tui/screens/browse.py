@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Input, Static
 
 from prep.index import read
@@ -14,7 +16,7 @@ TYPES = ("all", "claim", "card", "story")
 
 class BrowseScreen(BackScreen):
     CSS_PATH = "browse.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+t", "cycle_type", "Type filter"),
         Binding("escape", "leave", "Back"),
     ]
@@ -63,8 +65,8 @@ class BrowseScreen(BackScreen):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         from prep.tui.screens.detail import DetailScreen
 
-        kind, item_id = event.row_key.value.split(":", 1)
-        self.app.push_screen(DetailScreen(item_id))
+        if event.row_key.value is not None:
+            self.app.push_screen(DetailScreen(event.row_key.value.split(":", 1)[1]))
 
     def action_cycle_type(self) -> None:
         self.type_filter = TYPES[(TYPES.index(self.type_filter) + 1) % len(TYPES)]

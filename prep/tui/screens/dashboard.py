@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from prep.index import read
 from prep.study import engine
 from prep.study.readiness import claim_readiness
+from prep.tui.screens.base import PrepScreen
 from prep.tui.widgets.charts import bars, heatmap, meter
 
 
@@ -22,9 +24,9 @@ def fit(text: str, cells: int) -> Text:
     return out
 
 
-class DashboardScreen(Screen):
+class DashboardScreen(PrepScreen):
     CSS_PATH = "dashboard.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "app.study", "Study"),
         Binding("b", "browse", "Browse"),
         Binding("r", "rehearse", "Stories"),

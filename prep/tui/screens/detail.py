@@ -4,17 +4,21 @@ every card that backs it."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Markdown, Static
 
 from prep.index import read
+from prep.index.views import ItemView
 from prep.study.srs import RATING_NAMES
 from prep.tui.screens.base import BACK, BackScreen
 
 
-def item_markdown(item: dict) -> str:
+def item_markdown(item: Mapping[str, Any]) -> str:
     t = item["type"]
     out: list[str] = []
     if t == "card":
@@ -48,20 +52,19 @@ def item_markdown(item: dict) -> str:
     return "\n".join(out)
 
 
-def linked(item: dict) -> list[tuple[str, str, str]]:
-    t = item["type"]
-    if t == "card":
+def linked(item: ItemView) -> list[tuple[str, str, str]]:
+    if item["type"] == "card":
         return [("claim", c["id"], c["text"]) for c in item["claims"]] + [("card", f["id"], f["q"]) for f in item["followups"]]
-    if t == "claim":
+    if item["type"] == "claim":
         return [("story", s["id"], s["title"]) for s in item["stories"]] + [("card", c["id"], c["q"]) for c in item["cards"]]
-    if t == "story":
+    if item["type"] == "story":
         return [("claim", c["id"], c["text"]) for c in item["claims"]]
     return []
 
 
 class DetailScreen(BackScreen):
     CSS_PATH = "detail.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "study", "Study this"),
         *BACK,
     ]
@@ -69,7 +72,7 @@ class DetailScreen(BackScreen):
     def __init__(self, item_id: str):
         super().__init__()
         self.item_id = item_id
-        self.item: dict | None = None
+        self.item: ItemView | None = None
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="body"):
@@ -90,7 +93,8 @@ class DetailScreen(BackScreen):
             table.add_row(kind, item_id, text.replace("\n", " ")[:100], key=item_id)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        self.app.push_screen(DetailScreen(event.row_key.value))
+        if event.row_key.value is not None:
+            self.app.push_screen(DetailScreen(event.row_key.value))
 
     def action_study(self) -> None:
         from prep.tui.screens.review import ReviewScreen

@@ -9,20 +9,20 @@ from __future__ import annotations
 
 import random
 import time
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Markdown, Static
 
+from prep.errors import ContentErrors
+from prep.index.db import get_meta
+from prep.kb.models import pick
 from prep.mock import session
 from prep.mock.draw import Draw
-from prep.errors import ContentErrors
-from prep.kb.models import pick
-from prep.index.db import get_meta
-from prep.tui.screens.base import BACK, BackScreen
+from prep.tui.screens.base import BACK, BackScreen, PrepScreen
 
 
 def _clock(seconds: float) -> str:
@@ -34,7 +34,7 @@ class MockScreen(BackScreen):
     """Choose a profile; Enter draws a fresh set and starts the session."""
 
     CSS_PATH = "mock.tcss"
-    BINDINGS = BACK
+    BINDINGS: ClassVar[list[BindingType]] = BACK
 
     def __init__(self, seed: int | None = None):
         super().__init__()
@@ -76,7 +76,8 @@ class MockScreen(BackScreen):
         self.query_one("#recent", Static).update(Text("\n".join(lines) if rows else "No mock sessions yet."))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        self.start(event.row_key.value)
+        if event.row_key.value is not None:
+            self.start(event.row_key.value)
 
     def start(self, name: str) -> None:
         from prep.mock.draw import draw
@@ -91,15 +92,15 @@ class MockScreen(BackScreen):
         app.push_screen(MockSessionScreen(session_id, drawn))
 
 
-class MockSessionScreen(Screen):
+class MockSessionScreen(PrepScreen):
     """One question at a time: answer aloud, drill down (f), check (space), score (1-4, Enter)."""
 
     CSS_PATH = "mock.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f", "followup", "Followup"),
         Binding("space", "reveal", "Key points"),
         # 1-4 are listed on the rubric line itself, which shows their state.
-        *[Binding(str(i), f"toggle('{k}')", k.capitalize(), show=False) for i, k in enumerate(session.RUBRIC, 1)],
+        *[Binding(str(i), f"rubric('{k}')", k.capitalize(), show=False) for i, k in enumerate(session.RUBRIC, 1)],
         Binding("enter", "score", "Score"),
         Binding("q", "leave", "Back"),
         Binding("escape", "leave", "Back", show=False),
@@ -215,7 +216,7 @@ class MockSessionScreen(Screen):
         else:
             self.query_one("#keypoints", Markdown).display = False
 
-    def action_toggle(self, criterion: str) -> None:
+    def action_rubric(self, criterion: str) -> None:
         if self.done:
             return
         self.rubric[criterion] = not self.rubric.get(criterion)
@@ -241,7 +242,7 @@ class MockSessionScreen(Screen):
         self.done = True
         summary = session.finish_session(self.app.db, self.session_id, self.app.now())
         lines = [f"Session complete: {summary['passed']}/{summary['questions']} passed, score {round((summary['score'] or 0) * 100)}%.", ""]
-        for i, (q, r) in enumerate(zip(self.draw.questions, self.results), 1):
+        for i, (q, r) in enumerate(zip(self.draw.questions, self.results, strict=False), 1):
             ok = "pass" if r["passed"] else "FAIL"
             lines.append(f"{i}. {ok} {round(r['score'] * 100):>3}%  {q.label}: {' '.join(q.q.split())[:70]}")
         if summary["failed"]:

@@ -4,22 +4,24 @@ section to check yourself, then self-rate; the story is scheduled like a card.""
 from __future__ import annotations
 
 import time
+from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Markdown, Static
 
 from prep.index import read
+from prep.index.views import StoryView
 from prep.study import engine
 from prep.study.srs import RATING_NAMES
-from prep.tui.screens.review import RATING_BINDINGS
 from prep.tui.screens.base import BACK, BackScreen
+from prep.tui.screens.review import RATING_BINDINGS
 
 
 class StoryListScreen(BackScreen):
     CSS_PATH = "rehearse.tcss"
-    BINDINGS = BACK
+    BINDINGS: ClassVar[list[BindingType]] = BACK
 
     def compose(self) -> ComposeResult:
         yield Static("STAR stories: due first (Enter rehearses)", classes="title")
@@ -49,12 +51,13 @@ class StoryListScreen(BackScreen):
             table.add_row(s["id"], f"{s['minutes']:g}", due[:10] if due else "new", s["title"], key=s["id"])
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        self.app.push_screen(RehearseScreen(event.row_key.value))
+        if event.row_key.value is not None:
+            self.app.push_screen(RehearseScreen(event.row_key.value))
 
 
 class RehearseScreen(BackScreen):
     CSS_PATH = "rehearse.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "reveal", "Reveal next section"),
         *RATING_BINDINGS,
         *BACK,
@@ -63,6 +66,7 @@ class RehearseScreen(BackScreen):
     def __init__(self, story_id: str):
         super().__init__()
         self.story_id = story_id
+        self.story: StoryView  # read on mount
         self.sections: list[tuple[str, str]] = []
         self.shown = 0
         self.started = 0.0
@@ -76,7 +80,12 @@ class RehearseScreen(BackScreen):
 
     def on_mount(self) -> None:
         app = self.app
-        self.story = read.show(app.db, self.story_id, app.lang)
+        story = read.show_story(app.db, self.story_id, app.lang)
+        if story is None:  # archived by a sync since the list was shown
+            self.notify(f"No story '{self.story_id}' any more.", severity="warning")
+            self.app.pop_screen()
+            return
+        self.story = story
         self.sections = [(k, v) for k, v in self.story["sections"].items() if v and k != "Follow-ups"]
         if self.story["followups"]:
             self.sections.append(("Follow-ups", "\n".join(f"- {f['question']}" + (f"\n  {f['notes']}" if f["notes"] else "") for f in self.story["followups"])))

@@ -9,26 +9,28 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Markdown, Static
 
-from prep.study import engine
 from prep.errors import PrepError
+from prep.index import read
+from prep.index.views import CardView
+from prep.study import engine
 from prep.study.srs import RATING_NAMES
-
+from prep.tui.screens.base import PrepScreen
 
 # 1-4 = Again/Hard/Good/Easy, shared by every screen that self-rates (cards, stories).
-RATING_BINDINGS = [Binding(str(r), f"rate({r})", name) for r, name in RATING_NAMES.items()]
+RATING_BINDINGS: list[BindingType] = [Binding(str(r), f"rate({r})", name) for r, name in RATING_NAMES.items()]
 
 
-class ReviewScreen(Screen):
+class ReviewScreen(PrepScreen):
     CSS_PATH = "review.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "reveal", "Reveal"),
         *RATING_BINDINGS,
         Binding("u", "undo", "Undo"),
@@ -45,7 +47,7 @@ class ReviewScreen(Screen):
         self.ids = ids
         self.queue: list[str] = []
         self.current: str | None = None
-        self.card: dict | None = None
+        self.card: CardView | None = None
         self.revealed = False
         self.shown_at = 0.0
         self.answered: list[tuple[int, str]] = []  # (log id, card id), for undo
@@ -90,20 +92,21 @@ class ReviewScreen(Screen):
         self.show_card(self.current)
 
     def show_card(self, card_id: str) -> None:
-        from prep.index import read
-
         app = self.app
-        self.card = read.show(app.db, card_id, app.lang)
+        card = self.card = read.show_card(app.db, card_id, app.lang)
+        if card is None:  # archived by a sync since the queue was built
+            self.next_card()
+            return
         self.shown_at = time.monotonic()
         done = len(self.answered)
         mode = " · CRAM (schedule unchanged)" if self.mode == "cram" else ""
         self.query_one("#status", Static).update(
-            f"{done + 1}/{max(self.total, done + 1)} · {self.card['deck']} · {self.card['kind']} · "
-            f"{'★' * self.card['difficulty']}{mode}"
+            f"{done + 1}/{max(self.total, done + 1)} · {card['deck']} · {card['kind']} · "
+            f"{'★' * card['difficulty']}{mode}"
         )
-        context = "\n".join(f"Backs {c['id']}: {c['text']}" for c in self.card["claims"]) or "(backs no claim)"
+        context = "\n".join(f"Backs {c['id']}: {c['text']}" for c in card["claims"]) or "(backs no claim)"
         self.query_one("#context", Static).update(context)
-        self.query_one("#question", Static).update(Text(self.card["q"], style="bold"))
+        self.query_one("#question", Static).update(Text(card["q"], style="bold"))
         self.query_one("#answer", Markdown).display = False
         fu = self.query_one("#followups", Static)
         fu.update("")
