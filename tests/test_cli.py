@@ -92,7 +92,7 @@ def test_list_show_search_stats_json(kb):
     assert [c["id"] for c in json.loads(run("--kb", str(kb), "list", "--kind", "design", "--json").stdout)] == ["tw.hier"]
     assert [c["id"] for c in json.loads(run("--kb", str(kb), "list", "--tag", "timer", "--json").stdout)] == ["tw.basic"]
     claims = json.loads(run("--kb", str(kb), "list", "claims", "--json").stdout)
-    assert claims[0] | {} == claims[0] and claims[0]["cards"] == 4 and claims[0]["stories"] == 1
+    assert [(c["id"], c["cards"], c["stories"]) for c in claims] == [("acme.checkout-latency", 4, 1)]
     stories = json.loads(run("--kb", str(kb), "list", "stories", "--claim", "acme.checkout-latency", "--json").stdout)
     assert [s["id"] for s in stories] == ["checkout-latency"]
     shown = json.loads(run("--kb", str(kb), "show", "tw.basic", "--json").stdout)
@@ -104,6 +104,21 @@ def test_list_show_search_stats_json(kb):
     stats = json.loads(run("--kb", str(kb), "stats", "--json").stdout)
     assert (stats["cards"], stats["new"], stats["due"]) == (4, 4, 0)
     assert [d["deck"] for d in stats["per_deck"]] == ["performance", "time-wheel"]
+
+
+def test_a_card_with_a_claims_id_is_refused_and_the_claim_stays_reachable(kb):
+    run("--kb", str(kb), "sync")
+    (kb / "decks/zz-dup.yaml").write_text("name: Dup\ncards:\n  - id: acme.checkout-latency\n    q: again\n    a: again\n")
+    result = run("--kb", str(kb), "validate", ok=False)
+    assert result.exit_code == 1
+    assert "is used by the claim at stories/resume.yaml:" in result.output
+    assert "and the card at decks/zz-dup.yaml:3" in result.output
+    # every command refuses the content: no command shows the card in the claim's place
+    shown = run("--kb", str(kb), "show", "acme.checkout-latency", ok=False)
+    assert shown.exit_code == 1 and "and the card at decks/zz-dup.yaml:3" in shown.output
+    (kb / "decks/zz-dup.yaml").unlink()
+    shown = json.loads(run("--kb", str(kb), "show", "acme.checkout-latency", "--json").stdout)
+    assert shown["type"] == "claim"
 
 
 def test_show_unknown_id(kb):

@@ -58,7 +58,21 @@ def test_duplicate_ids_across_files(kb):
             a: again
         """)
     (err,) = errors_of(kb)
-    assert err == "decks/zz-dup.yaml:3: cards[0].id: duplicate card id 'tw.basic' (first defined at decks/time-wheel.yaml:4)"
+    assert err == "decks/zz-dup.yaml:3: cards[0].id: id 'tw.basic' is used by the card at decks/time-wheel.yaml:4 and the card at decks/zz-dup.yaml:3"
+
+
+@pytest.mark.parametrize(("rel", "text", "where"), [
+    # a card with a claim's id
+    ("decks/zz-dup.yaml", "name: Dup\ncards:\n  - id: acme.checkout-latency\n    q: again\n    a: again\n",
+     "decks/zz-dup.yaml:3: cards[0].id: id 'acme.checkout-latency' is used by the claim at stories/resume.yaml:{line} and the card at decks/zz-dup.yaml:3"),
+    # a story with a deck's id (the deck file's name)
+    ("stories/time-wheel.md", "---\nid: time-wheel\ntitle: T\n---\n## Situation\ns\n## Task\nt\n## Action\na\n## Result\nr\n",
+     "stories/time-wheel.md:2: id: id 'time-wheel' is used by the deck at decks/time-wheel.yaml:1 and the story at stories/time-wheel.md:2"),
+])
+def test_one_id_names_one_item_across_kinds(kb, rel, text, where):
+    claim_line = loader.load(kb).where[("claim", "acme.checkout-latency")][1]
+    (kb / rel).write_text(text, encoding="utf-8")
+    assert errors_of(kb) == [where.format(line=claim_line)]
 
 
 def test_duplicate_yaml_key(kb):

@@ -157,14 +157,16 @@ def build(root: Path, parsed: list[Parsed]) -> tuple[KnowledgeBase, list[Content
     kb = KnowledgeBase(root=root)
     errors: list[ContentError] = []
     links: list[tuple[str, int, str, str, str]] = []  # (file, line, field, target kind, target id)
-    seen: dict[tuple[str, str], tuple[str, int]] = {}
+    seen: dict[str, tuple[str, str, int]] = {}  # id -> (kind, file, line)
 
     def register(kind: str, item_id: str, rel: str, line: int, fld: str) -> bool:
-        if (kind, item_id) in seen:
-            f0, l0 = seen[(kind, item_id)]
-            errors.append(ContentError(rel, line, fld, f"duplicate {kind} id '{item_id}' (first defined at {f0}:{l0})"))
+        # One id names one item across every kind: `prep show ID`, links and the
+        # review history look items up by id alone.
+        if item_id in seen:
+            k0, f0, l0 = seen[item_id]
+            errors.append(ContentError(rel, line, fld, f"id '{item_id}' is used by the {k0} at {f0}:{l0} and the {kind} at {rel}:{line}"))
             return False
-        seen[(kind, item_id)] = (rel, line)
+        seen[item_id] = (kind, rel, line)
         return True
 
     for p in sorted(parsed, key=lambda p: (p.kind != "resume", p.rel)):
