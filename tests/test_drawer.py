@@ -53,7 +53,7 @@ def make_kb(root: Path, cards_per_claim: int = 4) -> Path:
                     "followups": [ids[i + 1]] if i + 1 < len(ids) else [],
                 })
             cards.append({"id": f"{c}.behave", "q": f"Behavioural {c}?", "a": "A story.", "claims": [c], "kind": "behavioural"})
-        dump(root, f"decks/{p}.yaml", {"name": p, "project": p, "cards": cards})
+        dump(root, f"decks/{p}-cards.yaml", {"name": p, "project": p, "cards": cards})
         for i in range(2):
             sid = f"{p}-story{i}"
             comp = COMPS[(list(PROJECTS).index(p) * 2 + i) % len(COMPS)]
