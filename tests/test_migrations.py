@@ -128,7 +128,9 @@ def test_db_with_review_history_upgrades_with_history_intact(tmp_path, kb, now):
 
     db = open_db(path)
     assert schema_version(db) == migrations._migrations[-1].name
-    assert db.execute("SELECT * FROM review_log ORDER BY id").fetchall() == log
+    cols = "id, item_type, item_id, reviewed_at, rating, duration_ms, mode, before, after, undone"
+    assert db.execute(f"SELECT {cols} FROM review_log ORDER BY id").fetchall() == log
+    assert db.execute("SELECT DISTINCT source, source_id FROM review_log").fetchall() == [("prep", None)]
     assert db.execute("SELECT * FROM review_state ORDER BY item_id").fetchall() == state
     assert len(list(tmp_path.glob("v2.db.before-*.bak"))) == 1
     sync(db, kb, now=now)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from prep import __version__
-from prep.cli import content, practice
+from prep.cli import anki_import, content, practice
 from prep.cli.base import LANG, Ctx, PrepGroup
 
 
@@ -31,6 +31,7 @@ for command in (
     content.validate, content.sync, content.list_, content.show, content.search, content.stats,
     content.schema, content.init,
     practice.study, practice.config, practice.draw, practice.audit, practice.export,
+    anki_import.import_,
 ):
     cli.add_command(command)
 

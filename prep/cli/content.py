@@ -136,7 +136,7 @@ def stats(obj: Ctx, as_json, lang):
         emit_json(s | {"kb": str(obj.kb.path)})
         return
     click.echo(f"{s['claims']} claims, {s['stories']} stories, {s['cards']} cards in {s['decks']} decks ({s['archived_cards']} archived)")
-    click.echo(f"Due now: {s['due']}   New: {s['new']}   Stories due: {s['stories_due']}   Reviews done: {s['reviews']}   Leeches: {len(s['leeches'])}")
+    click.echo(f"Due now: {s['due']}   New: {s['new']}   Stories due: {s['stories_due']}   Reviews done: {s['reviews']} ({s['anki_reviews']} from Anki)   Leeches: {len(s['leeches'])}")
     click.echo()
     click.echo(f"{'deck':<28} {'cards':>5} {'new':>5} {'due':>5}")
     for d in s["per_deck"]:

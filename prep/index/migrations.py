@@ -121,3 +121,25 @@ def m004_mock_sessions(db: Database) -> None:
 def m005_card_queue_index(db: Database) -> None:
     # New cards are taken in deck order: walk an index instead of sorting 50k rows.
     db.execute("CREATE INDEX cards_queue ON cards(archived, position)")
+
+
+@migrations()
+def m301_iday_review_source(db: Database) -> None:
+    # Where an answer was given (prep, or imported from Anki) and its id there: a
+    # second import of the same Anki review must add nothing.
+    db.execute("ALTER TABLE review_log ADD COLUMN source TEXT NOT NULL DEFAULT 'prep'")
+    db.execute("ALTER TABLE review_log ADD COLUMN source_id TEXT")
+    db.execute("CREATE UNIQUE INDEX review_log_source ON review_log(source, source_id) WHERE source_id IS NOT NULL")
+
+
+@migrations()
+def m302_iday_interviews(db: Database) -> None:
+    # A scheduled interview: `at` is the moment (UTC); `date`/`time`/`tz` are what the
+    # user typed and the time zone it meant, so the plan's days are the user's days.
+    db.execute(
+        """CREATE TABLE interviews (
+            id INTEGER PRIMARY KEY, at TEXT NOT NULL, date TEXT NOT NULL, time TEXT, tz TEXT NOT NULL,
+            company TEXT, role TEXT, profile TEXT, claims TEXT NOT NULL DEFAULT '[]',
+            created_at TEXT NOT NULL)"""
+    )
+    db.execute("CREATE INDEX interviews_at ON interviews(at)")

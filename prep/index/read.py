@@ -325,6 +325,7 @@ def stats(db: Database, *, now: dt.datetime | None = None, lang: str = "zh") -> 
         "new": sum(d["new"] for d in per_deck),
         "stories_due": count("SELECT count(*) FROM review_state s JOIN stories t ON t.id = s.item_id WHERE s.item_type='story' AND t.archived = 0 AND s.due <= ?", [now_s]),
         "reviews": count("SELECT count(*) FROM review_log WHERE undone = 0"),
+        "anki_reviews": count("SELECT count(*) FROM review_log WHERE undone = 0 AND source = 'anki'"),
         "leeches": [r[0] for r in db.execute("SELECT item_id FROM review_state WHERE leech = 1 ORDER BY item_id")],
         "per_deck": per_deck,
     }

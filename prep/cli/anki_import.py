@@ -1,0 +1,38 @@
+"""`prep import anki`: reviews made in Anki come home to the review log."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from prep.cli.base import Ctx, emit_json
+
+
+@click.group(name="import")
+def import_():
+    """Import review history from other tools (Anki)."""
+
+
+@import_.command(name="anki")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as a JSON object.")
+@click.pass_obj
+def import_anki(obj: Ctx, path, as_json):
+    """Import the reviews of prep's cards from an Anki collection (Anki closed), a .colpkg,
+    or an .apkg exported with scheduling. Importing the same file again adds nothing.
+
+    Example: prep import anki ~/.local/share/Anki2/User\\ 1/collection.anki2
+    """
+    from prep.export.anki_import import import_reviews
+
+    db, _ = obj.synced()
+    result = import_reviews(db, Path(path))
+    if as_json:
+        emit_json({
+            "path": str(result.path), "reviews_in_file": result.reviews_in_file, "added": result.added,
+            "already": result.already, "items": result.items, "foreign_notes": result.foreign_notes,
+            "foreign_reviews": result.foreign_reviews, "not_answers": result.not_answers,
+        })
+        return
+    click.echo(f"{path}: {result.summary()}.")
