@@ -107,6 +107,24 @@ def make_app(db, now):
     return PrepApp(db, clock=lambda: now, settings=S)
 
 
+def test_mock_screen_lists_the_knowledge_bases_own_profiles(synced, kb, now):
+    from textual.widgets import DataTable
+
+    from prep.tui.screens.mock import MockScreen
+
+    (kb / "profiles").mkdir()
+    (kb / "profiles" / "quick.yaml").write_text("title: {en: Quick}\nslots:\n  - kind: card\n", encoding="utf-8")
+    app = PrepApp(synced, clock=lambda: now, settings=S, kb_root=kb)
+
+    async def steps(pilot):
+        await pilot.press("m")
+        assert isinstance(app.screen, MockScreen)
+        table = app.screen.query_one("#profiles", DataTable)
+        assert "quick" in [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+
+    run(app, steps)
+
+
 def test_mock_session_in_the_tui(synced, now):
     from prep.tui.screens.mock import MockScreen, MockSessionScreen
 

@@ -80,7 +80,7 @@ def study(obj: Ctx, deck, claim, tag, kind, cram):
     from prep.tui.app import run
 
     db, _ = obj.synced()
-    run(db, kb=obj.kb, lang=obj.lang, filters={"deck": deck, "claim": claim, "tag": tag, "kind": kind}, cram=cram)
+    run(db, kb_root=obj.kb.path, lang=obj.lang, filters={"deck": deck, "claim": claim, "tag": tag, "kind": kind}, cram=cram)
 
 
 @click.command()

@@ -23,7 +23,7 @@ from prep.errors import ContentErrors
 from prep.index.db import dumps, get_meta, iso, set_meta, transaction, utcnow
 from prep.kb import loader, yamlsrc
 from prep.kb.loader import KnowledgeBase, Parsed
-from prep.kb.models import all_text, pick
+from prep.kb.models import all_text
 
 
 @dataclass
@@ -264,6 +264,3 @@ def _write_index(db: Database, kb: KnowledgeBase, now: str, result: SyncResult, 
         links += [("story", sid, "backs", "claim", c) for c in story.claims]
     conn.executemany("INSERT INTO links VALUES (?,?,?,?,?)", links)
 
-
-def deck_title(deck_row, lang: str) -> str:
-    return pick(json.loads(deck_row["name"]), lang) if deck_row["name"] else deck_row["id"]

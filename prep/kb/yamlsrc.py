@@ -25,7 +25,6 @@ except AttributeError:  # pragma: no cover - libyaml missing; still safe, only s
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_NODES = 2_000_000
 
-Path = tuple  # a path into the document: ("cards", 3, "q")
 LineMap = dict[str, int]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 from typing import ClassVar
 
 from sqlite_utils import Database
@@ -31,7 +32,7 @@ class PrepApp(App):
 
     def __init__(
         self, db: Database, *, lang: str = "zh", filters: dict | None = None, cram: bool = False,
-        clock: Callable[[], dt.datetime] = utcnow, settings=None, kb_label: str = "", start: str = "dashboard",
+        clock: Callable[[], dt.datetime] = utcnow, settings=None, start: str = "dashboard", kb_root: Path | None = None,
     ):
         super().__init__()
         self.db = db
@@ -40,8 +41,8 @@ class PrepApp(App):
         self.cram = cram
         self.clock = clock
         self.settings = settings or load_settings(db)
-        self.kb_label = kb_label
         self.start = start
+        self.kb_root = kb_root  # the knowledge base's folder: its profiles/ feed the mock screen
 
     def now(self) -> dt.datetime:
         return self.clock()
@@ -65,7 +66,7 @@ class PrepApp(App):
             self.push_screen(HelpScreen())
 
 
-def run(db: Database, *, kb=None, lang: str = "zh", filters: dict | None = None, cram: bool = False) -> None:
+def run(db: Database, *, kb_root: Path | None = None, lang: str = "zh", filters: dict | None = None, cram: bool = False) -> None:
     filters = {k: v for k, v in (filters or {}).items() if v}
     start = "review" if (filters or cram) else "dashboard"
-    PrepApp(db, lang=lang, filters=filters, cram=cram, kb_label=kb.describe() if kb else "", start=start).run()
+    PrepApp(db, lang=lang, filters=filters, cram=cram, start=start, kb_root=kb_root).run()

@@ -149,9 +149,6 @@ class DashboardScreen(PrepScreen):
         self.app.push_screen(StoryListScreen())
 
     def action_mock(self) -> None:
-        try:
-            from prep.tui.screens.mock import MockScreen
-        except ImportError:
-            self.notify("Mock interviews are not available yet.")
-            return
+        from prep.tui.screens.mock import MockScreen
+
         self.app.push_screen(MockScreen())

@@ -18,7 +18,6 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Markdown, Static
 
 from prep.errors import ContentErrors
-from prep.index.db import get_meta
 from prep.kb.models import pick
 from prep.mock import session
 from prep.mock.draw import Draw
@@ -50,9 +49,8 @@ class MockScreen(BackScreen):
     def on_mount(self) -> None:
         from prep.mock.profiles import BUILTIN, Profile, load_profiles
 
-        kb = get_meta(self.app.db, "kb")
         try:
-            self.profiles = load_profiles(kb)
+            self.profiles = load_profiles(self.app.kb_root)
         except ContentErrors as e:
             self.notify(f"{len(e.errors)} error(s) in profile files; showing the built-in ones. {e.errors[0]}", severity="error")
             self.profiles = {k: Profile.model_validate(v) for k, v in BUILTIN.items()}

@@ -39,11 +39,11 @@ class ReviewScreen(PrepScreen):
         Binding("escape", "leave", "Back", show=False),
     ]
 
-    def __init__(self, filters: dict | None = None, cram: bool = False, ids: list[str] | None = None, mode: str | None = None):
+    def __init__(self, filters: dict | None = None, cram: bool = False, ids: list[str] | None = None):
         super().__init__()
         self.filters = {k: v for k, v in (filters or {}).items() if v}
         self.cram = cram
-        self.mode = mode or ("cram" if cram else "review")
+        self.mode = "cram" if cram else "review"
         self.ids = ids
         self.queue: list[str] = []
         self.current: str | None = None
