@@ -11,13 +11,13 @@ and CI can run `prep audit --strict` on a knowledge-base repository.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from dataclasses import asdict, dataclass, field
 
 from sqlite_utils import Database
 
-from prep.kb.models import STORY_SECTIONS, all_text, pick
+from prep.index.db import loads as _j
+from prep.kb.models import STORY_SECTIONS, all_text, claim_text
 
 MIN_CARDS = 3
 FLAG_KINDS = ("no-story", "few-cards", "number-missing", "number-disagrees", "before-after")
@@ -119,10 +119,6 @@ class Flag:
     kind: str
     message: str
     quotes: list[dict] = field(default_factory=list)  # {"source": ..., "text": ...}
-
-
-def _j(value):
-    return json.loads(value) if value else None
 
 
 def _story_text(row) -> str:
@@ -245,7 +241,7 @@ def audit(db: Database, now: dt.datetime, settings=None, lang: str = "zh", min_c
         r = ready.get(row["id"], {})
         out.append({
             "id": row["id"], "project": row["project"], "risk": row["risk"],
-            "text": row["en"] if lang == "en" and row["en"] else pick(text, lang),
+            "text": claim_text(text, row["en"], lang),
             "file": row["file"], "line": row["line"], "stories": stories, "cards": cards,
             "readiness": r.get("score", 0.0),
             "readiness_detail": {k: r[k] for k in ("card_score", "story_score", "mock_score", "mock_answers", "last_rehearsed", "last_mock") if k in r},

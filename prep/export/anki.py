@@ -31,8 +31,10 @@ from sqlite_utils import Database
 from prep.errors import PrepError
 from prep.export import notetypes
 from prep.export.render import ImageRef, MediaCollector, escape, inline_html, markdown_to_html
+from prep.index import read
 from prep.index.db import get_meta, set_meta
-from prep.kb.models import pick
+from prep.index.db import loads as _j
+from prep.kb.models import claim_text, pick
 
 ROOT_DECK = "Interview Prep"
 STORIES_DECK = {"zh": "STAR 故事", "en": "STAR stories"}
@@ -83,10 +85,6 @@ def _tag(text: str) -> str:
 
 def _ts(iso_time: str | None) -> int:
     return int(dt.datetime.fromisoformat(iso_time).timestamp()) if iso_time else 0
-
-
-def _j(value):
-    return json.loads(value) if value else None
 
 
 _URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:)\]]")
@@ -149,11 +147,7 @@ class _Exporter:
 
     def _claim_text(self, claim_id: str) -> str:
         row = self.claims.get(claim_id)
-        if row is None:
-            return ""
-        if self.lang == "en" and row["en"]:
-            return row["en"]
-        return pick(_j(row["text"]), self.lang)
+        return claim_text(_j(row["text"]), row["en"], self.lang) if row else ""
 
     def claims_html(self, ids: list[str]) -> str:
         items = [
@@ -242,33 +236,20 @@ class _Exporter:
         tags = ["story"] + [_tag(t) for t in _j(r["tags"]) or []] + [f"competency::{c}" for c in _j(r["competencies"]) or []]
         tags += [f"claim::{c}" for c in claims]
         mod = self._mod(_ts(r["changed_at"]), ref.mtime, *(_ts(self.claims[c]["changed_at"]) for c in claims if c in self.claims))
-        # Ids are unique per kind only: a story may share its id with a card.
+        # Salted with the kind since ids were once unique per kind only; changing it now
+        # would duplicate every story note in the collections that imported it.
         guid = genanki.guid_for("story", r["id"])
         note = _Note(self.story_model, fields, tags=tags, guid=guid, due=due, mod=mod, tick=tick)
         self.decks[name].add_note(note)
         return note
 
 
-def _select_cards(rows, deck, claim, tag, kind):
-    for r in rows:
-        if deck and r["deck"] != deck:
-            continue
-        if kind and r["kind"] != kind:
-            continue
-        if claim and claim not in (_j(r["claims"]) or []):
-            continue
-        if tag and tag not in (_j(r["tags"]) or []):
-            continue
-        yield r
-
-
-def _select_stories(rows, claim, tag):
-    for r in rows:
-        if claim and claim not in (_j(r["claims"]) or []):
-            continue
-        if tag and tag not in (_j(r["tags"]) or []):
-            continue
-        yield r
+def _selected(db: Database, table: str, selection: tuple[str, list] | None) -> set[str]:
+    """Ids of `table` matching a `prep.index.read` filter (None selects nothing)."""
+    if selection is None:
+        return set()
+    where, params = selection
+    return {r[0] for r in db.execute(f"SELECT id FROM {table} WHERE {where}", params)}
 
 
 def export(
@@ -290,9 +271,13 @@ def export(
     if not out.parent.is_dir():
         raise ExportError(f"{out}: the folder {out.parent} does not exist")
     ex = _Exporter(db, Path(root), lang)
-    cards = list(_select_cards(ex.cards, deck, claim, tag, kind))
-    # Stories have no deck or kind: a --deck or --kind selection means cards only.
-    chosen_stories = list(_select_stories(ex.stories, claim, tag)) if stories and not (deck or kind) else []
+    # The same selection as `prep list` and the study queue; stories only when no card-only
+    # filter (--deck, --kind) is given. Rows keep the knowledge base's order.
+    picked = _selected(db, "cards", read.card_filter(deck=deck, claim=claim, tag=tag, kind=kind))
+    cards = [r for r in ex.cards if r["id"] in picked]
+    story_selection = read.story_filter(deck=deck, claim=claim, tag=tag, kind=kind) if stories else None
+    picked = _selected(db, "stories", story_selection)
+    chosen_stories = [r for r in ex.stories if r["id"] in picked]
     total = len(cards) + len(chosen_stories)
     if total == 0:
         raise ExportError("nothing to export: no card or story matches the selection")

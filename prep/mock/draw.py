@@ -13,7 +13,6 @@ same history gives the same set, so a sheet can be re-printed or shared.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import random
 from collections.abc import Sequence
 
@@ -21,7 +20,8 @@ from sqlite_utils import Database
 
 from prep.errors import PrepError
 from prep.index.db import iso
-from prep.kb.models import pick
+from prep.index.db import loads as _j
+from prep.kb.models import claim_text, pick
 from prep.mock.drawset import DEEP_DIVE, GENERIC_PROMPT, PROMPTS, SLOT_LABELS, Draw, Followup, Question
 from prep.mock.profiles import Profile, Slot
 from prep.study import srs
@@ -31,10 +31,6 @@ NEVER_BONUS = 0.5  # never rehearsed: weaker than merely forgotten
 LAPSE_WEIGHT = 0.25  # per lapse, up to 4
 RISK_FACTOR = {"high": 3.0, "medium": 1.5, "low": 1.0}
 COVERAGE = 0.3  # weight multiplier per question already drawn from the same project
-
-def _j(value):
-    return json.loads(value) if value else None
-
 
 def tongue(pair: tuple[str, str], lang: str) -> str:
     return pair[1] if lang == "en" else pair[0]
@@ -240,7 +236,7 @@ def _card_text(db: Database, card_id: str, lang: str) -> tuple[str, str]:
 
 def _claim_question(db: Database, claim_id: str, chain: list[str], lang: str) -> tuple[str, str, list[Followup]]:
     text, en, numbers, notes = db.execute("SELECT text, en, numbers, notes FROM claims WHERE id = ?", [claim_id]).fetchone()
-    shown = en if lang == "en" and en else pick(_j(text), lang)
+    shown = claim_text(_j(text), en, lang)
     points = []
     for f in _j(numbers) or []:
         note = pick(f.get("note"), lang)

@@ -17,7 +17,7 @@ import json
 from sqlite_utils import Database
 
 from prep.index.db import iso
-from prep.kb.models import pick
+from prep.kb.models import claim_text
 from prep.study import srs
 from prep.study.engine import load_settings
 
@@ -100,7 +100,7 @@ def claim_readiness(db: Database, now: dt.datetime, settings=None, lang: str = "
         told = [rehearsed[s] for s in b["story"] if s in rehearsed]
         out.append({
             "id": cid, "project": project, "risk": risk,
-            "text": en if lang == "en" and en else pick(json.loads(text), lang),
+            "text": claim_text(json.loads(text), en, lang),
             "cards": len(cards), "cards_known": sum(1 for x in cards if x >= 0.9),
             "stories": len(stories), "stories_known": sum(1 for x in stories if x >= 0.9),
             "card_score": round(card_score, 3), "story_score": round(story_score, 3),
