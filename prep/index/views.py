@@ -117,6 +117,7 @@ class Stats(TypedDict):
     new: int
     stories_due: int
     reviews: int
+    anki_reviews: int  # of `reviews`, the ones imported from Anki
     leeches: list[str]
     per_deck: list[DeckStats]
 
