@@ -72,6 +72,7 @@ def big(tmp_path, db, now):
 
 
 def go(db, now, name="backend-onsite", seed=1, profile=None, **kw):
+    kw.setdefault("lang", "en")
     return draw(db, profile or get_profile(name), name=name, seed=seed, now=now, settings=S, **kw)
 
 
@@ -128,21 +129,43 @@ def test_n_minutes_claim_and_project(big, db, now):
         go(db, now, project="nope")
 
 
+def _asked(db, drawn, now, upto=None, followups=None):
+    """Run a mock session answering the first `upto` questions, showing `followups` followups each."""
+    sid = session.start_session(db, drawn, now)
+    for i, q in enumerate(drawn.questions[:upto]):
+        shown = len(q.followups) if followups is None else followups
+        session.score_question(db, sid, i, {"correct": True}, now, followups_shown=shown, settings=S)
+    return sid
+
+
 def test_recent_sessions_are_excluded(big, db, now):
     first = go(db, now, seed=1)
-    session.start_session(db, first, now - dt.timedelta(hours=1))
+    _asked(db, first, now - dt.timedelta(hours=1))
     seen = set(items(first)) | {("card", f.card) for q in first.questions for f in q.followups if f.card}
     for seed in range(2, 12):
         d = go(db, now, seed=seed)
         assert not set(items(d)) & seen, seed
-    # no_repeat=0 lifts the exclusion: the same seed draws the same set again
-    assert items(go(db, now, seed=1, no_repeat=0)) == items(first)
-    # only the last N sessions count
+    # no_repeat=0 lifts the exclusion: asked questions come up again
+    assert any(set(items(go(db, now, seed=seed, no_repeat=0))) & seen for seed in range(1, 12))
+    # only the last N sessions that asked something count
     second = go(db, now, seed=2)
-    session.start_session(db, second, now - dt.timedelta(minutes=30))
+    _asked(db, second, now - dt.timedelta(minutes=30))
     assert session.recent_items(db, 1, now) == set(items(second)) | {
         ("card", f.card) for q in second.questions for f in q.followups if f.card}
     assert set(items(first)) <= session.recent_items(db, 2, now)
+
+
+def test_only_questions_actually_asked_count(big, db, now):
+    """An abandoned mock (nothing answered) hides nothing; a half-done one hides only what
+    was asked, and of the followups only those shown."""
+    drawn = go(db, now, seed=5)
+    session.start_session(db, drawn, now - dt.timedelta(hours=2))  # abandoned at once
+    assert session.recent_items(db, 3, now) == set()
+    assert items(go(db, now, seed=5)) == items(drawn)
+    lead = drawn.questions[0]
+    _asked(db, drawn, now - dt.timedelta(hours=1), upto=1, followups=1)
+    expected = {(lead.item_type, lead.item_id)} | {("card", f.card) for f in lead.followups[:1] if f.card}
+    assert session.recent_items(db, 3, now) == expected
 
 
 def _answer(db, card_id, ratings, start):
@@ -198,7 +221,7 @@ def test_user_profiles_from_yaml(kb, tmp_path, prep_home):
     (prep_home / "profiles" / "quick.yaml").write_text("title: shadowed\nslots: [{kind: story}]\n", encoding="utf-8")
     (prep_home / "profiles" / "mine.yaml").write_text("title: Mine\nslots: [{kind: story}]\n", encoding="utf-8")
     profiles = load_profiles(kb)
-    assert set(BUILTIN) | {"quick", "mine"} == set(profiles)
+    assert set(BUILTIN) | {"quick", "mine", "decks"} == set(profiles)
     assert profiles["quick"].minutes == 10 and profiles["quick"].slots[0].count == 2  # the kb's wins
     (kb / "profiles" / "bad.yaml").write_text(
         "title: Bad\nslots:\n  - kind: card\n    cont: 2\n  - kind: quiz\n", encoding="utf-8")

@@ -62,6 +62,11 @@ def list_(obj: Ctx, what, deck, claim, tag, kind, project, archived, as_json, la
     from prep.index import read
 
     db, _ = obj.synced()
+    if project and what != "claims":
+        raise PrepError(f"--project filters claims; for {what} use --claim (see `prep list claims --project {project}`) or --deck")
+    from prep.index.suggest import check_filters
+
+    check_filters(db, deck=deck, claim=claim, tag=tag, kind=kind, project=project)
     lang = resolve_lang(obj, lang)
     rows: Sequence[Mapping[str, Any]]
     if what == "cards":

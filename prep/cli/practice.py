@@ -80,6 +80,9 @@ def study(obj: Ctx, deck, claim, tag, kind, cram):
     from prep.tui.app import run
 
     db, _ = obj.synced()
+    from prep.index.suggest import check_filters
+
+    check_filters(db, deck=deck, claim=claim, tag=tag, kind=kind)
     run(db, kb_root=obj.kb.path, lang=obj.lang, filters={"deck": deck, "claim": claim, "tag": tag, "kind": kind}, cram=cram)
 
 
@@ -90,13 +93,20 @@ def study(obj: Ctx, deck, claim, tag, kind, cram):
 @click.option("--project", help="Only questions about this project.")
 @click.option("--minutes", type=click.FloatRange(1, 600), help="Time budget: scales the number of questions and each one's time.")
 @click.option("--seed", type=int, help="Random seed; the same seed on the same history draws the same set (default: random, printed).")
-@click.option("--out", type=click.Path(file_okay=False), help="Folder for interviewer.md and candidate.md (default: ./mock-<date>-<seed>/).")
+@click.option("--out", type=click.Path(file_okay=False), help="Write interviewer.md and candidate.md into this folder (default: print the candidate sheet).")
+@click.option("--allow-repeats", is_flag=True, help="Also draw questions asked in the last mock sessions.")
 @click.option("--json", "as_json", is_flag=True, help="Print the drawn set as JSON instead of writing the sheets.")
 @click.option("--profiles", "list_profiles", is_flag=True, help="List the available profiles and exit.")
 @lang_option
 @click.pass_obj
-def draw(obj: Ctx, profile_name, n, claim, project, minutes, seed, out, as_json, list_profiles, lang):
-    """Draw a mock interview: interviewer and candidate sheets as Markdown."""
+def draw(obj: Ctx, profile_name, n, claim, project, minutes, seed, out, allow_repeats, as_json, list_profiles, lang):
+    """Draw a mock interview: interviewer and candidate sheets as Markdown.
+
+    Without --out, prints the candidate sheet (the questions only); with --out, writes
+    both sheets, the interviewer's with key points and followups.
+
+    Example: prep draw --profile phone-screen --out mock/ --seed 7
+    """
     import random
 
     from prep.index.db import utcnow
@@ -113,18 +123,27 @@ def draw(obj: Ctx, profile_name, n, claim, project, minutes, seed, out, as_json,
     if profile_name not in profiles:
         raise PrepError(f"unknown profile '{profile_name}'; one of: {', '.join(sorted(profiles))}")
     db, _ = obj.synced()
+    from prep.index.suggest import check_filters
+
+    check_filters(db, claim=claim, project=project)
     seed = random.SystemRandom().randrange(1, 1_000_000) if seed is None else seed
     now = utcnow()
     drawn = do_draw(db, profiles[profile_name], name=profile_name, seed=seed, now=now, lang=lang, n=n,
-                    claim=claim, project=project, minutes=minutes)
+                    claim=claim, project=project, minutes=minutes, no_repeat=0 if allow_repeats else None)
+    if not drawn.questions:
+        reasons = "; ".join(drawn.warnings) or "no question matches"
+        hint = "" if allow_repeats else " (--allow-repeats also draws questions asked in the last sessions)"
+        raise PrepError(f"drew no questions: {reasons}{hint}")
     if as_json:
         emit_json(drawn.to_dict())
         return
     for warning in drawn.warnings:
         click.echo(f"Note: {warning}", err=True)
-    folder = Path(out) if out else Path(f"mock-{now.date().isoformat()}-{seed}")
-    for path in sheets.write(drawn, folder):
-        click.echo(path)
+    if out:
+        for path in sheets.write(drawn, Path(out)):
+            click.echo(path)
+    else:
+        click.echo(sheets.candidate(drawn), nl=False)
     click.echo(f"{len(drawn.questions)} questions, {drawn.minutes:g} min, seed {seed} (same seed, same set).", err=True)
 
 
@@ -179,6 +198,9 @@ def export_anki(obj: Ctx, out, deck, claim, tag, kind, stories, lang):
     from prep.export.anki import export as do_export
 
     db, _ = obj.synced()
+    from prep.index.suggest import check_filters
+
+    check_filters(db, deck=deck, claim=claim, tag=tag, kind=kind)
     with progress_bar() as progress:
         result = do_export(db, obj.kb.path, Path(out), lang=resolve_lang(obj, lang), deck=deck, claim=claim, tag=tag,
                            kind=kind, stories=stories, progress=progress)
@@ -196,6 +218,9 @@ def export_markdown(obj: Ctx, out, deck, claim, tag, kind, lang):
     from prep.export.markdown import document
 
     db, _ = obj.synced()
+    from prep.index.suggest import check_filters
+
+    check_filters(db, deck=deck, claim=claim, tag=tag, kind=kind)
     text, cards, stories = document(db, lang=resolve_lang(obj, lang), deck=deck, claim=claim, tag=tag, kind=kind)
     if out == "-":
         click.echo(text, nl=False)

@@ -21,8 +21,9 @@ from sqlite_utils import Database
 from prep.errors import PrepError
 from prep.index.db import iso
 from prep.index.db import loads as _j
+from prep.index.suggest import did_you_mean
 from prep.kb.models import claim_text, pick
-from prep.mock.drawset import DEEP_DIVE, GENERIC_PROMPT, PROMPTS, SLOT_LABELS, Draw, Followup, Question
+from prep.mock.drawset import DEEP_DIVE, GENERIC_PROMPT, NO_RISK_CLAIM, PROMPTS, SHORT_SLOT, SLOT_LABELS, Draw, Followup, Question
 from prep.mock.profiles import Profile, Slot
 from prep.study import srs
 
@@ -119,8 +120,8 @@ class _Pool:
 
 
 class _Drawer:
-    def __init__(self, pool: _Pool, rng: random.Random, exclude: set, claim: str | None, project: str | None):
-        self.pool, self.rng = pool, rng
+    def __init__(self, pool: _Pool, rng: random.Random, exclude: set, claim: str | None, project: str | None, lang: str = "zh"):
+        self.pool, self.rng, self.lang = pool, rng, lang
         self.exclude, self.claim, self.project = exclude, claim, project
         self.used: set[tuple[str, str]] = set()
         self.per_project: dict[str, int] = {}
@@ -167,7 +168,7 @@ class _Drawer:
         if slot.risk:
             risky = [c for c in cands if c["risk"] in slot.risk]
             if cands and not risky:
-                warnings.append(f"no {'/'.join(slot.risk)}-risk claim available for the deep-dive (filters, recent sessions); drew another claim")
+                warnings.append(pick(NO_RISK_CLAIM, self.lang).format(risk="/".join(slot.risk)))
             cands = risky or cands
         weights = [RISK_FACTOR.get(c["risk"], 1.0) * (FLOOR + 1.0 - readiness.get(c["id"], 0.0)) * self._coverage(c["project"]) for c in cands]
         c = weighted_pick(self.rng, cands, weights)
@@ -283,9 +284,9 @@ def draw(
     settings = settings or load_settings(db)
     pool = _Pool(db, now, settings)
     if claim and claim not in pool.claims:
-        raise PrepError(f"unknown claim '{claim}' (try: prep list claims)")
+        raise PrepError(f"unknown claim '{claim}'" + (did_you_mean(claim, pool.claims) or " (see `prep list claims`)"))
     if project and project not in pool.projects:
-        raise PrepError(f"unknown project '{project}'")
+        raise PrepError(f"unknown project '{project}'" + did_you_mean(project, pool.projects))
     if n is not None and n < 1:
         raise PrepError("--n must be at least 1")
     if minutes is not None and minutes <= 0:
@@ -301,7 +302,7 @@ def draw(
     stretch = total_minutes / planned
     exclude = recent_items(db, profile.no_repeat_sessions if no_repeat is None else no_repeat, now)
     rng = random.Random(seed)
-    d = _Drawer(pool, rng, exclude, claim, project)
+    d = _Drawer(pool, rng, exclude, claim, project, lang)
     readiness = {}
     if any(s.kind == "deep-dive" and c for s, c in zip(profile.slots, counts, strict=True)):
         from prep.study.readiness import claim_readiness
@@ -309,7 +310,7 @@ def draw(
         readiness = {r["id"]: r["score"] for r in claim_readiness(db, now, settings, lang)}
     out = Draw(profile=name, title=pick(profile.title, lang), seed=seed, lang=lang, minutes=round(total_minutes, 1), drawn_at=iso(now))
     for slot, count in zip(profile.slots, counts, strict=True):
-        label = pick(slot.label, lang) or SLOT_LABELS[slot.kind]
+        label = pick(slot.label, lang) or pick(SLOT_LABELS[slot.kind], lang)
         got = 0
         for _ in range(count):
             if slot.kind == "deep-dive":
@@ -334,5 +335,5 @@ def draw(
                 followups=fups, minutes=round(slot.minutes * stretch, 1), project=proj, claims=list(claims), why=why,
             ))
         if got < count:
-            out.warnings.append(f"{label}: drew {got} of {count} (too few matching questions once filters, this set and the last sessions are left out)")
+            out.warnings.append(pick(SHORT_SLOT, lang).format(label=label, got=got, count=count))
     return out

@@ -31,7 +31,20 @@ DEEP_DIVE = (
     "简历上写着：“{text}”。展开讲讲：背景、你具体做了什么、数字是怎么来的。",
     'Your resume says: "{text}". Walk me through it: the context, what you did yourself, and where the numbers come from.',
 )
-SLOT_LABELS = {"deep-dive": "Resume deep-dive", "story": "Behavioural", "card": "Technical"}
+SLOT_LABELS = {
+    "deep-dive": {"zh": "简历深挖", "en": "Resume deep-dive"},
+    "story": {"zh": "行为面", "en": "Behavioural"},
+    "card": {"zh": "技术问题", "en": "Technical"},
+}
+# Why a slot came back short, in the draw's language.
+SHORT_SLOT = {
+    "zh": "{label}：只抽到 {got}/{count} 题（按筛选条件、本套已选和最近几次已问过的题排除后，匹配的题不够）",
+    "en": "{label}: drew {got} of {count} (too few matching questions once filters, this set and the last sessions are left out)",
+}
+NO_RISK_CLAIM = {
+    "zh": "没有可用于深挖的 {risk} 风险简历条目（筛选条件、最近几次已问过）；改抽了其它条目",
+    "en": "no {risk}-risk claim available for the deep-dive (filters, recent sessions); drew another claim",
+}
 
 
 @dataclass

@@ -16,7 +16,7 @@ from typing import Literal
 from pydantic import Field, ValidationError, model_validator
 
 from prep.errors import ContentError, ContentErrors, PrepError
-from prep.kb.models import Competency, Id, Kind, Risk, Strict, Tag, Text, pick
+from prep.kb.models import ID_PATTERN, Competency, Id, Kind, Risk, Strict, Tag, Text, pick
 
 SlotKind = Literal["deep-dive", "story", "card"]
 
@@ -79,6 +79,21 @@ BUILTIN: dict[str, dict] = {
              "card_kinds": ["concept", "trivia", "defend-the-number"], "label": {"zh": "技术问题", "en": "Technical"}},
         ],
     },
+    "data-engineering": {
+        "title": {"zh": "数据工程现场面（45 分钟）", "en": "Data engineering onsite (45 min)"},
+        "description": {"en": "A pipeline deep-dive on a high-risk claim, two data-design questions, three fundamentals, one STAR prompt."},
+        "minutes": 45,
+        "slots": [
+            {"kind": "deep-dive", "count": 1, "minutes": 12, "risk": ["high", "medium"], "depth": 3,
+             "label": {"zh": "数据链路深挖", "en": "Pipeline deep-dive"}},
+            {"kind": "card", "count": 2, "minutes": 6, "depth": 2, "card_kinds": ["design", "defend-the-number"],
+             "label": {"zh": "数据设计", "en": "Data design"}},
+            {"kind": "card", "count": 3, "minutes": 3, "depth": 1, "card_kinds": ["concept", "trivia"],
+             "label": {"zh": "基础", "en": "Fundamentals"}},
+            {"kind": "story", "count": 1, "minutes": 6, "depth": 2, "competencies": ["ownership", "failure", "quality", "incident"],
+             "label": {"zh": "行为面", "en": "Behavioural"}},
+        ],
+    },
     "behavioural": {
         "title": {"zh": "行为面（45 分钟）", "en": "Behavioural (45 min)"},
         "description": {"en": "Five STAR prompts across competencies and one behavioural card."},
@@ -117,7 +132,6 @@ def _validate(raw, lines, rel: str) -> Profile:
 
 def load_file(path: Path, rel: str | None = None) -> Profile:
     """One user profile file, strictly checked."""
-    from prep.kb.models import ID_PATTERN
     from prep.kb.yamlsrc import parse_yaml, read_text
 
     rel = rel or str(path)
@@ -142,9 +156,38 @@ def profile_dirs(kb_root: Path | None) -> list[tuple[Path, Path]]:
     return out
 
 
+MAX_DECK_SLOTS = 8
+
+
+def from_decks(kb_root: Path | None) -> Profile | None:
+    """`decks`: a round built from this KB's own topics, one technical question per deck
+    (up to 8), after a deep-dive and a STAR prompt. Whatever the role, it asks what the
+    KB covers; deck ids come from file names, so nothing is parsed."""
+    folder = Path(kb_root) / "decks" if kb_root else None
+    if folder is None or not folder.is_dir():
+        return None
+    decks = sorted(p.stem for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and re.match(ID_PATTERN, p.stem))
+    if not decks:
+        return None
+    slots: list[dict] = [
+        {"kind": "deep-dive", "count": 1, "minutes": 10, "depth": 3, "label": {"zh": "简历深挖", "en": "Resume deep-dive"}},
+        {"kind": "story", "count": 1, "minutes": 6, "depth": 2, "label": {"zh": "行为面", "en": "Behavioural"}},
+    ]
+    slots += [{"kind": "card", "count": 1, "minutes": 4, "depth": 1, "decks": [d], "label": d} for d in decks[:MAX_DECK_SLOTS]]
+    minutes = sum(s["count"] * s["minutes"] for s in slots)
+    return Profile.model_validate({
+        "title": {"zh": f"本知识库的话题（{minutes:g} 分钟）", "en": f"This knowledge base's topics ({minutes:g} min)"},
+        "description": {"en": "One question per deck of this knowledge base, after a deep-dive and a STAR prompt."},
+        "minutes": minutes, "slots": slots,
+    })
+
+
 def load_profiles(kb_root: Path | None = None) -> dict[str, Profile]:
     """Built-in profiles, overridden by user ones (data dir, then the knowledge base's)."""
     out = {pid: Profile.model_validate(data) for pid, data in BUILTIN.items()}
+    generated = from_decks(kb_root)
+    if generated is not None:
+        out["decks"] = generated
     errors: list[ContentError] = []
     for folder, base in profile_dirs(kb_root):
         if not folder.is_dir():

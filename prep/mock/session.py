@@ -21,10 +21,10 @@ from prep.study import engine
 
 RUBRIC = ("correct", "complete", "concise", "confident")
 RUBRIC_HELP = {
-    "correct": "the facts and the mechanism were right",
-    "complete": "the key points were all there (numbers, trade-off, failure mode)",
-    "concise": "to the point, within the time",
-    "confident": "said without hedging or long pauses",
+    "correct": {"en": "the facts and the mechanism were right", "zh": "事实和机制都对"},
+    "complete": {"en": "the key points were all there (numbers, trade-off, failure mode)", "zh": "要点齐全（数字、取舍、故障模式）"},
+    "concise": {"en": "to the point, within the time", "zh": "切题，没有超时"},
+    "confident": {"en": "said without hedging or long pauses", "zh": "表达笃定，没有含糊或长时间停顿"},
 }
 
 
@@ -161,17 +161,33 @@ def summary(db: Database, session_id: int) -> dict:
 
 
 def recent_items(db: Database, sessions: int, now: dt.datetime | None = None) -> set[tuple[str, str]]:
-    """(item_type, item_id) of every question and followup card in the last `sessions` sessions."""
+    """(item_type, item_id) of every question actually asked, and every followup card shown,
+    in the last `sessions` sessions that asked anything.
+
+    Only answers count: a drawn sheet never used, or a TUI mock left after one question,
+    must not hide the rest of its questions from the next draw."""
     if sessions <= 0:
         return set()
     where, params = "", []
     if now is not None:
-        where, params = "WHERE started_at <= ?", [iso(now)]
+        where, params = "AND s.started_at <= ?", [iso(now)]
+    rows = db.execute(
+        f"""SELECT s.id, s.draw FROM mock_sessions s
+            WHERE EXISTS (SELECT 1 FROM mock_answers a WHERE a.session_id = s.id) {where}
+            ORDER BY s.started_at DESC, s.id DESC LIMIT ?""",
+        [*params, sessions],
+    ).fetchall()
     out: set[tuple[str, str]] = set()
-    for (draw,) in db.execute(f"SELECT draw FROM mock_sessions {where} ORDER BY started_at DESC, id DESC LIMIT ?", [*params, sessions]):
-        for q in json.loads(draw)["questions"]:
+    for session_id, draw in rows:
+        questions = json.loads(draw)["questions"]
+        for position, shown in db.execute(
+            "SELECT position, followups_shown FROM mock_answers WHERE session_id = ?", [session_id]
+        ):
+            if not 0 <= position < len(questions):
+                continue
+            q = questions[position]
             out.add((q["item_type"], q["item_id"]))
-            out |= {("card", f["card"]) for f in q.get("followups", []) if f.get("card")}
+            out |= {("card", f["card"]) for f in q.get("followups", [])[:shown] if f.get("card")}
     return out
 
 

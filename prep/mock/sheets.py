@@ -9,15 +9,42 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from prep.kb.models import pick
 from prep.mock.draw import Draw
 from prep.mock.session import RUBRIC, RUBRIC_HELP
+
+# Every word the sheets add around the content, in both languages (the sheet's language
+# is the draw's: an English KB gets English sheets).
+WORDS = {
+    "title": {"zh": "模拟面试 — {title}（{who}）", "en": "Mock interview — {title} ({who})"},
+    "interviewer": {"zh": "面试官", "en": "interviewer"},
+    "candidate": {"zh": "候选人", "en": "candidate"},
+    "line": {"zh": "配置 `{profile}` · {n} 题 · {minutes:g} 分钟 · 种子 {seed} · {date}",
+             "en": "Profile `{profile}` · {n} questions · {minutes:g} min · seed {seed} · {date}"},
+    "ask": {"zh": "逐题提问，让候选人答完，再按顺序用追问往下挖。",
+            "en": "Ask each question, let the candidate answer, then drill down with the followups in order."},
+    "score": {"zh": "每题打分：", "en": "Score each answer: "},
+    "note": {"zh": "注意", "en": "Note"},
+    "min": {"zh": "分钟", "en": "min"},
+    "claims": {"zh": "简历条目", "en": "claims"},
+    "why": {"zh": "抽到原因", "en": "why drawn"},
+    "points": {"zh": "期望要点", "en": "Expected key points"},
+    "followups": {"zh": "追问", "en": "Followups"},
+    "score_line": {"zh": "评分", "en": "Score"},
+    "aloud": {"zh": "出声回答：技术题约一分钟，故事约两分钟；准备好被追问。",
+              "en": "Answer aloud, about a minute per technical answer and two for a story; expect followups."},
+}
+
+
+def w(key: str, lang: str, **kw) -> str:
+    return pick(WORDS[key], lang).format(**kw)
 
 
 def _header(d: Draw, who: str) -> list[str]:
     return [
-        f"# Mock interview — {d.title} ({who})",
+        "# " + w("title", d.lang, title=d.title, who=w(who, d.lang)),
         "",
-        f"Profile `{d.profile}` · {len(d.questions)} questions · {d.minutes:g} min · seed {d.seed} · {d.drawn_at[:10]}",
+        w("line", d.lang, profile=d.profile, n=len(d.questions), minutes=d.minutes, seed=d.seed, date=d.drawn_at[:10]),
         "",
     ]
 
@@ -28,33 +55,35 @@ def _quote(text: str) -> list[str]:
 
 def interviewer(d: Draw) -> str:
     lines = _header(d, "interviewer")
-    lines += ["Ask each question, let the candidate answer, then drill down with the followups in order.",
-              "Score each answer: " + "; ".join(f"**{k}**: {RUBRIC_HELP[k]}" for k in RUBRIC) + ".", ""]
-    for w in d.warnings:
-        lines.append(f"*Note: {w}*")
+    lang = d.lang
+    lines += [w("ask", lang),
+              w("score", lang) + "; ".join(f"**{k}**: {pick(RUBRIC_HELP[k], lang)}" for k in RUBRIC) + ".", ""]
+    for warning in d.warnings:
+        lines.append(f"*{w('note', lang)}: {warning}*")
     if d.warnings:
         lines.append("")
     for i, q in enumerate(d.questions, 1):
-        lines += [f"## {i}. {q.label} · {q.minutes:g} min", "", *_quote(q.q), ""]
-        ref = f"`{q.item_type}:{q.item_id}`" + (f" · claims: {', '.join(q.claims)}" if q.claims else "") + (f" · why drawn: {q.why}" if q.why else "")
+        lines += [f"## {i}. {q.label} · {q.minutes:g} {w('min', lang)}", "", *_quote(q.q), ""]
+        ref = (f"`{q.item_type}:{q.item_id}`" + (f" · {w('claims', lang)}: {', '.join(q.claims)}" if q.claims else "")
+               + (f" · {w('why', lang)}: {q.why}" if q.why else ""))
         lines += [ref, ""]
         if q.key_points.strip():
-            lines += ["**Expected key points**", "", q.key_points.strip(), ""]
+            lines += [f"**{w('points', lang)}**", "", q.key_points.strip(), ""]
         if q.followups:
-            lines += ["**Followups**", ""]
+            lines += [f"**{w('followups', lang)}**", ""]
             for j, f in enumerate(q.followups, 1):
                 lines += [f"### {i}.{j} {' '.join(f.q.split())}", ""]
                 if f.a.strip():
                     lines += [f.a.strip(), ""]
-        lines += ["Score: " + " · ".join(f"[ ] {k}" for k in RUBRIC), "", "---", ""]
+        lines += [f"{w('score_line', lang)}: " + " · ".join(f"[ ] {k}" for k in RUBRIC), "", "---", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
 def candidate(d: Draw) -> str:
     lines = _header(d, "candidate")
-    lines += ["Answer aloud, about a minute per technical answer and two for a story; expect followups.", ""]
+    lines += [w("aloud", d.lang), ""]
     for i, q in enumerate(d.questions, 1):
-        lines += [f"## {i}. {q.label} · {q.minutes:g} min", "", " ".join(q.q.split()), ""]
+        lines += [f"## {i}. {q.label} · {q.minutes:g} {w('min', d.lang)}", "", " ".join(q.q.split()), ""]
     return "\n".join(lines).rstrip() + "\n"
 
 

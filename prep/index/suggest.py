@@ -1,0 +1,64 @@
+"""Unknown filter values are errors with a suggestion, never an empty result.
+
+`prep study --deck nope` used to open an empty session and `prep list cards --deck nope`
+printed nothing with exit 0: a typo looked like "nothing to do". Every filter a command
+takes is checked here against what the index holds, with difflib's close matches.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from typing import get_args
+
+from sqlite_utils import Database
+
+from prep.errors import PrepError
+from prep.kb.models import Kind
+
+KINDS: tuple[str, ...] = get_args(Kind)
+
+_VALUES = {
+    "deck": ("SELECT id FROM decks WHERE archived = 0", "prep list cards"),
+    "claim": ("SELECT id FROM claims WHERE archived = 0", "prep list claims"),
+    "project": ("SELECT id FROM projects WHERE archived = 0", "prep list claims"),
+    "tag": (
+        """SELECT DISTINCT j.value FROM cards, json_each(cards.tags) j WHERE cards.archived = 0
+           UNION SELECT DISTINCT j.value FROM stories, json_each(stories.tags) j WHERE stories.archived = 0
+           UNION SELECT DISTINCT j.value FROM claims, json_each(claims.tech) j WHERE claims.archived = 0""",
+        "prep list cards --json",
+    ),
+}
+
+
+def did_you_mean(value: str, choices: Iterable[str]) -> str:
+    """'; did you mean 'x'?' or '' when nothing is close. Ids share long prefixes
+    (`northwind.cdc`, `northwind.dbt`), so only the matches about as close as the best
+    one are offered."""
+    scored = []
+    for choice in set(choices):
+        m = difflib.SequenceMatcher(None, value.lower(), choice.lower())
+        if m.real_quick_ratio() >= 0.6 and m.quick_ratio() >= 0.6:
+            scored.append((m.ratio(), choice))
+    scored = sorted((s for s in scored if s[0] >= 0.6), key=lambda s: (-s[0], s[1]))
+    if not scored:
+        return ""
+    best = scored[0][0]
+    close = [c for r, c in scored if r >= best - 0.03][:3]
+    return "; did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+
+
+def check_filters(db: Database, **filters: str | None) -> None:
+    """Raise a PrepError naming the first unknown value (deck, claim, project, tag, kind)."""
+    for what, value in filters.items():
+        if not value:
+            continue
+        if what == "kind":
+            choices: list[str] = list(KINDS)
+            hint = f"one of: {', '.join(KINDS)}"
+        else:
+            sql, listing = _VALUES[what]
+            choices = [r[0] for r in db.execute(sql)]
+            hint = f"see `{listing}`"
+        if value not in choices:
+            raise PrepError(f"unknown {what} '{value}'" + (did_you_mean(value, choices) or f" ({hint})"))
