@@ -11,96 +11,52 @@ and CI can run `prep audit --strict` on a knowledge-base repository.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import asdict, dataclass, field
 
 from sqlite_utils import Database
 
 from prep.index.db import loads as _j
+from prep.kb import marks
+from prep.kb.figures import Found, Interval, figures, format_interval, parse_figure
 from prep.kb.models import STORY_SECTIONS, all_text, claim_text
 
 MIN_CARDS = 3
 FLAG_KINDS = ("no-story", "few-cards", "number-missing", "number-disagrees", "before-after")
 
 # -- numbers ---------------------------------------------------------------------
+# Figures are read by prep.kb.figures (intervals with units, both languages).
 
-# Multipliers written right after a number: 2k, 3 million, 300万, 300百万, 几w.
-_MULT = {
-    "k": 1e3, "K": 1e3, "w": 1e4, "W": 1e4, "M": 1e6, "十": 10, "百": 1e2, "千": 1e3, "万": 1e4, "十万": 1e5,
-    "百万": 1e6, "千万": 1e7, "亿": 1e8, "thousand": 1e3, "million": 1e6, "billion": 1e9,
-}
-_NUM = re.compile(
-    r"(?<![0-9A-Za-z_.])(?<!\d,)"
-    r"(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?"
-    r"(?:\s?(十万|百万|千万|万|亿|千|百|十|(?:thousand|million|billion)(?![A-Za-z])|[kKwWM](?![0-9A-Za-z])))?"
-)
-_UNIT = re.compile(r"\s*[+~]?\s*(%|[A-Za-z][A-Za-z/]*|[\u4e00-\u9fff]{1,3})")
+Number = Found
 
 
-@dataclass(frozen=True)
-class Number:
-    value: float
-    raw: str
-    start: int
-    end: int
+def numbers(text: str) -> list[Found]:
+    """Every figure in `text`: `2,000`, `2k`, `2千` and `两千` are 2000; `几千` is 2000-9999."""
+    return figures(marks.plain(text or ""))
 
 
-def numbers(text: str) -> list[Number]:
-    """Every number in `text` with its multiplier applied: `2,000`, `2k` and `2千` are 2000."""
-    out = []
-    for m in _NUM.finditer(text or ""):
-        value = float(m.group(1).replace(",", "") + (m.group(2) or ""))
-        if m.group(3):
-            value *= _MULT[m.group(3)]
-        out.append(Number(value, m.group(0), m.start(), m.end()))
-    return out
+def leading(value: str) -> tuple[Found | None, str]:
+    """The figure a value starts with, and its unit (`2000 tasks` -> 2000, 'tasks')."""
+    found = parse_figure(value)
+    return found, (found.interval.unit if found else "")
 
 
-def same(a: float, b: float) -> bool:
-    return abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1.0)
+def _same_figure(a: Interval, b: Interval) -> bool:
+    # A bare small number ("step 1") appears in any text: without a unit it is no match.
+    if a.unit == b.unit:
+        return a.overlaps(b)
+    return not b.unit and a.lo == b.lo and a.hi == b.hi and (a.lo >= 10 or not a.unit)
 
 
-def leading(value: str) -> tuple[Number | None, str]:
-    """The number a figure starts with, and the unit after it (`2000 tasks` -> 2000, 'tasks')."""
-    found = numbers(value)
-    if not found or value[: found[0].start].strip():
-        return None, ""
-    first = found[0]
-    m = _UNIT.match(value, first.end)
-    return first, (m.group(1) if m else "")
-
-
-def _unit_follows(text: str, pos: int, unit: str) -> bool:
-    """Is `unit` written right after position `pos` (`2000 tasks`, `99%`, `2000个任务`)?"""
-    if not unit:
-        return False
-    rest = text[pos:].lstrip(" +~")
-    if unit == "%":
-        return rest.startswith("%")
-    if not unit.isascii():
-        head = unit.lstrip("个")[:2]
-        return bool(head) and rest.lstrip("个").startswith(head)
-    word = unit.lower().split("/")[0]
-    stem = word[:-1] if len(word) > 3 and word.endswith("s") else word
-    return re.match(re.escape(stem) + r"(?:e?s)?(?![a-z])", rest.lower()) is not None
-
-
-def _strict_unit(value: float, unit: str) -> bool:
-    # "1 TB/day": a bare "1" appears in any text, so a small number counts only with its unit.
-    return value < 10 and bool(unit) and (unit == "%" or (unit.isascii() and len(unit.split("/")[0]) <= 4))
-
-
-def find(figure: str, text: str) -> tuple[bool, list[Number]]:
-    """(is the figure's number in `text`, numbers in `text` with the same unit but another value)."""
-    lead, unit = leading(figure)
+def find(figure: str, text: str) -> tuple[bool, list[Found]]:
+    """(is the figure in `text`, figures in `text` of the same unit that do not overlap it)."""
+    lead = parse_figure(figure)
     if lead is None:
         return True, []  # nothing numeric to check
     hit, other = False, []
     for n in numbers(text):
-        with_unit = _unit_follows(text, n.end, unit)
-        if same(n.value, lead.value) and (with_unit or not _strict_unit(lead.value, unit)):
+        if _same_figure(lead.interval, n.interval):
             hit = True
-        elif with_unit:
+        elif n.interval.unit and n.interval.unit == lead.interval.unit:
             other.append(n)
     return hit, other
 
@@ -177,7 +133,7 @@ def _number_flags(claim: dict, figures: list[dict], sources: list[tuple[str, str
                               [claim_quote] + [{"source": s, "text": t} for s, t in others[:5]]))
         else:
             where = "in any backing story or card" if sources else "anywhere: nothing backs this claim"
-            flags.append(Flag("number-missing", f"'{value}' ({lead.raw.strip()}) is not found {where}", [claim_quote]))
+            flags.append(Flag("number-missing", f"'{value}' ({format_interval(lead.interval)}) is not found {where}", [claim_quote]))
     return flags
 
 
@@ -193,15 +149,15 @@ def _before_after_flags(claim: dict, figures: list[dict]) -> tuple[list[Flag], l
             continue
         lead, _ = leading(fig["value"])
         before_nums = numbers(fig["before"])
-        if lead is not None and any(same(n.value, lead.value) for n in before_nums):
+        if lead is not None and any(n.interval == lead.interval for n in before_nums):
             continue
-        said = ", ".join(n.raw.strip() for n in before_nums) or "no figure"
+        said = ", ".join(f"{n.raw} = {format_interval(n.interval)}" for n in before_nums) or "no figure"
         (answered if fig.get("note") else flags).append(Flag("before-after", f"figure '{fig['value']}' disagrees with the before wording ({said})",
                           [{"source": f"{src} numbers: value", "text": fig["value"]},
                            {"source": f"{src} numbers: before", "text": fig["before"]}]))
     if not flags and not answered and claim["before"]:
-        after = {round(n.value, 6): n.raw.strip() for n in numbers(claim["text_all"])}
-        before = {round(n.value, 6): n.raw.strip() for n in numbers(claim["before"])}
+        after = {n.interval: n.raw for n in numbers(claim["text_all"])}
+        before = {n.interval: n.raw for n in numbers(claim["before"])}
         if set(after) != set(before):
             said = f"text: {', '.join(after.values()) or 'no figure'}; before: {', '.join(before.values()) or 'no figure'}"
             (answered if claim["notes"] else flags).append(Flag(

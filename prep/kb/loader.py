@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from prep.errors import ContentError, ContentErrors
+from prep.kb import truth
 from prep.kb.models import Card, Claim, Deck, Project, Resume, Story
 from prep.kb.story_md import parse_story
 from prep.kb.yamlsrc import LineMap, format_path, line_for, parse_yaml, read_text
@@ -220,6 +221,7 @@ def build(root: Path, parsed: list[Parsed]) -> tuple[KnowledgeBase, list[Content
         if target not in targets[kind]:
             errors.append(ContentError(rel, line, fld, f"unknown {kind} '{target}'"))
     errors += _cycles(kb)
+    errors += truth.check(kb, parsed)  # facts, citations, assumption spans
     return kb, errors
 
 
