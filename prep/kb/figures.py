@@ -102,7 +102,7 @@ def _unit_at(text: str, pos: int) -> tuple[str, float, int]:
                 return "TB", _BYTES[cand], w.end()
             if cand in _ALIAS:
                 return _ALIAS[cand], 1.0, w.end()
-        if first is None and len(word) <= 20 and "/" not in word:
+        if first is None and len(word) <= 20 and "/" not in word and _singular(word) not in _MULT:
             first = (_singular(word), 1.0, w.end())
         at = w.end()
         if not text.startswith(" ", at):
@@ -149,7 +149,7 @@ _NUMBER = re.compile(
     + r"|(?P<mag>十万|百万|千万|亿|万)"
 )
 _AR_MULT = re.compile(
-    r"(?:\s?(万亿|十万|百万|千万|万|亿|千|百|十)|\s?(thousand|million|billion|mn|bn)(?![A-Za-z])|([kKwWM])(?![0-9A-Za-z]))"
+    r"(?:\s?(万亿|十万|百万|千万|万|亿|千|百|十)|\s?((?i:thousand|million|billion|mn|bn))(?![A-Za-z0-9])|([kKwWM])(?![0-9A-Za-z]))"
 )
 _TENS_FEW = re.compile(r"几")
 _RANGE_SEP = re.compile(r"\s*(?:-|–|—|~|～|到|至|to)\s*")
