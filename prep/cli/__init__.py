@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from prep import __version__
-from prep.cli import anki_import, content, practice
+from prep.cli import anki_import, content, interview, practice
 from prep.cli.base import LANG, Ctx, PrepGroup
 
 
@@ -32,6 +32,7 @@ for command in (
     content.schema, content.init,
     practice.study, practice.config, practice.draw, practice.audit, practice.export,
     anki_import.import_,
+    interview.interview, interview.plan,
 ):
     cli.add_command(command)
 

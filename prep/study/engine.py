@@ -78,7 +78,10 @@ def build_queue(
         f"SELECT c.id {base} AND s.item_id IS NULL ORDER BY c.position LIMIT ?",
         [*params, max(0, settings.new_per_day - new_done)],
     ).fetchall()
-    return [QueueItem("card", r[0], False, r[1]) for r in due] + [QueueItem("card", r[0], True) for r in new]
+    from prep.study import interview_mode  # (it builds on this module)
+
+    return interview_mode.apply(db, now, settings, [QueueItem("card", r[0], False, r[1]) for r in due],
+                                [QueueItem("card", r[0], True) for r in new], base, params, reviews, new_done)
 
 
 def get_state(db: Database, item_type: str, item_id: str) -> dict | None:

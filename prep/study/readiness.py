@@ -73,8 +73,9 @@ def _last_rehearsals(db: Database) -> dict[str, str]:
     }
 
 
-def claim_readiness(db: Database, now: dt.datetime, settings=None, lang: str = "zh") -> list[dict]:
-    r = item_retrievability(db, now, settings)
+def claim_readiness(db: Database, now: dt.datetime, settings=None, lang: str = "zh", retrievability=None) -> list[dict]:
+    """`retrievability`: (type, id) -> R to use instead of the stored states' (a forecast)."""
+    r = item_retrievability(db, now, settings) if retrievability is None else retrievability
     backing: dict[str, dict[str, list[str]]] = {}
     for src_type, src, dst in db.execute(
         # links hold only the live knowledge base (rebuilt at every sync)

@@ -1,0 +1,116 @@
+"""`prep interview add|list|rm` and `prep plan`: study towards a date."""
+
+from __future__ import annotations
+
+import click
+
+from prep.cli.base import Ctx, emit_json, lang_option, resolve_lang
+from prep.errors import PrepError
+
+
+@click.group()
+def interview():
+    """Interviews ahead: the plan and the study queue work towards the next one."""
+
+
+@interview.command(name="add")
+@click.argument("date")
+@click.option("--time", "time_", metavar="HH:MM", help="Local time of the interview (default 09:00).")
+@click.option("--company", help="Who the interview is with.")
+@click.option("--role", help="The role interviewed for.")
+@click.option("--profile", help="Mock-interview profile for `prep draw` (see: prep draw --profiles).")
+@click.option("--claims", metavar="ID,...", help="The claims it is about (default: all).")
+@click.pass_obj
+def interview_add(obj: Ctx, date, time_, company, role, profile, claims):
+    """Add an interview on DATE (YYYY-MM-DD, your time zone).
+
+    Example: prep interview add 2026-12-08 --time 14:00 --company ACME --claims meican.scheduler,meican.qps
+    """
+    from prep.index.db import utcnow
+    from prep.study import interviews
+
+    db, _ = obj.synced()
+    if profile:
+        from prep.mock.profiles import load_profiles
+
+        names = load_profiles(obj.kb.path)
+        if profile not in names:
+            raise PrepError(f"--profile: unknown profile '{profile}'; one of: {', '.join(sorted(names))}")
+    iv = interviews.add(db, date, utcnow(), time=time_, company=company, role=role, profile=profile,
+                        claims=claims.split(",") if claims else None)
+    click.echo(f"Added interview {iv.title()}; see the plan: prep plan")
+
+
+@interview.command(name="list")
+@click.option("--all", "show_all", is_flag=True, help="Past interviews too.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of objects.")
+@click.pass_obj
+def interview_list(obj: Ctx, show_all, as_json):
+    """List the interviews ahead (with --all, past ones too).
+
+    Example: prep interview list --json
+    """
+    from prep.index.db import utcnow
+    from prep.study import interviews
+
+    rows = interviews.all_interviews(obj.db, None if show_all else utcnow())
+    if as_json:
+        emit_json([iv.to_dict() for iv in rows])
+        return
+    for iv in rows:
+        claims = ", ".join(iv.claims) if iv.claims else "all claims"
+        click.echo(f"{iv.title()}  profile: {iv.profile or '-'}  claims: {claims}")
+    click.echo(f"{len(rows)} interview(s)", err=True)
+
+
+@interview.command(name="rm")
+@click.argument("interview_id", type=int)
+@click.pass_obj
+def interview_rm(obj: Ctx, interview_id):
+    """Remove an interview (the review history is not touched).
+
+    Example: prep interview rm 3
+    """
+    from prep.study import interviews
+
+    iv = interviews.remove(obj.db, interview_id)
+    click.echo(f"Removed interview {iv.title()}")
+
+
+def _bar(x: float, width: int = 10) -> str:
+    n = round(max(0.0, min(1.0, x)) * width)
+    return "█" * n + "·" * (width - n)
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the plan as a JSON object.")
+@lang_option
+@click.pass_obj
+def plan(obj: Ctx, as_json, lang):
+    """The plan to the next interview: each day's reviews, new cards and story rehearsals,
+    and each claim's readiness on the day (FSRS retrievability at the interview time).
+
+    Example: prep plan --json
+    """
+    from prep.index.db import utcnow
+    from prep.study.plan import build_plan
+
+    db, _ = obj.synced()
+    now = utcnow()
+    p = build_plan(db, now, lang=resolve_lang(obj, lang))
+    if p is None:
+        raise PrepError("no interview ahead; add one: prep interview add YYYY-MM-DD")
+    if as_json:
+        emit_json(p.to_dict())
+        return
+    days = (p.interview.at - now).total_seconds() / 86400
+    click.echo(f"Interview {p.interview.title()}: in {days:.1f} days; profile {p.interview.profile or '-'}")
+    click.echo(f"{'day':<12} {'reviews':>7} {'new':>5} {'stories':>7} {'ahead':>6}")
+    for d in p.days:
+        click.echo(f"{d.date:<12} {d.reviews:>7} {d.new:>5} {d.stories:>7} {d.pulled:>6}")
+    if p.unstarted:
+        click.echo(f"{p.unstarted} card(s)/stories of the interview stay new on the day within the daily limits (prep config new_per_day).")
+    click.echo("")
+    click.echo(f"{'claim':<28} {'risk':<6} {'today':>5} {'no study':>8} {'planned':>7}")
+    for c in p.claims:
+        click.echo(f"{c.id:<28} {c.risk:<6} {c.today:>5.2f} {c.untouched:>8.2f} {c.planned:>7.2f} {_bar(c.planned)}")
