@@ -93,17 +93,18 @@ def list_(obj: Ctx, what, deck, claim, tag, kind, project, archived, as_json, la
 @click.pass_obj
 def show(obj: Ctx, item_id, as_json, lang):
     """Show a card, story, claim, project or deck by id, with its links and history."""
-    from prep.export.text import show_text
+    from prep.export.item import render
     from prep.index import read
 
     db, _ = obj.synced()
-    item = read.show(db, item_id, resolve_lang(obj, lang))
+    lang = resolve_lang(obj, lang)
+    item = read.show(db, item_id, lang)
     if item is None:
         raise PrepError(f"no card, story, claim, project or deck has the id '{item_id}' (try: prep search {item_id})")
     if as_json:
         emit_json(item)
     else:
-        click.echo(show_text(item))
+        click.echo(render(item, lang=lang))
 
 
 @click.command()

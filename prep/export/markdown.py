@@ -6,9 +6,15 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
+from prep.export.item import Detail, render
 from prep.export.render import neutralize_html
 from prep.index import read
 from prep.index.views import CardView, StoryView
+
+# A project heads its claims (level 2), a claim its stories and cards (level 3, then 4).
+PROJECT = Detail(level=2, where=False, links=False, history=False)
+CLAIM = Detail(level=3, where=False, links=False, history=False)
+ITEM = Detail(level=4, where=False, links=False, history=False)
 
 
 def document(db: Database, *, lang: str = "zh", deck=None, claim=None, tag=None, kind=None) -> tuple[str, int, int]:
@@ -28,16 +34,9 @@ def document(db: Database, *, lang: str = "zh", deck=None, claim=None, tag=None,
         claims = [c for c in claims if any(x["id"] in wanted for x in c["cards"]) or any(s["id"] in story_ids for s in c["stories"])]
         if not claims:
             continue
-        out += [f"## {p['company']} — {p['name']}", ""]
+        out += [render(p, PROJECT, lang), ""]
         for c in claims:
-            out += [f"### {c['text']}", "", f"`{c['id']}` · risk {c['risk']}" + (f" · {c['en']}" if c["en"] else ""), ""]
-            if c["before"]:
-                out += [f"> Before: {c['before']}", ""]
-            for n in c["numbers"]:
-                out.append(f"- **{n['value']}**" + (f" (before: {n['before']})" if n.get("before") else ""))
-            if c["notes"]:
-                out += ["", c["notes"]]
-            out.append("")
+            out += [render(c, CLAIM, lang), ""]
             for s in stories:
                 if s["id"] not in {x["id"] for x in c["stories"]}:
                     continue
@@ -45,35 +44,22 @@ def document(db: Database, *, lang: str = "zh", deck=None, claim=None, tag=None,
                     out += [f"*Story: {s['title']} (above, under {done_stories[s['id']]})*", ""]
                 else:
                     done_stories[s["id"]] = c["id"]
-                    out += _story(read.show_story(db, s["id"], lang))
+                    out += _story(read.show_story(db, s["id"], lang), lang)
             for card in c["cards"]:
                 if card["id"] in wanted and card["id"] not in done_cards:
                     done_cards.add(card["id"])
-                    out += _card(read.show_card(db, card["id"], lang))
+                    out += _card(read.show_card(db, card["id"], lang), lang)
     rest = [c for c in cards if c["id"] not in done_cards]
     if rest:
         out += ["## Other cards", ""]
         for row in rest:
-            out += _card(read.show_card(db, row["id"], lang))
+            out += _card(read.show_card(db, row["id"], lang), lang)
     return neutralize_html("\n".join(out).rstrip() + "\n"), len(cards), len(stories)
 
 
-def _card(c: CardView | None) -> list[str]:
-    if c is None:
-        return []
-    lines = [f"#### Q: {c['q']}", "", f"*{c['deck']} · {c['kind']} · `{c['id']}`*", "", c["a"].strip(), ""]
-    if c["followups"]:
-        lines += ["Next they ask: " + " · ".join(f["q"] for f in c["followups"]), ""]
-    return lines
+def _card(c: CardView | None, lang: str) -> list[str]:
+    return [render(c, ITEM, lang), ""] if c else []
 
 
-def _story(s: StoryView | None) -> list[str]:
-    if s is None:
-        return []
-    lines = [f"#### STAR: {s['title']} ({s['minutes']:g} min)", ""]
-    for name, text in s["sections"].items():
-        if name != "Follow-ups":
-            lines += [f"**{name}.** {text.strip()}", ""]
-    if s["followups"]:
-        lines += ["Follow-ups: " + " · ".join(f["question"] for f in s["followups"]), ""]
-    return lines
+def _story(s: StoryView | None, lang: str) -> list[str]:
+    return [render(s, ITEM, lang), ""] if s else []

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from sqlite_utils import Database
 
 from prep.errors import PrepError
+from prep.export.item import figure_line
 from prep.index.db import iso
 from prep.index.db import loads as _j
 from prep.index.suggest import did_you_mean
@@ -238,10 +239,7 @@ def _card_text(db: Database, card_id: str, lang: str) -> tuple[str, str]:
 def _claim_question(db: Database, claim_id: str, chain: list[str], lang: str) -> tuple[str, str, list[Followup]]:
     text, en, numbers, notes = db.execute("SELECT text, en, numbers, notes FROM claims WHERE id = ?", [claim_id]).fetchone()
     shown = claim_text(_j(text), en, lang)
-    points = []
-    for f in _j(numbers) or []:
-        note = pick(f.get("note"), lang)
-        points.append(f"- **{f['value']}**" + (f" (before: {f['before']})" if f.get("before") else "") + (f": {' '.join(note.split())}" if note else ""))
+    points = [f"- {figure_line(f, lang)}" for f in _j(numbers) or []]
     if notes:
         points += ["", pick(_j(notes), lang).strip()]
     stories = db.execute(

@@ -4,52 +4,17 @@ every card that backs it."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Markdown, Static
 
+from prep.export.item import render
 from prep.index import read
 from prep.index.views import ItemView
-from prep.study.srs import RATING_NAMES
 from prep.tui.screens.base import BACK, BackScreen
-
-
-def item_markdown(item: Mapping[str, Any]) -> str:
-    t = item["type"]
-    out: list[str] = []
-    if t == "card":
-        out += [f"# {item['q']}", f"*{item['deck']} · {item['kind']} · difficulty {item['difficulty']} · `{item['file']}:{item['line']}`*", "", item["a"]]
-        if item["source"]:
-            out += ["", f"Source: {item['source']}"]
-        out += ["", "## History"]
-        if item["review"]:
-            r = item["review"]
-            out.append(f"Due {r['due'][:16]} · reps {r['reps']} · lapses {r['lapses']}" + (" · **leech**" if r["leech"] else ""))
-        out += [f"- {h['reviewed_at'][:16]} {RATING_NAMES[h['rating']]} ({h['mode']})" for h in item["history"]] or ["Not reviewed yet."]
-    elif t == "claim":
-        out += [f"# {item['text']}", f"*{item['project']} · risk {item['risk']} · `{item['file']}:{item['line']}`*"]
-        if item["en"]:
-            out += ["", item["en"]]
-        if item["before"]:
-            out += ["", f"> Before: {item['before']}"]
-        if item["numbers"]:
-            out += ["", "## Figures"] + [f"- **{n['value']}**" + (f" (before: {n['before']})" if n.get("before") else "") for n in item["numbers"]]
-        if item["notes"]:
-            out += ["", "## How to defend it", item["notes"]]
-    elif t == "story":
-        out += [f"# {item['title']}", f"*{item['minutes']:g} min · {', '.join(item['competencies'])}*"]
-        for name, text in item["sections"].items():
-            if name != "Follow-ups":
-                out += ["", f"## {name}", text]
-        if item["followups"]:
-            out += ["", "## Follow-ups"] + [f"- {f['question']}" for f in item["followups"]]
-    else:
-        out += [f"# {item.get('name') or item['id']}"]
-    return "\n".join(out)
 
 
 def linked(item: ItemView) -> list[tuple[str, str, str]]:
@@ -86,7 +51,7 @@ class DetailScreen(BackScreen):
         if self.item is None:
             self.query_one("#doc", Markdown).update(f"No item `{self.item_id}`.")
             return
-        self.query_one("#doc", Markdown).update(item_markdown(self.item))
+        self.query_one("#doc", Markdown).update(render(self.item, lang=self.app.lang))
         table = self.query_one("#links", DataTable)
         table.add_columns("type", "id", "text")
         for kind, item_id, text in linked(self.item):

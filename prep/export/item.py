@@ -1,0 +1,138 @@
+"""One item (card, story, claim, project, deck) as Markdown: the one renderer behind
+`prep show`, the TUI's detail screen and `prep export markdown`, so an item reads the
+same everywhere. Callers choose how much to show (`Detail`), never how to show it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from prep.index.views import CardView, ClaimView, DeckView, HistoryEntry, ItemView, ProjectView, ReviewState, StoryView
+from prep.kb.models import pick
+from prep.study.srs import RATING_NAMES
+
+
+@dataclass(frozen=True)
+class Detail:
+    """What to include beyond the item's own content."""
+
+    level: int = 1  # heading level of the item's title
+    where: bool = True  # the file:line it is written at
+    links: bool = True  # what the item backs or is backed by
+    history: bool = True  # review state and every answer
+
+
+FULL = Detail()
+
+
+def figure_line(fig: Mapping[str, Any], lang: str = "zh") -> str:
+    """One figure of a claim: `**value** (before: ...): note`."""
+    note = " ".join(pick(fig.get("note"), lang).split())
+    return f"**{fig['value']}**" + (f" (before: {fig['before']})" if fig.get("before") else "") + (f": {note}" if note else "")
+
+
+def render(item: ItemView, detail: Detail = FULL, lang: str = "zh") -> str:
+    """The item as Markdown (no trailing newline)."""
+    if item["type"] == "card":
+        lines = _card(item, detail)
+    elif item["type"] == "story":
+        lines = _story(item, detail)
+    elif item["type"] == "claim":
+        lines = _claim(item, detail, lang)
+    elif item["type"] == "project":
+        lines = _project(item, detail)
+    else:
+        lines = _deck(item, detail)
+    return "\n".join(lines).strip()
+
+
+def _h(detail: Detail, text: str, sub: int = 0) -> str:
+    return "#" * min(detail.level + sub, 6) + " " + text
+
+
+def _meta(detail: Detail, item: Mapping[str, Any], *parts: str | None) -> list[str]:
+    where = f"`{item['file']}:{item['line']}`" if detail.where and "line" in item else f"`{item['file']}`" if detail.where and "file" in item else None
+    shown = [p for p in (*parts, f"`{item['id']}`", where) if p]
+    return [f"*{' · '.join(shown)}*", ""]
+
+
+def _card(c: CardView, detail: Detail) -> list[str]:
+    lines = [_h(detail, f"Q: {c['q']}"), ""]
+    lines += _meta(detail, c, c["deck"], c["kind"], f"difficulty {c['difficulty']}")
+    lines += [c["a"].strip(), ""]
+    if c["followups"]:
+        lines += ["Next they ask: " + " · ".join(f["q"] for f in c["followups"]), ""]
+    if c["source"]:
+        lines += [f"Source: {c['source']}", ""]
+    if detail.links and c["claims"]:
+        lines += ["Backs:", *[f"- `{x['id']}` {x['text']}" for x in c["claims"]], ""]
+    return lines + _history(c["review"], c["history"], detail)
+
+
+def _story(s: StoryView, detail: Detail) -> list[str]:
+    lines = [_h(detail, f"STAR: {s['title']} ({s['minutes']:g} min)"), ""]
+    lines += _meta(detail, s, ", ".join(s["competencies"]))
+    for name, text in s["sections"].items():
+        if name != "Follow-ups":
+            lines += [_h(detail, name, 1), "", text.strip(), ""]
+    if s["followups"]:
+        lines += [_h(detail, "Follow-ups", 1), ""]
+        for f in s["followups"]:
+            lines.append(f"- {f['question']}")
+            lines += ["  " + line for line in f["notes"].strip().splitlines()]
+        lines.append("")
+    if detail.links and s["claims"]:
+        lines += ["Backs:", *[f"- `{x['id']}` {x['text']}" for x in s["claims"]], ""]
+    return lines + _history(s["review"], s["history"], detail)
+
+
+def _claim(c: ClaimView, detail: Detail, lang: str) -> list[str]:
+    lines = [_h(detail, c["text"]), ""]
+    lines += _meta(detail, c, c["project"], f"risk {c['risk']}")
+    if c["en"] and c["en"] != c["text"]:
+        lines += [c["en"], ""]
+    if c["before"]:
+        lines += [f"> Before: {c['before']}", ""]
+    if c["numbers"]:
+        lines += [*[f"- {figure_line(n, lang)}" for n in c["numbers"]], ""]
+    if c["tech"]:
+        lines += ["Tech: " + ", ".join(c["tech"]), ""]
+    if c["notes"]:
+        lines += [_h(detail, "How to defend it", 1), "", c["notes"].strip(), ""]
+    if detail.links:
+        lines += [f"Stories ({len(c['stories'])}):", *[f"- `{s['id']}` {s['title']}" for s in c["stories"]], ""]
+        lines += [f"Cards ({len(c['cards'])}):", *[f"- `{x['id']}` {x['q']}" for x in c["cards"]], ""]
+    return lines
+
+
+def _project(p: ProjectView, detail: Detail) -> list[str]:
+    lines = [_h(detail, f"{p['company']} — {p['name']}" if p["name"] else p["company"]), ""]
+    lines += _meta(detail, p, p["role"], p["period"])
+    if p["stack"]:
+        lines += ["Stack: " + ", ".join(p["stack"]), ""]
+    if detail.links:
+        lines += ["Claims: " + ", ".join(f"`{c}`" for c in p["claims"]), ""]
+    return lines
+
+
+def _deck(d: DeckView, detail: Detail) -> list[str]:
+    lines = [_h(detail, d["name"]), ""]
+    lines += _meta(detail, d, d["project"])
+    if d["description"]:
+        lines += [d["description"].strip(), ""]
+    if detail.links:
+        lines += [f"{len(d['cards'])} cards: " + ", ".join(f"`{c}`" for c in d["cards"]), ""]
+    return lines
+
+
+def _history(review: ReviewState | None, history: Sequence[HistoryEntry], detail: Detail) -> list[str]:
+    if not detail.history:
+        return []
+    lines = [_h(detail, "History", 1), ""]
+    if review:
+        leech = " · **leech**" if review["leech"] else ""
+        lines.append(f"Due {review['due'][:16]} · reps {review['reps']} · lapses {review['lapses']}{leech}")
+    answers = [f"- {h['reviewed_at'][:16]} {RATING_NAMES.get(h['rating'], h['rating'])} ({h['mode']})" for h in history]
+    return lines + (answers or ["Not reviewed yet."]) + [""]
