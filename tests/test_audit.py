@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from prep.audit.report import audit, find, format_text, leading, numbers, summary_line
-from prep.kb.figures import format_interval
 from prep.cli import cli
 from prep.index.sync import sync
+from prep.kb.figures import format_interval
 from prep.study import engine
 from prep.study.readiness import claim_readiness
 from prep.study.srs import Settings

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import kb_db_file
+
 from prep.cli import cli
 from prep.index.db import open_db, utcnow
 from prep.mock import session
