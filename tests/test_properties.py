@@ -68,7 +68,8 @@ texts = st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, ma
 
 
 @FUZZ
-@given(card_ids=st.lists(ids, min_size=1, max_size=5, unique=True), q=texts, a=texts)
+# "rt" is the deck's id (its file name): one id names one item, so no card may take it.
+@given(card_ids=st.lists(ids.filter(lambda i: i != "rt"), min_size=1, max_size=5, unique=True), q=texts, a=texts)
 def test_ids_and_text_round_trip(tmp_path_factory, card_ids, q, a):
     import json
 
