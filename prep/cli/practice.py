@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -32,6 +33,8 @@ def config(obj: Ctx, key, value):
         return
     if key not in fields:
         raise PrepError(f"unknown setting '{key}'; one of: {', '.join(fields)}")
+    if key == "parameters" and value is not None:
+        raise PrepError("the FSRS parameters are fitted from your reviews by `prep optimize` (--reset for the defaults)")
     if value is None:
         click.echo(getattr(settings, key))
         return
@@ -44,7 +47,8 @@ def config(obj: Ctx, key, value):
         raise PrepError("desired_retention must be between 0.7 and 0.99")
     if kind is int and parsed < 0:
         raise PrepError(f"{key} must not be negative")
-    save_settings(obj.db, dataclasses.replace(settings, **{key: parsed}))
+    changes: dict[str, Any] = {key: parsed}
+    save_settings(obj.db, dataclasses.replace(settings, **changes))
     click.echo(f"{key} = {parsed}")
 
 

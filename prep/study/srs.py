@@ -14,6 +14,9 @@ from dataclasses import asdict, dataclass
 
 from fsrs import Card, Rating, Scheduler, State
 from fsrs.card import CardDict
+from fsrs.scheduler import DEFAULT_PARAMETERS
+
+from prep.errors import PrepError
 
 RATINGS = {1: Rating.Again, 2: Rating.Hard, 3: Rating.Good, 4: Rating.Easy}
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
@@ -27,6 +30,7 @@ class Settings:
     leech_lapses: int = 8
     day_start_hour: int = 4  # like Anki: a late-night session still counts as "today"
     enable_fuzzing: bool = True
+    parameters: tuple[float, ...] = ()  # FSRS weights fitted by `prep optimize`; () = the defaults
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -34,11 +38,19 @@ class Settings:
     @classmethod
     def from_dict(cls, data: dict) -> Settings:
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        if "parameters" in known:
+            known["parameters"] = tuple(float(x) for x in known["parameters"] or ())
         return cls(**known)
 
 
 def make_scheduler(settings: Settings) -> Scheduler:
-    return Scheduler(desired_retention=settings.desired_retention, enable_fuzzing=settings.enable_fuzzing)
+    try:
+        return Scheduler(
+            parameters=settings.parameters or DEFAULT_PARAMETERS,
+            desired_retention=settings.desired_retention, enable_fuzzing=settings.enable_fuzzing,
+        )
+    except ValueError as e:  # a hand-edited or damaged database
+        raise PrepError(f"the saved FSRS parameters are invalid ({e}); `prep optimize --reset` restores the defaults") from e
 
 
 def fsrs_id(item_type: str, item_id: str) -> int:
