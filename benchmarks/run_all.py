@@ -126,7 +126,7 @@ def bench_size(n: int, tmp: Path) -> list[Row]:
             from prep.mock.profiles import load_profiles
 
             onsite = load_profiles(root)["backend-onsite"]
-            d = median_ms(lambda: draw.draw(db, onsite, name="backend-onsite", seed=1, now=NOW), 5)
+            d = median_ms(lambda: draw.draw(db, onsite, draw.DrawOptions(name="backend-onsite", seed=1), now=NOW), 5)
             rows.append((f"{n:,} cards", "draw backend-onsite", f"{d:.1f} ms", f"{lookup:.3f} ms indexed lookup", f"{d / lookup:.0f}"))
         except Exception as e:
             rows.append((f"{n:,} cards", "draw", f"failed: {e}", "", ""))

@@ -17,7 +17,7 @@ from prep.errors import ContentErrors, PrepError
 from prep.index.sync import sync
 from prep.kb import loader
 from prep.mock import session
-from prep.mock.draw import Draw, _Pool, draw, scale_counts
+from prep.mock.draw import Draw, DrawOptions, _Pool, draw, scale_counts
 from prep.mock.profiles import BUILTIN, Profile, get_profile, load_profiles
 from prep.mock.sheets import candidate, interviewer
 from prep.study import engine
@@ -73,7 +73,7 @@ def big(tmp_path, db, now):
 
 def go(db, now, name="backend-onsite", seed=1, profile=None, **kw):
     kw.setdefault("lang", "en")
-    return draw(db, profile or get_profile(name), name=name, seed=seed, now=now, settings=S, **kw)
+    return draw(db, profile or get_profile(name), DrawOptions(name=name, seed=seed, **kw), now=now, settings=S)
 
 
 def items(d: Draw) -> list[tuple[str, str]]:

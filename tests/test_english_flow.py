@@ -14,7 +14,7 @@ from conftest import kb_db_file
 from prep.cli import cli
 from prep.index.db import open_db, utcnow
 from prep.mock import session
-from prep.mock.draw import draw
+from prep.mock.draw import DrawOptions, draw
 from prep.mock.profiles import get_profile
 from prep.paths import builtin_kb
 
@@ -58,7 +58,7 @@ def test_abandoned_mocks_do_not_empty_the_next_draw(northwind, prep_home):
     now = utcnow()
     profile = get_profile("backend-onsite")
     for seed in (1, 2):  # two TUI mocks left at once, as in the bug report
-        session.start_session(db, draw(db, profile, name="backend-onsite", seed=seed, now=now, lang="en", n=3, claim="northwind.cdc"), now)
+        session.start_session(db, draw(db, profile, DrawOptions(name="backend-onsite", seed=seed, lang="en", n=3, claim="northwind.cdc"), now=now), now)
     drawn = json.loads(run("--kb", str(northwind), "draw", "--n", "3", "--claim", "northwind.cdc", "--json").stdout)
     assert len(drawn["questions"]) == 3
 

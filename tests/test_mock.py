@@ -14,7 +14,7 @@ from prep.errors import PrepError
 from prep.index.db import iso
 from prep.index.sync import sync
 from prep.mock import session as mock
-from prep.mock.draw import Draw, Followup, Question, draw
+from prep.mock.draw import Draw, DrawOptions, Followup, Question, draw
 from prep.mock.profiles import get_profile
 from prep.study import engine
 from prep.study.srs import Settings
@@ -90,7 +90,7 @@ def test_failed_deep_dive_makes_its_whole_chain_due(synced, now):
 
 
 def test_drawn_session_round_trips(synced, now):
-    d = draw(synced, get_profile("backend-onsite"), name="backend-onsite", seed=3, now=now, settings=S)
+    d = draw(synced, get_profile("backend-onsite"), DrawOptions(name="backend-onsite", seed=3), now=now, settings=S)
     sid = mock.start_session(synced, d, now)
     saved = mock.get_session(synced, sid)
     assert Draw.from_dict(saved["draw"]) == d and saved["status"] == "running" and saved["answers"] == []

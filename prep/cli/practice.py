@@ -115,6 +115,7 @@ def draw(obj: Ctx, profile_name, n, claim, project, minutes, seed, out, allow_re
 
     from prep.index.db import utcnow
     from prep.mock import sheets
+    from prep.mock.draw import DrawOptions
     from prep.mock.draw import draw as do_draw
     from prep.mock.profiles import describe, load_profiles
 
@@ -132,8 +133,9 @@ def draw(obj: Ctx, profile_name, n, claim, project, minutes, seed, out, allow_re
     check_filters(db, claim=claim, project=project)
     seed = random.SystemRandom().randrange(1, 1_000_000) if seed is None else seed
     now = utcnow()
-    drawn = do_draw(db, profiles[profile_name], name=profile_name, seed=seed, now=now, lang=lang, n=n,
-                    claim=claim, project=project, minutes=minutes, no_repeat=0 if allow_repeats else None)
+    options = DrawOptions(name=profile_name, seed=seed, lang=lang, n=n, claim=claim, project=project, minutes=minutes,
+                          no_repeat=0 if allow_repeats else None)
+    drawn = do_draw(db, profiles[profile_name], options, now=now)
     if not drawn.questions:
         reasons = "; ".join(drawn.warnings) or "no question matches"
         hint = "" if allow_repeats else " (--allow-repeats also draws questions asked in the last sessions)"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlite_utils import Database
 
@@ -27,6 +28,7 @@ from prep.kb.models import claim_text, pick
 from prep.mock.drawset import DEEP_DIVE, GENERIC_PROMPT, NO_RISK_CLAIM, PROMPTS, SHORT_SLOT, SLOT_LABELS, Draw, Followup, Question
 from prep.mock.profiles import Profile, Slot
 from prep.study import srs
+from prep.study.srs import Settings
 
 FLOOR = 0.15  # even a well-known item can come up
 NEVER_BONUS = 0.5  # never rehearsed: weaker than merely forgotten
@@ -270,25 +272,39 @@ def _story_question(db: Database, story_id: str, comp: str | None, depth: int, l
     return prompt, "\n".join(points), followups
 
 
-def draw(
-    db: Database, profile: Profile, *, name: str, seed: int, now: dt.datetime, lang: str = "zh", n: int | None = None,
-    claim: str | None = None, project: str | None = None, minutes: float | None = None,
-    no_repeat: int | None = None, settings=None,
-) -> Draw:
+@dataclass(frozen=True)
+class DrawOptions:
+    """What to draw: the profile's `name` (recorded on the set), the seed, and narrowings."""
+
+    name: str
+    seed: int
+    lang: str = "zh"
+    n: int | None = None  # questions, spread over the profile's slots
+    claim: str | None = None  # only questions about this claim
+    project: str | None = None  # only questions about this project
+    minutes: float | None = None  # time budget: scales the number of questions and their time
+    no_repeat: int | None = None  # leave out questions of the last N sessions (default: the profile's)
+
+    def __post_init__(self) -> None:
+        if self.n is not None and self.n < 1:
+            raise PrepError("--n must be at least 1")
+        if self.minutes is not None and self.minutes <= 0:
+            raise PrepError("--minutes must be positive")
+
+
+def draw(db: Database, profile: Profile, options: DrawOptions, *, now: dt.datetime, settings: Settings | None = None) -> Draw:
     """Fill the profile's slots for this seed; pure given the database state and `now`."""
     from prep.mock.session import recent_items
     from prep.study.engine import load_settings
 
+    name, seed, lang, n = options.name, options.seed, options.lang, options.n
+    claim, project, minutes, no_repeat = options.claim, options.project, options.minutes, options.no_repeat
     settings = settings or load_settings(db)
     pool = _Pool(db, now, settings)
     if claim and claim not in pool.claims:
         raise PrepError(f"unknown claim '{claim}'" + (did_you_mean(claim, pool.claims) or " (see `prep list claims`)"))
     if project and project not in pool.projects:
         raise PrepError(f"unknown project '{project}'" + did_you_mean(project, pool.projects))
-    if n is not None and n < 1:
-        raise PrepError("--n must be at least 1")
-    if minutes is not None and minutes <= 0:
-        raise PrepError("--minutes must be positive")
     counts = [s.count for s in profile.slots]
     if n is None and minutes is not None:
         n = max(1, round(sum(counts) * minutes / profile.minutes))

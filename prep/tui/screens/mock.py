@@ -78,11 +78,11 @@ class MockScreen(BackScreen):
             self.start(event.row_key.value)
 
     def start(self, name: str) -> None:
-        from prep.mock.draw import draw
+        from prep.mock.draw import DrawOptions, draw
 
         app = self.app
         seed = self.seed if self.seed is not None else random.SystemRandom().randrange(1, 1_000_000)
-        drawn = draw(app.db, self.profiles[name], name=name, seed=seed, now=app.now(), lang=app.lang, settings=app.settings)
+        drawn = draw(app.db, self.profiles[name], DrawOptions(name=name, seed=seed, lang=app.lang), now=app.now(), settings=app.settings)
         if not drawn.questions:
             self.notify("Nothing to draw: the knowledge base has no matching questions.", severity="warning")
             return
