@@ -121,6 +121,23 @@ def test_a_card_with_a_claims_id_is_refused_and_the_claim_stays_reachable(kb):
     assert shown["type"] == "claim"
 
 
+def test_validate_checks_profiles_and_profile_has_a_schema(kb):
+    import jsonschema
+    import yaml
+
+    (kb / "profiles").mkdir()
+    good = "title: {en: Quick}\nminutes: 10\nslots:\n  - kind: card\n    count: 2\n"
+    (kb / "profiles" / "quick.yaml").write_text(good, encoding="utf-8")
+    run("--kb", str(kb), "validate")
+    schema = json.loads(run("schema", "profile").stdout)
+    jsonschema.validate(yaml.load(good, Loader=yaml.CSafeLoader), schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"slots": [{"kind": "quiz"}]}, schema)
+    (kb / "profiles" / "quick.yaml").write_text("title: Quick\nslots:\n  - kind: card\n    cont: 2\n", encoding="utf-8")
+    result = run("--kb", str(kb), "validate", ok=False)
+    assert result.exit_code == 1 and "profiles/quick.yaml:4: slots[0].cont: unknown key 'cont'" in result.output
+
+
 def test_show_unknown_id(kb):
     result = run("--kb", str(kb), "show", "nope", ok=False)
     assert result.exit_code == 1 and "no card, story, claim, project or deck has the id 'nope'" in result.output
@@ -148,7 +165,7 @@ def test_schema_validates_sample_files(tmp_path, kb):
     resume_schema = json.loads(run("schema", "resume").stdout)
     jsonschema.validate(yaml.load((kb / "stories/resume.yaml").read_text(), Loader=yaml.CSafeLoader), resume_schema)
     written = run("schema", "--out", str(tmp_path / "s")).output.split()
-    assert len(written) == 3
+    assert sorted(p.rsplit("/", 1)[1] for p in written) == ["deck.schema.json", "profile.schema.json", "resume.schema.json", "story.schema.json"]
 
 
 def test_kb_discovery_order(tmp_path, kb, monkeypatch):

@@ -17,17 +17,25 @@ from prep.errors import ContentErrors, PrepError
 @click.option("--json", "as_json", is_flag=True, help="Print errors as JSON.")
 @click.pass_obj
 def validate(obj: Ctx, as_json):
-    """Check the knowledge base and report every error (file:line: field: message)."""
+    """Check the knowledge base and its interview profiles; report every error (file:line: field: message)."""
     from prep.kb import loader
+    from prep.mock.profiles import load_profiles
 
     obj.announce(db=False)
+    errors = []
     try:
         kb = loader.load(obj.kb.path)
     except ContentErrors as e:
+        errors += e.errors
+    try:
+        load_profiles(obj.kb.path)
+    except ContentErrors as e:
+        errors += e.errors
+    if errors:
         if as_json:
-            emit_json([err.to_dict() for err in e.errors])
+            emit_json([err.to_dict() for err in errors])
             sys.exit(1)
-        raise
+        raise ContentErrors(errors)
     if as_json:
         emit_json([])
     else:
@@ -149,20 +157,27 @@ def stats(obj: Ctx, as_json, lang):
         click.echo(f"{d['deck']:<28} {d['cards']:>5} {d['new']:>5} {d['due']:>5}")
 
 
+SCHEMA_KINDS = ["resume", "deck", "story-front-matter", "profile"]
+
+
 @click.command()
-@click.argument("kind", required=False, type=click.Choice(["resume", "deck", "story-front-matter"]))
+@click.argument("kind", required=False, type=click.Choice(SCHEMA_KINDS))
 @click.option("-o", "--out", type=click.Path(file_okay=False), help="Write all schemas as JSON files into this folder.")
 def schema(kind, out):
-    """Print the JSON Schema of a file kind (for editor validation and completion)."""
+    """Print the JSON Schema of a file kind (for editor validation and completion).
+
+    Example: prep schema deck > .vscode/deck.schema.json
+    """
     from prep.kb.schemas import json_schema, write_all
+    from prep.mock.profiles import Profile
 
     if out:
-        for path in write_all(Path(out)):
+        for path in write_all(Path(out), {"profile": Profile}):
             click.echo(path)
         return
     if not kind:
-        raise click.UsageError("name a kind (resume, deck, story-front-matter) or pass --out DIR")
-    emit_json(json_schema(kind))
+        raise click.UsageError(f"name a kind ({', '.join(SCHEMA_KINDS)}) or pass --out DIR")
+    emit_json(json_schema(kind, Profile if kind == "profile" else None))
 
 
 @click.command()
