@@ -21,10 +21,10 @@ from prep.cli.base import LANG, Ctx, PrepGroup
 @click.pass_context
 def cli(ctx, kb, db, lang):
     """Defend every line of your resume: claims, STAR stories and Q&A cards,
-    studied with spaced repetition. With no command, starts a study session."""
+    studied with spaced repetition. With no command, opens the dashboard."""
     ctx.obj = Ctx(kb, db, lang)
     if ctx.invoked_subcommand is None:
-        ctx.invoke(cli.commands["study"])
+        ctx.invoke(cli.commands["study"], dashboard=True)
 
 
 for command in (

@@ -78,16 +78,21 @@ def _config_lang(obj: Ctx, value: str | None, named: bool = False) -> None:
 @click.option("--tag", help="Only cards with this tag.")
 @click.option("--kind", help="Only cards of this kind.")
 @click.option("--cram", is_flag=True, help="Study the selected cards now without changing their schedule.")
+@click.option("--dashboard", is_flag=True, help="Open the dashboard instead of starting to review (what `prep` alone does).")
 @click.pass_obj
-def study(obj: Ctx, deck, claim, tag, kind, cram):
-    """Start the study TUI (the default when prep runs with no command)."""
+def study(obj: Ctx, deck, claim, tag, kind, cram, dashboard):
+    """Review the due and new cards now, in the study TUI (`prep` alone opens its dashboard).
+
+    Example: prep study --deck kafka
+    """
     from prep.tui.app import run
 
     db, _ = obj.synced()
     from prep.index.suggest import check_filters
 
     check_filters(db, deck=deck, claim=claim, tag=tag, kind=kind)
-    run(db, kb_root=obj.kb.path, lang=obj.lang, filters={"deck": deck, "claim": claim, "tag": tag, "kind": kind}, cram=cram)
+    run(db, kb_root=obj.kb.path, lang=obj.lang, filters={"deck": deck, "claim": claim, "tag": tag, "kind": kind}, cram=cram,
+        start="dashboard" if dashboard else "review")
 
 
 @click.command()
@@ -193,24 +198,33 @@ def export():
 
 
 @export.command(name="anki")
-@click.option("-o", "--out", type=click.Path(dir_okay=False), default="interview-prep.apkg", show_default=True, help="The .apkg file to write.")
+@click.option("-o", "--out", type=click.Path(dir_okay=False), help="The .apkg file to write (default: exports/<KB id>.apkg in the data dir, not your KB's folder).")
 @export_selection
 @click.option("--stories/--no-stories", default=True, show_default=True, help="Include STAR stories.")
 @lang_option
 @click.pass_obj
 def export_anki(obj: Ctx, out, deck, claim, tag, kind, stories, lang):
-    """Write an Anki package; re-importing it updates edited notes in place."""
+    """Write an Anki package; re-importing it updates edited notes in place.
+
+    Example: prep export anki --deck kafka -o ~/Desktop/kafka.apkg
+    """
     from prep.cli.progress import progress_bar
     from prep.export.anki import export as do_export
 
     db, _ = obj.synced()
+    if out is None:
+        from prep.paths import data_dir
+
+        folder = data_dir() / "exports"
+        folder.mkdir(exist_ok=True)
+        out = folder / f"{obj.kb.manifest.id}.apkg"
     from prep.index.suggest import check_filters
 
     check_filters(db, deck=deck, claim=claim, tag=tag, kind=kind)
     with progress_bar() as progress:
         result = do_export(db, obj.kb.path, Path(out), lang=resolve_lang(obj, lang), deck=deck, claim=claim, tag=tag,
                            kind=kind, stories=stories, progress=progress)
-    click.echo(f"Wrote {result.path}: {result.summary()}.")
+    click.echo(f"Wrote {Path(result.path).resolve()}: {result.summary()}.")
     click.echo("Import it in Anki (File > Import); notes edited since the last import are updated in place.", err=True)
 
 

@@ -48,7 +48,15 @@ class PrepApp(App):
         return self.clock()
 
     def on_mount(self) -> None:
+        import dataclasses
+
         from prep.tui.screens.dashboard import DashboardScreen
+        from prep.tui.words import binding_label
+
+        for key, bindings in self._bindings.key_to_bindings.items():
+            self._bindings.key_to_bindings[key] = [
+                dataclasses.replace(b, description=binding_label(b.description, self.lang)) for b in bindings
+            ]
 
         self.push_screen(DashboardScreen())
         if self.start == "review":
@@ -66,7 +74,10 @@ class PrepApp(App):
             self.push_screen(HelpScreen())
 
 
-def run(db: Database, *, kb_root: Path | None = None, lang: str = "zh", filters: dict | None = None, cram: bool = False) -> None:
+def run(
+    db: Database, *, kb_root: Path | None = None, lang: str = "zh", filters: dict | None = None, cram: bool = False,
+    start: str = "review",
+) -> None:
+    """`start`: "review" reviews at once (over the dashboard, where leaving lands), or "dashboard"."""
     filters = {k: v for k, v in (filters or {}).items() if v}
-    start = "review" if (filters or cram) else "dashboard"
     PrepApp(db, lang=lang, filters=filters, cram=cram, start=start, kb_root=kb_root).run()

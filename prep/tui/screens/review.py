@@ -23,6 +23,7 @@ from prep.index.views import CardView
 from prep.study import engine
 from prep.study.srs import RATING_NAMES
 from prep.tui.screens.base import PrepScreen
+from prep.tui.words import binding_label
 
 # 1-4 = Again/Hard/Good/Easy, shared by every screen that self-rates (cards, stories).
 RATING_BINDINGS: list[BindingType] = [Binding(str(r), f"rate({r})", name) for r, name in RATING_NAMES.items()]
@@ -99,12 +100,12 @@ class ReviewScreen(PrepScreen):
             return
         self.shown_at = time.monotonic()
         done = len(self.answered)
-        mode = " · CRAM (schedule unchanged)" if self.mode == "cram" else ""
-        self.query_one("#status", Static).update(
-            f"{done + 1}/{max(self.total, done + 1)} · {card['deck']} · {card['kind']} · "
-            f"{'★' * card['difficulty']}{mode}"
-        )
-        context = "\n".join(f"Backs {c['id']}: {c['text']}" for c in card["claims"]) or "(backs no claim)"
+        mode = self.t("cram_mode") if self.mode == "cram" else ""
+        self.query_one("#status", Static).update(self.t(
+            "status", n=done + 1, total=max(self.total, done + 1), deck=card["deck"], kind=card["kind"],
+            stars="★" * card["difficulty"], mode=mode,
+        ))
+        context = "\n".join(self.t("backs", id=c["id"], text=c["text"]) for c in card["claims"]) or self.t("backs_none")
         self.query_one("#context", Static).update(context)
         self.query_one("#question", Static).update(Text(card["q"], style="bold"))
         self.query_one("#answer", Markdown).display = False
@@ -116,14 +117,37 @@ class ReviewScreen(PrepScreen):
         self.refresh_bindings()
 
     def show_done(self) -> None:
-        self.query_one("#status", Static).update(f"Session complete: {len(self.answered)} answered.")
+        if self.answered or self.total:
+            self.query_one("#status", Static).update(self.t("session_done", n=len(self.answered)))
+            message = self.t("nothing_more")
+        else:
+            self.query_one("#status", Static).update(self.t("empty_title"))
+            message = self.why_empty()
         self.query_one("#context", Static).update("")
-        self.query_one("#question", Static).update(
-            Text("Nothing more to study now.\n\nPress q to go back, u to undo the last answer.", style="bold")
-        )
+        self.query_one("#question", Static).update(Text(message, style="bold"))
         self.query_one("#answer", Markdown).display = False
         self.query_one("#followups", Static).display = False
         self.refresh_bindings()
+
+    def why_empty(self) -> str:
+        """Why nothing is due, and what to do instead: a session that opens empty says so."""
+        from prep.study.empty import why_empty
+        from prep.study.srs import format_interval
+
+        app = self.app
+        now = app.now()
+        e = why_empty(app.db, now, app.settings, **self.filters)
+        if not e.selected:
+            lines = [self.t("empty_none")]
+        elif e.next_due:
+            lines = [self.t("empty_next", n=e.selected, when=format_interval(e.next_due - now))]
+        else:
+            lines = [self.t("empty_later", n=e.selected)]
+        if e.new_limit_hit:
+            lines.append(self.t("empty_new_limit", n=e.unseen))
+        if e.review_limit_hit:
+            lines.append(self.t("empty_review_limit"))
+        return "\n".join([*lines, "", self.t("empty_offer")])
 
     def update_intervals(self) -> None:
         if not self.current:
@@ -132,6 +156,7 @@ class ReviewScreen(PrepScreen):
         labels = engine.intervals(app.db, "card", self.current, app.now(), app.settings)
         for rating, name in RATING_NAMES.items():
             key = str(rating)
+            name = binding_label(name, app.lang)
             desc = name if self.mode == "cram" else f"{name} {labels[rating]}"
             self._bindings.key_to_bindings[key] = [
                 dataclasses.replace(b, description=desc) for b in self._bindings.key_to_bindings[key]
@@ -158,7 +183,8 @@ class ReviewScreen(PrepScreen):
         answer.display = True
         if self.card["followups"]:
             fu = self.query_one("#followups", Static)
-            fu.update("The interviewer asks next:\n" + "\n".join(f"  ▸ {f['q']}" for f in self.card["followups"]) + "\n(f: take the first one next)")
+            lines = [self.t("asks_next"), *(f"  ▸ {f['q']}" for f in self.card["followups"]), self.t("take_first")]
+            fu.update("\n".join(lines))
             fu.display = True
         self.refresh_bindings()
 
@@ -185,12 +211,13 @@ class ReviewScreen(PrepScreen):
         self.current = card_id
         self.revealed = False
         self.show_card(card_id)
-        self.notify(f"Undid the answer to {card_id}")
+        self.notify(self.t("undid", id=card_id))
 
     def action_followup(self) -> None:
         if self.card and self.card["followups"]:
             self.pending_followup = self.card["followups"][0]["id"]
-            self.notify("Next: " + self.card["followups"][0]["q"][:60])
+            # The whole question: a toast wraps, and a question cut mid-sentence reads as a different one.
+            self.notify(self.t("next_followup", q=" ".join(self.card["followups"][0]["q"].split())))
 
     def action_leave(self) -> None:
         if not (self.current and self.answered):
@@ -199,7 +226,7 @@ class ReviewScreen(PrepScreen):
         from prep.tui.screens.confirm import ConfirmScreen
 
         left = len(self.queue) + 1
-        question = f"Leave with {left} card(s) left? Your {len(self.answered)} answer(s) are saved."
+        question = self.t("leave_review", left=left, n=len(self.answered))
 
         def done(leave: bool | None) -> None:
             if leave:

@@ -1,0 +1,81 @@
+"""Every word the TUI adds around the content, in zh and en.
+
+The app's language comes from the CLI (`--lang`, PREP_LANG, `prep config lang`, the KB's
+default, the content's own), so an English KB gets English screens and the built-in
+Chinese KB Chinese ones. Footer keys are translated from their English description, so
+a screen declares its bindings once, in English, and `binding_label` does the rest.
+"""
+
+from __future__ import annotations
+
+from prep.kb.models import pick
+
+WORDS: dict[str, dict[str, str]] = {
+    # dashboard
+    "summary": {"zh": "待复习 {due} · 新卡 {new} · 待讲故事 {stories} · 连续 {streak} 天 · 顽固卡 {leeches} · 共 {cards} 张",
+                "en": "Due {due} · New {new} · Stories due {stories} · Streak {streak}d · Leeches {leeches} · {cards} cards"},
+    "decks_title": {"zh": "卡组（Enter 学这一组）", "en": "Decks  (Enter: study deck)"},
+    "claims_title": {"zh": "简历条目准备度（Enter 突击）", "en": "Claim readiness  (Enter: cram claim)"},
+    "col_deck": {"zh": "卡组", "en": "deck"},
+    "col_new": {"zh": "新", "en": "new"},
+    "col_due": {"zh": "到期", "en": "due"},
+    "col_claim": {"zh": "条目", "en": "claim"},
+    "col_risk": {"zh": "风险", "en": "risk"},
+    "col_ready": {"zh": "掌握", "en": "ready"},
+    "col_cards": {"zh": "卡", "en": "cards"},
+    "col_stories": {"zh": "故事", "en": "st."},
+    "risk_high": {"zh": "高", "en": "high"},
+    "risk_medium": {"zh": "中", "en": "med"},
+    "risk_low": {"zh": "低", "en": "low"},
+    "audit_checking": {"zh": "审计：检查中…", "en": "Audit: checking…"},
+    "audit_hint": {"zh": " — 详情见 prep audit", "en": " — run prep audit for details"},
+    "forecast": {"zh": "未来 14 天到期  {bars}  （共 {total} 张；今天 {today}）",
+                 "en": "Due next 14 days  {bars}  ({total} cards; today {today})"},
+    "heatmap": {"zh": "近 12 周复习（每列一周）：", "en": "Reviews, last 12 weeks (a column a week):"},
+    "weekly": {"zh": "每周复习          {bars}  （12 周共 {total} 次）", "en": "Reviews by week    {bars}  ({total} in 12 weeks)"},
+    # review
+    "status": {"zh": "{n}/{total} · {deck} · {kind} · {stars}{mode}", "en": "{n}/{total} · {deck} · {kind} · {stars}{mode}"},
+    "cram_mode": {"zh": " · 突击（不改排期）", "en": " · CRAM (schedule unchanged)"},
+    "backs": {"zh": "支撑 {id}：{text}", "en": "Backs {id}: {text}"},
+    "backs_none": {"zh": "（不支撑任何简历条目）", "en": "(backs no claim)"},
+    "asks_next": {"zh": "面试官接着问：", "en": "The interviewer asks next:"},
+    "take_first": {"zh": "（f：下一张就练第一个追问）", "en": "(f: take the first one next)"},
+    "session_done": {"zh": "本轮结束：答了 {n} 张。", "en": "Session complete: {n} answered."},
+    "nothing_more": {"zh": "现在没有要学的了。\n\n按 q 返回仪表盘，u 撤销上一个回答。",
+                     "en": "Nothing more to study now.\n\nPress q for the dashboard, u to undo the last answer."},
+    "empty_title": {"zh": "现在没有可复习的卡片。", "en": "Nothing to review now."},
+    "empty_none": {"zh": "所选范围里没有卡片。", "en": "No card matches the selection."},
+    "empty_next": {"zh": "所选的 {n} 张卡都已排好期：下一张 {when} 后到期。",
+                   "en": "All {n} selected cards are scheduled: the next is due in {when}."},
+    "empty_later": {"zh": "所选的 {n} 张卡都已排好期。", "en": "All {n} selected cards are scheduled for later."},
+    "empty_new_limit": {"zh": "还有 {n} 张新卡，但今天的新卡上限（new_per_day）已用完。",
+                        "en": "{n} new card(s) wait: today's new_per_day limit is used up."},
+    "empty_review_limit": {"zh": "还有到期卡，但今天的复习上限（max_reviews_per_day）已用完。",
+                           "en": "Due cards wait: today's max_reviews_per_day limit is used up."},
+    "empty_offer": {"zh": "按 q 打开仪表盘（b 浏览、r 讲故事、m 模拟面试），或用 prep study --cram 现在就突击。",
+                    "en": "Press q for the dashboard (b browse, r stories, m mock), or run prep study --cram to cram now."},
+    "undid": {"zh": "已撤销对 {id} 的回答", "en": "Undid the answer to {id}"},
+    "next_followup": {"zh": "下一张：{q}", "en": "Next: {q}"},
+    "leave_review": {"zh": "还剩 {left} 张，确定离开？已答的 {n} 张都已保存。",
+                     "en": "Leave with {left} card(s) left? Your {n} answer(s) are saved."},
+    # confirm
+    "yes": {"zh": "是 (y)", "en": "Yes (y)"},
+    "no": {"zh": "否 (n)", "en": "No (n)"},
+}
+
+# Footer and help labels, keyed by the English description a binding is declared with.
+LABELS_ZH: dict[str, str] = {
+    "Help": "帮助", "Quit": "退出", "Back": "返回", "Study": "学习", "Browse": "浏览", "Stories": "故事",
+    "Mock": "模拟", "Study selection": "学所选", "Reveal": "揭晓", "Again": "重来", "Hard": "困难",
+    "Good": "良好", "Easy": "简单", "Undo": "撤销", "Followup": "追问", "Type filter": "类型",
+    "Study this": "学这个", "Reveal next section": "揭晓下一节", "Key points": "要点", "Score": "打分",
+    "Close": "关闭", "Yes": "是", "No": "否",
+}
+
+
+def t(key: str, lang: str, **kw: object) -> str:
+    return pick(WORDS[key], lang).format(**kw)
+
+
+def binding_label(description: str, lang: str) -> str:
+    return LABELS_ZH.get(description, description) if lang == "zh" else description
