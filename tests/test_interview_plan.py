@@ -143,3 +143,20 @@ def test_cli_interview_add_list_rm_and_plan(kb, tmp_path, monkeypatch):
     assert r.exit_code == 1 and "no interview ahead" in r.output
     r = runner.invoke(cli, [*base, "interview", "rm", "1"])
     assert r.exit_code == 1 and "no interview #1" in r.output
+
+
+def test_draw_defaults_to_the_next_interviews_profile_and_claims(kb, tmp_path, monkeypatch):
+    monkeypatch.setenv("TZ", "UTC")
+    runner = CliRunner()
+    base = ["--kb", str(kb), "--db", str(tmp_path / "d.db")]
+    day = _date(dt.datetime.now(dt.UTC) + 3 * DAY)
+    before = json.loads(runner.invoke(cli, [*base, "draw", "--json", "--seed", "1"]).output)
+    assert before["profile"] == "backend-onsite"
+    assert runner.invoke(cli, [*base, "interview", "add", day, "--profile", "phone-screen", "--claims", "acme.checkout-latency"]).exit_code == 0
+    r = runner.invoke(cli, [*base, "draw", "--json", "--seed", "1"])
+    drawn = json.loads(r.stdout)
+    assert drawn["profile"] == "phone-screen" and drawn["questions"]
+    assert all("acme.checkout-latency" in q["claims"] for q in drawn["questions"])
+    assert "drawing for interview #1" in r.stderr
+    # An explicit --profile wins.
+    assert json.loads(runner.invoke(cli, [*base, "draw", "--json", "--profile", "behavioural"]).stdout)["profile"] == "behavioural"

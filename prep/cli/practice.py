@@ -96,7 +96,7 @@ def study(obj: Ctx, deck, claim, tag, kind, cram, dashboard):
 
 
 @click.command()
-@click.option("--profile", "profile_name", default="backend-onsite", show_default=True, help="Interview profile: built-in, or profiles/<name>.yaml in the knowledge base or data dir.")
+@click.option("--profile", "profile_name", help="Interview profile: built-in, or profiles/<name>.yaml in the knowledge base or data dir (default: the next interview's, else backend-onsite).")
 @click.option("--n", "n", type=click.IntRange(1, 100), help="Number of questions, spread over the profile's slots.")
 @click.option("--claim", help="Only questions about this claim.")
 @click.option("--project", help="Only questions about this project.")
@@ -130,12 +130,16 @@ def draw(obj: Ctx, profile_name, n, claim, project, minutes, seed, out, allow_re
         for name, p in sorted(profiles.items()):
             click.echo(describe(name, p, lang))
         return
+    from prep.cli.interview import draw_defaults
+
+    profile_name, claims = draw_defaults(obj, profile_name, claim, project)
     if profile_name not in profiles:
         raise PrepError(f"unknown profile '{profile_name}'; one of: {', '.join(sorted(profiles))}")
     db, _ = obj.synced()
     from prep.index.suggest import check_filters
 
     check_filters(db, claim=claim, project=project)
+    claim = claim or claims
     seed = random.SystemRandom().randrange(1, 1_000_000) if seed is None else seed
     now = utcnow()
     options = DrawOptions(name=profile_name, seed=seed, lang=lang, n=n, claim=claim, project=project, minutes=minutes,

@@ -123,9 +123,10 @@ class _Pool:
 
 
 class _Drawer:
-    def __init__(self, pool: _Pool, rng: random.Random, exclude: set, claim: str | None, project: str | None, lang: str = "zh"):
+    def __init__(self, pool: _Pool, rng: random.Random, exclude: set, claim: str | Sequence[str] | None, project: str | None, lang: str = "zh"):
         self.pool, self.rng, self.lang = pool, rng, lang
-        self.exclude, self.claim, self.project = exclude, claim, project
+        self.exclude, self.project = exclude, project
+        self.claims_wanted = {claim} if isinstance(claim, str) else set(claim or ())  # an interview's claims
         self.used: set[tuple[str, str]] = set()
         self.per_project: dict[str, int] = {}
         self.competencies: set[str] = set()
@@ -139,7 +140,7 @@ class _Drawer:
             self.per_project[project] = self.per_project.get(project, 0) + 1
 
     def _in_scope(self, claims: list[str], project: str | None) -> bool:
-        if self.claim and self.claim not in claims:
+        if self.claims_wanted and not self.claims_wanted.intersection(claims):
             return False
         return not self.project or project == self.project or any(
             self.pool.claims.get(c, {}).get("project") == self.project for c in claims
@@ -280,7 +281,7 @@ class DrawOptions:
     seed: int
     lang: str = "zh"
     n: int | None = None  # questions, spread over the profile's slots
-    claim: str | None = None  # only questions about this claim
+    claim: str | tuple[str, ...] | None = None  # only questions about this claim (or these: an interview's)
     project: str | None = None  # only questions about this project
     minutes: float | None = None  # time budget: scales the number of questions and their time
     no_repeat: int | None = None  # leave out questions of the last N sessions (default: the profile's)
@@ -301,8 +302,9 @@ def draw(db: Database, profile: Profile, options: DrawOptions, *, now: dt.dateti
     claim, project, minutes, no_repeat = options.claim, options.project, options.minutes, options.no_repeat
     settings = settings or load_settings(db)
     pool = _Pool(db, now, settings)
-    if claim and claim not in pool.claims:
-        raise PrepError(f"unknown claim '{claim}'" + (did_you_mean(claim, pool.claims) or " (see `prep list claims`)"))
+    for c in (claim,) if isinstance(claim, str) else claim or ():
+        if c not in pool.claims:
+            raise PrepError(f"unknown claim '{c}'" + (did_you_mean(c, pool.claims) or " (see `prep list claims`)"))
     if project and project not in pool.projects:
         raise PrepError(f"unknown project '{project}'" + did_you_mean(project, pool.projects))
     counts = [s.count for s in profile.slots]

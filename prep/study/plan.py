@@ -182,8 +182,9 @@ class _Sim:
 
 
 def build_plan(db: Database, now: dt.datetime, interview: Interview | None = None, settings: Settings | None = None,
-               lang: str = "zh") -> Plan | None:
-    """The plan for `interview` (default: the next one); None when no interview is ahead."""
+               lang: str = "zh", days: int | None = None) -> Plan | None:
+    """The plan for `interview` (default: the next one); None when no interview is ahead.
+    `days`: only the first few days, without the readiness forecast (the dashboard's today)."""
     interview = interview or next_interview(db, now)
     if interview is None or interview.at <= now:
         return None
@@ -192,6 +193,8 @@ def build_plan(db: Database, now: dt.datetime, interview: Interview | None = Non
     targets = target_items(db, interview.claims)
     items = _load(db, targets)
     moments = study_moments(now, interview.at)
+    if days is not None:
+        moments = moments[:days] if days < len(moments) else moments
     sim = _Sim(scheduler, settings, items, interview.at, moments)
     plan = Plan(interview, now)
     reviews_done, new_done = done_today(db, now, settings)
@@ -201,6 +204,8 @@ def build_plan(db: Database, now: dt.datetime, interview: Interview | None = Non
         new_room = settings.new_per_day - (new_done if k == 0 else 0)
         plan.days.append(sim.day(k, day_end, max(room, 0), max(new_room, 0)))
     plan.unstarted = sum(1 for i in items if i.target and i.state is None)
+    if days is not None:
+        return plan
     planned = {i.key: r_at(scheduler, i.state, interview.at) for i in items}
     wanted = set(interview.claims)
     today = {c["id"]: c for c in claim_readiness(db, now, settings, lang)}
@@ -211,3 +216,15 @@ def build_plan(db: Database, now: dt.datetime, interview: Interview | None = Non
             plan.claims.append(ClaimForecast(cid, c["risk"], c["text"], c["score"], untouched[cid], on_day[cid]))
     plan.claims.sort(key=lambda c: (RISK_RANK.get(c.risk, 1), c.planned))
     return plan
+
+
+def countdown(db: Database, now: dt.datetime, settings: Settings | None = None) -> str | None:
+    """The dashboard's line: the next interview, how far it is, and today's share of the plan."""
+    plan = build_plan(db, now, settings=settings, days=1)
+    if plan is None:
+        return None
+    left = plan.interview.at - now
+    when = f"{left.days}d {left.seconds // 3600}h" if left.days else f"{left.seconds // 3600}h {left.seconds % 3600 // 60}m"
+    today = plan.days[0]
+    return (f"Interview {plan.interview.title()} in {when} · today: {today.reviews} reviews, {today.new} new, "
+            f"{today.stories} stories ({today.pulled} brought forward) · prep plan")

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from prep.index import read
 from prep.study import engine
+from prep.study.plan import countdown
 from prep.study.readiness import claim_readiness
 from prep.tui.screens.base import PrepScreen
 from prep.tui.widgets.charts import bars, heatmap, meter
@@ -39,6 +40,7 @@ class DashboardScreen(PrepScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="summary", classes="title")
+        yield Static(id="countdown")
         with Horizontal(id="tables"):
             with Vertical(id="left"):
                 yield Static("Decks  (Enter: study deck)", classes="muted")
@@ -70,6 +72,9 @@ class DashboardScreen(PrepScreen):
             f"Due {s['due']} · New {s['new']} · Stories due {s['stories_due']} · Streak {streak}d"
             f" · Leeches {len(s['leeches'])} · {s['cards']} cards"
         )
+        line = countdown(app.db, now, app.settings)  # the next interview, when one is ahead
+        self.query_one("#countdown", Static).update(line or "")
+        self.query_one("#countdown", Static).display = bool(line)
         decks = self.query_one("#decks", DataTable)
         decks.clear()
         for d in s["per_deck"]:
