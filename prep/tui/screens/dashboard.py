@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import ClassVar
 
 from rich.text import Text
@@ -9,8 +10,10 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 
+from prep.audit import summary as audit_summary
 from prep.index import read
 from prep.study import engine
 from prep.study.plan import countdown
@@ -88,15 +91,10 @@ class DashboardScreen(PrepScreen):
                 fit(c["id"], 21), c["risk"][:4], f"{meter(c['score'], 4)}{round(c['score'] * 100):>4}%",
                 f"{c['cards_known']}/{c['cards']}", f"{c['stories_known']}/{c['stories']}", key=c["id"],
             )
-        from prep.index.db import get_meta
-
-        version = get_meta(app.db, "content_version", "0")
-        cached = get_meta(app.db, "audit_summary")
-        if cached and get_meta(app.db, "audit_version") == version:
-            self.query_one("#audit", Static).update(" " + cached)
-        else:
-            self.query_one("#audit", Static).update(" Audit: checking…")
-            self.load_audit(now, version)
+        line = audit_summary.cached(app.db)
+        self.query_one("#audit", Static).update(" " + (line or "Audit: checking…"))
+        if line is None:
+            self.load_audit(now)
         fc = engine.forecast(app.db, now, 14, app.settings)
         daily = engine.daily_reviews(app.db, now, 84, app.settings)
         lines = [f"Due next 14 days  {bars(fc)}  ({sum(fc)} cards; today {fc[0]})"]
@@ -107,26 +105,19 @@ class DashboardScreen(PrepScreen):
             lines.append(f"Reviews by week    {bars(weekly)}  ({sum(daily)} in 12 weeks)")
         self.query_one("#charts", Static).update("\n".join(lines))
 
-    @work(thread=True, exclusive=True, group="audit")
-    def load_audit(self, now, version: str) -> None:
-        """The audit reads every card's text: run it off the UI thread, on its own
-        connection, and keep its summary until the content changes again (its flags
-        depend on content only), so the dashboard paints at once even at 50k cards."""
-        from prep.audit.report import audit, summary_line
-        from prep.index.db import open_db, set_meta, transaction
+    class AuditReady(Message):
+        def __init__(self, line: str) -> None:
+            super().__init__()
+            self.line = line
 
+    @work(thread=True, exclusive=True, group="audit")
+    def load_audit(self, now: dt.datetime) -> None:
+        """Off the UI thread, so the dashboard paints at once even at 50k cards."""
         app = self.app
-        path = app.db.execute("PRAGMA database_list").fetchone()[2]
-        db = open_db(path, migrate=False) if path else app.db
-        try:
-            line = summary_line(audit(db, now, app.settings, app.lang), " — run prep audit for details")
-            with transaction(db):
-                set_meta(db, "audit_summary", line)
-                set_meta(db, "audit_version", version)
-        finally:
-            if path:
-                db.close()
-        app.call_from_thread(self.query_one("#audit", Static).update, " " + line)
+        self.post_message(self.AuditReady(audit_summary.compute(app.db, now, app.settings, app.lang)))
+
+    def on_dashboard_screen_audit_ready(self, message: AuditReady) -> None:
+        self.query_one("#audit", Static).update(" " + message.line)
 
     def action_open(self) -> None:
         focused = self.focused

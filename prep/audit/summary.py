@@ -1,0 +1,46 @@
+"""The one-line audit summary the dashboard shows, and when to recompute it.
+
+The audit reads every card's text (seconds at 50k cards), but its flags depend on the
+content only: the line is kept in `meta` beside the `content_version` it was computed
+for, and recomputed only after a sync changed the content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+from sqlite_utils import Database
+
+from prep.audit.report import audit, summary_line
+from prep.index.db import get_meta, open_db, set_meta, transaction
+from prep.study.srs import Settings
+
+HINT = " — run prep audit for details"
+
+
+def cached(db: Database) -> str | None:
+    """The summary line, if one was computed for the current content."""
+    line = get_meta(db, "audit_summary")
+    return line if line and get_meta(db, "audit_version") == get_meta(db, "content_version", "0") else None
+
+
+def compute(db: Database, now: dt.datetime, settings: Settings | None = None, lang: str = "zh") -> str:
+    """Run the audit and cache its line. Slow: callers run it off the UI thread. It works
+    on its own connection to the same file (safe within a process), so the caller's
+    connection stays free for the UI."""
+    path = db.execute("PRAGMA database_list").fetchone()[2]
+    own = open_db(path, migrate=False) if path else db
+    try:
+        version = get_meta(own, "content_version", "0")
+        line = summary_line(audit(own, now, settings, lang), HINT)
+        try:
+            with transaction(own):
+                set_meta(own, "audit_summary", line)
+                set_meta(own, "audit_version", version)
+        except sqlite3.OperationalError:
+            pass  # another process holds the write lock: shown now, cached next time
+        return line
+    finally:
+        if path:
+            own.close()
