@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from prep.index import read
 from prep.index.sync import sync
 
@@ -31,3 +33,57 @@ def test_quotes_and_fts_syntax_are_literal(db, kb, now):
     # FTS5 operators in user input must not raise
     for q in ['"unbalanced', "AND OR NOT", "a*", "(x", "NEAR(", "100%"]:
         read.search(db, q)
+
+
+def test_latin_terms_match_whole_words_only(db, kb, now):
+    (kb / "decks/ops.yaml").write_text(
+        "name: Ops\nproject: acme\ncards:\n"
+        "  - id: ops.heartbeat\n    q: How does the heartbeat detect a dead worker?\n    a: A lease renewed every 10 s.\n"
+        "  - id: ops.tb\n    q: How do you move 2 TB a day?\n    a: Micro-batches of TB-scale data, 每日TB级.\n"
+        "  - id: ops.cjk\n    q: 心跳怎么判定 worker 挂了？\n    a: 续租。\n",
+        encoding="utf-8",
+    )
+    sync(db, kb, now=now)
+    assert [r["id"] for r in read.search(db, "TB")] == ["ops.tb"]  # not hear-tb-eat
+    assert [r["id"] for r in read.search(db, "tb")] == ["ops.tb"]  # case-insensitive
+    assert [r["id"] for r in read.search(db, "heart")] == []  # a Latin term is a whole word
+    assert [r["id"] for r in read.search(db, "heartbeat")] == ["ops.heartbeat"]
+    assert [r["id"] for r in read.search(db, "worker")] == ["ops.heartbeat", "ops.cjk"] or {
+        r["id"] for r in read.search(db, "worker")} == {"ops.heartbeat", "ops.cjk"}  # next to CJK is a word edge
+    assert [r["id"] for r in read.search(db, "心跳")] == ["ops.cjk"]  # CJK stays a substring
+    assert [r["id"] for r in read.search(db, "判定")] == ["ops.cjk"]
+
+
+def test_a_claims_snippet_is_its_matching_text_not_its_tech_list(db, kb, now):
+    sync(db, kb, now=now)
+    claim = next(r for r in read.search(db, "checkout", types=("claim",)))
+    assert "checkout" in claim["snippet"].lower()
+    s, e = claim["marks"][0]
+    assert claim["snippet"][s:e].lower() == "checkout"
+
+
+def test_a_long_story_snippet_is_cut_around_the_hit_and_marked(db, kb, now):
+    story = kb / "stories" / "checkout-latency.md"
+    filler = " ".join(f"word{i}" for i in range(400))
+    story.write_text(story.read_text(encoding="utf-8").replace("## Result\n", f"## Result\n{filler} zanzibar {filler}\n", 1),
+                     encoding="utf-8")
+    sync(db, kb, now=now)
+    (hit,) = read.search(db, "zanzibar")
+    assert hit["type"] == "story" and len(hit["snippet"]) <= 80
+    assert hit["snippet"].startswith("…") and hit["snippet"].endswith("…")
+    (s, e), = hit["marks"]
+    assert hit["snippet"][s:e] == "zanzibar"
+    assert re.match(r"…word\d+ ", hit["snippet"]) and re.search(r" word\d+…$", hit["snippet"])  # whole words at both cuts
+    from prep.index.search import highlighted
+
+    assert "[zanzibar]" in highlighted(hit)
+
+
+def test_cli_search_marks_the_hit(kb):
+    from click.testing import CliRunner
+
+    from prep.cli import cli
+
+    result = CliRunner().invoke(cli, ["--kb", str(kb), "search", "Kafka"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "[Kafka]" in result.output

@@ -130,9 +130,13 @@ def search(obj: Ctx, query_text, limit, types, as_json):
     if as_json:
         emit_json(rows)
         return
+    from prep.index.search import highlighted
+
+    # Hits in bold on a terminal; [between brackets] in a pipe or file, where styles are stripped.
+    marks = (click.style("", bold=True, fg="yellow", reset=False), "\x1b[0m") if sys.stdout.isatty() else ("[", "]")
     for r in rows:
         click.echo(f"{r['type']:<6} {r['id']:<32} {r['title'][:80]}")
-        click.echo(f"       {r['snippet']}")
+        click.echo(f"       {highlighted(r, *marks)}")
     click.echo(f"{len(rows)} result(s)", err=True)
 
 

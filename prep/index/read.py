@@ -7,13 +7,13 @@ can print it as a table or as JSON and the TUI can show it, without either knowi
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from sqlite_utils import Database
 
 from prep.index.db import iso, utcnow
 from prep.index.db import loads as _j
+from prep.index.search import search  # noqa: F401  (re-exported: read.search is the query API)
 from prep.index.views import (
     CardRow,
     CardView,
@@ -25,7 +25,6 @@ from prep.index.views import (
     ItemView,
     ProjectView,
     ReviewState,
-    SearchHit,
     Stats,
     StoryRow,
     StoryView,
@@ -263,41 +262,6 @@ def _claim_text(db: Database, claim_id: str, lang: str) -> str:
 def _card_q(db: Database, card_id: str, lang: str) -> str:
     r = db.execute("SELECT q FROM cards WHERE id = ?", [card_id]).fetchone()
     return pick(_j(r[0]), lang) if r else ""
-
-
-_TERM = re.compile(r'"([^"]+)"|(\S+)')
-
-
-def search(db: Database, query: str, *, limit: int = 50, types: tuple[str, ...] = ()) -> list[SearchHit]:
-    """Full-text search; every term must match. Terms of 3+ characters use the trigram
-    index; shorter ones (two Chinese characters are common: 对账) fall back to LIKE."""
-    terms = [a or b for a, b in _TERM.findall(query)]
-    if not terms:
-        return []
-    where: list[str] = []
-    params: list[Any] = []
-    long_terms = [t for t in terms if len(t) >= 3]
-    if long_terms:
-        where.append("search MATCH ?")
-        params.append(" AND ".join('"' + t.replace('"', '""') + '"' for t in long_terms))
-    for t in terms:
-        if len(t) < 3:
-            where.append("(title LIKE ? ESCAPE '\\' OR body LIKE ? ESCAPE '\\')")
-            like = "%" + t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            params += [like, like]
-    if types:
-        where.append(f"type IN ({','.join('?' * len(types))})")
-        params += list(types)
-    order = "rank" if long_terms else "type, id"
-    sql = (
-        "SELECT type, id, title, snippet(search, 3, '[', ']', '…', 32) AS snippet "
-        f"FROM search WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?"
-    )
-    params.append(limit)
-    return [
-        {"type": r[0], "id": r[1], "title": r[2].split("\n")[0], "snippet": r[3].replace("\n", " ")}
-        for r in db.execute(sql, params)
-    ]
 
 
 def stats(db: Database, *, now: dt.datetime | None = None, lang: str = "zh") -> Stats:

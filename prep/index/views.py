@@ -96,7 +96,8 @@ class SearchHit(TypedDict):
     type: str
     id: str
     title: str
-    snippet: str
+    snippet: str  # the text around the first hit, plain
+    marks: list[tuple[int, int]]  # (start, end) of each hit in the snippet
 
 
 class DeckStats(TypedDict):

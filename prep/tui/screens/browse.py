@@ -4,14 +4,28 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Input, Static
 
 from prep.index import read
+from prep.index.search import hit_spans, terms
+from prep.index.views import SearchHit
 from prep.tui.screens.base import BackScreen
 
 TYPES = ("all", "claim", "card", "story")
+
+
+def hit_text(hit: SearchHit, query: str) -> Text:
+    """The title with the hit highlighted, or, when the hit is not in the title, the snippet."""
+    title = hit["title"]
+    spans = hit_spans(title, terms(query))
+    text, marks = (title, spans) if spans else (hit["snippet"], hit["marks"])
+    out = Text(text[:120], no_wrap=True)
+    for s, e in marks:
+        out.stylize("bold reverse", s, e)
+    return out
 
 
 class BrowseScreen(BackScreen):
@@ -49,7 +63,7 @@ class BrowseScreen(BackScreen):
         table.clear()
         types = () if self.type_filter == "all" else (self.type_filter,)
         if text.strip():
-            rows = [(r["type"], r["id"], r["title"]) for r in read.search(app.db, text, limit=200, types=types)]
+            rows = [(r["type"], r["id"], hit_text(r, text)) for r in read.search(app.db, text, limit=200, types=types)]
         else:
             rows = []
             if self.type_filter in ("all", "claim"):
@@ -59,7 +73,8 @@ class BrowseScreen(BackScreen):
             if self.type_filter in ("card",):
                 rows += [("card", c["id"], c["q"]) for c in read.list_cards(app.db, lang=app.lang)]
         for kind, item_id, title in rows:
-            table.add_row(kind, item_id, title.replace("\n", " ")[:120], key=f"{kind}:{item_id}")
+            cell = title if isinstance(title, Text) else Text(title.replace("\n", " ")[:120])
+            table.add_row(kind, item_id, cell, key=f"{kind}:{item_id}")
         self.query_one("#info", Static).update(f"{len(rows)} result(s) · type: {self.type_filter} (ctrl+t) · Enter opens")
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:

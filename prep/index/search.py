@@ -1,0 +1,152 @@
+"""Full-text search over cards, stories and claims, in two scripts at once.
+
+The FTS5 index uses the trigram tokenizer so Chinese substrings are found (unicode61
+cannot split Chinese into words). Trigrams know no word boundaries, so a Latin term would
+also match inside longer words (`TB` in "hear**tb**eat"); each Latin term is therefore
+checked as a whole word by a SQL function (`prep_word`) in the same query, so LIMIT still
+applies in SQLite. CJK terms stay substrings. The snippet is cut around the first real hit
+here rather than by FTS5's `snippet()`, which would highlight trigram hits inside words
+and has nothing to cut around for terms under three characters (matched by LIKE).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import sqlite3
+import unicodedata
+from typing import Any
+
+from sqlite_utils import Database
+
+from prep.index.views import SearchHit
+
+_TERM = re.compile(r'"([^"]+)"|(\S+)')
+_CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+# A Latin word ends where Latin letters and digits end: "Kafka的" still holds the word Kafka.
+_LATIN = r"A-Za-z0-9_\u00c0-\u024f"
+SNIPPET_CELLS = 72
+
+
+def terms(query: str) -> list[str]:
+    return [a or b for a, b in _TERM.findall(query)]
+
+
+@functools.lru_cache(maxsize=256)
+def term_pattern(term: str) -> re.Pattern[str]:
+    """Case-insensitive; whole word for a Latin term, substring for one with CJK in it."""
+    body = re.escape(term)
+    if _CJK.search(term):
+        return re.compile(body, re.IGNORECASE)
+    left = f"(?<![{_LATIN}])" if re.match(f"[{_LATIN}]", term[0]) else ""
+    right = f"(?![{_LATIN}])" if re.match(f"[{_LATIN}]", term[-1]) else ""
+    return re.compile(left + body + right, re.IGNORECASE)
+
+
+def _word(text: str | None, term: str) -> bool:
+    return bool(text) and term_pattern(term).search(text) is not None  # type: ignore[arg-type]
+
+
+def _register(conn: sqlite3.Connection) -> None:
+    conn.create_function("prep_word", 2, _word, deterministic=True)
+
+
+def search(db: Database, query: str, *, limit: int = 50, types: tuple[str, ...] = ()) -> list[SearchHit]:
+    """Every term must match. Terms of 3+ characters narrow by the trigram index, shorter
+    ones (two Chinese characters are common: 对账) by LIKE; Latin terms must be whole words."""
+    words = terms(query)
+    if not words:
+        return []
+    _register(db.conn)
+    where: list[str] = []
+    params: list[Any] = []
+    long_terms = [t for t in words if len(t) >= 3]
+    if long_terms:
+        where.append("search MATCH ?")
+        params.append(" AND ".join('"' + t.replace('"', '""') + '"' for t in long_terms))
+    for t in words:
+        if len(t) < 3:
+            where.append("(title LIKE ? ESCAPE '\\' OR body LIKE ? ESCAPE '\\')")
+            like = "%" + t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            params += [like, like]
+        if not _CJK.search(t):
+            where.append("(prep_word(title, ?) OR prep_word(body, ?))")
+            params += [t, t]
+    if types:
+        where.append(f"type IN ({','.join('?' * len(types))})")
+        params += list(types)
+    order = "rank" if long_terms else "type, id"
+    sql = f"SELECT type, id, title, body FROM search WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?"
+    params.append(limit)
+    hits: list[SearchHit] = []
+    for kind, item_id, title, body in db.execute(sql, params):
+        # A claim's own sentence is what matched, not its notes or tech list; a card's or
+        # story's title is shown anyway, so its snippet comes from the answer or the sections.
+        columns = (title, body) if kind == "claim" else (body, title)
+        snippet, marks = cut_snippet(columns, words)
+        hits.append({"type": kind, "id": item_id, "title": title.split("\n")[0], "snippet": snippet, "marks": marks})
+    return hits
+
+
+def _cells(ch: str) -> int:
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+
+
+def _inside_word(text: str, i: int) -> bool:
+    """Whether a cut at `i` splits a Latin word (CJK can be cut between any two characters)."""
+    latin = re.compile(f"[{_LATIN}]")
+    return bool(latin.match(text[i - 1]) and latin.match(text[i]))
+
+
+def hit_spans(text: str, words: list[str]) -> list[tuple[int, int]]:
+    spans = sorted(m.span() for w in words for m in term_pattern(w).finditer(text))
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def cut_snippet(
+    columns: tuple[str, str], words: list[str], cells: int = SNIPPET_CELLS,
+) -> tuple[str, list[tuple[int, int]]]:
+    """The text around the first hit (in the first column that has one), about `cells`
+    terminal cells wide, and where each hit is in it (start, end), for highlighting."""
+    for column in columns:
+        text = " ".join((column or "").split())
+        spans = hit_spans(text, words)
+        if spans:
+            break
+    else:
+        text, spans = " ".join((columns[0] or columns[1] or "").split()), []
+    at = spans[0][0] if spans else 0
+    start = at
+    budget = cells // 3  # keep about a third of the width before the hit
+    while start > 0 and budget - _cells(text[start - 1]) >= 0:
+        start -= 1
+        budget -= _cells(text[start])
+    if start > 0 and _inside_word(text, start) and " " in text[start:at]:
+        start = text.index(" ", start) + 1  # do not open mid-word
+    end, used = start, 0
+    while end < len(text) and used + _cells(text[end]) <= cells:
+        used += _cells(text[end])
+        end += 1
+    if end < len(text) and _inside_word(text, end) and " " in text[max(at + 1, start):end]:
+        end = text.rindex(" ", max(at + 1, start), end)
+    lead = "…" if start > 0 else ""
+    snippet = lead + text[start:end].strip() + ("…" if end < len(text) else "")
+    shift = len(lead) - start - (len(text[start:end]) - len(text[start:end].lstrip()))
+    marks = [(max(s + shift, len(lead)), min(e + shift, len(snippet))) for s, e in spans if s >= start and e <= end]
+    return snippet, marks
+
+
+def highlighted(hit: SearchHit, before: str = "[", after: str = "]") -> str:
+    """The snippet with its hits between markers (for plain-text output)."""
+    out, pos = [], 0
+    text = hit["snippet"]
+    for s, e in hit["marks"]:
+        out += [text[pos:s], before, text[s:e], after]
+        pos = e
+    return "".join([*out, text[pos:]])
