@@ -36,10 +36,6 @@ LAPSE_WEIGHT = 0.25  # per lapse, up to 4
 RISK_FACTOR = {"high": 3.0, "medium": 1.5, "low": 1.0}
 COVERAGE = 0.3  # weight multiplier per question already drawn from the same project
 
-def tongue(pair: tuple[str, str], lang: str) -> str:
-    return pair[1] if lang == "en" else pair[0]
-
-
 def scale_counts(counts: list[int], n: int) -> list[int]:
     """Spread `n` questions over the slots in proportion to their counts (largest
     remainder), every slot getting at least one while `n` allows, earlier slots first."""
@@ -258,7 +254,7 @@ def _claim_question(db: Database, claim_id: str, chain: list[str], lang: str) ->
             [claim_id],
         ):
             followups += [Followup(pick(f["question"], lang), pick(f.get("notes"), lang)) for f in _j(fups) or []]
-    return tongue(DEEP_DIVE, lang).format(text=shown.strip()), "\n".join(points).strip(), followups
+    return pick(DEEP_DIVE, lang).format(text=shown.strip()), "\n".join(points).strip(), followups
 
 
 def _story_question(db: Database, story_id: str, comp: str | None, depth: int, lang: str) -> tuple[str, str, list[Followup]]:
@@ -269,7 +265,7 @@ def _story_question(db: Database, story_id: str, comp: str | None, depth: int, l
         if sections.get(name):
             points += ["", f"**{name}**", "", pick(sections[name], lang).strip()]
     followups = [Followup(pick(f["question"], lang), pick(f.get("notes"), lang)) for f in (_j(fups) or [])[:depth]]
-    prompt = tongue(PROMPTS.get(comp or "", GENERIC_PROMPT), lang)
+    prompt = pick(PROMPTS.get(comp or "", GENERIC_PROMPT), lang)
     return prompt, "\n".join(points), followups
 
 
