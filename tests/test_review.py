@@ -136,3 +136,9 @@ def test_settings_roundtrip_and_forecast_and_streak(synced, now):
     engine.record_answer(synced, "card", "tw.hier", 3, now - dt.timedelta(days=1), settings=S)
     assert engine.streak(synced, now, settings=S) == 2
     assert engine.streak(synced, now + dt.timedelta(days=3), settings=S) == 0
+
+
+@pytest.mark.parametrize("bad", [{"desired_retention": 0.5}, {"new_per_day": -1}, {"day_start_hour": 24}])
+def test_settings_refuse_values_out_of_range(bad):
+    with pytest.raises(PrepError):
+        Settings(**bad)

@@ -43,10 +43,6 @@ def config(obj: Ctx, key, value):
         parsed = (value.lower() in ("1", "true", "yes", "on")) if kind is bool else kind(value)
     except ValueError:
         raise PrepError(f"{key} takes a {kind.__name__}, not '{value}'") from None
-    if key == "desired_retention" and not 0.7 <= parsed <= 0.99:
-        raise PrepError("desired_retention must be between 0.7 and 0.99")
-    if kind is int and parsed < 0:
-        raise PrepError(f"{key} must not be negative")
     changes: dict[str, Any] = {key: parsed}
     save_settings(obj.db, dataclasses.replace(settings, **changes))
     click.echo(f"{key} = {parsed}")

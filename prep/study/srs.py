@@ -32,6 +32,16 @@ class Settings:
     enable_fuzzing: bool = True
     parameters: tuple[float, ...] = ()  # FSRS weights fitted by `prep optimize`; () = the defaults
 
+    def __post_init__(self) -> None:
+        # Checked here, not by whoever sets them, so no caller can schedule with nonsense.
+        if not 0.7 <= self.desired_retention <= 0.99:
+            raise PrepError("desired_retention must be between 0.7 and 0.99")
+        for name in ("new_per_day", "max_reviews_per_day", "leech_lapses", "day_start_hour"):
+            if getattr(self, name) < 0:
+                raise PrepError(f"{name} must not be negative")
+        if self.day_start_hour > 23:
+            raise PrepError("day_start_hour is an hour of the day, 0-23")
+
     def to_dict(self) -> dict:
         return asdict(self)
 
