@@ -62,6 +62,7 @@ class BrowseScreen(BackScreen):
         table = self.query_one("#results", DataTable)
         table.clear()
         types = () if self.type_filter == "all" else (self.type_filter,)
+        rows: list[tuple[str, str, str | Text]]
         if text.strip():
             rows = [(r["type"], r["id"], hit_text(r, text)) for r in read.search(app.db, text, limit=200, types=types)]
         else:
