@@ -76,3 +76,22 @@ def test_bad_and_foreign_logs_are_refused_and_nothing_written(kb, tmp_path, now)
     r = run.invoke(cli, [*base, "log", "import", str(tmp_path / "none.jsonl")])
     assert r.exit_code == 1 and "cannot read the log" in r.output
     assert _count(tmp_path / "a.db") == 1
+
+
+def test_undo_after_merging_older_answers_restores_the_merged_state(kb, tmp_path, now):
+    from prep.study import srs
+    from prep.study.engine import undo
+    from prep.study.replay import replay_state
+
+    a, b = _machine(tmp_path / "a.db", kb, now), _machine(tmp_path / "b.db", kb, now)
+    record_answer(b, "card", "tw.basic", 3, now - 30 * H)
+    mine = record_answer(a, "card", "tw.basic", 4, now)  # the newest answer, given here
+    run = CliRunner()
+    assert run.invoke(cli, ["--kb", str(kb), "--db", str(tmp_path / "b.db"), "log", "export", "-o", str(tmp_path / "b.jsonl")]).exit_code == 0
+    assert run.invoke(cli, ["--kb", str(kb), "--db", str(tmp_path / "a.db"), "log", "import", str(tmp_path / "b.jsonl")]).exit_code == 0
+    a = open_db(tmp_path / "a.db")
+    undo(a, mine)  # still the latest in time, though no longer the latest row
+    settings = load_settings(a)
+    expected = replay_state(srs.make_scheduler(settings), settings, "card", "tw.basic", [(now - 30 * H, 3)])
+    state = get_state(a, "card", "tw.basic")
+    assert expected is not None and state is not None and state["fsrs"] == expected["fsrs"] and state["reps"] == 1

@@ -153,15 +153,17 @@ def undo(db: Database, log_id: int) -> tuple[str, str]:
     """Restore the exact state before answer `log_id`; refuses if a later answer to
     the same item exists (from another session), since undoing would erase it."""
     with transaction(db):
-        row = db.execute("SELECT item_type, item_id, mode, before, undone FROM review_log WHERE id = ?", [log_id]).fetchone()
+        row = db.execute("SELECT item_type, item_id, mode, before, undone, reviewed_at FROM review_log WHERE id = ?", [log_id]).fetchone()
         if not row:
             raise PrepError(f"no answer #{log_id} to undo")
-        item_type, item_id, mode, before, undone = row
+        item_type, item_id, mode, before, undone, at = row
         if undone:
             raise PrepError(f"answer #{log_id} was already undone")
+        # Later in time, not in id: answers imported afterwards (Anki, another machine) may be older.
         later = db.execute(
-            "SELECT count(*) FROM review_log WHERE item_type = ? AND item_id = ? AND id > ? AND undone = 0 AND mode != 'cram'",
-            [item_type, item_id, log_id],
+            """SELECT count(*) FROM review_log WHERE item_type = ? AND item_id = ? AND undone = 0 AND mode != 'cram'
+               AND (reviewed_at > ? OR (reviewed_at = ? AND id > ?))""",
+            [item_type, item_id, at, at, log_id],
         ).fetchone()[0]
         if later and mode != "cram":
             raise PrepError(f"{item_id} was answered again after #{log_id}; undo that first")
