@@ -140,24 +140,25 @@ def test_each_kind_of_gap_is_flagged(gaps, db, now):
     report = audit(db, now, S)
     assert flags_by_claim(report) == {
         "p.ok": set(), "p.nostory": {"no-story"}, "p.fewcards": {"few-cards"}, "p.missing": {"number-missing"},
-        "p.disagree": {"number-disagrees"}, "p.before": {"before-after"}, "p.textbefore": {"before-after"},
+        "p.disagree": {"number-missing", "contradiction"}, "p.before": {"before-after"}, "p.textbefore": {"before-after"},
         "p.samebefore": set(),
     }
     by_id = {c["id"]: c for c in report["claims"]}
-    (dis,) = by_id["p.disagree"]["flags"]
+    (dis,) = [f for f in by_id["p.disagree"]["flags"] if f["kind"] == "contradiction"]
     sources = [q["source"] for q in dis["quotes"]]
-    assert sources[0].startswith("claim p.disagree (stories/resume.yaml:") and dis["quotes"][0]["text"] == "3000 tasks"
-    assert sources[1].startswith("story p-disagree (stories/p-disagree.md:")
-    assert "2500 tasks" in dis["quotes"][1]["text"]
+    assert sources[0] == "story p-disagree (stories/p-disagree.md:13)" and "2500 tasks" in dis["quotes"][0]["text"]
+    assert sources[1].startswith("claim p.disagree (stories/resume.yaml:") and "3000" in dis["quotes"][1]["text"]
+    assert dis["message"] == "story p-disagree says 2500 tasks where the claim says 3000 tasks (claim p.disagree)"
     (before,) = by_id["p.before"]["flags"]
     assert [q["text"] for q in before["quotes"]] == ["2000 tasks", "上几千个任务"]
     (tb,) = by_id["p.textbefore"]["flags"]
     assert [q["text"] for q in tb["quotes"]] == ["峰值 5000 QPS", "峰值 3000 QPS"] and "5000" in tb["message"]
     assert by_id["p.fewcards"]["cards"] == ["p.fewcards.solo"]
-    assert report["summary"] == {"claims": 8, "flagged": 6, "flags": 6, "by_kind": {
-        "no-story": 1, "few-cards": 1, "number-missing": 1, "number-disagrees": 1, "before-after": 2}}
+    summary = report["summary"]
+    assert (summary["claims"], summary["flagged"], summary["flags"]) == (8, 6, 7)
+    assert summary["by_kind"] == {"no-story": 1, "few-cards": 1, "number-missing": 2, "contradiction": 1, "before-after": 2}
     text = format_text(report)
-    assert "[number-disagrees] '3000 tasks'" in text and '"上几千个任务"' in text
+    assert "[contradiction] story p-disagree says 2500 tasks" in text and '"上几千个任务"' in text
 
 
 def test_unbacked_figure_is_missing(tmp_path, db, now):

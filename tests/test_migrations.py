@@ -77,6 +77,18 @@ def test_corrupt_sqlite_is_refused_untouched(tmp_path):
     assert path.read_bytes() == bytes(data)
 
 
+def sync_as_old(old, kb, now):
+    """Index `kb` into a DB of an older schema. Today's sync writes what later migrations
+    add (card gists, facts): lend them for this sync only, as the old code had neither."""
+    from prep.index.sync import sync
+
+    old.execute("ALTER TABLE cards ADD COLUMN gist TEXT")
+    old.execute("CREATE TABLE facts (id, claim, text, figure, status, source, file, line, position)")
+    sync(old, kb, now=now)
+    old.execute("ALTER TABLE cards DROP COLUMN gist")
+    old.execute("DROP TABLE facts")
+
+
 def test_search_index_from_before_m003_is_rebuilt(tmp_path, kb, now):
     """A DB indexed before search rows were keyed by item rowid syncs cleanly and
     keeps every item's content-change time."""
@@ -88,7 +100,7 @@ def test_search_index_from_before_m003_is_rebuilt(tmp_path, kb, now):
     migrations.apply(old, stop_before="m003_search_rowids")
     old.close()
     old = open_db(path, migrate=False)
-    sync(old, kb, now=now)
+    sync_as_old(old, kb, now)
     # simulate the old layout: search rows with rowids unrelated to the items
     old.execute("DELETE FROM search")
     for i, (kind, item_id) in enumerate(
@@ -118,7 +130,7 @@ def test_db_with_review_history_upgrades_with_history_intact(tmp_path, kb, now):
     migrations.apply(old, stop_before=migrations._migrations[2].name)
     old.close()
     old = open_db(path, migrate=False)
-    sync(old, kb, now=now)
+    sync_as_old(old, kb, now)
     s = Settings(enable_fuzzing=False)
     for i, card in enumerate(("tw.basic", "tw.hier", "perf.p99")):
         engine.record_answer(old, "card", card, 1 + i, now, settings=s, duration_ms=1000 + i)

@@ -3,25 +3,31 @@
 An interviewer probes the resume line by line, so a claim with no story, too few
 cards, or a figure no story or card mentions is a gap; a figure that the stories
 state differently, or that the "before" wording of the resume stated differently,
-is a trap. The audit finds both and quotes the sources, and adds each claim's
-readiness (`prep.study.readiness`). It reads only the index, so the dashboard can show it
+is a trap; so is a story that contradicts the claim's facts. The audit finds them and
+quotes the sources (figures as intervals: prep.kb.figures; contradictions and
+before/after: prep.audit.contradictions), lists what only the candidate can confirm
+(prep.audit.assumptions), reports gist coverage, and adds each claim's readiness
+(`prep.study.readiness`, lowered by contradictions and assumptions). It reads only the index, so the dashboard can show it
 and CI can run `prep audit --strict` on a knowledge-base repository.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import asdict, dataclass, field
 
 from sqlite_utils import Database
 
+from prep.audit.sources import Backing, backings, locator
 from prep.index.db import loads as _j
+from prep.index.db import set_meta
 from prep.kb import marks
 from prep.kb.figures import Found, Interval, figures, format_interval, parse_figure
-from prep.kb.models import STORY_SECTIONS, all_text, claim_text
+from prep.kb.models import all_text, claim_text
 
 MIN_CARDS = 3
-FLAG_KINDS = ("no-story", "few-cards", "number-missing", "number-disagrees", "before-after")
+FLAG_KINDS = ("no-story", "few-cards", "number-missing", "contradiction", "before-after")
 
 # -- numbers ---------------------------------------------------------------------
 # Figures are read by prep.kb.figures (intervals with units, both languages).
@@ -77,157 +83,131 @@ class Flag:
     quotes: list[dict] = field(default_factory=list)  # {"source": ..., "text": ...}
 
 
-def _story_text(row) -> str:
-    parts = [all_text(_j(row["title"]))]
-    sections = _j(row["sections"]) or {}
-    parts += [all_text(sections[k]) for k in STORY_SECTIONS if k in sections]
-    for f in _j(row["followups"]) or []:
-        parts += [all_text(f.get("question")), all_text(f.get("notes"))]
-    return "\n".join(p for p in parts if p)
-
-
-def _backing(db: Database) -> dict[str, list[tuple[str, str, str]]]:
-    """claim id -> [(kind, id, "file:line"), ...] for live backing stories and cards."""
-    out: dict[str, list] = {}
-    for src_type, src, dst, file, line in db.execute(
-        """SELECT l.src_type, l.src, l.dst, coalesce(c.file, s.file), coalesce(c.line, s.line) FROM links l
-           LEFT JOIN cards c ON l.src_type = 'card' AND c.id = l.src
-           LEFT JOIN stories s ON l.src_type = 'story' AND s.id = l.src
-           WHERE l.rel = 'backs' AND l.dst_type = 'claim' AND coalesce(c.archived, s.archived, 1) = 0
-           ORDER BY l.src_type DESC, coalesce(c.position, s.position)"""
-    ):
-        out.setdefault(dst, []).append((src_type, src, f"{file}:{line}"))
-    return out
-
-
-def _texts(db: Database, backing: dict) -> dict[tuple[str, str], str]:
-    wanted = {(t, i) for items in backing.values() for t, i, _ in items}
-    out = {}
-    for row in db.query("SELECT * FROM stories WHERE archived = 0"):
-        if ("story", row["id"]) in wanted:
-            out[("story", row["id"])] = _story_text(row)
-    for cid, q, a in db.execute("SELECT id, q, a FROM cards WHERE archived = 0"):
-        if ("card", cid) in wanted:
-            out[("card", cid)] = all_text(_j(q)) + "\n" + all_text(_j(a))
-    return out
-
-
-def _number_flags(claim: dict, figures: list[dict], sources: list[tuple[str, str, str]], texts: dict) -> list[Flag]:
+def _number_flags(b: Backing) -> list[Flag]:
+    """A claim figure no backing story or card states is a gap (a figure stated
+    differently is a contradiction, found by prep.audit.contradictions)."""
     flags = []
-    for fig in figures:
+    for fig in b.figures:
         value = fig["value"]
         lead, _unit = leading(value)
         if lead is None:
             continue
-        found, others = False, []
-        for kind, item_id, where in sources:
-            text = texts.get((kind, item_id), "")
-            hit, other = find(value, text)
-            found = found or hit
-            others += [(f"{kind} {item_id} ({where})", excerpt(text, n.start, n.end)) for n in other]
-        claim_quote = {"source": f"claim {claim['id']} ({claim['where']})", "text": value}
-        if found:
+        if any(find(value, t.text)[0] for t in b.items):
             continue
-        if others:
-            flags.append(Flag("number-disagrees", f"'{value}' is stated differently in its backing stories/cards",
-                              [claim_quote] + [{"source": s, "text": t} for s, t in others[:5]]))
-        else:
-            where = "in any backing story or card" if sources else "anywhere: nothing backs this claim"
-            flags.append(Flag("number-missing", f"'{value}' ({format_interval(lead.interval)}) is not found {where}", [claim_quote]))
+        where = "in any backing story or card" if b.items else "anywhere: nothing backs this claim"
+        flags.append(Flag("number-missing", f"'{value}' ({format_interval(lead.interval)}) is not found {where}",
+                          [{"source": f"claim {b.claim} ({b.file}:{b.line})", "text": value}]))
     return flags
 
 
-def _before_after_flags(claim: dict, figures: list[dict]) -> tuple[list[Flag], list[Flag]]:
-    """(flags, answered): a disagreement the knowledge base already answers (a note on
-    the figure, or the claim's notes for its wording) is listed, not flagged: the point
-    of the flag is to make sure the candidate has prepared what to say."""
-    flags: list[Flag] = []
-    answered: list[Flag] = []
-    src = f"claim {claim['id']} ({claim['where']})"
-    for fig in figures:
-        if not fig.get("before"):
-            continue
-        lead, _ = leading(fig["value"])
-        before_nums = numbers(fig["before"])
-        if lead is not None and any(n.interval == lead.interval for n in before_nums):
-            continue
-        said = ", ".join(f"{n.raw} = {format_interval(n.interval)}" for n in before_nums) or "no figure"
-        (answered if fig.get("note") else flags).append(Flag("before-after", f"figure '{fig['value']}' disagrees with the before wording ({said})",
-                          [{"source": f"{src} numbers: value", "text": fig["value"]},
-                           {"source": f"{src} numbers: before", "text": fig["before"]}]))
-    if not flags and not answered and claim["before"]:
-        after = {n.interval: n.raw for n in numbers(claim["text_all"])}
-        before = {n.interval: n.raw for n in numbers(claim["before"])}
-        if set(after) != set(before):
-            said = f"text: {', '.join(after.values()) or 'no figure'}; before: {', '.join(before.values()) or 'no figure'}"
-            (answered if claim["notes"] else flags).append(Flag(
-                "before-after", f"the claim's figures differ between the sent text and the before wording ({said})",
-                [{"source": f"{src} text", "text": claim["text_all"]}, {"source": f"{src} before", "text": claim["before"]}]))
-    return flags, answered
+def _gists(db: Database) -> dict:
+    """Gist coverage: a card without one has no answer to say in one breath."""
+    rows = db.execute("SELECT id, gist FROM cards WHERE archived = 0 ORDER BY position").fetchall()
+    missing = [cid for cid, gist in rows if not _j(gist)]
+    return {"cards": len(rows), "with_gist": len(rows) - len(missing), "missing": missing}
 
 
-def audit(db: Database, now: dt.datetime, settings=None, lang: str = "zh", min_cards: int = MIN_CARDS) -> dict:
-    """Coverage, number checks and readiness for every live claim, as plain data."""
-    from prep.study.readiness import claim_readiness
+def checks(db: Database, lang: str = "zh", min_cards: int = MIN_CARDS) -> list[dict]:
+    """The content checks of every live claim (no review state): flags, answered
+    before/after differences and assumptions."""
+    from prep.audit import contradictions as contra
+    from prep.audit.assumptions import assumptions
 
-    ready = {r["id"]: r for r in claim_readiness(db, now, settings, lang)}
-    backing = _backing(db)
-    texts = _texts(db, backing)
-    out, by_kind = [], dict.fromkeys(FLAG_KINDS, 0)
-    for row in db.query("SELECT * FROM claims WHERE archived = 0 ORDER BY position"):
-        text = _j(row["text"])
-        claim = {
-            "id": row["id"], "where": f"{row['file']}:{row['line']}", "before": row["before"] or "",
-            "text_all": all_text(text), "notes": bool(_j(row["notes"])),
-        }
-        sources = backing.get(row["id"], [])
-        stories = [i for t, i, _ in sources if t == "story"]
-        cards = [i for t, i, _ in sources if t == "card"]
+    locate = locator(db)
+    out = []
+    for row, b in _claims(db):
+        stories = [t.item for t in b.items if t.kind == "story"]
+        cards = [t.item for t in b.items if t.kind == "card"]
         flags = []
         if not stories:
             flags.append(Flag("no-story", "no STAR story backs this claim"))
         if len(cards) < min_cards:
             flags.append(Flag("few-cards", f"{len(cards)} card(s) back this claim; at least {min_cards} wanted"))
-        figures = _j(row["numbers"]) or []
-        flags += _number_flags(claim, figures, sources, texts)
-        ba_flags, answered = _before_after_flags(claim, figures)
-        flags += ba_flags
-        for f in flags:
-            by_kind[f.kind] += 1
-        r = ready.get(row["id"], {})
+        flags += _number_flags(b)
+        found = [Flag(**f) for f in contra.contradictions(b, locate)]
+        ba, answered = contra.before_after(b, "\n".join(filter(None, [all_text(_j(row["text"])), row["en"]])), row["before"] or "",
+                                           [t for t in b.items if t.kind == "card"])
         out.append({
             "id": row["id"], "project": row["project"], "risk": row["risk"],
-            "text": claim_text(text, row["en"], lang),
-            "file": row["file"], "line": row["line"], "stories": stories, "cards": cards,
-            "readiness": r.get("score", 0.0),
-            "readiness_detail": {k: r[k] for k in ("card_score", "story_score", "mock_score", "mock_answers", "last_rehearsed", "last_mock") if k in r},
-            "flags": [asdict(f) for f in flags],
-            "answered": [asdict(f) for f in answered],
+            "text": claim_text(_j(row["text"]), row["en"], lang), "file": row["file"], "line": row["line"],
+            "stories": stories, "cards": cards,
+            "flags": [asdict(f) for f in flags + found] + ba, "answered": answered,
+            "assumptions": [a.to_dict() for a in assumptions(b, locate, lang)],
         })
-    flagged = sum(1 for c in out if c["flags"])
+    return out
+
+
+def _claims(db: Database):
+    backing = backings(db)
+    for row in db.query("SELECT * FROM claims WHERE archived = 0 ORDER BY position"):
+        yield row, backing[row["id"]]
+
+
+def audit(db: Database, now: dt.datetime, settings=None, lang: str = "zh", min_cards: int = MIN_CARDS) -> dict:
+    """Coverage, figures, contradictions, assumptions and readiness for every live claim."""
+    from prep.audit.assumptions import Assumption, unique
+    from prep.study.readiness import claim_readiness
+
+    out = checks(db, lang, min_cards)
+    counts = {c["id"]: (sum(f["kind"] == "contradiction" for f in c["flags"]), len(c["assumptions"])) for c in out}
+    ready = {r["id"]: r for r in claim_readiness(db, now, settings, lang, checks=counts)}
+    by_kind = dict.fromkeys(FLAG_KINDS, 0)
+    for c in out:
+        for f in c["flags"]:
+            by_kind[f["kind"]] += 1
+        r = ready.get(c["id"], {})
+        c["readiness"] = r.get("score", 0.0)
+        c["readiness_detail"] = {k: r[k] for k in READINESS_KEYS if k in r}
+        c["to_confirm"] = len(c["assumptions"])
+    to_confirm = unique({c["id"]: [Assumption(**a) for a in c["assumptions"]] for c in out})
     return {
         "claims": out,
-        "summary": {"claims": len(out), "flagged": flagged, "flags": sum(by_kind.values()), "by_kind": by_kind},
+        "to_confirm": [a.to_dict() for a in to_confirm],
+        "summary": {
+            "claims": len(out), "flagged": sum(1 for c in out if c["flags"]), "flags": sum(by_kind.values()),
+            "by_kind": by_kind, "to_confirm": len(to_confirm), "gists": _gists(db),
+        },
     }
 
 
+def remember(db: Database, report: dict, version: str) -> None:
+    """Keep each claim's (contradictions, assumptions) for readiness until the content
+    changes (`content_version`), so the dashboard need not audit to rank claims."""
+    counts = {c["id"]: [sum(f["kind"] == "contradiction" for f in c["flags"]), c["to_confirm"]] for c in report["claims"]}
+    set_meta(db, "audit_checks", json.dumps(counts))
+    set_meta(db, "audit_checks_version", version)
+
+
+READINESS_KEYS = ("card_score", "story_score", "mock_score", "mock_answers", "last_rehearsed", "last_mock",
+                  "contradictions", "to_confirm")
+STRICT_KINDS = ("no-story", "few-cards", "number-missing", "contradiction", "before-after")
+
+
+def failed(report: dict, confirmed: bool = False) -> bool:
+    """Does the report fail `--strict` (and, with `--confirmed`, any assumption left)?"""
+    s = report["summary"]
+    return any(s["by_kind"].get(k) for k in STRICT_KINDS) or (confirmed and s["to_confirm"] > 0)
+
+
 def summary_line(report: dict, hint: str = "") -> str:
-    """One line for the dashboard: 'Audit: 3 of 12 claims flagged (no-story 1, ...)'."""
+    """One line for the dashboard: 'Audit: 3 of 12 claims flagged (no-story 1, ...) · 5 to confirm'."""
     s = report["summary"]
     if not s["claims"]:
         return "Audit: no claims"
+    confirm = f" · {s['to_confirm']} to confirm" if s.get("to_confirm") else ""
     if not s["flagged"]:
-        return f"Audit: all {s['claims']} claims covered, figures consistent"
+        return f"Audit: all {s['claims']} claims covered, figures consistent{confirm}"
     kinds = ", ".join(f"{k} {n}" for k, n in s["by_kind"].items() if n)
-    return f"Audit: {s['flagged']} of {s['claims']} claims flagged ({kinds}){hint}"
+    return f"Audit: {s['flagged']} of {s['claims']} claims flagged ({kinds}){confirm}{hint}"
 
 
 def format_text(report: dict) -> str:
-    """The coverage matrix, then each flag with its quoted sources."""
-    lines = [f"{'claim':<28} {'risk':<6} {'stories':>7} {'cards':>5} {'ready':>5}  flags"]
+    """The coverage matrix, each flag with its quoted sources, then what to confirm."""
+    lines = [f"{'claim':<28} {'risk':<6} {'stories':>7} {'cards':>5} {'ready':>5} {'conf.':>5}  flags"]
     for c in report["claims"]:
         kinds = ",".join(sorted({f["kind"] for f in c["flags"]})) or "ok"
-        lines.append(f"{c['id']:<28} {c['risk']:<6} {len(c['stories']):>7} {len(c['cards']):>5} {round(c['readiness'] * 100):>4}%  {kinds}")
+        lines.append(f"{c['id']:<28} {c['risk']:<6} {len(c['stories']):>7} {len(c['cards']):>5} "
+                     f"{round(c['readiness'] * 100):>4}% {c.get('to_confirm', 0):>5}  {kinds}")
     details = [c for c in report["claims"] if c["flags"] or c.get("answered")]
     if details:
         lines.append("")
@@ -238,6 +218,13 @@ def format_text(report: dict) -> str:
             lines.append(f"  [{tag}] {f['message']}")
             for q in f["quotes"]:
                 lines.append(f"      {q['source']}: \"{' '.join(q['text'].split())}\"")
+    if report.get("to_confirm"):
+        lines += ["", f"To confirm ({len(report['to_confirm'])}): details written for you; replace each with the truth and drop the marker"]
+        for a in report["to_confirm"]:
+            lines.append(f"  {a['file']}:{a['line']}: {a['item']}: {' '.join(a['text'].split())}")
+    g = report["summary"].get("gists")
     lines.append("")
+    if g:
+        lines.append(f"Gists: {g['with_gist']} of {g['cards']} cards have one")
     lines.append(summary_line(report))
     return "\n".join(lines)

@@ -12,7 +12,7 @@ import sqlite3
 
 from sqlite_utils import Database
 
-from prep.audit.report import audit, summary_line
+from prep.audit.report import audit, remember, summary_line
 from prep.index.db import get_meta, open_db, set_meta, transaction
 from prep.study.srs import Settings
 
@@ -33,9 +33,11 @@ def compute(db: Database, now: dt.datetime, settings: Settings | None = None, la
     own = open_db(path, migrate=False) if path else db
     try:
         version = get_meta(own, "content_version", "0")
-        line = summary_line(audit(own, now, settings, lang), HINT)
+        report = audit(own, now, settings, lang)
+        line = summary_line(report, HINT)
         try:
             with transaction(own):
+                remember(own, report, version)  # readiness uses its contradiction/assumption counts
                 set_meta(own, "audit_summary", line)
                 set_meta(own, "audit_version", version)
         except sqlite3.OperationalError:

@@ -160,14 +160,19 @@ def draw(obj: Ctx, profile_name, n, claim, project, minutes, seed, out, allow_re
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the audit as a JSON object.")
-@click.option("--strict", is_flag=True, help="Exit with status 1 when anything is flagged (for CI).")
+@click.option("--strict", is_flag=True, help="Exit with status 1 on a coverage gap, a contradiction or an unanswered before/after difference (for CI).")
+@click.option("--confirmed", is_flag=True, help="With --strict: also fail while any assumption is left to confirm.")
 @click.option("--min-cards", default=3, show_default=True, type=click.IntRange(0, 1000), help="Flag claims backed by fewer cards than this.")
 @lang_option
 @click.pass_obj
-def audit(obj: Ctx, as_json, strict, min_cards, lang):
-    """Audit every claim: backing stories and cards, figures, readiness."""
+def audit(obj: Ctx, as_json, strict, confirmed, min_cards, lang):
+    """Audit every claim: backing stories and cards, figures and contradictions,
+    assumptions to confirm, gists, readiness.
+
+    Example: prep audit --strict --confirmed
+    """
     from prep.audit.report import audit as run_audit
-    from prep.audit.report import format_text
+    from prep.audit.report import failed, format_text
     from prep.index.db import utcnow
 
     db, _ = obj.synced()
@@ -176,7 +181,7 @@ def audit(obj: Ctx, as_json, strict, min_cards, lang):
         emit_json(report | {"kb": str(obj.kb.path)})
     else:
         click.echo(format_text(report))
-    if strict and report["summary"]["flagged"]:
+    if strict and failed(report, confirmed=confirmed):
         sys.exit(1)
 
 

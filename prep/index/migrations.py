@@ -143,3 +143,18 @@ def m302_iday_interviews(db: Database) -> None:
             created_at TEXT NOT NULL)"""
     )
     db.execute("CREATE INDEX interviews_at ON interviews(at)")
+
+
+@migrations()
+def m201_truth_facts_and_gists(db: Database) -> None:
+    # Claim facts (cited as {{fact:ID}} and rendered wherever a text is shown) and card
+    # gists join the content index. The next sync must write them even when no file
+    # changed: mark the index stale (the same flag m003 uses).
+    db.execute(
+        """CREATE TABLE facts (
+            id TEXT PRIMARY KEY, claim TEXT NOT NULL, text TEXT NOT NULL, figure TEXT,
+            status TEXT NOT NULL, source TEXT, file TEXT, line INTEGER, position INTEGER)"""
+    )
+    db.execute("CREATE INDEX facts_claim ON facts(claim, position)")
+    db.execute("ALTER TABLE cards ADD COLUMN gist TEXT")
+    db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('search_stale', '1')")

@@ -20,6 +20,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from prep.errors import ContentErrors
+from prep.index.facts import write_facts
 from prep.index.db import dumps, get_meta, iso, set_meta, transaction, utcnow
 from prep.kb import loader, yamlsrc
 from prep.kb.loader import KnowledgeBase, Parsed
@@ -164,7 +165,10 @@ def _rows(kb: KnowledgeBase):
             "id": cid, "deck": kb.card_deck[cid], "q": dumps(d["q"]), "a": dumps(d["a"]),
             "claims": dumps(d["claims"]), "tags": dumps(d["tags"]), "kind": d["kind"],
             "difficulty": d["difficulty"], "followups": dumps(d["followups"]), "source": d["source"],
-            "hash": _hash({k: d[k] for k in ("q", "a", "claims", "tags", "kind", "difficulty", "followups", "source")} | {"deck": kb.card_deck[cid]}),
+            "gist": dumps(d["gist"]),
+            # a gist counts only where there is one: adding the field kept every other card's hash
+            "hash": _hash({k: d[k] for k in ("q", "a", "claims", "tags", "kind", "difficulty", "followups", "source")}
+                          | {"deck": kb.card_deck[cid]} | ({"gist": d["gist"]} if d["gist"] else {})),
             "file": file, "line": line, "position": pos,
         }
     for pos, (sid, story) in enumerate(kb.stories.items()):
@@ -255,6 +259,7 @@ def _write_index(db: Database, kb: KnowledgeBase, now: str, result: SyncResult, 
             "INSERT OR REPLACE INTO decks (id, position, file, name, project, description, archived) VALUES (?,?,?,?,?,?,0)",
             [did, pos, kb.where[("deck", did)][0], dumps(deck.name), deck.project, dumps(deck.description)],
         )
+    write_facts(conn, kb)
     conn.execute("DELETE FROM links")
     links = []
     for cid, card in kb.cards.items():

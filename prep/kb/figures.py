@@ -73,8 +73,13 @@ _STOP = {
     "is", "are", "was", "were", "down", "up", "under", "over", "more", "less", "about", "around", "vs", "into",
     "peak", "each", "every", "after", "before", "it", "we", "i", "that", "this", "then", "but", "so", "as",
 }
-# Subjects written before their number ("入口 QPS 峰值在 10000 以上", "用户数量百万级别").
-_SUBJECT = re.compile(r"(qps|用户|任务|订单|餐厅|企业|模块|微服务|槽位|users?|tasks?|orders?)", re.I)
+# Words that may stand between a number and its unit without changing what is counted
+# ("2000 concurrent tasks"); a proper noun may too ("8 Kafka partitions").
+_QUALIFIERS = {"concurrent", "background", "active", "daily", "peak", "online", "registered", "scheduled", "total", "new", "paying"}
+# Subjects written just before their number ("入口 QPS 峰值在 10000 以上", "用户数量百万级别").
+_SUBJECT = re.compile(
+    r"(qps|用户|任务|订单|餐厅|企业|模块|微服务|槽位|users?|tasks?|orders?)"
+    r"(?:数量|总数|数|量|峰值|高峰|达到|达|在|为|约|是|有|超过|of|at|peak|:|：|\s)*$", re.I)
 _CLAUSE_END = re.compile(r"[，。,;；:：!?！？\n()（）]")
 
 
@@ -82,30 +87,47 @@ def _singular(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and word[-2] != "s" else word
 
 
+_PER_SECOND = re.compile(r"\s*(?:/\s*|per\s+|每)(?:s|sec|second|秒)(?![A-Za-z])", re.I)
+_RATE_SUFFIX = ("s", "sec", "second", "秒")
+
+
+def _rate(unit: str, text: str, end: int) -> tuple[str, int]:
+    """`3.5 笔/秒`, `11.6 MB/s`: a rate is another unit than the total it is a rate of."""
+    m = _PER_SECOND.match(text, end)
+    if m and unit not in ("QPS", "%", "x", "ms", "s", "min", "h", "days", "weeks", "months", "years"):
+        return unit + "/s", m.end()
+    return unit, end
+
+
 def _unit_at(text: str, pos: int) -> tuple[str, float, int]:
     """(unit, factor, end) of the unit written at `pos` ('' if none)."""
     p = _CLASSIFIER.match(text, pos).end()  # type: ignore[union-attr]
     for alias in _CJK_ALIASES:
         if text.startswith(alias, p):
-            return _ALIAS[alias], 1.0, p + len(alias)
+            unit, end = _rate(_ALIAS[alias], text, p + len(alias))
+            return unit, 1.0, end
     first: tuple[str, float, int] | None = None
     at = p if p > pos else pos
-    for _ in range(3):  # "2000 concurrent tasks", "8 Kafka partitions": the first known word
+    for _ in range(3):  # "2000 concurrent tasks", "8 Kafka partitions": a known word after a qualifier
         w = _WORD.match(text, at)
         if not w:
             break
         word = w.group(1).lower()
         if word in _STOP:
             break
-        for cand in (word, _singular(word), word.split("/")[0], _singular(word.split("/")[0])):
+        base, _, per = word.partition("/")
+        suffix = "/s" if per in _RATE_SUFFIX else ""
+        for cand in (word, _singular(word), base, _singular(base)):
             if cand in _BYTES:
-                return "TB", _BYTES[cand], w.end()
+                unit, end = _rate("TB" + suffix, text, w.end())
+                return unit, _BYTES[cand], end
             if cand in _ALIAS:
-                return _ALIAS[cand], 1.0, w.end()
+                unit, end = _rate(_ALIAS[cand] + (suffix if _ALIAS[cand] not in ("QPS",) else ""), text, w.end())
+                return unit, 1.0, end
         if first is None and len(word) <= 20 and "/" not in word and _singular(word) not in _MULT:
             first = (_singular(word), 1.0, w.end())
         at = w.end()
-        if not text.startswith(" ", at):
+        if not text.startswith(" ", at) or not (word in _QUALIFIERS or w.group(1)[:1].isupper()):
             break
     return first or ("", 1.0, pos)
 
@@ -114,8 +136,8 @@ def _unit_before(text: str, start: int, floor: int) -> str:
     window = text[max(floor, start - 14):start]
     cut = [m.end() for m in _CLAUSE_END.finditer(window)]
     window = window[cut[-1]:] if cut else window
-    found = list(_SUBJECT.finditer(window))
-    return _ALIAS.get(found[-1].group(1).lower(), "") if found else ""
+    found = _SUBJECT.search(window)
+    return _ALIAS.get(found.group(1).lower(), "") if found else ""
 
 
 # -- numbers -----------------------------------------------------------------------
@@ -151,7 +173,6 @@ _NUMBER = re.compile(
 _AR_MULT = re.compile(
     r"(?:\s?(万亿|十万|百万|千万|万|亿|千|百|十)|\s?((?i:thousand|million|billion|mn|bn))(?![A-Za-z0-9])|([kKwWM])(?![0-9A-Za-z]))"
 )
-_TENS_FEW = re.compile(r"几")
 _RANGE_SEP = re.compile(r"\s*(?:-|–|—|~|～|到|至|to)\s*")
 _ABOUT = re.compile(r"(?:about|around|approximately|roughly|nearly|almost|~|≈|约|大约|大概|将近|接近|近)\s*$", re.I)
 _ATLEAST = re.compile(r"(?:over|more than|above|at least|upwards of|超过|超|逾|多于|大于|高于|至少|不少于|>=|≥|(?<![-=])>)\s*$", re.I)
@@ -360,8 +381,18 @@ def _num(x: float) -> str:
     return repr(x)
 
 
-def format_interval(iv: Interval) -> str:
+def _short(x: float) -> str:
+    return f"{x:.4g}" if abs(x) < 1e6 else f"{x:.4g}".replace("e+0", "e").replace("e+", "e")
+
+
+def show(iv: Interval) -> str:
+    """An interval for people, rounded: '18.4-27.6 tasks'."""
+    return format_interval(iv, _short)
+
+
+def format_interval(iv: Interval, num=_num) -> str:
     """An interval as text that `parse_figure` reads back as the same interval."""
+    _num = num
     unit = iv.unit
     sep = "" if unit in ("%", "x") else " "
     tail = f"{sep}{unit}" if unit else ""
@@ -372,8 +403,3 @@ def format_interval(iv: Interval) -> str:
     if iv.lo == iv.hi:
         return f"{_num(iv.lo)}{tail}"
     return f"{_num(iv.lo)}-{_num(iv.hi)}{tail}"
-
-
-def describe(found: Found) -> str:
-    """How a figure was read, for messages: '上几千个任务 (2000-9999 tasks)'."""
-    return f"{found.raw} ({format_interval(found.interval)})"

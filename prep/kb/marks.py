@@ -98,6 +98,18 @@ def plain(text: str) -> str:
     return SPAN.sub(lambda m: m.group(1) if _is_assumed(m.group(2)) else m.group(0), text)
 
 
+_CODE = re.compile(r"```.*?(?:```|$)|~~~.*?(?:~~~|$)|`[^`\n]*`", re.S)
+
+
+def prose(text: str) -> str:
+    """`plain(text)` with code blanked out (same length, so offsets hold): the numbers in
+    `0 * * * *` or `interval '30s'` are code, not figures the candidate states."""
+    text = plain(text)
+    if not text or ("`" not in text and "~~~" not in text):
+        return text
+    return _CODE.sub(lambda m: " " * len(m.group(0)), text)
+
+
 class Locator:
     """Finds the line a snippet is on, in a knowledge-base file, at or after an item's
     line: the index keeps one line per item, the audit and the validator quote the line

@@ -24,6 +24,9 @@ from prep.study.engine import load_settings
 CARD_WEIGHT = 0.7  # cards carry the facts; the story carries the delivery
 MOCK_WEIGHT = 0.25  # the pull of a mock answered today
 MOCK_HALF_LIFE_DAYS = 30.0
+CONTRADICTION_FACTOR = 0.7  # each unresolved contradiction
+ASSUMPTION_FACTOR = 0.95  # each detail still to confirm
+TRUTH_FLOOR = 0.3
 
 
 def item_retrievability(db: Database, now: dt.datetime, settings=None) -> dict[tuple[str, str], float]:
@@ -73,8 +76,29 @@ def _last_rehearsals(db: Database) -> dict[str, str]:
     }
 
 
-def claim_readiness(db: Database, now: dt.datetime, settings=None, lang: str = "zh", retrievability=None) -> list[dict]:
-    """`retrievability`: (type, id) -> R to use instead of the stored states' (a forecast)."""
+def truth_factor(contradictions: int, to_confirm: int) -> float:
+    """How much a claim's unresolved contradictions and unconfirmed assumptions take off
+    its readiness: a remembered answer that contradicts the story told ten minutes
+    earlier, or rests on a detail nobody confirmed, is not ready."""
+    return max(TRUTH_FLOOR, CONTRADICTION_FACTOR ** contradictions * ASSUMPTION_FACTOR ** to_confirm)
+
+
+def cached_checks(db: Database) -> dict[str, tuple[int, int]] | None:
+    """Per-claim (contradictions, assumptions) from the last audit of the current content."""
+    from prep.index.db import get_meta
+
+    if get_meta(db, "audit_checks_version") != get_meta(db, "content_version", "0"):
+        return None
+    raw = get_meta(db, "audit_checks")
+    return {k: (v[0], v[1]) for k, v in json.loads(raw).items()} if raw else None
+
+
+def claim_readiness(db: Database, now: dt.datetime, settings=None, lang: str = "zh", retrievability=None,
+                    checks: dict[str, tuple[int, int]] | None = None) -> list[dict]:
+    """Each live claim's readiness. `retrievability`: (type, id) -> R to use instead of the
+    stored states' (a forecast). `checks` (claim -> (contradictions, assumptions), from the
+    audit) lowers it; by default the last audit's counts, when the content is unchanged."""
+    checks = cached_checks(db) if checks is None else checks
     r = item_retrievability(db, now, settings) if retrievability is None else retrievability
     backing: dict[str, dict[str, list[str]]] = {}
     for src_type, src, dst in db.execute(
@@ -98,6 +122,8 @@ def claim_readiness(db: Database, now: dt.datetime, settings=None, lang: str = "
         if mock:
             pull = MOCK_WEIGHT * mock["recency"]
             score = (1 - pull) * score + pull * mock["score"]
+        contradictions, to_confirm = (checks or {}).get(cid, (0, 0))
+        score *= truth_factor(contradictions, to_confirm)
         told = [rehearsed[s] for s in b["story"] if s in rehearsed]
         out.append({
             "id": cid, "project": project, "risk": risk,
@@ -108,6 +134,7 @@ def claim_readiness(db: Database, now: dt.datetime, settings=None, lang: str = "
             "last_rehearsed": max(told) if told else None,
             "mock_score": round(mock["score"], 3) if mock else None,
             "mock_answers": mock["answers"] if mock else 0, "last_mock": mock["last"] if mock else None,
+            "contradictions": contradictions, "to_confirm": to_confirm,
             "score": round(score, 3),
         })
     return out
