@@ -38,7 +38,7 @@ def test_wrong_type_and_bad_value(kb):
     text = path.read_text().replace("difficulty: 4", "difficulty: 9").replace("tags: [timer]", "tags: timer")
     path.write_text(text)
     errs = errors_of(kb)
-    assert any(e.startswith("decks/time-wheel.yaml:19: cards[1].difficulty:") and "less than or equal to 5" in e for e in errs)
+    assert any(e.startswith("decks/time-wheel.yaml:19: cards[1].difficulty:") and "must be at most 5" in e for e in errs)
     assert any(e.startswith("decks/time-wheel.yaml:12: cards[0].tags:") for e in errs)
 
 

@@ -7,14 +7,13 @@ takes is checked here against what the index holds, with difflib's close matches
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable
 from typing import get_args
 
 from sqlite_utils import Database
 
 from prep.errors import PrepError
 from prep.kb.models import Kind
+from prep.kb.spelling import did_you_mean
 
 KINDS: tuple[str, ...] = get_args(Kind)
 
@@ -29,23 +28,6 @@ _VALUES = {
         "prep list cards --json",
     ),
 }
-
-
-def did_you_mean(value: str, choices: Iterable[str]) -> str:
-    """'; did you mean 'x'?' or '' when nothing is close. Ids share long prefixes
-    (`northwind.cdc`, `northwind.dbt`), so only the matches about as close as the best
-    one are offered."""
-    scored = []
-    for choice in set(choices):
-        m = difflib.SequenceMatcher(None, value.lower(), choice.lower())
-        if m.real_quick_ratio() >= 0.6 and m.quick_ratio() >= 0.6:
-            scored.append((m.ratio(), choice))
-    scored = sorted((s for s in scored if s[0] >= 0.6), key=lambda s: (-s[0], s[1]))
-    if not scored:
-        return ""
-    best = scored[0][0]
-    close = [c for r, c in scored if r >= best - 0.03][:3]
-    return "; did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
 
 
 def check_filters(db: Database, **filters: str | None) -> None:

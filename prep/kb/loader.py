@@ -17,9 +17,12 @@ from pydantic import BaseModel, ValidationError
 
 from prep.errors import ContentError, ContentErrors
 from prep.kb import truth
+from prep.kb.explain import ROOTS, clean_loc, explain
 from prep.kb.models import Card, Claim, Deck, Project, Resume, Story
+from prep.kb.salvage import Kept, original, salvage
+from prep.kb.spelling import did_you_mean
 from prep.kb.story_md import parse_story
-from prep.kb.yamlsrc import LineMap, format_path, line_for, parse_yaml, read_text
+from prep.kb.yamlsrc import LineMap, line_for, parse_yaml, read_text
 
 RESUME = "stories/resume.yaml"
 
@@ -35,6 +38,7 @@ class Parsed:
     errors: list[ContentError]
     model: Any = None  # set by check()
     checked: bool = False
+    kept: Kept = field(default_factory=dict)  # a salvaged model's list indexes in the file
 
 
 def check(p: Parsed) -> None:
@@ -121,22 +125,7 @@ def parse_file(root: Path, rel: str, data: bytes | None = None) -> Parsed:
 
 
 def _pydantic_errors(p: Parsed, exc: ValidationError) -> list[ContentError]:
-    out = []
-    for e in exc.errors():
-        loc = tuple(x for x in e["loc"] if not (isinstance(x, str) and x.startswith("function-")))
-        line = line_for(p.lines, loc)
-        if e["type"] == "extra_forbidden":
-            msg = f"unknown key '{loc[-1]}'"
-        elif e["type"] == "missing":
-            msg = "required field is missing"
-        else:
-            msg = e["msg"]
-            if msg.startswith("Value error, "):
-                msg = msg[len("Value error, "):]
-            if e["type"] in ("string_pattern_mismatch",) and "id" in str(loc[-1:]):
-                msg = "ids are lowercase letters, digits and . _ - (e.g. 'meican.scheduler')"
-        out.append(ContentError(p.rel, line, format_path(loc), msg))
-    return out
+    return explain(p.rel, p.lines, exc, ROOTS.get(p.kind))
 
 
 def validate(p: Parsed) -> tuple[Any, list[ContentError]]:
@@ -150,7 +139,10 @@ def validate(p: Parsed) -> tuple[Any, list[ContentError]]:
     try:
         return model.model_validate(p.raw), list(p.errors)
     except ValidationError as exc:
-        return None, p.errors + _pydantic_errors(p, exc)
+        # Keep what did validate, so the id, link and cycle checks still run on it.
+        found = _pydantic_errors(p, exc)
+        salvaged, p.kept = salvage(model, p.raw, [clean_loc(e["loc"]) for e in exc.errors()])
+        return salvaged, p.errors + found
 
 
 def build(root: Path, parsed: list[Parsed]) -> tuple[KnowledgeBase, list[ContentError]]:
@@ -178,12 +170,12 @@ def build(root: Path, parsed: list[Parsed]) -> tuple[KnowledgeBase, list[Content
             continue
         if p.kind == "resume":
             kb.resume = obj
-            for i, proj in enumerate(obj.projects):
+            for i, proj in original(p.kept, ("projects",), obj.projects):
                 ln = line_for(p.lines, ("projects", i, "id"))
                 if register("project", proj.id, p.rel, ln, f"projects[{i}].id"):
                     kb.projects[proj.id] = proj
                     kb.where[("project", proj.id)] = (p.rel, ln)
-                for j, claim in enumerate(proj.claims):
+                for j, claim in original(p.kept, ("projects", i, "claims"), proj.claims):
                     ln = line_for(p.lines, ("projects", i, "claims", j, "id"))
                     if register("claim", claim.id, p.rel, ln, f"projects[{i}].claims[{j}].id"):
                         kb.claims[claim.id] = claim
@@ -197,29 +189,29 @@ def build(root: Path, parsed: list[Parsed]) -> tuple[KnowledgeBase, list[Content
             kb.where[("deck", deck_id)] = (p.rel, 1)
             if obj.project:
                 links.append((p.rel, line_for(p.lines, ("project",)), "project", "project", obj.project))
-            for i, card in enumerate(obj.cards):
+            for i, card in original(p.kept, ("cards",), obj.cards):
                 ln = line_for(p.lines, ("cards", i, "id"))
                 if not register("card", card.id, p.rel, ln, f"cards[{i}].id"):
                     continue
                 kb.cards[card.id] = card
                 kb.card_deck[card.id] = deck_id
                 kb.where[("card", card.id)] = (p.rel, ln)
-                for j, c in enumerate(card.claims):
+                for j, c in original(p.kept, ("cards", i, "claims"), card.claims):
                     links.append((p.rel, line_for(p.lines, ("cards", i, "claims", j)), f"cards[{i}].claims[{j}]", "claim", c))
-                for j, c in enumerate(card.followups):
+                for j, c in original(p.kept, ("cards", i, "followups"), card.followups):
                     links.append((p.rel, line_for(p.lines, ("cards", i, "followups", j)), f"cards[{i}].followups[{j}]", "card", c))
         else:
             ln = line_for(p.lines, ("id",))
             if register("story", obj.id, p.rel, ln, "id"):
                 kb.stories[obj.id] = obj
                 kb.where[("story", obj.id)] = (p.rel, ln)
-                for j, c in enumerate(obj.claims):
+                for j, c in original(p.kept, ("claims",), obj.claims):
                     links.append((p.rel, line_for(p.lines, ("claims", j)), f"claims[{j}]", "claim", c))
 
     targets: dict[str, Mapping[str, object]] = {"claim": kb.claims, "card": kb.cards, "project": kb.projects}
     for rel, line, fld, kind, target in links:
         if target not in targets[kind]:
-            errors.append(ContentError(rel, line, fld, f"unknown {kind} '{target}'"))
+            errors.append(ContentError(rel, line, fld, f"unknown {kind} '{target}'" + did_you_mean(target, targets[kind])))
     errors += _cycles(kb)
     errors += truth.check(kb, parsed)  # facts, citations, assumption spans
     return kb, errors

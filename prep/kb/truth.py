@@ -17,6 +17,7 @@ from typing import Any
 from prep.errors import ContentError
 from prep.kb.marks import Locator, citations, spans
 from prep.kb.models import Claim, Fact
+from prep.kb.salvage import original
 from prep.kb.yamlsrc import line_for
 
 RESUME = "stories/resume.yaml"
@@ -67,9 +68,10 @@ def _fact_lines(kb, parsed: list) -> dict[str, tuple[str, int]]:
     out: dict[str, tuple[str, int]] = {}
     if resume is None or kb.resume is None:
         return out
-    for i, proj in enumerate(kb.resume.projects):
-        for j, claim in enumerate(proj.claims):
-            for k, fact in enumerate(claim.facts):
+    kept = resume.kept  # a salvaged resume's list positions in the file
+    for i, proj in original(kept, ("projects",), kb.resume.projects):
+        for j, claim in original(kept, ("projects", i, "claims"), proj.claims):
+            for k, fact in original(kept, ("projects", i, "claims", j, "facts"), claim.facts):
                 line = line_for(resume.lines, ("projects", i, "claims", j, "facts", k, "id"))
                 out.setdefault(fact.id, (resume.rel, line or kb.where.get(("claim", claim.id), (RESUME, 0))[1]))
     return out

@@ -134,6 +134,14 @@ def read_text(path, rel: str, data: bytes | None = None) -> tuple[str | None, li
     return text, []
 
 
+def _flow_hint(e: yaml.MarkedYAMLError) -> str:
+    """libyaml's "while parsing a flow mapping" almost always means a ':' or ',' inside
+    `{en: ...}` text: say how to fix it."""
+    if "flow mapping" in str(e.context or "") or "flow sequence" in str(e.context or ""):
+        return '; a ":" or "," inside {...} or [...] ends the value: quote the text: {en: "..."}'
+    return ""
+
+
 def parse_yaml(text: str, rel: str, line_offset: int = 0) -> tuple[Any, LineMap, list[ContentError]]:
     """Parse one YAML document. Returns (data, lines, errors); data is None on a fatal error."""
     try:
@@ -142,7 +150,7 @@ def parse_yaml(text: str, rel: str, line_offset: int = 0) -> tuple[Any, LineMap,
         mark = e.problem_mark or e.context_mark
         line = (mark.line + 1 + line_offset) if mark else 0
         msg = " ".join(str(x) for x in (e.context, e.problem) if x)
-        return None, {}, [ContentError(rel, line, "", f"invalid YAML: {msg}")]
+        return None, {}, [ContentError(rel, line, "", f"invalid YAML: {msg}{_flow_hint(e)}")]
     except yaml.YAMLError as e:
         return None, {}, [ContentError(rel, 0, "", f"invalid YAML: {e}")]
     if node is None:

@@ -1,0 +1,34 @@
+"""A "did you mean" for every name a user types: ids in links, keys, filter values.
+
+One helper (difflib) so a typo gets the same kind of hint wherever it is made; it lives
+in the lowest layer because the content checks need it as much as the CLI filters do.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+def close_matches(value: str, choices: Iterable[str]) -> list[str]:
+    """Up to three choices about as close to `value` as the best one (ratio >= 0.6)."""
+    scored = []
+    for choice in set(choices):
+        m = difflib.SequenceMatcher(None, value.lower(), choice.lower())
+        if m.real_quick_ratio() >= 0.6 and m.quick_ratio() >= 0.6:
+            scored.append((m.ratio(), choice))
+    scored = sorted((s for s in scored if s[0] >= 0.6), key=lambda s: (-s[0], s[1]))
+    if not scored:
+        return []
+    best = scored[0][0]
+    return [c for r, c in scored if r >= best - 0.03][:3]
+
+
+def did_you_mean(value: str, choices: Iterable[str]) -> str:
+    """'; did you mean 'x'?' or '' when nothing is close. Ids share long prefixes
+    (`northwind.cdc`, `northwind.dbt`), so only the matches about as close as the best
+    one are offered."""
+    close = close_matches(value, choices)
+    if not close:
+        return ""
+    return "; did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
