@@ -43,7 +43,7 @@ def test_one_file_with_four_errors_reports_all_four_in_one_run(kb):
         """)
     errs = errors_of(kb)
     assert "decks/mixed.yaml:6: cards[0].followup: unknown key 'followup'; did you mean 'followups'?" in errs
-    assert any(e.startswith("decks/mixed.yaml:11: cards[1].kind: 'desgin' is not a kind; use one of: concept, design,")
+    assert any(e.startswith("decks/mixed.yaml:11: cards[1].kind: 'desgin' is not a kind; use 'concept', 'design',")
                and e.endswith("did you mean 'design'?") for e in errs)
     assert ("decks/mixed.yaml:16: cards[2].claims[0]: unknown claim 'acme.checkout-latncy'; "
             "did you mean 'acme.checkout-latency'?") in errs

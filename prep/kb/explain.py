@@ -112,7 +112,7 @@ def message(e: Any, loc: tuple, root: type[BaseModel] | None) -> str:
             return _bool_message(field, value)
         hint = did_you_mean(str(value), choices) if choices else ""
         what = f"one of the allowed {field}" if isinstance(loc[-1], int) else f"a {field}"
-        return f"'{value}' is not {what}; use one of: {', '.join(choices)}{hint}"
+        return f"'{value}' is not {what}; use {(ctx or {}).get('expected')}{hint}"
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return f"must be a whole number, got {value!r}"
     if kind in ("float_parsing", "float_type"):

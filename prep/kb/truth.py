@@ -95,7 +95,7 @@ def check(kb, parsed: list) -> list[ContentError]:
                     continue
                 seen[fact.id] = (rel, line)
                 kb.where[("fact", fact.id)] = (rel, line)
-    known = set(seen)
+    known = set(seen) | set(facts_of(kb.claims))  # a clashing fact id is reported once, above, not at every citation
     locate = Locator(kb.root)
     for rel, _kind, line, fld, text in item_texts(kb):
         for fid in citations(text):
