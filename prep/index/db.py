@@ -1,16 +1,26 @@
 """Opening the SQLite database safely.
 
 The database holds the user's review history, which no content error, upgrade,
-crash or second process may damage. So: refuse files that are not SQLite or come
-from a newer prep (and leave them untouched), copy the file aside before running
-migrations, use WAL with a busy timeout so two processes wait rather than fail, and
-commit every answer on its own.
+crash or second process may damage. So:
+
+- never open() the database file from Python: closing any descriptor on it drops
+  every POSIX lock the process holds (sqlite.org/howtocorrupt.html, 2.2), and the
+  next process would delete the WAL under a live connection. The header is read
+  through SQLite, backups use SQLite's backup API;
+- look before touching: a file that is not SQLite, belongs to another application
+  (`PRAGMA application_id`) or comes from a newer prep is refused before anything
+  is written (not even the journal mode);
+- migrate under `BEGIN IMMEDIATE`, so a second process waits and then finds nothing
+  pending; copy the file aside first (to a temporary name, renamed when complete);
+- WAL, and a short busy timeout for interactive writes (a reviewer waits about a
+  second, then gets a message), a long one for migrations and sync batches.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sqlite3
 from pathlib import Path
 
@@ -19,8 +29,12 @@ from sqlite_utils import Database
 from prep.errors import PrepError
 from prep.index.migrations import migrations
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
-BUSY_TIMEOUT_S = 30
+# "prep" in ASCII: marks our files so another application's database is never adopted.
+APPLICATION_ID = 0x70726570
+# Interactive writes (an answer, a setting) wait this long for another writer.
+BUSY_TIMEOUT_S = 1.0
+# Migrations and sync batches may wait for a long one.
+LONG_WAIT_S = 30.0
 
 
 def utcnow() -> dt.datetime:
@@ -41,65 +55,166 @@ def dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def _check_file(path: Path) -> None:
-    if not path.exists():
-        return
-    if path.is_dir():
-        raise PrepError(f"{path}: is a folder, not a prep database")
-    with path.open("rb") as f:
-        head = f.read(16)
-    if head and head != SQLITE_MAGIC:
-        raise PrepError(f"{path}: not a SQLite database (left untouched). Move it away or pass --db to use another file.")
-
-
-def _backup(conn: sqlite3.Connection, path: Path, label: str) -> Path:
-    stamp = utcnow().strftime("%Y%m%dT%H%M%S")
-    dest = path.with_name(f"{path.name}.{label}-{stamp}.bak")
-    target = sqlite3.connect(dest)
-    try:
-        conn.backup(target)
-    finally:
-        target.close()
-    return dest
-
-
-def open_db(path: Path, *, migrate: bool = True) -> Database:
-    """Open (creating if needed) and upgrade the database at `path`."""
+def backups(path: Path) -> list[Path]:
+    """The copies made before migrations, oldest first (listed, never opened)."""
     path = Path(path)
-    _check_file(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    existed = path.exists() and path.stat().st_size > 0
-    try:
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
-        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-        conn.execute("PRAGMA synchronous = NORMAL")
-        conn.execute("PRAGMA foreign_keys = ON")
-        db = Database(conn)
-        applied = [m.name for m in migrations.applied(db)]
-    except sqlite3.DatabaseError as e:
-        raise PrepError(f"{path}: cannot open the database ({e}); the file was left untouched") from e
-    if mode.lower() != "wal":  # pragma: no cover - e.g. a read-only medium
-        raise PrepError(f"{path}: could not switch to WAL journaling (got {mode})")
-    known = [m.name for m in migrations._migrations]
+    return sorted(path.parent.glob(f"{path.name}.*.bak"))
+
+
+def damaged_message(path: Path, e: Exception) -> str:
+    found = backups(path)
+    where = f"the newest backup is {found[-1]}" if found else f"backups would be named {path.name}.before-*.bak"
+    return (
+        f"{path}: the database is damaged ({e}); it was left untouched. Run `prep doctor` to check and repair "
+        f"what can be repaired; {where}."
+    )
+
+
+def sqlite_reason(e: sqlite3.Error) -> str:
+    """What a SQLite error means for the user, as the end of a sentence."""
+    text = str(e)
+    if "locked" in text or "busy" in text:
+        return "the database is busy (another prep process is writing to it); nothing was lost, try again in a moment"
+    if "readonly" in text or "read-only" in text:
+        return "the database is read-only; prep needs to write to it (check the file's and its folder's permissions)"
+    if "full" in text:
+        return "the disk is full; the last change was not saved, everything before it is kept"
+    if "disk I/O" in text:
+        return "the disk reported an input/output error; the last change was not saved"
+    return f"database error ({text})"
+
+
+def sqlite_message(path: Path | str, e: sqlite3.Error) -> str:
+    """One sentence for a SQLite error raised while using the database at `path`."""
+    text = str(e)
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return damaged_message(Path(path), e)
+    return f"{path}: {sqlite_reason(e)}"
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    return conn
+
+
+def _inspect(conn: sqlite3.Connection) -> tuple[int, set[str], list[str]]:
+    """(application_id, table names, applied prep migrations), reading only."""
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    applied: list[str] = []
+    if migrations.migrations_table in tables:
+        applied = [r[0] for r in conn.execute(
+            f"SELECT name FROM {migrations.migrations_table} WHERE migration_set = ? ORDER BY rowid", [migrations.name])]
+    return app_id, tables, applied
+
+
+def _refuse_foreign(path: Path, app_id: int, tables: set[str], applied: list[str]) -> None:
+    ours = app_id == APPLICATION_ID or (app_id == 0 and (applied or not tables))
+    if not ours:
+        raise PrepError(
+            f"{path}: a SQLite database of another application (application_id {app_id}, {len(tables)} table(s)); "
+            "prep left it untouched. Pass --db with a new file name."
+        )
+    known = {m.name for m in migrations._migrations}
     newer = [name for name in applied if name not in known]
     if newer:
-        conn.close()
         raise PrepError(
             f"{path}: written by a newer version of prep (schema {newer[-1]}); upgrade prep. The file was left untouched."
         )
-    if migrate:
-        pending = migrations.pending(db)
-        if pending:
-            if existed and applied:
-                _backup(conn, path, f"before-{pending[0].name}")
-            try:
-                migrations.apply(db)
-            except sqlite3.OperationalError as e:
-                # Another process migrated first: what matters is that nothing is pending now.
-                if migrations.pending(db):
-                    raise PrepError(f"{path}: migration failed ({e})") from e
+
+
+def open_db(path: Path | str, *, migrate: bool = True) -> Database:
+    """Open (creating if needed) and upgrade the database at `path`."""
+    path = Path(path)
+    if path.is_dir():
+        raise PrepError(f"{path}: is a folder, not a prep database")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise PrepError(f"{path.parent}: cannot create the folder for the database ({e.strerror})") from None
+    if path.exists() and not os.access(path, os.W_OK):
+        raise PrepError(sqlite_message(path, sqlite3.OperationalError("readonly")))
+    try:
+        conn = _connect(path)
+    except sqlite3.Error as e:
+        raise PrepError(f"{path}: cannot open the database ({e})") from None
+    try:
+        app_id, tables, applied = _inspect(conn)
+        _refuse_foreign(path, app_id, tables, applied)
+        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+        if mode.lower() != "wal":
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if mode.lower() != "wal":  # pragma: no cover - e.g. a medium without shared memory
+            raise PrepError(f"{path}: could not switch to WAL journaling (got {mode})")
+        db = Database(conn)
+        if migrate:
+            _migrate(db, path, app_id)
+    except PrepError:
+        conn.close()
+        raise
+    except sqlite3.DatabaseError as e:
+        conn.close()
+        if "not a database" in str(e):
+            raise PrepError(
+                f"{path}: not a SQLite database (left untouched). Move it away or pass --db to use another file."
+            ) from None
+        if "malformed" in str(e):
+            raise PrepError("cannot open the database: " + damaged_message(path, e)) from None
+        if "locked" in str(e) or "busy" in str(e) or "readonly" in str(e):
+            raise PrepError(sqlite_message(path, e)) from None
+        raise PrepError(f"{path}: cannot open the database ({e}); the file was left untouched") from None
     return db
+
+
+def _migrate(db: Database, path: Path, app_id: int) -> None:
+    """Apply pending migrations under the write lock: a second process opening the same
+    old database waits here, then finds nothing pending."""
+    if app_id == APPLICATION_ID and not migrations.pending(db):
+        return
+    conn = db.conn
+    conn.execute(f"PRAGMA busy_timeout = {int(LONG_WAIT_S * 1000)}")
+    try:
+        with transaction(db):
+            pending = migrations.pending(db)
+            if pending and migrations.applied(db):
+                _backup(path, f"before-{pending[0].name}")
+            if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            migrations.apply(db)
+    except sqlite3.OperationalError as e:
+        raise PrepError(f"{path}: migration failed ({e}); the database was not changed") from None
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+
+
+def _backup(path: Path, label: str) -> Path:
+    """Copy the database with SQLite's backup API (never open()) to a temporary name,
+    renamed to `<db>.<label>-<time>.bak` only once complete.
+
+    Called under our write lock before anything is written: a second connection reads
+    the committed state (WAL readers do not wait for writers)."""
+    stamp = utcnow().strftime("%Y%m%dT%H%M%S")
+    dest = path.with_name(f"{path.name}.{label}-{stamp}.bak")
+    tmp = path.with_name(f".{dest.name}.partial")
+    try:
+        source = sqlite3.connect(path)
+        target = sqlite3.connect(tmp)
+        try:
+            source.backup(target)
+        finally:
+            target.close()
+            source.close()
+        os.replace(tmp, dest)
+    except (OSError, sqlite3.Error) as e:
+        tmp.unlink(missing_ok=True)
+        raise PrepError(
+            f"{path}: could not write the backup before upgrading the database ({e}); nothing was changed. "
+            "Free some disk space and try again."
+        ) from None
+    return dest
 
 
 def schema_version(db: Database) -> str | None:
@@ -120,19 +235,32 @@ class transaction:
     """`BEGIN IMMEDIATE` ... `COMMIT`: take the write lock up front.
 
     A deferred transaction that reads then writes can fail with SQLITE_BUSY at once
-    when another process holds the lock; IMMEDIATE waits for the busy timeout instead.
+    when another process holds the lock; IMMEDIATE waits for the busy timeout instead
+    (about a second; `wait` seconds for long jobs such as sync batches).
     """
 
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, wait: float | None = None):
         self.conn = db.conn
+        self.wait = wait
 
     def __enter__(self):
-        self.conn.execute("BEGIN IMMEDIATE")
+        if self.wait is not None:
+            self.conn.execute(f"PRAGMA busy_timeout = {int(self.wait * 1000)}")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        finally:
+            if self.wait is not None:
+                self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         return self
 
     def __exit__(self, exc_type, exc, tb):
         if exc_type is None:
-            self.conn.execute("COMMIT")
+            try:
+                self.conn.execute("COMMIT")
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
         elif self.conn.in_transaction:
             self.conn.execute("ROLLBACK")
         return False

@@ -3,6 +3,7 @@ section to check yourself, then self-rate; the story is scheduled like a card.""
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from typing import ClassVar
 
@@ -12,6 +13,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Markdown, Static
 
 from prep.index import read
+from prep.index.db import sqlite_reason
 from prep.index.views import StoryView
 from prep.study import engine
 from prep.study.srs import RATING_NAMES
@@ -128,7 +130,11 @@ class RehearseScreen(BackScreen):
             return
         app = self.app
         duration = int((time.monotonic() - self.started) * 1000)
-        engine.record_answer(app.db, "story", self.story_id, rating, app.now(), duration_ms=duration, mode="rehearsal", settings=app.settings)
+        try:
+            engine.record_answer(app.db, "story", self.story_id, rating, app.now(), duration_ms=duration, mode="rehearsal", settings=app.settings)
+        except sqlite3.Error as e:
+            self.notify(f"Not saved: {sqlite_reason(e)}. Rate again to retry.", severity="error")
+            return
         self.rated = True
         self.notify(f"Rehearsal saved: {RATING_NAMES[rating]}")
         self.app.pop_screen()

@@ -8,6 +8,7 @@ rating would do ("Good 10m") so the learner sees the cost of each answer.
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 import time
 from typing import ClassVar
 
@@ -19,6 +20,7 @@ from textual.widgets import Footer, Markdown, Static
 
 from prep.errors import PrepError
 from prep.index import read
+from prep.index.db import sqlite_reason
 from prep.index.views import CardView
 from prep.study import engine
 from prep.study.srs import RATING_NAMES
@@ -193,7 +195,12 @@ class ReviewScreen(PrepScreen):
             return
         app = self.app
         duration = int((time.monotonic() - self.shown_at) * 1000)
-        log_id = engine.record_answer(app.db, "card", self.current, rating, app.now(), duration_ms=duration, mode=self.mode, settings=app.settings)
+        try:
+            log_id = engine.record_answer(app.db, "card", self.current, rating, app.now(), duration_ms=duration, mode=self.mode, settings=app.settings)
+        except sqlite3.Error as e:
+            # Another process holds the write lock past the busy timeout: say so, keep the card.
+            self.notify(f"Not saved: {sqlite_reason(e)}. Rate again to retry.", severity="error")
+            return
         self.answered.append((log_id, self.current))
         self.next_card()
 

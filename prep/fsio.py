@@ -1,0 +1,92 @@
+"""Writing output files without ever leaving a half-written one, or replacing a device.
+
+Exports, mock sheets and database backups are written to a temporary file next to the
+target and renamed over it only when complete: a full disk, a file-size limit or a
+crash leaves the previous file (or nothing) and no stray temporary file. Only a regular
+file may be replaced: `-o /dev/full` as root must not turn a device node into a file.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from prep.errors import PrepError
+
+
+def os_reason(e: OSError) -> str:
+    """'No space left on device', 'File too large', ...: the sentence for an errno."""
+    return e.strerror or (os.strerror(e.errno) if e.errno else str(e))
+
+
+def check_target(path: Path) -> Path:
+    """The file to write: `path` itself (or the regular file a symlink points to).
+
+    Refuses folders, devices, pipes and sockets, and a missing parent folder."""
+    path = Path(path)
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        st = None
+    except OSError as e:
+        raise PrepError(f"{path}: cannot write there ({os_reason(e)})") from None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        kind = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+        raise PrepError(f"{path}: {kind}; prep only replaces regular files. Choose another output path.")
+    if st is not None and path.is_symlink():
+        path = path.resolve()
+    if not path.parent.is_dir():
+        raise PrepError(f"{path}: the folder {path.parent} does not exist")
+    return path
+
+
+def _umask_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def write_atomic(path: Path, write: Callable[[Path], None]) -> Path:
+    """Call `write(tmp)` to fill a temporary file next to `path`, then rename it to `path`."""
+    target = check_target(Path(path))
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as e:
+        raise PrepError(f"{target}: cannot write in {target.parent} ({os_reason(e)})") from None
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        write(tmp)
+        with open(tmp, "rb") as f:  # a temporary file of ours, never a database in use
+            os.fsync(f.fileno())
+        mode = stat.S_IMODE(os.stat(target).st_mode) if target.exists() else _umask_mode()
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        extra = " (a file-size limit or a full disk)" if e.errno in (errno.EFBIG, errno.ENOSPC) else ""
+        raise PrepError(f"{target}: could not write the file: {os_reason(e)}{extra}; nothing was replaced") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def write_text(path: Path, text: str) -> Path:
+    return write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def ensure_folder(path: Path) -> Path:
+    """Create an output folder (and its parents), or say why not in one sentence."""
+    path = Path(path)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise PrepError(f"{path}: exists and is not a folder") from None
+    except OSError as e:
+        raise PrepError(f"{path}: cannot create the folder ({os_reason(e)})") from None
+    return path
