@@ -160,3 +160,21 @@ def test_draw_defaults_to_the_next_interviews_profile_and_claims(kb, tmp_path, m
     assert "drawing for interview #1" in r.stderr
     # An explicit --profile wins.
     assert json.loads(runner.invoke(cli, [*base, "draw", "--json", "--profile", "behavioural"]).stdout)["profile"] == "behavioural"
+
+
+def test_the_dashboards_today_is_the_plans_first_day(synced, now):
+    from prep.study.plan import countdown
+
+    db = synced
+    lenient = dataclasses.replace(load_settings(db), desired_retention=0.7)
+    for card in ("tw.basic", "tw.hier"):
+        record_answer(db, "card", card, 4, now - 2 * DAY, settings=lenient)
+    save_settings(db, dataclasses.replace(lenient, desired_retention=0.97))
+    interviews.add(db, _date(now + 6 * DAY), now)
+    plan = build_plan(db, now)
+    assert plan is not None
+    first = build_plan(db, now, days=1)
+    assert first is not None and first.days == plan.days[:1]
+    d = plan.days[0]
+    line = countdown(db, now)
+    assert line is not None and f"today: {d.reviews} reviews, {d.new} new, {d.stories} stories ({d.pulled} brought forward)" in line

@@ -20,6 +20,8 @@ def test_dashboard_countdown_only_while_an_interview_is_ahead(db, kb, now, monke
     seen: dict[str, object] = {}
 
     async def look(pilot):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
         line = pilot.app.screen.query_one("#countdown", Static)
         seen["text"], seen["shown"] = str(line.content), line.display
 
@@ -31,3 +33,5 @@ def test_dashboard_countdown_only_while_an_interview_is_ahead(db, kb, now, monke
     assert seen["shown"] is True
     text = str(seen["text"])
     assert "Interview #1 2026-11-27 15:00 (UTC) ACME in 3d 6h" in text and "today: " in text and " new" in text
+    # The forecast, computed in a worker: readiness of its claims today and on the day.
+    assert "today ░░░░░░░░ 0%  →  on the day " in text and "(weakest acme.checkout-latency" in text

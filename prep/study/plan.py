@@ -193,12 +193,10 @@ def build_plan(db: Database, now: dt.datetime, interview: Interview | None = Non
     targets = target_items(db, interview.claims)
     items = _load(db, targets)
     moments = study_moments(now, interview.at)
-    if days is not None:
-        moments = moments[:days] if days < len(moments) else moments
     sim = _Sim(scheduler, settings, items, interview.at, moments)
     plan = Plan(interview, now)
     reviews_done, new_done = done_today(db, now, settings)
-    for k, when in enumerate(moments):
+    for k, when in enumerate(moments[:days]):  # the quota and "last" always see every day left
         day_end = srs.day_start(when, settings) + dt.timedelta(days=1)
         room = settings.max_reviews_per_day - (reviews_done if k == 0 else 0)
         new_room = settings.new_per_day - (new_done if k == 0 else 0)

@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from prep.audit import summary as audit_summary
 from prep.index import read
 from prep.study import engine
-from prep.study.plan import countdown
+from prep.study.plan import Plan, build_plan, countdown
 from prep.study.readiness import claim_readiness
 from prep.tui.screens.base import PrepScreen
 from prep.tui.widgets.charts import bars, heatmap, meter
@@ -39,6 +39,8 @@ class DashboardScreen(PrepScreen):
         Binding("q", "app.quit", "Quit"),
         Binding("escape", "app.quit", "Quit", show=False),
     ]
+
+    _countdown: str | None = None  # the next interview's line, None when none is ahead
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -75,9 +77,11 @@ class DashboardScreen(PrepScreen):
             f"Due {s['due']} · New {s['new']} · Stories due {s['stories_due']} · Streak {streak}d"
             f" · Leeches {len(s['leeches'])} · {s['cards']} cards"
         )
-        line = countdown(app.db, now, app.settings)  # the next interview, when one is ahead
-        self.query_one("#countdown", Static).update(line or "")
-        self.query_one("#countdown", Static).display = bool(line)
+        self._countdown = countdown(app.db, now, app.settings)  # the next interview, when one is ahead
+        self.query_one("#countdown", Static).update(self._countdown or "")
+        self.query_one("#countdown", Static).display = bool(self._countdown)
+        if self._countdown:
+            self.load_forecast(now)
         decks = self.query_one("#decks", DataTable)
         decks.clear()
         for d in s["per_deck"]:
@@ -104,6 +108,28 @@ class DashboardScreen(PrepScreen):
             weekly = [sum(daily[i:i + 7]) for i in range(0, 84, 7)]
             lines.append(f"Reviews by week    {bars(weekly)}  ({sum(daily)} in 12 weeks)")
         self.query_one("#charts", Static).update("\n".join(lines))
+
+    class ForecastReady(Message):
+        def __init__(self, plan: Plan | None) -> None:
+            super().__init__()
+            self.plan = plan
+
+    @work(thread=True, exclusive=True, group="forecast")
+    def load_forecast(self, now: dt.datetime) -> None:
+        """The whole plan runs FSRS forward over every item: off the UI thread."""
+        app = self.app
+        self.post_message(self.ForecastReady(build_plan(app.db, now, settings=app.settings, lang=app.lang)))
+
+    def on_dashboard_screen_forecast_ready(self, message: ForecastReady) -> None:
+        claims = message.plan.claims if message.plan else []
+        if not claims or not self._countdown:
+            return
+        today, day = (sum(getattr(c, f) for c in claims) / len(claims) for f in ("today", "planned"))
+        weakest = min(claims, key=lambda c: c.planned)
+        self.query_one("#countdown", Static).update(
+            f"{self._countdown}\nReadiness of its claims  today {meter(today, 8)} {today:.0%}  →  on the day "
+            f"{meter(day, 8)} {day:.0%}  (weakest {weakest.id} {weakest.planned:.0%})"
+        )
 
     class AuditReady(Message):
         def __init__(self, line: str) -> None:
