@@ -12,6 +12,7 @@ import pytest
 
 from prep.index.db import open_db
 from prep.kb.scaffold import scaffold
+from prep.study.srs import Settings
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -65,6 +66,12 @@ def write(root: Path, rel: str, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def settings() -> Settings:
+    """Study settings for tests: scheduling without fuzz, so every interval is exact."""
+    return Settings(enable_fuzzing=False)
 
 
 @pytest.fixture

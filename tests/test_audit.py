@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import write
 
 from prep.audit.report import audit, find, format_text, leading, numbers, summary_line
 from prep.cli import cli
@@ -16,15 +17,6 @@ from prep.index.sync import sync
 from prep.kb.figures import format_interval
 from prep.study import engine
 from prep.study.readiness import claim_readiness
-from prep.study.srs import Settings
-
-S = Settings(enable_fuzzing=False)
-
-
-def write(root: Path, rel: str, text: str) -> None:
-    path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
 
 
 def story(root: Path, sid: str, claims: list[str], result: str) -> None:
@@ -127,17 +119,17 @@ def flags_by_claim(report) -> dict[str, set[str]]:
     return {c["id"]: {f["kind"] for f in c["flags"]} for c in report["claims"]}
 
 
-def test_clean_kb_has_no_flags(clean, db, now):
+def test_clean_kb_has_no_flags(clean, db, now, settings):
     sync(db, clean, now=now)
-    report = audit(db, now, S)
+    report = audit(db, now, settings)
     assert flags_by_claim(report) == {"p.ok": set()}
     assert report["summary"]["flagged"] == 0
     assert summary_line(report) == "Audit: all 1 claims covered, figures consistent"
 
 
-def test_each_kind_of_gap_is_flagged(gaps, db, now):
+def test_each_kind_of_gap_is_flagged(gaps, db, now, settings):
     sync(db, gaps, now=now)
-    report = audit(db, now, S)
+    report = audit(db, now, settings)
     assert flags_by_claim(report) == {
         "p.ok": set(), "p.nostory": {"no-story"}, "p.fewcards": {"few-cards"}, "p.missing": {"number-missing"},
         "p.disagree": {"number-missing", "contradiction"}, "p.before": {"before-after"}, "p.textbefore": {"before-after"},
@@ -161,23 +153,23 @@ def test_each_kind_of_gap_is_flagged(gaps, db, now):
     assert "[contradiction] story p-disagree says 2500 tasks" in text and '"上几千个任务"' in text
 
 
-def test_unbacked_figure_is_missing(tmp_path, db, now):
+def test_unbacked_figure_is_missing(tmp_path, db, now, settings):
     write(tmp_path, "stories/resume.yaml", "projects:\n  - id: p\n    company: P\n    claims:\n"
           "      - id: p.alone\n        text: 100万+ users\n        numbers: [100万+ users]\n")
     (tmp_path / "decks").mkdir()
     sync(db, tmp_path, now=now)
-    (c,) = audit(db, now, S)["claims"]
+    (c,) = audit(db, now, settings)["claims"]
     assert {f["kind"] for f in c["flags"]} == {"no-story", "few-cards", "number-missing"}
     assert any("nothing backs this claim" in f["message"] for f in c["flags"])
 
 
-def test_readiness_counts_rehearsals_and_mocks(clean, db, now):
+def test_readiness_counts_rehearsals_and_mocks(clean, db, now, settings):
     sync(db, clean, now=now)
-    (r0,) = claim_readiness(db, now, S)
+    (r0,) = claim_readiness(db, now, settings)
     assert r0["score"] == 0 and r0["last_rehearsed"] is None and r0["mock_answers"] == 0
     earlier = now - dt.timedelta(days=2)
-    engine.record_answer(db, "story", "ok-story", 3, earlier, mode="rehearsal", settings=S)
-    (r1,) = claim_readiness(db, now, S)
+    engine.record_answer(db, "story", "ok-story", 3, earlier, mode="rehearsal", settings=settings)
+    (r1,) = claim_readiness(db, now, settings)
     assert r1["story_score"] > 0 and r1["score"] > 0 and r1["last_rehearsed"] == earlier.isoformat(timespec="microseconds")
     db.execute("INSERT INTO mock_sessions (id, profile, draw, started_at) VALUES (1, 'x', '{\"questions\": []}', ?)", [now.isoformat()])
     db.execute(
@@ -185,13 +177,13 @@ def test_readiness_counts_rehearsals_and_mocks(clean, db, now):
         " passed, rating, answered_at) VALUES (1, 0, 'claim', 'p.ok', 1, 1, 1, 1, 1.0, 1, 3, ?)",
         [now.isoformat(timespec="microseconds")],
     )
-    (r2,) = claim_readiness(db, now, S)
+    (r2,) = claim_readiness(db, now, settings)
     assert r2["mock_score"] == 1.0 and r2["mock_answers"] == 1 and r2["score"] > r1["score"]
     # a month later the mock's pull has halved, so the gain over the base score shrinks
     later = now + dt.timedelta(days=30)
-    (base,) = [r for r in claim_readiness(db, later, S)]
+    (base,) = [r for r in claim_readiness(db, later, settings)]
     assert base["score"] < r2["score"]
-    report = audit(db, now, S)
+    report = audit(db, now, settings)
     assert report["claims"][0]["readiness"] == r2["score"]
     assert report["claims"][0]["readiness_detail"]["mock_score"] == 1.0
 
@@ -214,7 +206,7 @@ def test_cli_audit_strict_passes_on_clean_kb(clean):
     assert "all 1 claims covered" in r.stdout
 
 
-def test_before_after_disagreement_answered_in_notes_is_listed_not_flagged(gaps, db, now):
+def test_before_after_disagreement_answered_in_notes_is_listed_not_flagged(gaps, db, now, settings):
     resume = (gaps / "stories/resume.yaml").read_text(encoding="utf-8")
     resume = resume.replace(
         "          - value: 2000 tasks\n            before: 上几千个任务\n",
@@ -222,7 +214,7 @@ def test_before_after_disagreement_answered_in_notes_is_listed_not_flagged(gaps,
     ).replace("        before: 峰值 3000 QPS\n", "        before: 峰值 3000 QPS\n        notes: 3000 是旧版本压测值，5000 是扩容后。\n")
     (gaps / "stories/resume.yaml").write_text(resume, encoding="utf-8")
     sync(db, gaps, now=now)
-    report = audit(db, now, S)
+    report = audit(db, now, settings)
     by_id = {c["id"]: c for c in report["claims"]}
     for cid in ("p.before", "p.textbefore"):
         assert by_id[cid]["flags"] == []

@@ -15,15 +15,12 @@ from click.testing import CliRunner
 from prep.cli import cli
 from prep.errors import ContentErrors, PrepError
 from prep.index.sync import sync
-from prep.kb import loader
 from prep.mock import session
-from prep.mock.draw import Draw, DrawOptions, _Pool, draw, scale_counts
+from prep.mock.draw import Draw, DrawOptions, draw, scale_counts
 from prep.mock.profiles import BUILTIN, Profile, get_profile, load_profiles
 from prep.mock.sheets import candidate, interviewer
 from prep.study import engine
-from prep.study.srs import Settings
 
-S = Settings(enable_fuzzing=False)
 REPO = Path(__file__).resolve().parent.parent
 PROJECTS = {"alpha": ["alpha.big", "alpha.small"], "beta": ["beta.big", "beta.mid"], "gamma": ["gamma.low"]}
 RISK = {"alpha.big": "high", "alpha.small": "low", "beta.big": "high", "beta.mid": "medium", "gamma.low": "low"}
@@ -71,26 +68,26 @@ def big(tmp_path, db, now):
     return root
 
 
-def go(db, now, name="backend-onsite", seed=1, profile=None, **kw):
+def go(db, now, name="backend-onsite", seed=1, profile=None, *, settings, **kw):
     kw.setdefault("lang", "en")
-    return draw(db, profile or get_profile(name), DrawOptions(name=name, seed=seed, **kw), now=now, settings=S)
+    return draw(db, profile or get_profile(name), DrawOptions(name=name, seed=seed, **kw), now=now, settings=settings)
 
 
 def items(d: Draw) -> list[tuple[str, str]]:
     return [(q.item_type, q.item_id) for q in d.questions]
 
 
-def test_same_seed_same_set_other_seeds_differ(big, db, now):
-    a, b = go(db, now, seed=42), go(db, now, seed=42)
+def test_same_seed_same_set_other_seeds_differ(big, db, now, settings):
+    a, b = go(db, now, seed=42, settings=settings), go(db, now, seed=42, settings=settings)
     assert a.to_dict() == b.to_dict()
     assert Draw.from_dict(json.loads(json.dumps(a.to_dict()))) == a
-    others = {tuple(items(go(db, now, seed=s))) for s in range(1, 11)}
+    others = {tuple(items(go(db, now, seed=s, settings=settings))) for s in range(1, 11)}
     assert len(others) > 1
 
 
-def test_backend_onsite_respects_quotas(big, db, now):
+def test_backend_onsite_respects_quotas(big, db, now, settings):
     for seed in range(20):
-        d = go(db, now, seed=seed)
+        d = go(db, now, seed=seed, settings=settings)
         assert [q.slot for q in d.questions] == ["deep-dive"] + ["story"] * 2 + ["card"] * 4
         assert d.warnings == []
         dive = d.questions[0]
@@ -110,70 +107,70 @@ def test_backend_onsite_respects_quotas(big, db, now):
         assert abs(sum(q.minutes for q in d.questions) - 45) < 0.5
 
 
-def test_n_minutes_claim_and_project(big, db, now):
+def test_n_minutes_claim_and_project(big, db, now, settings):
     assert scale_counts([1, 2, 4], 14) == [2, 4, 8] and scale_counts([1, 2, 4], 3) == [1, 1, 1]
     assert scale_counts([1, 2, 4], 2) == [1, 1, 0] and scale_counts([1, 0, 9], 4) == [1, 0, 3]
-    d = go(db, now, n=2)
+    d = go(db, now, n=2, settings=settings)
     assert [q.slot for q in d.questions] == ["deep-dive", "story"] and [q.minutes for q in d.questions] == [12, 6]
-    d = go(db, now, minutes=90)
+    d = go(db, now, minutes=90, settings=settings)
     assert len(d.questions) == 14 and d.minutes == 90
     assert abs(sum(q.minutes for q in d.questions) - 90) < 1
-    d = go(db, now, claim="beta.mid")
+    d = go(db, now, claim="beta.mid", settings=settings)
     assert d.questions and all("beta.mid" in q.claims for q in d.questions)
-    d = go(db, now, project="gamma", seed=3)
+    d = go(db, now, project="gamma", seed=3, settings=settings)
     assert d.questions and all(q.project == "gamma" for q in d.questions)
     assert any("drew" in w for w in d.warnings)  # gamma has no high-risk claim, one story...
     with pytest.raises(PrepError, match="unknown claim"):
-        go(db, now, claim="nope")
+        go(db, now, claim="nope", settings=settings)
     with pytest.raises(PrepError, match="unknown project"):
-        go(db, now, project="nope")
+        go(db, now, project="nope", settings=settings)
 
 
-def _asked(db, drawn, now, upto=None, followups=None):
+def _asked(db, drawn, now, upto=None, followups=None, *, settings):
     """Run a mock session answering the first `upto` questions, showing `followups` followups each."""
     sid = session.start_session(db, drawn, now)
     for i, q in enumerate(drawn.questions[:upto]):
         shown = len(q.followups) if followups is None else followups
-        session.score_question(db, sid, i, {"correct": True}, now, followups_shown=shown, settings=S)
+        session.score_question(db, sid, i, {"correct": True}, now, followups_shown=shown, settings=settings)
     return sid
 
 
-def test_recent_sessions_are_excluded(big, db, now):
-    first = go(db, now, seed=1)
-    _asked(db, first, now - dt.timedelta(hours=1))
+def test_recent_sessions_are_excluded(big, db, now, settings):
+    first = go(db, now, seed=1, settings=settings)
+    _asked(db, first, now - dt.timedelta(hours=1), settings=settings)
     seen = set(items(first)) | {("card", f.card) for q in first.questions for f in q.followups if f.card}
     for seed in range(2, 12):
-        d = go(db, now, seed=seed)
+        d = go(db, now, seed=seed, settings=settings)
         assert not set(items(d)) & seen, seed
     # no_repeat=0 lifts the exclusion: asked questions come up again
-    assert any(set(items(go(db, now, seed=seed, no_repeat=0))) & seen for seed in range(1, 12))
+    assert any(set(items(go(db, now, seed=seed, no_repeat=0, settings=settings))) & seen for seed in range(1, 12))
     # only the last N sessions that asked something count
-    second = go(db, now, seed=2)
-    _asked(db, second, now - dt.timedelta(minutes=30))
+    second = go(db, now, seed=2, settings=settings)
+    _asked(db, second, now - dt.timedelta(minutes=30), settings=settings)
     assert session.recent_items(db, 1, now) == set(items(second)) | {
         ("card", f.card) for q in second.questions for f in q.followups if f.card}
     assert set(items(first)) <= session.recent_items(db, 2, now)
 
 
-def test_only_questions_actually_asked_count(big, db, now):
+def test_only_questions_actually_asked_count(big, db, now, settings):
     """An abandoned mock (nothing answered) hides nothing; a half-done one hides only what
     was asked, and of the followups only those shown."""
-    drawn = go(db, now, seed=5)
+    drawn = go(db, now, seed=5, settings=settings)
     session.start_session(db, drawn, now - dt.timedelta(hours=2))  # abandoned at once
     assert session.recent_items(db, 3, now) == set()
-    assert items(go(db, now, seed=5)) == items(drawn)
+    assert items(go(db, now, seed=5, settings=settings)) == items(drawn)
     lead = drawn.questions[0]
-    _asked(db, drawn, now - dt.timedelta(hours=1), upto=1, followups=1)
+    _asked(db, drawn, now - dt.timedelta(hours=1), upto=1, followups=1, settings=settings)
     expected = {(lead.item_type, lead.item_id)} | {("card", f.card) for f in lead.followups[:1] if f.card}
     assert session.recent_items(db, 3, now) == expected
 
 
-def _answer(db, card_id, ratings, start):
+def _answer(db, card_id, ratings, start, *, settings):
     for i, r in enumerate(ratings):
-        engine.record_answer(db, "card", card_id, r, start + dt.timedelta(days=i), settings=S)
+        engine.record_answer(db, "card", card_id, r, start + dt.timedelta(days=i), settings=settings)
 
 
-def test_weighting_prefers_weak_cards(big, db, now):
+def test_weighting_prefers_weak_cards(big, db, now, settings):
     """Over many seeded draws, weak cards (never studied, lapsed) come up far more often
     than well-known ones, and high-risk claims more often than low-risk ones."""
     one_card = Profile(title="one", minutes=5, no_repeat_sessions=0,
@@ -181,31 +178,29 @@ def test_weighting_prefers_weak_cards(big, db, now):
     # alpha.big (high) and beta.big (high): alpha.big's cards are all well known.
     strong = [f"alpha.big.q{i}" for i in range(4)]
     for c in strong:
-        _answer(db, c, [4], now - dt.timedelta(days=1))
-    pool = _Pool(db, now, S)
-    never = pool.weakness("card", "beta.big.q0")[0]
-    assert all(pool.weakness("card", c)[0] < never / 4 for c in strong)
+        _answer(db, c, [4], now - dt.timedelta(days=1), settings=settings)
     counts = Counter()
     for seed in range(400):
-        (q,) = go(db, now, profile=one_card, name="one", seed=seed, claim=None).questions
+        (q,) = go(db, now, profile=one_card, name="one", seed=seed, claim=None, settings=settings).questions
         counts[q.item_id.rsplit(".", 1)[0]] += 1
     # Same risk, same number of cards: only weakness differs.
     assert counts["beta.big"] > 4 * counts["alpha.big"]
     # Same weakness (never studied): high risk beats low risk.
     assert counts["beta.big"] > 1.5 * counts["gamma.low"]
     # A lapsed card outweighs a merely reviewed one at the same recall.
-    _answer(db, "gamma.low.q0", [3, 3, 1, 3], now - dt.timedelta(days=30))
-    _answer(db, "gamma.low.q1", [3, 3, 3, 3], now - dt.timedelta(days=30))
-    pool = _Pool(db, now, S)
+    _answer(db, "gamma.low.q0", [3, 3, 1, 3], now - dt.timedelta(days=30), settings=settings)
+    _answer(db, "gamma.low.q1", [3, 3, 3, 3], now - dt.timedelta(days=30), settings=settings)
     assert engine.get_state(db, "card", "gamma.low.q0")["lapses"] == 1
-    assert pool.weakness("card", "gamma.low.q0")[0] > pool.weakness("card", "gamma.low.q1")[0]
+    picks = Counter(go(db, now, profile=one_card, name="one", seed=seed, claim="gamma.low", settings=settings).questions[0].item_id
+                    for seed in range(300))
+    assert picks["gamma.low.q0"] > picks["gamma.low.q1"]
 
 
-def test_coverage_spreads_over_projects(big, db, now, monkeypatch):
+def test_coverage_spreads_over_projects(big, db, now, monkeypatch, settings):
     three = Profile(title="three", minutes=20, no_repeat_sessions=0, slots=[{"kind": "card", "count": 3, "depth": 0}])
 
     def mean_projects():
-        sets = [go(db, now, profile=three, name="three", seed=s).questions for s in range(300)]
+        sets = [go(db, now, profile=three, name="three", seed=s, settings=settings).questions for s in range(300)]
         return sum(len({q.project for q in qs}) for qs in sets) / len(sets)
 
     spread = mean_projects()
@@ -232,8 +227,8 @@ def test_user_profiles_from_yaml(kb, tmp_path, prep_home):
     assert any(m.startswith("profiles/bad.yaml:5: slots[1].kind:") for m in msgs)
 
 
-def test_sheets(big, db, now):
-    d = go(db, now, seed=7)
+def test_sheets(big, db, now, settings):
+    d = go(db, now, seed=7, settings=settings)
     iv, cand = interviewer(d), candidate(d)
     for q in d.questions:
         assert " ".join(q.q.split()) in cand
@@ -260,12 +255,8 @@ def test_cli_draw_writes_sheets_and_json(big, tmp_path):
     assert "system-design" in r.output
 
 
-def test_builtin_kb_draws_every_profile(db, now):
-    try:
-        loader.load(REPO)
-    except ContentErrors:
-        pytest.skip("the built-in knowledge base does not validate right now")
-    sync(db, REPO, now=now)
+def test_builtin_kb_draws_every_profile(db, now, settings):
+    sync(db, REPO, now=now)  # an invalid built-in knowledge base fails here: it ships
     for name in BUILTIN:
-        d = go(db, now, name=name, seed=1)
-        assert d.questions and d.to_dict() == go(db, now, name=name, seed=1).to_dict()
+        d = go(db, now, name=name, seed=1, settings=settings)
+        assert d.questions and d.to_dict() == go(db, now, name=name, seed=1, settings=settings).to_dict()

@@ -17,11 +17,8 @@ from prep.mock import session as mock
 from prep.mock.draw import Draw, DrawOptions, Followup, Question, draw
 from prep.mock.profiles import get_profile
 from prep.study import engine
-from prep.study.srs import Settings
 from prep.tui.app import PrepApp
 from prep.tui.screens.dashboard import DashboardScreen
-
-S = Settings(enable_fuzzing=False)
 
 
 @pytest.fixture
@@ -52,45 +49,45 @@ def test_rubric_to_rating():
     assert mock.rating_for(dict.fromkeys(mock.RUBRIC, True)) == 3
 
 
-def test_failed_question_becomes_due_good_one_is_scheduled_later(synced, now):
+def test_failed_question_becomes_due_good_one_is_scheduled_later(synced, now, settings):
     db = synced
     sid = session(db, now, q("card", "tw.basic", ["tw.hier"]), q("card", "perf.p99", ["perf.measure"]), q("story", "checkout-latency"))
-    a = mock.score_question(db, sid, 0, {"correct": False, "complete": True}, now, followups_shown=1, settings=S)
+    a = mock.score_question(db, sid, 0, {"correct": False, "complete": True}, now, followups_shown=1, settings=settings)
     assert a["rating"] == 1 and not a["passed"] and len(a["log_ids"]) == 2
-    mock.score_question(db, sid, 1, dict.fromkeys(mock.RUBRIC, True), now, followups_shown=0, settings=S)
-    mock.score_question(db, sid, 2, {"correct": True, "complete": True}, now, settings=S)
+    mock.score_question(db, sid, 1, dict.fromkeys(mock.RUBRIC, True), now, followups_shown=0, settings=settings)
+    mock.score_question(db, sid, 2, {"correct": True, "complete": True}, now, settings=settings)
     assert log(db) == [("card", "tw.basic", 1, "mock"), ("card", "tw.hier", 1, "mock"),
                        ("card", "perf.p99", 3, "mock"), ("story", "checkout-latency", 2, "mock")]
     later = now + dt.timedelta(minutes=30)
-    due = {x.item_id for x in engine.build_queue(db, later, S) if not x.new}
+    due = {x.item_id for x in engine.build_queue(db, later, settings) if not x.new}
     assert {"tw.basic", "tw.hier"} <= due  # failed in the mock: due again in review
     assert engine.get_state(db, "card", "perf.p99")["due"] > iso(now)
     assert engine.get_state(db, "card", "perf.measure") is None  # never asked
     with pytest.raises(PrepError, match="already scored"):
-        mock.score_question(db, sid, 0, {}, now, settings=S)
+        mock.score_question(db, sid, 0, {}, now, settings=settings)
     with pytest.raises(PrepError, match="no question 9"):
-        mock.score_question(db, sid, 8, {}, now, settings=S)
+        mock.score_question(db, sid, 8, {}, now, settings=settings)
     with pytest.raises(PrepError, match="unknown rubric"):
-        mock.score_question(db, sid, 1, {"brave": True}, now, settings=S)
+        mock.score_question(db, sid, 1, {"brave": True}, now, settings=settings)
     s = mock.finish_session(db, sid, now)
     assert s == {"id": sid, "profile": "p", "status": "finished", "questions": 3, "answered": 3, "passed": 2,
                  "score": round((0.25 + 1 + 0.5) / 3, 3), "failed": ["tw.basic"]}
 
 
-def test_failed_deep_dive_makes_its_whole_chain_due(synced, now):
+def test_failed_deep_dive_makes_its_whole_chain_due(synced, now, settings):
     db = synced
     chain = ["perf.p99", "perf.measure", "tw.basic"]
     sid = session(db, now, q("claim", "acme.checkout-latency", chain), q("claim", "acme.checkout-latency", chain))
-    mock.score_question(db, sid, 0, {"correct": True, "complete": True, "concise": True}, now, followups_shown=1, settings=S)
+    mock.score_question(db, sid, 0, {"correct": True, "complete": True, "concise": True}, now, followups_shown=1, settings=settings)
     assert log(db) == [("card", "perf.p99", 3, "mock")]  # a pass counts for what was asked
-    mock.score_question(db, sid, 1, {}, now, followups_shown=0, settings=S)
+    mock.score_question(db, sid, 1, {}, now, followups_shown=0, settings=settings)
     assert [r[1] for r in log(db)[1:]] == chain and {r[2] for r in log(db)[1:]} == {1}
     assert db.execute("SELECT item_type, item_id, score FROM mock_answers ORDER BY position").fetchall() == [
         ("claim", "acme.checkout-latency", 0.75), ("claim", "acme.checkout-latency", 0.0)]
 
 
-def test_drawn_session_round_trips(synced, now):
-    d = draw(synced, get_profile("backend-onsite"), DrawOptions(name="backend-onsite", seed=3), now=now, settings=S)
+def test_drawn_session_round_trips(synced, now, settings):
+    d = draw(synced, get_profile("backend-onsite"), DrawOptions(name="backend-onsite", seed=3), now=now, settings=settings)
     sid = mock.start_session(synced, d, now)
     saved = mock.get_session(synced, sid)
     assert Draw.from_dict(saved["draw"]) == d and saved["status"] == "running" and saved["answers"] == []
@@ -103,18 +100,18 @@ def test_drawn_session_round_trips(synced, now):
 
 
 
-def make_app(db, now):
-    return PrepApp(db, clock=lambda: now, settings=S)
+def make_app(db, now, *, settings):
+    return PrepApp(db, clock=lambda: now, settings=settings)
 
 
-def test_mock_screen_lists_the_knowledge_bases_own_profiles(synced, kb, now):
+def test_mock_screen_lists_the_knowledge_bases_own_profiles(synced, kb, now, settings):
     from textual.widgets import DataTable
 
     from prep.tui.screens.mock import MockScreen
 
     (kb / "profiles").mkdir()
     (kb / "profiles" / "quick.yaml").write_text("title: {en: Quick}\nslots:\n  - kind: card\n", encoding="utf-8")
-    app = PrepApp(synced, clock=lambda: now, settings=S, kb_root=kb)
+    app = PrepApp(synced, clock=lambda: now, settings=settings, kb_root=kb)
 
     async def steps(pilot):
         await pilot.press("m")
@@ -125,11 +122,11 @@ def test_mock_screen_lists_the_knowledge_bases_own_profiles(synced, kb, now):
     run(app, steps)
 
 
-def test_mock_session_in_the_tui(synced, now):
+def test_mock_session_in_the_tui(synced, now, settings):
     from prep.tui.screens.mock import MockScreen, MockSessionScreen
 
     db = synced
-    app = make_app(db, now)
+    app = make_app(db, now, settings=settings)
 
     async def steps(pilot):
         dash = app.screen
@@ -175,16 +172,16 @@ def test_mock_session_in_the_tui(synced, now):
     # the failed deep-dive made its chain due; everything was recorded as a mock answer
     assert {r[1] for r in log(db) if r[2] == 1} == set(chain)
     assert {r[3] for r in log(db)} == {"mock"}
-    due = {x.item_id for x in engine.build_queue(db, now + dt.timedelta(minutes=5), S) if not x.new}
+    due = {x.item_id for x in engine.build_queue(db, now + dt.timedelta(minutes=5), settings) if not x.new}
     assert set(chain) <= due
 
 
-def test_leaving_a_mock_early_keeps_scores(synced, now):
+def test_leaving_a_mock_early_keeps_scores(synced, now, settings):
     from prep.tui.screens.confirm import ConfirmScreen
     from prep.tui.screens.mock import MockScreen
 
     db = synced
-    app = make_app(db, now)
+    app = make_app(db, now, settings=settings)
 
     async def steps(pilot):
         app.push_screen(MockScreen(seed=5))

@@ -7,21 +7,18 @@ from conftest import run_app as run
 from textual.widgets import DataTable, Markdown, Static
 
 from prep.index.sync import sync
-from prep.study.srs import Settings
 from prep.tui.app import PrepApp
 from prep.tui.screens.dashboard import DashboardScreen
 from prep.tui.screens.review import ReviewScreen
 
-S = Settings(enable_fuzzing=False)
-
 
 @pytest.fixture
-def app_factory(db, kb, now):
+def app_factory(db, kb, now, settings):
     sync(db, kb, now=now)
 
     def make(**kw):
         kw.setdefault("lang", "en")  # the assertions read English labels; zh has its own tests
-        return PrepApp(db, clock=lambda: now, settings=S, **kw)
+        return PrepApp(db, clock=lambda: now, settings=settings, **kw)
 
     return make
 
@@ -45,7 +42,8 @@ def test_full_session_reveal_rate_undo_finish(app_factory, db):
         assert log(db) == []
         await pilot.press("space")
         assert screen.query_one("#answer", Markdown).display
-        descriptions = {k: b[0].description for k, b in screen._bindings.key_to_bindings.items() if k in "1234"}
+        # what the footer shows for each rating key
+        descriptions = {k: b.binding.description for k, b in screen.active_bindings.items() if k in "1234"}
         assert descriptions == {"1": "Again 1m", "2": "Hard 6m", "3": "Good 10m", "4": "Easy 8d"}
         assert "How did you measure the 120 ms?" in str(screen.query_one("#followups", Static).content)
         await pilot.press("3")
