@@ -20,8 +20,8 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from prep.errors import ContentErrors
-from prep.index.facts import write_facts
 from prep.index.db import dumps, get_meta, iso, set_meta, transaction, utcnow
+from prep.index.facts import write_facts
 from prep.kb import loader, yamlsrc
 from prep.kb.loader import KnowledgeBase, Parsed
 from prep.kb.models import all_text
