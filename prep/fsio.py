@@ -50,7 +50,7 @@ def _umask_mode() -> int:
     return 0o666 & ~mask
 
 
-def write_atomic(path: Path, write: Callable[[Path], None]) -> Path:
+def write_atomic(path: Path, write: Callable[[Path], object]) -> Path:
     """Call `write(tmp)` to fill a temporary file next to `path`, then rename it to `path`."""
     target = check_target(Path(path))
     try:
