@@ -90,5 +90,6 @@ def test_cli_optimize_prints_both_and_names_the_extra_when_missing(tmp_path, mon
     monkeypatch.setitem(sys.modules, "fsrs_rs_python", None)  # as if not installed
     r = runner.invoke(cli, ["--db", str(dbfile), "optimize"])
     assert r.exit_code == 1 and "prep[optimize]" in r.output and "Traceback" not in r.output
+    assert "parameters = fitted by prep optimize (21 values)" in runner.invoke(cli, ["--db", str(dbfile), "config"]).output
     r = runner.invoke(cli, ["--db", str(dbfile), "config", "parameters", "1,2"])
     assert r.exit_code == 1 and "prep optimize" in r.output

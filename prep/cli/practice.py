@@ -28,7 +28,10 @@ def config(obj: Ctx, key, value):
     fields = {f.name: f for f in dataclasses.fields(settings)}
     if key is None:
         for name in fields:
-            click.echo(f"{name} = {getattr(settings, name)}")
+            value = getattr(settings, name)
+            if name == "parameters":  # 21 floats: say where they come from instead
+                value = f"fitted by prep optimize ({len(value)} values)" if value else "FSRS defaults"
+            click.echo(f"{name} = {value}")
         _config_lang(obj, None, named=True)
         return
     if key not in fields:
