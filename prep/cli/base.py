@@ -8,6 +8,7 @@ every heavy import happens inside the command that needs it.
 from __future__ import annotations
 
 import json
+import sqlite3
 from typing import TYPE_CHECKING
 
 import click
@@ -141,3 +142,23 @@ class PrepGroup(click.Group):
         except PrepError as e:
             click.secho(f"Error: {e}", fg="red", err=True)
             ctx.exit(1)
+        except sqlite3.Error as e:
+            from prep.index.db import sqlite_message
+
+            click.secho(f"Error: {sqlite_message(self._db_name(ctx), e)}", fg="red", err=True)
+            ctx.exit(1)
+        except OSError as e:
+            # Disk full, a file-size limit, a read-only folder: one sentence, never a traceback.
+            where = f"{e.filename}: " if e.filename else ""
+            click.secho(f"Error: {where}{e.strerror or e}; nothing was lost", fg="red", err=True)
+            ctx.exit(1)
+
+    @staticmethod
+    def _db_name(ctx) -> str:
+        obj = ctx.obj
+        db = getattr(obj, "_db", None)
+        try:
+            row = db.execute("PRAGMA database_list").fetchone() if db is not None else None
+        except sqlite3.Error:
+            row = None
+        return row[2] if row and row[2] else "the database"

@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from prep.errors import ContentErrors
-from prep.index.db import dumps, get_meta, iso, set_meta, transaction, utcnow
+from prep.index.db import LONG_WAIT_S, dumps, get_meta, iso, set_meta, transaction, utcnow
 from prep.index.facts import write_facts
 from prep.kb import loader, yamlsrc
 from prep.kb.loader import KnowledgeBase, Parsed
@@ -131,7 +131,7 @@ def _sync_changed(db, root, kb_key, rels, stats, cached, now, force, rebuild_sea
     if errors:
         db.conn.execute("DELETE FROM temp.pending_files")
         raise ContentErrors(errors)
-    with transaction(db):
+    with transaction(db, wait=LONG_WAIT_S):
         db.conn.execute("DELETE FROM files WHERE kb = ? AND path NOT IN ({})".format(",".join("?" * len(rels))), [kb_key, *rels])
         db.conn.execute("INSERT OR REPLACE INTO main.files SELECT * FROM temp.pending_files")
         db.conn.execute("DELETE FROM temp.pending_files")
