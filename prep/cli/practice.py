@@ -224,7 +224,9 @@ def export_anki(obj: Ctx, out, deck, claim, tag, kind, stories, lang):
         from prep.paths import data_dir
 
         folder = data_dir() / "exports"
-        folder.mkdir(exist_ok=True)
+        from prep import fsio
+
+        fsio.ensure_folder(folder)
         out = folder / f"{obj.kb.manifest.id}.apkg"
     from prep.index.suggest import check_filters
 
@@ -253,5 +255,7 @@ def export_markdown(obj: Ctx, out, deck, claim, tag, kind, lang):
     if out == "-":
         click.echo(text, nl=False)
     else:
-        Path(out).write_text(text, encoding="utf-8")
+        from prep import fsio
+
+        fsio.write_text(Path(out), text)
         click.echo(f"Wrote {out}: {cards} cards, {stories} stories.")

@@ -10,15 +10,12 @@ history, leaves untouched notes alone and never duplicates anything.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import itertools
 import json
-import os
 import re
 import sqlite3
-import tempfile
 import time
 import zipfile
 from collections.abc import Callable
@@ -314,28 +311,32 @@ def export(
 
 def _write_apkg(decks: list[genanki.Deck], media: dict[str, Path], out: Path) -> None:
     """genanki's Package.write_to_file, but atomic (a failed export never leaves half a
-    file), without leaking its temporary database, and with media stored under their
+    file; only a regular file is replaced, see prep.fsio), with its temporary database next
+    to the target rather than leaked into the temp folder, and with media stored under their
     content-hash names straight from the knowledge base (no copies)."""
-    fd, dbname = tempfile.mkstemp(prefix="prep-anki-", suffix=".anki2")
-    os.close(fd)
-    tmp_out = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    try:
-        conn = sqlite3.connect(dbname)
+    from prep import fsio
+
+    def write(tmp_out: Path) -> None:
+        dbname = tmp_out.with_name(tmp_out.name + ".anki2")
         try:
-            timestamp = time.time()
-            genanki.Package(decks).write_to_db(conn.cursor(), timestamp, itertools.count(int(timestamp * 1000)))
-            conn.commit()
+            conn = sqlite3.connect(dbname)
+            try:
+                timestamp = time.time()
+                genanki.Package(decks).write_to_db(conn.cursor(), timestamp, itertools.count(int(timestamp * 1000)))
+                conn.commit()
+            finally:
+                conn.close()
+            with zipfile.ZipFile(tmp_out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+                z.write(dbname, "collection.anki2")
+                z.writestr("media", json.dumps({str(i): name for i, name in enumerate(media)}))
+                for i, src in enumerate(media.values()):
+                    z.write(src, str(i))
+        except sqlite3.Error as e:  # a full disk while genanki writes its database
+            raise OSError(28, f"cannot write the package's database ({e})") from None
         finally:
-            conn.close()
-        with zipfile.ZipFile(tmp_out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as z:
-            z.write(dbname, "collection.anki2")
-            z.writestr("media", json.dumps({str(i): name for i, name in enumerate(media)}))
-            for i, src in enumerate(media.values()):
-                z.write(src, str(i))
-        os.replace(tmp_out, out)
-    except OSError as e:
-        raise ExportError(f"{out}: cannot write the package ({e})") from e
-    finally:
-        os.unlink(dbname)
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_out)
+            dbname.unlink(missing_ok=True)
+
+    try:
+        fsio.write_atomic(out, write)
+    except PrepError as e:
+        raise ExportError(str(e)) from None

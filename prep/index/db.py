@@ -77,8 +77,9 @@ def sqlite_reason(e: sqlite3.Error) -> str:
         return "the database is busy (another prep process is writing to it); nothing was lost, try again in a moment"
     if "readonly" in text or "read-only" in text:
         return "the database is read-only; prep needs to write to it (check the file's and its folder's permissions)"
-    if "full" in text:
-        return "the disk is full; the last change was not saved, everything before it is kept"
+    code = getattr(e, "sqlite_errorname", "")
+    if "full" in text or code in ("SQLITE_IOERR_WRITE", "SQLITE_IOERR_TRUNCATE", "SQLITE_IOERR_FSYNC"):
+        return "the disk is full (or a file-size limit was reached); the last change was not saved, everything before it is kept"
     if "disk I/O" in text:
         return "the disk reported an input/output error; the last change was not saved"
     return f"database error ({text})"

@@ -88,10 +88,12 @@ def candidate(d: Draw) -> str:
 
 
 def write(d: Draw, out: Path) -> list[Path]:
+    from prep import fsio
     from prep.export.render import neutralize_html
 
-    out.mkdir(parents=True, exist_ok=True)
+    fsio.ensure_folder(out)
     paths = [out / "interviewer.md", out / "candidate.md"]
-    paths[0].write_text(neutralize_html(interviewer(d)), encoding="utf-8")
-    paths[1].write_text(neutralize_html(candidate(d)), encoding="utf-8")
+    # Each sheet whole or not at all (a full disk or read-only folder is one sentence).
+    fsio.write_text(paths[0], neutralize_html(interviewer(d)))
+    fsio.write_text(paths[1], neutralize_html(candidate(d)))
     return paths
