@@ -113,6 +113,8 @@ class Ctx:
         result = sync(self.db, self.kb.path)
         if not quiet:
             self.announce()
+        for hint in result.hints():
+            click.secho(hint, fg="yellow", err=True)
         return self.db, result
 
 

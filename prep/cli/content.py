@@ -52,6 +52,8 @@ def sync(obj: Ctx, force):
     obj.announce()
     result = do_sync(obj.db, obj.kb.path, force=force)
     click.echo(f"Synced: {result.summary()}.")
+    for hint in result.hints():
+        click.secho(hint, fg="yellow", err=True)
 
 
 @click.command(name="list")

@@ -36,6 +36,23 @@ class SyncResult:
     updated: int = 0
     archived: int = 0
     restored: int = 0
+    # (kind, id, reviews) of archived items that had a history: maybe a renamed id.
+    archived_history: list[tuple[str, str, int]] = field(default_factory=list)
+
+    def hints(self) -> list[str]:
+        """What the user should hear about archived items that had a history."""
+        out = []
+        for kind in ("card", "story"):
+            items = [(i, n) for k, i, n in self.archived_history if k == kind]
+            if not items:
+                continue
+            total = sum(n for _, n in items)
+            plural = "stories" if kind == "story" and len(items) > 1 else f"{kind}s" if len(items) > 1 else kind
+            first = items[0][0]
+            out.append(f"{len(items)} {plural} archived with {total} review(s): {', '.join(i for i, _ in items[:5])}"
+                       f"{' ...' if len(items) > 5 else ''}; if you renamed {'it' if len(items) == 1 else 'one'}, "
+                       f"`prep mv {first} NEW` brings its history back")
+        return out
 
     def summary(self) -> str:
         if self.unchanged:
@@ -241,8 +258,12 @@ def _write_index(db: Database, kb: KnowledgeBase, now: str, result: SyncResult, 
         )
     for table, ids in present.items():
         gone = [(i, rowid) for i, (_, archived, rowid) in existing[table].items() if i not in ids and not archived]
+        kind = "story" if table == "stories" else table[:-1]
         for item_id, rowid in gone:
             conn.execute(f"UPDATE {table} SET archived = 1 WHERE id = ?", [item_id])
+            reviews = conn.execute("SELECT count(*) FROM review_log WHERE item_type = ? AND item_id = ? AND undone = 0", [kind, item_id]).fetchone()[0]
+            if reviews:
+                result.archived_history.append((kind, item_id, reviews))
             conn.execute("DELETE FROM search WHERE rowid = ?", [SEARCH_OFFSET[table] + rowid])
         result.archived += len(gone)
     # Projects and decks are small: rewrite them.

@@ -1,0 +1,105 @@
+"""`prep mv OLD NEW`: rename an id in the files and move its history with it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+
+from prep.cli.base import Ctx
+from prep.errors import ContentErrors, PrepError
+
+KINDS = ("card", "claim", "story", "project", "fact")
+
+
+@click.command()
+@click.argument("old")
+@click.argument("new")
+@click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
+@click.pass_obj
+def mv(obj: Ctx, old, new, dry_run):
+    """Rename the id of a card, claim, story, project or fact: every file that names it is
+    edited in place (comments and formatting kept) and its reviews, FSRS state and mock
+    answers move to the new id in one transaction. If you already renamed it by hand and
+    the sync archived the old id, this brings the history to the new one.
+
+    Example: prep mv perf.p99 perf.p99-latency
+    """
+    from prep.index.db import transaction
+    from prep.index.rename import history_count, known_kind, move
+    from prep.index.sync import sync
+    from prep.kb import loader, rename
+    from prep.kb.models import ID_PATTERN
+
+    root = obj.kb.path
+    if not re.match(ID_PATTERN, new) or len(new) > 200:
+        raise PrepError(f"'{new}' is not an id: lowercase letters, digits and . _ - (e.g. 'meican.scheduler')")
+    if old == new:
+        raise PrepError("the old and the new id are the same")
+    kb, _ = loader.build(root, [loader.parse_file(root, rel) for rel in loader.list_files(root)])
+    where = {item_id: (kind, loc) for (kind, item_id), loc in kb.where.items()}
+    db = obj.db
+    kind = _kind(old, new, where, db, known_kind)
+    edits = rename.plan(root, old, new) if old in where else []
+    _check_result(root, edits)
+    reviews = history_count(db, kind, old)
+    if dry_run:
+        for e in edits:
+            click.echo(f"would edit {e.rel}: line(s) {', '.join(map(str, e.lines))}")
+        click.echo(f"would move {reviews} review(s)/mock answer(s) of {kind} '{old}' to '{new}'")
+        return
+    written = False
+    try:
+        with transaction(db):
+            moved = move(db, kind, old, new)
+            rename.write(root, edits)
+            written = True
+    except BaseException:
+        if written:
+            rename.undo(root, edits)
+        raise
+    sync(db, root)
+    for e in edits:
+        click.echo(f"edited {e.rel}: line(s) {', '.join(map(str, e.lines))}")
+    state = ", its FSRS state" if moved.state else ""
+    click.echo(f"Renamed {kind} '{old}' to '{new}': {moved.reviews} review(s){state} and {moved.mock_answers} mock answer(s) moved.")
+    if kind == "card":
+        click.echo("An Anki deck exported before knows it by the old id: export again and Anki adds it as a new note.", err=True)
+
+
+def _kind(old: str, new: str, where: dict, db, known_kind) -> str:
+    """The kind of item `old` names, after refusing what cannot be renamed."""
+    from prep.kb.spelling import did_you_mean
+
+    if new in where:
+        kind, (rel, line) = where[new]
+        if old in where or kind not in KINDS:
+            raise PrepError(f"'{new}' already exists: the {kind} at {rel}:{line}")
+    if old in where:
+        kind = where[old][0]
+        if kind == "deck":
+            raise PrepError(f"a deck's id is its file name: rename {where[old][1][0]} instead")
+        if kind not in KINDS:
+            raise PrepError(f"cannot rename a {kind}")
+        return kind
+    # Renamed by hand already: the old id is archived in the database, the new one in the files.
+    kind = known_kind(db, old)
+    if kind is None:
+        raise PrepError(f"no item has the id '{old}'" + did_you_mean(old, where))
+    if new not in where:
+        raise PrepError(f"'{old}' is no longer in the files (archived) and '{new}' is not in them either; nothing to move it to")
+    if where[new][0] != kind:
+        raise PrepError(f"'{old}' was a {kind} and '{new}' is a {where[new][0]}")
+    return kind
+
+
+def _check_result(root: Path, edits) -> None:
+    """The knowledge base after the edits must validate: a rename never leaves it broken."""
+    from prep.kb import loader
+
+    changed = {e.rel: e.after.encode("utf-8") for e in edits}
+    parsed = [loader.parse_file(root, rel, changed.get(rel)) for rel in loader.list_files(root)]
+    _, errors = loader.build(root, parsed)
+    if errors:
+        raise ContentErrors(errors)
