@@ -141,7 +141,7 @@ def test_packages_import_like_the_collection(setup, tmp_path, kind):
     assert import_reviews(db, out).added == 0
 
 
-def test_bad_files_are_refused_and_nothing_written(setup, tmp_path):
+def test_bad_files_are_refused_and_nothing_written(setup, tmp_path, monkeypatch):
     _kb, db, apkg = setup
     path, _ = study_in_anki(apkg, tmp_path / "anki", eases=[3])
     before = _log_count(db)
@@ -171,6 +171,20 @@ def test_bad_files_are_refused_and_nothing_written(setup, tmp_path):
         z.writestr("meta", b"\x08\x03")
     with pytest.raises(PrepError, match="corrupt"):
         import_reviews(db, junk)
+
+    unreadable = tmp_path / "unreadable.anki2"
+    unreadable.write_bytes(path.read_bytes())
+    real_open = Path.open
+
+    def deny(self, *args, **kwargs):  # chmod 0 means nothing to root, so refuse here
+        if self == unreadable:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", deny)
+    with pytest.raises(PrepError, match="cannot read the file \\(Permission denied\\)"):
+        import_reviews(db, unreadable)
+    monkeypatch.undo()
 
     # Anki holds the collection open: it keeps an exclusive lock.
     holder = sqlite3.connect(path, isolation_level=None)

@@ -121,8 +121,11 @@ def _collection_file(path: Path) -> Iterator[Path]:
     """The SQLite file to read: the collection itself, or one unpacked from a package."""
     if not path.is_file():
         raise AnkiImportError(f"{path}: no such file")
-    with path.open("rb") as f:
-        head = f.read(16)
+    try:
+        with path.open("rb") as f:
+            head = f.read(16)
+    except OSError as e:
+        raise AnkiImportError(f"{path}: cannot read the file ({e.strerror})") from e
     if head == SQLITE_MAGIC:
         yield path
         return
