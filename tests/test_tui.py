@@ -187,6 +187,22 @@ async def settled(pilot):
     await pilot.pause()
 
 
+def test_help_lists_every_key_of_every_screen():
+    from textual.binding import Binding
+
+    from prep.tui.keys import _screens, help_markdown, key_name
+
+    text = help_markdown("en")
+    for cls in _screens():
+        for b in cls.BINDINGS:
+            assert isinstance(b, Binding)
+            for key in b.key.split(","):
+                assert f"`{b.key_display or key_name(key)}`" in text, (cls.__name__, key)
+            assert b.description in text
+    assert "**Mock session**: `f` Followup · `Space` Key points · `1` Correct" in text
+    assert "`?` 帮助" in help_markdown("zh")
+
+
 def test_snapshot_dashboard(app_factory, snap_compare):
     assert snap_compare(app_factory(), terminal_size=(80, 24), run_before=settled)
 

@@ -70,6 +70,7 @@ LABELS_ZH: dict[str, str] = {
     "Good": "良好", "Easy": "简单", "Undo": "撤销", "Followup": "追问", "Type filter": "类型",
     "Study this": "学这个", "Reveal next section": "揭晓下一节", "Key points": "要点", "Score": "打分",
     "Close": "关闭", "Yes": "是", "No": "否",
+    "Correct": "正确", "Complete": "完整", "Concise": "简洁", "Confident": "自信",
 }
 
 
