@@ -64,7 +64,7 @@ def help_markdown(lang: str = "en", *, title: bool = True) -> str:
     lines = ["# prep: keys", ""] if title else []
     for cls in _screens():
         title_text, note_text = _NOTES.get(cls.__name__, ({"en": cls.__name__}, {"en": ""}))
-        title, note = pick(title_text, lang), pick(note_text, lang)
+        name, note = pick(title_text, lang), pick(note_text, lang)
         keys = " · ".join(f"{k} {desc}" for k, desc in screen_keys(cls, lang))
-        lines += [f"**{title}**: {keys}" + (f" — {note}" if note else ""), ""]
+        lines += [f"**{name}**: {keys}" + (f" — {note}" if note else ""), ""]
     return "\n".join(lines).rstrip() + "\n"
