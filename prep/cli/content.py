@@ -119,7 +119,7 @@ def show(obj: Ctx, item_id, as_json, lang):
 
 @click.command()
 @click.argument("query_text", metavar="QUERY")
-@click.option("--limit", default=50, show_default=True, help="At most this many results.")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000), help="At most this many results.")
 @click.option("--type", "types", multiple=True, type=click.Choice(["card", "story", "claim"]), help="Only these kinds (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of objects.")
 @click.pass_obj

@@ -100,7 +100,7 @@ def study(obj: Ctx, deck, claim, tag, kind, cram, dashboard):
 @click.option("--claim", help="Only questions about this claim.")
 @click.option("--project", help="Only questions about this project.")
 @click.option("--minutes", type=click.FloatRange(1, 600), help="Time budget: scales the number of questions and each one's time.")
-@click.option("--seed", type=int, help="Random seed; the same seed on the same history draws the same set (default: random, printed).")
+@click.option("--seed", type=click.IntRange(0, 2**31 - 1), help="Random seed; the same seed on the same history draws the same set (default: random, printed).")
 @click.option("--out", type=click.Path(file_okay=False), help="Write interviewer.md and candidate.md into this folder (default: print the candidate sheet).")
 @click.option("--allow-repeats", is_flag=True, help="Also draw questions asked in the last mock sessions.")
 @click.option("--json", "as_json", is_flag=True, help="Print the drawn set as JSON instead of writing the sheets.")

@@ -22,6 +22,15 @@ RATINGS = {1: Rating.Again, 2: Rating.Hard, 3: Rating.Good, 4: Rating.Easy}
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 
 
+# Integer settings and the range that makes sense (beyond it SQLite and the queue break).
+LIMITS = {
+    "new_per_day": (0, 10_000),
+    "max_reviews_per_day": (0, 100_000),
+    "leech_lapses": (1, 1_000),
+    "day_start_hour": (0, 23),  # an hour of the day
+}
+
+
 @dataclass(frozen=True)
 class Settings:
     desired_retention: float = 0.9
@@ -36,11 +45,14 @@ class Settings:
         # Checked here, not by whoever sets them, so no caller can schedule with nonsense.
         if not 0.7 <= self.desired_retention <= 0.99:
             raise PrepError("desired_retention must be between 0.7 and 0.99")
-        for name in ("new_per_day", "max_reviews_per_day", "leech_lapses", "day_start_hour"):
-            if getattr(self, name) < 0:
+        for name, (low, high) in LIMITS.items():
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise PrepError(f"{name} takes a whole number, not {value!r}")
+            if value < 0:
                 raise PrepError(f"{name} must not be negative")
-        if self.day_start_hour > 23:
-            raise PrepError("day_start_hour is an hour of the day, 0-23")
+            if not low <= value <= high:
+                raise PrepError(f"{name} must be between {low} and {high}, not {value}")
 
     def to_dict(self) -> dict:
         return asdict(self)
