@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
+from test_rel_db import dump
 
 from prep.cli import cli
 from prep.errors import PrepError
 from prep.study.srs import Settings
 
-from test_rel_db import dump
-
 
 @pytest.mark.parametrize(("key", "value", "message"), [
-    ("day_start_hour", "99", "day_start_hour must be between 0 and 23, not 99"),
+    ("day_start_hour", "99", "day_start_hour is an hour of the day, 0-23, not 99"),
     ("new_per_day", "99999999999999999999", "new_per_day must be between 0 and 10000, not 99999999999999999999"),
     ("max_reviews_per_day", "100001", "max_reviews_per_day must be between 0 and 100000, not 100001"),
     ("leech_lapses", "0", "leech_lapses must be between 1 and 1000, not 0"),

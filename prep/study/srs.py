@@ -51,6 +51,8 @@ class Settings:
                 raise PrepError(f"{name} takes a whole number, not {value!r}")
             if value < 0:
                 raise PrepError(f"{name} must not be negative")
+            if name == "day_start_hour" and not low <= value <= high:
+                raise PrepError(f"day_start_hour is an hour of the day, 0-23, not {value}")
             if not low <= value <= high:
                 raise PrepError(f"{name} must be between {low} and {high}, not {value}")
 
