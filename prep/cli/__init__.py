@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from prep import __version__
-from prep.cli import anki_import, content, interview, log, mv, optimize, practice
+from prep.cli import anki_import, content, doctor, interview, log, mv, optimize, practice
 from prep.cli.base import LANG, Ctx, PrepGroup
 
 
@@ -33,7 +33,7 @@ for command in (
     practice.study, practice.config, practice.draw, practice.audit, practice.export,
     anki_import.import_,
     interview.interview, interview.plan,
-    optimize.optimize, log.log_,
+    optimize.optimize, log.log_, doctor.doctor,
 ):
     cli.add_command(command)
 

@@ -85,10 +85,17 @@ def sqlite_reason(e: sqlite3.Error) -> str:
     return f"database error ({text})"
 
 
+def is_damage(e: sqlite3.Error) -> bool:
+    """A damaged file (as opposed to a busy, full or read-only one)."""
+    text = str(e)
+    code = getattr(e, "sqlite_errorname", "")
+    return code.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or any(
+        word in text for word in ("malformed", "not a database", "corrupt", "vtable constructor failed"))
+
+
 def sqlite_message(path: Path | str, e: sqlite3.Error) -> str:
     """One sentence for a SQLite error raised while using the database at `path`."""
-    text = str(e)
-    if "malformed" in text or "not a database" in text or "corrupt" in text:
+    if is_damage(e):
         return damaged_message(Path(path), e)
     return f"{path}: {sqlite_reason(e)}"
 
