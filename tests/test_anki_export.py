@@ -213,7 +213,7 @@ def test_export_imports_into_real_anki(rich_kb, db, col, tmp_path):
 
     qa, story = col.models.by_name("prep Q&A"), col.models.by_name("prep STAR story")
     assert qa["id"] == notetypes.QA_MODEL_ID and story["id"] == notetypes.STORY_MODEL_ID
-    assert [f["name"] for f in qa["flds"]] == ["Question", "Answer", "Claims", "Followups", "Source"]
+    assert [f["name"] for f in qa["flds"]] == ["Question", "Answer", "Claims", "Followups", "Source", "Gist", "Legend"]
     assert [f["name"] for f in story["flds"]][:7] == ["Title", "Situation", "Task", "Action", "Result", "Followups", "Claims"]
     assert ".nightMode" in qa["css"] and "@media" in qa["css"]
 

@@ -101,3 +101,21 @@ def test_marks_helpers():
     assert citations("{{fact:a.b}} and {{ fact:c }}") == ["a.b", "c"]
     facts = {"a.b": ({"zh": "中文", "en": "english"}, "confirmed"), "c": ("guess", "assumed")}
     assert resolve("{{fact:a.b}} / {{fact:c}} / {{fact:zz}}", facts, "en") == "english / [guess]{.assumed} / {{fact:zz}}"
+
+
+def test_json_schemas_describe_facts_and_gists():
+    import jsonschema
+
+    from prep.kb.schemas import json_schema as schema
+
+    deck = schema("deck")
+    ok = {"name": "D", "cards": [{"id": "c", "q": "Q", "a": "A", "gist": {"en": "short"}}]}
+    jsonschema.validate(ok, deck)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"name": "D", "cards": [{"id": "c", "q": "Q", "a": "A", "gist": "x" * 241}]}, deck)
+    resume = schema("resume")
+    fact = {"id": "p.c.f", "text": "t", "status": "assumed"}
+    claim = {"id": "p.c", "text": "t", "facts": [fact]}
+    jsonschema.validate({"projects": [{"id": "p", "company": "P", "claims": [claim]}]}, resume)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"projects": [{"id": "p", "company": "P", "claims": [claim | {"facts": [fact | {"status": "guessed"}]}]}]}, resume)

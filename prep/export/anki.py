@@ -31,6 +31,9 @@ from prep.export.render import ImageRef, MediaCollector, escape, inline_html, ma
 from prep.index import read
 from prep.index.db import get_meta, set_meta
 from prep.index.db import loads as _j
+from prep.index.facts import Citations
+from prep.index.facts import facts as fact_rows
+from prep.kb.marks import citations, walk_text
 from prep.kb.models import claim_text, pick
 
 ROOT_DECK = "Interview Prep"
@@ -38,7 +41,11 @@ STORIES_DECK = {"zh": "STAR 故事", "en": "STAR stories"}
 # When the HTML this module makes from unchanged content last changed. No note is
 # older, so a prep upgrade that renders differently updates each note once. Bump it
 # (to the current time, never a future one) with any change to the rendered fields.
-RENDER_EPOCH = 1_795_478_400  # 2026-11-24
+RENDER_EPOCH = 1_796_083_200  # 2026-12-01: gists, fact citations, assumption spans (and FIELDS_GRACE)
+
+# How far ahead the first export after a note-type field change dates its notes: the
+# time a user takes to import it (see _Exporter).
+FIELDS_GRACE = 3600
 
 # stage ("render" | "write"), done, total
 Progress = Callable[[str, int, int], None]
@@ -126,7 +133,7 @@ class _Exporter:
         self.projects = {r["id"]: pick(_j(r["company"]), lang) or r["id"] for r in db.query("SELECT id, company FROM projects WHERE archived = 0")}
         self.claims = {r["id"]: r for r in db.query("SELECT id, project, text, en, changed_at FROM claims WHERE archived = 0")}
         self.cards = list(db.query(
-            "SELECT id, deck, q, a, claims, tags, kind, difficulty, followups, source, file, line, changed_at "
+            "SELECT id, deck, q, a, gist, claims, tags, kind, difficulty, followups, source, file, line, changed_at "
             "FROM cards WHERE archived = 0 ORDER BY position"
         ))
         self.card_by_id = {r["id"]: r for r in self.cards}
@@ -135,12 +142,31 @@ class _Exporter:
             "FROM stories WHERE archived = 0 ORDER BY position"
         ))
         self._question_html: dict[str, str] = {}
+        self.cite = Citations(db)  # {{fact:ID}} renders as the fact's text
+        self.fact_claim = {f.id: f.claim for f in fact_rows(db)}
         # A note's fields depend on the language; switching it must update every note once.
         prev = get_meta(db, "anki_export_lang")
         self.lang_changed = prev is not None and prev != lang
         self.lang_at = int(time.time()) if self.lang_changed else int(get_meta(db, "anki_export_lang_at", "0") or 0)
+        # New note-type fields: Anki merges the note type on import and re-stamps every
+        # existing note with the import time, so a note of the same package must be newer
+        # than that import to be updated. The first export after a field change dates its
+        # notes FIELDS_GRACE ahead; later edits are newer than that floor again.
+        self.fields = json.dumps([[f["name"] for f in m.fields] for m in (self.qa_model, self.story_model)])
+        last = get_meta(db, "anki_export_fields")
+        self.fields_changed = prev is not None and last != self.fields
+        floor = get_meta(db, "anki_export_fields_at", "0") or 0
+        self.fields_at = int(time.time()) + FIELDS_GRACE if self.fields_changed else int(floor)
 
     # --- text -----------------------------------------------------------------
+
+    def text(self, value) -> str:
+        """A text field in the export's language, its fact citations resolved."""
+        return self.cite(pick(value, self.lang), self.lang)
+
+    def cited_claims(self, *values) -> list[str]:
+        """The claims whose facts these texts cite: a fact's edit must update the note."""
+        return [self.fact_claim[f] for v in values for t in walk_text(v) for f in citations(t) if f in self.fact_claim]
 
     def _claim_text(self, claim_id: str) -> str:
         row = self.claims.get(claim_id)
@@ -163,7 +189,7 @@ class _Exporter:
         return _deck_part(self.projects[project]) if project in self.projects else None
 
     def _mod(self, *times: int) -> int:
-        return max(RENDER_EPOCH, self.lang_at, *times)
+        return max(RENDER_EPOCH, self.lang_at, self.fields_at, *times)
 
     # --- notes ----------------------------------------------------------------
 
@@ -173,15 +199,17 @@ class _Exporter:
         ref = ImageRef()
         hook = self.media.hook(r["file"], where, ref)
         claims, followups, tags = _j(r["claims"]) or [], _j(r["followups"]) or [], _j(r["tags"]) or []
-        question = markdown_to_html(pick(_j(r["q"]), lang), image=hook)
-        fq = [f"<li>{inline_html(pick(_j(self.card_by_id[f]['q']), lang))}</li>" for f in followups if f in self.card_by_id]
+        question = markdown_to_html(self.text(_j(r["q"])), image=hook)
+        fq = [f"<li>{inline_html(self.text(_j(self.card_by_id[f]['q'])))}</li>" for f in followups if f in self.card_by_id]
         fields = [
             question or f"<p>{escape(r['id'])}</p>",  # an empty front would make no Anki card
-            markdown_to_html(pick(_j(r["a"]), lang), image=hook),
+            markdown_to_html(self.text(_j(r["a"])), image=hook),
             self.claims_html(claims),
             f'<ul class="followups">{"".join(fq)}</ul>' if fq else "",
             _source_html(r["source"]),
+            markdown_to_html(self.text(_j(r["gist"])), image=hook),
         ]
+        fields.append(notetypes.legend(fields, lang))
         deck_row = self.deck_rows.get(r["deck"])
         topic = _deck_part(pick(_j(deck_row["name"]), lang) if deck_row else "") or r["deck"]
         project = self._project_part(deck_row["project"]) if deck_row else None
@@ -199,7 +227,7 @@ class _Exporter:
         mod = self._mod(
             _ts(r["changed_at"]), ref.mtime,
             *(_ts(self.card_by_id[f]["changed_at"]) for f in followups if f in self.card_by_id),
-            *(_ts(self.claims[c]["changed_at"]) for c in claims if c in self.claims),
+            *(_ts(self.claims[c]["changed_at"]) for c in [*claims, *self.cited_claims(_j(r["q"]), _j(r["a"]), _j(r["gist"]))] if c in self.claims),
         )
         note = _Note(self.qa_model, fields, tags=note_tags, guid=genanki.guid_for(r["id"]), due=due, mod=mod, tick=tick)
         self.decks[name].add_note(note)
@@ -214,12 +242,12 @@ class _Exporter:
         claims = _j(r["claims"]) or []
 
         def section(name: str) -> str:
-            return markdown_to_html(pick(sections.get(name), lang), image=hook)
+            return markdown_to_html(self.text(sections.get(name)), image=hook)
 
         items = []
         for f in _j(r["followups"]) or []:
-            notes = markdown_to_html(pick(f.get("notes"), lang), image=hook)
-            items.append(f'<li>{inline_html(pick(f["question"], lang))}' + (f'<div class="notes">{notes}</div>' if notes else "") + "</li>")
+            notes = markdown_to_html(self.text(f.get("notes")), image=hook)
+            items.append(f'<li>{inline_html(self.text(f["question"]))}' + (f'<div class="notes">{notes}</div>' if notes else "") + "</li>")
         fields = [
             inline_html(pick(_j(r["title"]), lang)) or escape(r["id"]),
             section("Situation"), section("Task"), section("Action"), section("Result"),
@@ -227,12 +255,14 @@ class _Exporter:
             self.claims_html(claims),
             section("Lessons"),
         ]
+        fields.append(notetypes.legend(fields, lang))
         project = next((self._project_part(self.claims[c]["project"]) for c in claims if c in self.claims), None)
         name = "::".join(p for p in (ROOT_DECK, project, STORIES_DECK[lang]) if p)
         self._deck(name)
         tags = ["story"] + [_tag(t) for t in _j(r["tags"]) or []] + [f"competency::{c}" for c in _j(r["competencies"]) or []]
         tags += [f"claim::{c}" for c in claims]
-        mod = self._mod(_ts(r["changed_at"]), ref.mtime, *(_ts(self.claims[c]["changed_at"]) for c in claims if c in self.claims))
+        shown = [*claims, *self.cited_claims(sections, _j(r["followups"]))]
+        mod = self._mod(_ts(r["changed_at"]), ref.mtime, *(_ts(self.claims[c]["changed_at"]) for c in shown if c in self.claims))
         # Salted with the kind since ids were once unique per kind only; changing it now
         # would duplicate every story note in the collections that imported it.
         guid = genanki.guid_for("story", r["id"])
@@ -299,17 +329,21 @@ def export(
         n = len(ex.media.errors)
         raise ExportError(f"{n} image problem(s); nothing was written:\n  " + "\n  ".join(ex.media.errors))
 
-    _write_apkg(list(ex.decks.values()), ex.media.files, out)
+    # the note types' mod time too: their templates must beat the merge's re-stamp
+    _write_apkg(list(ex.decks.values()), ex.media.files, out, max(time.time(), ex.fields_at))
     if ex.lang_changed or get_meta(db, "anki_export_lang") is None:
         set_meta(db, "anki_export_lang", lang)
         set_meta(db, "anki_export_lang_at", str(ex.lang_at))
+    if ex.fields_changed or get_meta(db, "anki_export_fields") is None:
+        set_meta(db, "anki_export_fields", ex.fields)
+        set_meta(db, "anki_export_fields_at", str(ex.fields_at))
     return ExportResult(
         path=out.resolve(), notes=len(notes), cards=sum(len(n.cards) for n in notes), media=len(ex.media.files),
         decks=len(ex.decks), qa=len(cards), stories=len(chosen_stories),
     )
 
 
-def _write_apkg(decks: list[genanki.Deck], media: dict[str, Path], out: Path) -> None:
+def _write_apkg(decks: list[genanki.Deck], media: dict[str, Path], out: Path, timestamp: float) -> None:
     """genanki's Package.write_to_file, but atomic (a failed export never leaves half a
     file; only a regular file is replaced, see prep.fsio), with its temporary database next
     to the target rather than leaked into the temp folder, and with media stored under their
@@ -321,7 +355,6 @@ def _write_apkg(decks: list[genanki.Deck], media: dict[str, Path], out: Path) ->
         try:
             conn = sqlite3.connect(dbname)
             try:
-                timestamp = time.time()
                 genanki.Package(decks).write_to_db(conn.cursor(), timestamp, itertools.count(int(timestamp * 1000)))
                 conn.commit()
             finally:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from prep.index.views import CardView, ClaimView, DeckView, HistoryEntry, ItemView, ProjectView, ReviewState, StoryView
+from prep.kb.marks import markers
 from prep.kb.models import pick
 from prep.study.srs import RATING_NAMES
 
@@ -33,8 +34,9 @@ def figure_line(fig: Mapping[str, Any], lang: str = "zh") -> str:
     return f"**{fig['value']}**" + (f" (before: {fig['before']})" if fig.get("before") else "") + (f": {note}" if note else "")
 
 
-def render(item: ItemView, detail: Detail = FULL, lang: str = "zh") -> str:
-    """The item as Markdown (no trailing newline)."""
+def render(item: ItemView, detail: Detail = FULL, lang: str = "zh", assumed: str = "text") -> str:
+    """The item as Markdown (no trailing newline). Assumption spans become visible
+    markers (`assumed="text"`: ⟦..⟧, "tui": styled), or stay spans for HTML ("span")."""
     if item["type"] == "card":
         lines = _card(item, detail)
     elif item["type"] == "story":
@@ -45,7 +47,8 @@ def render(item: ItemView, detail: Detail = FULL, lang: str = "zh") -> str:
         lines = _project(item, detail)
     else:
         lines = _deck(item, detail)
-    return "\n".join(lines).strip()
+    out = "\n".join(lines).strip()
+    return out if assumed == "span" else markers(out, assumed)
 
 
 def _h(detail: Detail, text: str, sub: int = 0) -> str:
@@ -61,6 +64,8 @@ def _meta(detail: Detail, item: Mapping[str, Any], *parts: str | None) -> list[s
 def _card(c: CardView, detail: Detail) -> list[str]:
     lines = [_h(detail, f"Q: {c['q']}"), ""]
     lines += _meta(detail, c, c["deck"], c["kind"], f"difficulty {c['difficulty']}")
+    if c.get("gist"):  # the answer in one breath comes first
+        lines += [f"**{' '.join(c['gist'].split())}**", ""]
     lines += [c["a"].strip(), ""]
     if c["followups"]:
         lines += ["Next they ask: " + " · ".join(f["q"] for f in c["followups"]), ""]
@@ -99,6 +104,12 @@ def _claim(c: ClaimView, detail: Detail, lang: str) -> list[str]:
         lines += [*[f"- {figure_line(n, lang)}" for n in c["numbers"]], ""]
     if c["tech"]:
         lines += ["Tech: " + ", ".join(c["tech"]), ""]
+    if c.get("facts"):
+        lines += [_h(detail, "Facts", 1), ""]
+        for f in c["facts"]:
+            text = f"[{f['text']}]{{.assumed}}" if f["status"] == "assumed" else f["text"]
+            lines.append(f"- {text} `{f['id']}`" + (" (assumed: confirm it)" if f["status"] == "assumed" else ""))
+        lines.append("")
     if c["notes"]:
         lines += [_h(detail, "How to defend it", 1), "", c["notes"].strip(), ""]
     if detail.links:

@@ -10,6 +10,7 @@ from prep.export.item import Detail, render
 from prep.export.render import neutralize_html
 from prep.index import read
 from prep.index.views import CardView, StoryView
+from prep.kb.marks import LEGEND, MARK_OPEN
 
 # A project heads its claims (level 2), a claim its stories and cards (level 3, then 4).
 PROJECT = Detail(level=2, where=False, links=False, history=False)
@@ -54,6 +55,8 @@ def document(db: Database, *, lang: str = "zh", deck=None, claim=None, tag=None,
         out += ["## Other cards", ""]
         for row in rest:
             out += _card(read.show_card(db, row["id"], lang), lang)
+    if any(MARK_OPEN in part for part in out):
+        out[1:1] = [f"*{LEGEND.get(lang, LEGEND['en'])}*", ""]
     return neutralize_html("\n".join(out).rstrip() + "\n"), len(cards), len(stories)
 
 

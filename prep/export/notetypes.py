@@ -22,9 +22,18 @@ import genanki
 QA_MODEL_ID = 1_162_589_401
 STORY_MODEL_ID = 1_162_589_402
 
-QA_FIELDS = ["Question", "Answer", "Claims", "Followups", "Source"]
-# Lessons is last: fields are only ever appended, never reordered.
-STORY_FIELDS = ["Title", "Situation", "Task", "Action", "Result", "Followups", "Claims", "Lessons"]
+# Fields are only ever appended, never reordered: Gist and Legend came after Source.
+QA_FIELDS = ["Question", "Answer", "Claims", "Followups", "Source", "Gist", "Legend"]
+STORY_FIELDS = ["Title", "Situation", "Task", "Action", "Result", "Followups", "Claims", "Lessons", "Legend"]
+LEGEND = {
+    "zh": '<span class="assumed">这样标出的</span>是替你写的假设：面试前请确认或改成真实情况。',
+    "en": '<span class="assumed">Text marked like this</span> was written for you: confirm or correct it before the interview.',
+}
+
+
+def legend(fields: list[str], lang: str) -> str:
+    """The legend field: filled only when the note shows an assumption."""
+    return LEGEND.get(lang, LEGEND["en"]) if any('class="assumed' in f for f in fields) else ""
 
 CSS = """\
 .card {
@@ -57,6 +66,11 @@ CSS = """\
 .prep .followups .notes { font-size: 0.9em; color: #59636e; }
 .nightMode .prep .followups .notes { color: #b0b8c1; }
 .prep .source { margin-top: 1.2em; }
+.prep .gist { font-weight: 600; margin-bottom: 0.8em; padding: 0.4em 0.6em; border-left: 3px solid #0969da; background: rgba(9, 105, 218, 0.06); }
+.prep .assumed { background: #fff3bf; border-bottom: 1px dashed #9a6700; }
+.nightMode .prep .assumed { background: #4d3800; border-bottom-color: #d29922; }
+.prep .legend { margin-top: 1.2em; font-size: 0.78em; color: #656d76; }
+.nightMode .prep .legend { color: #9198a1; }
 .prep a { color: #0969da; }
 .nightMode .prep a { color: #4493f8; }
 .prep code {
@@ -99,10 +113,12 @@ QA_BACK = """\
 <div class="prep">
 <div class="q">{{Question}}</div>
 <hr id="answer">
+{{#Gist}}<div class="gist">{{Gist}}</div>{{/Gist}}
 <div class="a">{{Answer}}</div>
 {{#Followups}}<div class="section followups"><div class="label">Follow-ups</div>{{Followups}}</div>{{/Followups}}
 {{#Claims}}<div class="section claims"><div class="label">Backs these resume lines</div>{{Claims}}</div>{{/Claims}}
 {{#Source}}<div class="source">Source: {{Source}}</div>{{/Source}}
+{{#Legend}}<div class="legend">{{Legend}}</div>{{/Legend}}
 </div>"""
 
 STORY_FRONT = """\
@@ -123,6 +139,7 @@ STORY_BACK = """\
 {{#Followups}}<div class="label">Follow-ups</div><div class="section followups">{{Followups}}</div>{{/Followups}}
 {{#Lessons}}<div class="label">Lessons</div><div class="section">{{Lessons}}</div>{{/Lessons}}
 {{#Claims}}<div class="label">Backs these resume lines</div><div class="section claims">{{Claims}}</div>{{/Claims}}
+{{#Legend}}<div class="legend">{{Legend}}</div>{{/Legend}}
 </div>"""
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
+from mdit_py_plugins.attrs import attrs_plugin
 from pygments import highlight as _pyg_highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
@@ -70,7 +71,10 @@ def _md_highlight(code: str, lang: str, attrs: str) -> str:
 
 def _new_md() -> MarkdownIt:
     # "html": False turns raw HTML into text; tables and ~~strike~~ are common in notes.
-    return MarkdownIt("commonmark", {"html": False, "highlight": _md_highlight}).enable(["table", "strikethrough"])
+    # Bracketed spans carry assumptions ([11:40]{.assumed} -> <span class="assumed">); only
+    # the class attribute passes, so no {onclick=...} reaches a reader.
+    md = MarkdownIt("commonmark", {"html": False, "highlight": _md_highlight}).enable(["table", "strikethrough"])
+    return md.use(attrs_plugin, spans=True, allowed=["class"])
 
 
 _md = _new_md()

@@ -13,6 +13,8 @@ from sqlite_utils import Database
 
 from prep.index.db import iso, utcnow
 from prep.index.db import loads as _j
+from prep.index.facts import Citations
+from prep.index.facts import facts as fact_rows
 from prep.index.search import search  # noqa: F401  (re-exported: read.search is the query API)
 from prep.index.views import (
     CardRow,
@@ -196,8 +198,10 @@ def show_project(db: Database, project_id: str, lang: str = "zh") -> ProjectView
 
 
 def _show_card(db: Database, r: Row, lang: str) -> CardView:
+    cite = Citations(db)  # {{fact:ID}} reads as the fact's text
     return {
-        "type": "card", "id": r["id"], "deck": r["deck"], "q": pick(_j(r["q"]), lang), "a": pick(_j(r["a"]), lang),
+        "type": "card", "id": r["id"], "deck": r["deck"], "q": cite(pick(_j(r["q"]), lang), lang),
+        "a": cite(pick(_j(r["a"]), lang), lang), "gist": cite(pick(_j(r["gist"]), lang), lang),
         "kind": r["kind"], "difficulty": r["difficulty"], "tags": _j(r["tags"]), "source": r["source"],
         "claims": [{"id": c, "text": _claim_text(db, c, lang)} for c in _j(r["claims"])],
         "followups": [{"id": f, "q": _card_q(db, f, lang)} for f in _j(r["followups"])],
@@ -210,12 +214,14 @@ def _show_card(db: Database, r: Row, lang: str) -> CardView:
 def _show_story(db: Database, r: Row, lang: str) -> StoryView:
     raw = _j(r["sections"]) or {}
     # stored JSON has sorted keys; a story is told in STAR order
-    sections = {k: pick(raw[k], lang) for k in STORY_SECTIONS if k in raw}
+    cite = Citations(db)
+    sections = {k: cite(pick(raw[k], lang), lang) for k in STORY_SECTIONS if k in raw}
     return {
         "type": "story", "id": r["id"], "title": pick(_j(r["title"]), lang), "minutes": r["minutes"],
         "claims": [{"id": c, "text": _claim_text(db, c, lang)} for c in _j(r["claims"])],
         "competencies": _j(r["competencies"]), "sections": sections,
-        "followups": [{"question": pick(f["question"], lang), "notes": pick(f.get("notes"), lang)} for f in _j(r["followups"]) or []],
+        "followups": [{"question": cite(pick(f["question"], lang), lang), "notes": cite(pick(f.get("notes"), lang), lang)}
+                      for f in _j(r["followups"]) or []],
         "archived": bool(r["archived"]), "file": r["file"], "line": r["line"],
         "review": _state(db, "story", r["id"]), "history": _history(db, "story", r["id"]),
     }
@@ -226,7 +232,9 @@ def _show_claim(db: Database, r: Row, lang: str) -> ClaimView:
     return {
         "type": "claim", "id": r["id"], "project": r["project"], "text": claim_text(_j(r["text"]), r["en"], lang), "en": r["en"],
         "source": r["source"], "before": r["before"], "risk": r["risk"], "numbers": _j(r["numbers"]),
-        "tech": _j(r["tech"]), "notes": pick(_j(r["notes"]), lang),
+        "tech": _j(r["tech"]), "notes": Citations(db)(pick(_j(r["notes"]), lang), lang),
+        "facts": [{"id": f.id, "text": pick(f.text, lang), "figure": f.figure, "status": f.status, "source": f.source,
+                   "file": f.file, "line": f.line} for f in fact_rows(db, r["id"])],
         "stories": [{"id": s, "title": pick(_j(db.execute("SELECT title FROM stories WHERE id=?", [s]).fetchone()[0]), lang)} for t, s in backing if t == "story"],
         "cards": [{"id": c, "q": _card_q(db, c, lang)} for t, c in backing if t == "card"],
         "archived": bool(r["archived"]), "file": r["file"], "line": r["line"],

@@ -132,6 +132,7 @@ class CardView(TypedDict):
     deck: str
     q: str
     a: str
+    gist: str  # '' when the card has none
     kind: str
     difficulty: int
     tags: list[str]
@@ -163,6 +164,16 @@ class StoryView(TypedDict):
     history: list[HistoryEntry]
 
 
+class FactView(TypedDict):
+    id: str
+    text: str
+    figure: str | None
+    status: str  # confirmed | assumed
+    source: str | None
+    file: str
+    line: int
+
+
 class ClaimView(TypedDict):
     type: Literal["claim"]
     id: str
@@ -175,6 +186,7 @@ class ClaimView(TypedDict):
     numbers: list[FigureRow]
     tech: list[str]
     notes: str
+    facts: list[FactView]
     stories: list[StoryRef]
     cards: list[CardRef]
     archived: bool

@@ -98,6 +98,25 @@ def plain(text: str) -> str:
     return SPAN.sub(lambda m: m.group(1) if _is_assumed(m.group(2)) else m.group(0), text)
 
 
+MARK_OPEN, MARK_CLOSE = "⟦", "⟧"
+LEGEND = {"zh": "⟦…⟧ 为替你写的假设，面试前请确认或改成真实情况", "en": "⟦…⟧ marks an assumption written for you: confirm or correct it"}
+
+
+def markers(text: str, style: str = "text") -> str:
+    """Assumption spans as a visible marker for places without CSS: `⟦text⟧` (plain text,
+    Markdown sheets and exports) or `*⟦text⟧*` (the TUI's Markdown, which styles it)."""
+    if not text or ASSUMED not in text:
+        return text
+
+    def one(m: re.Match) -> str:
+        if not _is_assumed(m.group(2)):
+            return m.group(0)
+        body = f"{MARK_OPEN}{m.group(1)}{MARK_CLOSE}"
+        return f"*{body}*" if style == "tui" else body
+
+    return SPAN.sub(one, text)
+
+
 _CODE = re.compile(r"```.*?(?:```|$)|~~~.*?(?:~~~|$)|`[^`\n]*`", re.S)
 
 

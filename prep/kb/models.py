@@ -126,7 +126,14 @@ def _check_gist(value: Any) -> Any:
     return value
 
 
-Gist = Annotated[Any, BeforeValidator(_check_gist), WithJsonSchema(_TEXT_SCHEMA)]
+_GIST_TEXT = {"type": "string", "minLength": 1, "maxLength": GIST_MAX}
+_GIST_SCHEMA = {
+    "oneOf": [
+        _GIST_TEXT,
+        {"type": "object", "properties": {"zh": _GIST_TEXT, "en": _GIST_TEXT}, "additionalProperties": False, "minProperties": 1},
+    ]
+}
+Gist = Annotated[Any, BeforeValidator(_check_gist), WithJsonSchema(_GIST_SCHEMA)]
 
 
 class Claim(Strict):

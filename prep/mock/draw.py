@@ -23,6 +23,7 @@ from prep.errors import PrepError
 from prep.export.item import figure_line
 from prep.index.db import iso
 from prep.index.db import loads as _j
+from prep.index.facts import Citations
 from prep.index.suggest import did_you_mean
 from prep.kb.models import claim_text, pick
 from prep.mock.drawset import DEEP_DIVE, GENERIC_PROMPT, NO_RISK_CLAIM, PROMPTS, SHORT_SLOT, SLOT_LABELS, Draw, Followup, Question
@@ -231,8 +232,11 @@ class _Drawer:
 
 
 def _card_text(db: Database, card_id: str, lang: str) -> tuple[str, str]:
-    q, a = db.execute("SELECT q, a FROM cards WHERE id = ?", [card_id]).fetchone()
-    return pick(_j(q), lang), pick(_j(a), lang)
+    """(question, expected key points): the card's gist when it has one, else its answer;
+    fact citations read as the facts' text."""
+    q, a, gist = db.execute("SELECT q, a, gist FROM cards WHERE id = ?", [card_id]).fetchone()
+    cite = Citations(db)
+    return cite(pick(_j(q), lang), lang), cite(pick(_j(gist), lang) or pick(_j(a), lang), lang)
 
 
 def _claim_question(db: Database, claim_id: str, chain: list[str], lang: str) -> tuple[str, str, list[Followup]]:

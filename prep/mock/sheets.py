@@ -90,10 +90,14 @@ def candidate(d: Draw) -> str:
 def write(d: Draw, out: Path) -> list[Path]:
     from prep import fsio
     from prep.export.render import neutralize_html
+    from prep.kb.marks import LEGEND, MARK_OPEN, markers
 
     fsio.ensure_folder(out)
     paths = [out / "interviewer.md", out / "candidate.md"]
     # Each sheet whole or not at all (a full disk or read-only folder is one sentence).
-    fsio.write_text(paths[0], neutralize_html(interviewer(d)))
-    fsio.write_text(paths[1], neutralize_html(candidate(d)))
+    sheet = markers(interviewer(d))  # assumptions stay visible on paper
+    if MARK_OPEN in sheet:
+        sheet += f"\n*{LEGEND.get(d.lang, LEGEND['en'])}*\n"
+    fsio.write_text(paths[0], neutralize_html(sheet))
+    fsio.write_text(paths[1], neutralize_html(markers(candidate(d))))
     return paths

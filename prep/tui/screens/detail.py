@@ -51,7 +51,7 @@ class DetailScreen(BackScreen):
         if self.item is None:
             self.query_one("#doc", Markdown).update(f"No item `{self.item_id}`.")
             return
-        self.query_one("#doc", Markdown).update(render(self.item, lang=self.app.lang))
+        self.query_one("#doc", Markdown).update(render(self.item, lang=self.app.lang, assumed="tui"))
         table = self.query_one("#links", DataTable)
         table.add_columns("type", "id", "text")
         for kind, item_id, text in linked(self.item):

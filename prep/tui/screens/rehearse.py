@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Markdown, Static
 from prep.index import read
 from prep.index.db import sqlite_reason
 from prep.index.views import StoryView
+from prep.kb.marks import markers
 from prep.study import engine
 from prep.study.srs import RATING_NAMES
 from prep.tui.screens.base import BACK, BackScreen
@@ -109,7 +110,7 @@ class RehearseScreen(BackScreen):
             parts += ["", f"## {name}", text]
         if self.shown >= len(self.sections):
             parts += ["", "*All revealed: rate how well you told it (1-4).*"]
-        self.query_one("#story", Markdown).update("\n".join(parts))
+        self.query_one("#story", Markdown).update(markers("\n".join(parts), "tui"))
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:

@@ -22,6 +22,7 @@ from prep.errors import PrepError
 from prep.index import read
 from prep.index.db import sqlite_reason
 from prep.index.views import CardView
+from prep.kb.marks import markers
 from prep.study import engine
 from prep.study.srs import RATING_NAMES
 from prep.tui.screens.base import PrepScreen
@@ -181,7 +182,9 @@ class ReviewScreen(PrepScreen):
             return
         self.revealed = True
         answer = self.query_one("#answer", Markdown)
-        answer.update(self.card["a"])
+        gist = self.card.get("gist")  # the one-breath answer first, the study notes below
+        body = f"**{' '.join(gist.split())}**\n\n---\n\n{self.card['a']}" if gist else self.card["a"]
+        answer.update(markers(body, "tui"))
         answer.display = True
         if self.card["followups"]:
             fu = self.query_one("#followups", Static)
