@@ -45,7 +45,7 @@ def old_note_types(monkeypatch):
     monkeypatch.setattr(anki, "RENDER_EPOCH", int((T0 - dt.timedelta(days=30)).timestamp()))
 
 
-def test_new_note_type_merges_on_reimport_without_duplicates(rich_kb, db, col, tmp_path):
+def test_new_note_type_merges_on_reimport_without_duplicates(rich_kb, db, col, tmp_path):  # noqa: F811  (fixtures from test_anki_export)
     with pytest.MonkeyPatch.context() as mp:
         old_note_types(mp)
         do_export(db, rich_kb, tmp_path / "old.apkg")
@@ -72,7 +72,7 @@ def test_new_note_type_merges_on_reimport_without_duplicates(rich_kb, db, col, t
     assert counts(import_apkg(col, tmp_path / "again.apkg")) == (0, 0, N_NOTES, 0)
 
 
-def test_assumptions_and_citations_render_in_anki(kb, db, col, tmp_path):
+def test_assumptions_and_citations_render_in_anki(kb, db, col, tmp_path):  # noqa: F811
     do_export(db, kb, tmp_path / "a.apkg", lang="en")
     import_apkg(col, tmp_path / "a.apkg")
     story = note_for(col, "checkout-latency", story=True)
@@ -83,7 +83,7 @@ def test_assumptions_and_citations_render_in_anki(kb, db, col, tmp_path):
     assert ".prep .assumed" in col.models.by_name("prep STAR story")["css"]
 
 
-def test_a_fact_edit_updates_the_notes_citing_it(kb, db, col, tmp_path):
+def test_a_fact_edit_updates_the_notes_citing_it(kb, db, col, tmp_path):  # noqa: F811
     do_export(db, kb, tmp_path / "a.apkg")
     import_apkg(col, tmp_path / "a.apkg")
     resume = kb / "stories/resume.yaml"
