@@ -163,7 +163,7 @@ def test_draw_defaults_to_the_next_interviews_profile_and_claims(kb, tmp_path, m
 
 
 def test_the_dashboards_today_is_the_plans_first_day(synced, now):
-    from prep.study.plan import countdown
+    from prep.study.plan import headline, today_text
 
     db = synced
     lenient = dataclasses.replace(load_settings(db), desired_retention=0.7)
@@ -176,5 +176,30 @@ def test_the_dashboards_today_is_the_plans_first_day(synced, now):
     first = build_plan(db, now, days=1)
     assert first is not None and first.days == plan.days[:1]
     d = plan.days[0]
-    line = countdown(db, now)
-    assert line is not None and f"today: {d.reviews} reviews, {d.new} new, {d.stories} stories ({d.pulled} brought forward)" in line
+    assert f"today: {d.reviews} reviews, {d.new} new, {d.stories} stories ({d.pulled} brought forward)" in today_text(plan)
+    assert headline(plan.interview, now).endswith(" in 6d 0h")
+
+
+def test_interview_mode_introduces_high_risk_claims_new_cards_first(kb, db, now, monkeypatch):
+    from conftest import write
+
+    monkeypatch.setenv("TZ", "UTC")
+    resume = kb / "stories/resume.yaml"
+    resume.write_text(resume.read_text(encoding="utf-8").replace(
+        "    claims:\n", "    claims:\n      - id: acme.docs\n        text: \"Wrote the team's runbooks\"\n        risk: low\n", 1,
+    ), encoding="utf-8")
+    write(kb, "decks/aaa-docs.yaml", """
+        name: {en: Docs}
+        project: acme
+        cards:
+          - {id: docs.one, q: Where are the runbooks?, a: In the repo., claims: [acme.docs]}
+          - {id: docs.two, q: Who reviews them?, a: The on-call., claims: [acme.docs]}
+        """)
+    sync(db, kb, now=now)
+    settings = dataclasses.replace(load_settings(db), enable_fuzzing=False, new_per_day=3)
+    normal = [q.item_id for q in build_queue(db, now, settings)]
+    assert normal[:2] == ["docs.one", "docs.two"]  # deck order puts the low-risk claim's cards first
+    interviews.add(db, _date(now + 5 * DAY), now)
+    ahead = [q.item_id for q in build_queue(db, now, settings)]
+    high = {i for t, i in target_items(db, ["acme.checkout-latency"]) if t == "card"}
+    assert len(ahead) == 3 and set(ahead) <= high

@@ -20,18 +20,28 @@ from prep.index.db import dumps, iso
 from prep.study import srs
 from prep.study.engine import QueueItem
 from prep.study.interviews import next_interview
-from prep.study.plan import pull_quota, r_at, study_moments, target_items
+from prep.study.plan import RISK_RANK, pull_quota, r_at, study_moments
 from prep.study.srs import Settings
 
 
-def pulled_today(db: Database, now: dt.datetime, settings: Settings, ids: list[str]) -> int:
-    """Cards of `ids` answered today before they were due at all (brought forward)."""
+def risk_sql(claims: tuple[str, ...]) -> tuple[str, list]:
+    """SQL for card `c`'s best risk rank among the interview's claims (all claims when
+    none); NULL when it backs none of them. Walks the links index, card by card."""
+    ranks = " ".join(f"WHEN '{k}' THEN {v}" for k, v in RISK_RANK.items())
+    only = " AND l.dst IN (SELECT value FROM json_each(?))" if claims else ""
+    sql = f"""(SELECT min(CASE cl.risk {ranks} ELSE 1 END) FROM links l JOIN claims cl ON cl.id = l.dst
+               WHERE l.src_type = 'card' AND l.src = c.id AND l.rel = 'backs' AND l.dst_type = 'claim'
+               AND cl.archived = 0{only})"""
+    return sql, [dumps(list(claims))] if claims else []
+
+
+def pulled_today(db: Database, now: dt.datetime, settings: Settings) -> int:
+    """Cards answered today before they were due at all: only interview mode brings cards forward."""
     start = srs.day_start(now, settings)
     return db.execute(
         """SELECT count(*) FROM review_log WHERE item_type = 'card' AND mode = 'review' AND undone = 0
-           AND reviewed_at >= ? AND json_extract(before, '$.due') >= ?
-           AND item_id IN (SELECT value FROM json_each(?))""",
-        [iso(start), iso(start + dt.timedelta(days=1)), dumps(ids)],
+           AND reviewed_at >= ? AND json_extract(before, '$.due') >= ?""",
+        [iso(start), iso(start + dt.timedelta(days=1))],
     ).fetchone()[0]
 
 
@@ -44,35 +54,32 @@ def apply(
     interview = next_interview(db, now)
     if interview is None:
         return due + new
-    risk = {i: r for (t, i), r in target_items(db, interview.claims).items() if t == "card"}
-    if not risk:
-        return due + new
+    risk, risk_params = risk_sql(interview.claims)
     scheduler = srs.make_scheduler(settings)
-    ids = list(risk)
-    last = study_moments(now, interview.at)[-1]
+    moments = study_moments(now, interview.at)
     in_queue = {q.item_id for q in due}
     cands = []
-    for item_id, fsrs, due_at in db.execute(
-        f"SELECT c.id, s.fsrs, s.due {base} AND s.due > ? AND c.id IN (SELECT value FROM json_each(?))",
-        [*params, iso(last), dumps(ids)],
+    for item_id, fsrs, due_at, rank in db.execute(
+        f"SELECT * FROM (SELECT c.id, s.fsrs, s.due, {risk} AS rank {base} AND s.due > ?) WHERE rank IS NOT NULL",
+        [*risk_params, *params, iso(moments[-1])],
     ):
         r = r_at(scheduler, json.loads(fsrs), interview.at)
         if item_id not in in_queue and r < settings.desired_retention:
-            cands.append((risk[item_id], r, item_id, due_at))
+            cands.append((rank, r, item_id, due_at))
     cands.sort()
     room = max(0, settings.max_reviews_per_day - reviews_done - len(due))
-    days_left = len(study_moments(now, interview.at))
-    quota = min(room, pull_quota(len(cands), pulled_today(db, now, settings, ids), days_left))
+    quota = min(room, pull_quota(len(cands), pulled_today(db, now, settings), len(moments)))
     pulled = [QueueItem("card", item_id, False, due_at) for _, _, item_id, due_at in cands[:quota]]
     new_room = max(0, settings.new_per_day - new_done)
-    first = [
-        r[0] for r in db.execute(
-            f"SELECT c.id, c.position {base} AND s.item_id IS NULL AND c.id IN (SELECT value FROM json_each(?)) ORDER BY c.position",
-            [*params, dumps(ids)],
-        )
-    ]
-    first.sort(key=lambda i: risk[i])  # stable: deck order within a risk level
-    chosen = first[:new_room]
-    rest = [q.item_id for q in new if q.item_id not in set(chosen)]
-    fresh = [QueueItem("card", i, True) for i in (chosen + rest)[:new_room]]
+    first: list[str] = []
+    for rank in sorted(set(RISK_RANK.values())):  # high-risk claims first, each in deck order
+        if len(first) >= new_room:
+            break
+        # Walk the deck-order index and stop at the limit: no rank is computed for every new card.
+        first += [r[0] for r in db.execute(
+            f"SELECT c.id {base} AND s.item_id IS NULL AND {risk} = ? ORDER BY c.position LIMIT ?",
+            [*params, *risk_params, rank, new_room],
+        ) if r[0] not in first][: new_room - len(first)]
+    rest = [q.item_id for q in new if q.item_id not in set(first)]
+    fresh = [QueueItem("card", i, True) for i in (first + rest)[:new_room]]
     return due + pulled + fresh

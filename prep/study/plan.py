@@ -216,13 +216,14 @@ def build_plan(db: Database, now: dt.datetime, interview: Interview | None = Non
     return plan
 
 
-def countdown(db: Database, now: dt.datetime, settings: Settings | None = None) -> str | None:
-    """The dashboard's line: the next interview, how far it is, and today's share of the plan."""
-    plan = build_plan(db, now, settings=settings, days=1)
-    if plan is None:
-        return None
-    left = plan.interview.at - now
+def headline(interview: Interview, now: dt.datetime) -> str:
+    """The next interview and how far it is (cheap: the dashboard shows it at once)."""
+    left = interview.at - now
     when = f"{left.days}d {left.seconds // 3600}h" if left.days else f"{left.seconds // 3600}h {left.seconds % 3600 // 60}m"
-    today = plan.days[0]
-    return (f"Interview {plan.interview.title()} in {when} · today: {today.reviews} reviews, {today.new} new, "
-            f"{today.stories} stories ({today.pulled} brought forward) · prep plan")
+    return f"Interview {interview.title()} in {when}"
+
+
+def today_text(plan: Plan) -> str:
+    """Today's share of the plan, for the dashboard."""
+    d = plan.days[0]
+    return f"today: {d.reviews} reviews, {d.new} new, {d.stories} stories ({d.pulled} brought forward) · prep plan"

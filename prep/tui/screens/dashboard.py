@@ -16,7 +16,8 @@ from textual.widgets import DataTable, Footer, Header, Static
 from prep.audit import summary as audit_summary
 from prep.index import read
 from prep.study import engine
-from prep.study.plan import Plan, build_plan, countdown
+from prep.study.interviews import next_interview
+from prep.study.plan import Plan, build_plan, headline, today_text
 from prep.study.readiness import claim_readiness
 from prep.tui.screens.base import PrepScreen
 from prep.tui.widgets.charts import bars, heatmap, meter
@@ -77,10 +78,11 @@ class DashboardScreen(PrepScreen):
             f"Due {s['due']} · New {s['new']} · Stories due {s['stories_due']} · Streak {streak}d"
             f" · Leeches {len(s['leeches'])} · {s['cards']} cards"
         )
-        self._countdown = countdown(app.db, now, app.settings)  # the next interview, when one is ahead
-        self.query_one("#countdown", Static).update(self._countdown or "")
-        self.query_one("#countdown", Static).display = bool(self._countdown)
-        if self._countdown:
+        interview = next_interview(app.db, now)
+        self._countdown = headline(interview, now) if interview else None
+        self.query_one("#countdown", Static).update(f"{self._countdown} · planning…" if interview else "")
+        self.query_one("#countdown", Static).display = interview is not None
+        if interview:
             self.load_forecast(now)
         decks = self.query_one("#decks", DataTable)
         decks.clear()
@@ -121,15 +123,16 @@ class DashboardScreen(PrepScreen):
         self.post_message(self.ForecastReady(build_plan(app.db, now, settings=app.settings, lang=app.lang)))
 
     def on_dashboard_screen_forecast_ready(self, message: ForecastReady) -> None:
-        claims = message.plan.claims if message.plan else []
-        if not claims or not self._countdown:
+        plan = message.plan
+        if plan is None or not plan.days or not self._countdown:
             return
-        today, day = (sum(getattr(c, f) for c in claims) / len(claims) for f in ("today", "planned"))
-        weakest = min(claims, key=lambda c: c.planned)
-        self.query_one("#countdown", Static).update(
-            f"{self._countdown}\nReadiness of its claims  today {meter(today, 8)} {today:.0%}  →  on the day "
-            f"{meter(day, 8)} {day:.0%}  (weakest {weakest.id} {weakest.planned:.0%})"
-        )
+        lines = [f"{self._countdown} · {today_text(plan)}"]
+        if plan.claims:
+            today, day = (sum(getattr(c, f) for c in plan.claims) / len(plan.claims) for f in ("today", "planned"))
+            weakest = min(plan.claims, key=lambda c: c.planned)
+            lines.append(f"Readiness of its claims  today {meter(today, 8)} {today:.0%}  →  on the day "
+                         f"{meter(day, 8)} {day:.0%}  (weakest {weakest.id} {weakest.planned:.0%})")
+        self.query_one("#countdown", Static).update("\n".join(lines))
 
     class AuditReady(Message):
         def __init__(self, line: str) -> None:
