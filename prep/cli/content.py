@@ -44,13 +44,14 @@ def validate(obj: Ctx, as_json):
 
 @click.command()
 @click.option("--force", is_flag=True, help="Re-parse every file, ignoring the cache.")
+@click.option("--allow-empty", is_flag=True, help="Archive every card (or story) when decks/ (or stories/) is gone or empty.")
 @click.pass_obj
-def sync(obj: Ctx, force):
+def sync(obj: Ctx, force, allow_empty):
     """Index the knowledge base into the database (other commands do this implicitly)."""
     from prep.index.sync import sync as do_sync
 
     obj.announce()
-    result = do_sync(obj.db, obj.kb.path, force=force)
+    result = do_sync(obj.db, obj.kb.path, force=force, allow_empty=allow_empty)
     click.echo(f"Synced: {result.summary()}.")
     for hint in result.hints():
         click.secho(hint, fg="yellow", err=True)

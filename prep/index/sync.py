@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from prep.errors import ContentErrors
+from prep.errors import ContentErrors, PrepError
 from prep.index.db import LONG_WAIT_S, dumps, get_meta, iso, set_meta, transaction, utcnow
 from prep.index.facts import write_facts
 from prep.kb import loader, yamlsrc
@@ -67,7 +67,7 @@ def _sha1(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()
 
 
-def sync(db: Database, root: Path, *, now=None, force: bool = False) -> SyncResult:
+def sync(db: Database, root: Path, *, now=None, force: bool = False, allow_empty: bool = False) -> SyncResult:
     root = Path(root).resolve()
     kb_key = str(root)
     now = now or utcnow()
@@ -94,7 +94,7 @@ def sync(db: Database, root: Path, *, now=None, force: bool = False) -> SyncResu
         return result
 
     with _no_gc():
-        return _sync_changed(db, root, kb_key, rels, stats, cached, now, force, rebuild_search, result)
+        return _sync_changed(db, root, kb_key, rels, stats, cached, now, force, rebuild_search, result, allow_empty)
 
 
 @contextlib.contextmanager
@@ -111,7 +111,7 @@ def _no_gc():
             gc.enable()
 
 
-def _sync_changed(db, root, kb_key, rels, stats, cached, now, force, rebuild_search, result) -> SyncResult:
+def _sync_changed(db, root, kb_key, rels, stats, cached, now, force, rebuild_search, result, allow_empty=False) -> SyncResult:
     parsed: list[Parsed] = []
     # Parse-cache rows wait in a per-connection temp table until the whole knowledge base
     # validates: at 50k cards they are ~40 MB of JSON better kept out of the Python heap.
@@ -121,12 +121,14 @@ def _sync_changed(db, root, kb_key, rels, stats, cached, now, force, rebuild_sea
     limit = yamlsrc.MAX_FILE_BYTES
     for rel in rels:
         row = cached.get(rel)
-        fresh = not (row and (row[2], row[3]) == stats[rel]) or force
+        # A symlink that leaves the knowledge base is re-checked every time (and refused).
+        again = force or loader.outside(root, rel) is not None
+        fresh = not (row and (row[2], row[3]) == stats[rel]) or again
         if fresh:
             data = (root / rel).read_bytes() if stats[rel][1] <= limit else None
             sha = _sha1(data) if data is not None else ""
             # Touched but not edited: keep the parse, refresh the stat.
-            fresh = not (row and row[4] == sha) or force
+            fresh = not (row and row[4] == sha) or again
         if not fresh:
             p = Parsed(rel, row[1], json.loads(row[5]), json.loads(row[6]), [])
             loader.check(p)
@@ -148,6 +150,8 @@ def _sync_changed(db, root, kb_key, rels, stats, cached, now, force, rebuild_sea
     if errors:
         db.conn.execute("DELETE FROM temp.pending_files")
         raise ContentErrors(errors)
+    if not allow_empty:
+        _refuse_emptying(db, kb, root)
     with transaction(db, wait=LONG_WAIT_S):
         db.conn.execute("DELETE FROM files WHERE kb = ? AND path NOT IN ({})".format(",".join("?" * len(rels))), [kb_key, *rels])
         db.conn.execute("INSERT OR REPLACE INTO main.files SELECT * FROM temp.pending_files")
@@ -158,6 +162,24 @@ def _sync_changed(db, root, kb_key, rels, stats, cached, now, force, rebuild_sea
         # Lets content-only derived results (the audit summary) be cached until the next change.
         set_meta(db, "content_version", str(int(get_meta(db, "content_version", "0")) + 1))
     return result
+
+
+def _refuse_emptying(db: Database, kb: KnowledgeBase, root: Path) -> None:
+    """A knowledge base whose cards (or stories) all vanished is far more likely a moved or
+    half-copied folder than a decision: archiving everything would hide the whole history."""
+    for table, item_type, items, folder in (("cards", "card", kb.cards, "decks"), ("stories", "story", kb.stories, "stories")):
+        if items:
+            continue
+        live, reviewed = db.execute(
+            f"""SELECT count(*), count(DISTINCT l.item_id) FROM {table} t
+                LEFT JOIN review_log l ON l.item_type = ? AND l.item_id = t.id WHERE t.archived = 0""",
+            [item_type],
+        ).fetchone()
+        if live:
+            raise PrepError(
+                f"{root}: {folder}/ has no {table} now (missing or empty), so syncing would archive {live} {table[:-1]}(s)"
+                f" ({reviewed} with reviews). Nothing was changed; if you meant it, run `prep sync --allow-empty`."
+            )
 
 
 def _hash(obj) -> str:

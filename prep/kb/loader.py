@@ -108,10 +108,21 @@ def list_files(root: Path) -> list[str]:
     return out
 
 
+def outside(root: Path, rel: str) -> Path | None:
+    """Where a content file really is, if a symbolic link takes it outside the knowledge
+    base (refused, like images: a KB is one folder you can copy, share and audit)."""
+    real = (root / rel).resolve()
+    return None if real.is_relative_to(Path(root).resolve()) else real
+
+
 def parse_file(root: Path, rel: str, data: bytes | None = None) -> Parsed:
     kind = kind_of(rel)
     if kind is None:
         raise ValueError(f"{rel}: not a content file (see list_files)")
+    target = outside(root, rel)
+    if target is not None:
+        message = f"is a symbolic link to {target}, outside the knowledge base; copy the file in instead"
+        return Parsed(rel, kind, None, {}, [ContentError(rel, 0, "", message)])
     text, errors = read_text(root / rel, rel, data)
     if text is None:
         return Parsed(rel, kind, None, {}, errors)

@@ -17,6 +17,8 @@ LANGS = ("zh", "en")
 
 def _check_text(value: Any) -> Any:
     if isinstance(value, str):
+        if not value.strip():
+            raise ValueError("must not be empty")
         return value
     if isinstance(value, dict):
         unknown = set(value) - set(LANGS)
@@ -27,6 +29,8 @@ def _check_text(value: Any) -> Any:
         for k, v in value.items():
             if not isinstance(v, str):
                 raise ValueError(f"'{k}' must be a string")
+            if not v.strip():
+                raise ValueError(f"'{k}' must not be empty")
         return dict(value)
     raise ValueError("must be a string or a mapping {zh: ..., en: ...}")
 
@@ -187,7 +191,7 @@ class Card(Strict):
     claims: list[Id] = []
     tags: list[Tag] = []
     kind: Kind = "concept"
-    difficulty: int = Field(3, ge=1, le=5)
+    difficulty: int = Field(3, ge=1, le=5, strict=True)  # `true` or '3' is a typo, not a 1 or a 3
     followups: list[Id] = []
     source: str | None = None
 

@@ -151,6 +151,13 @@ def parse_yaml(text: str, rel: str, line_offset: int = 0) -> tuple[Any, LineMap,
         line = (mark.line + 1 + line_offset) if mark else 0
         msg = " ".join(str(x) for x in (e.context, e.problem) if x)
         return None, {}, [ContentError(rel, line, "", f"invalid YAML: {msg}{_flow_hint(e)}")]
+    except yaml.reader.ReaderError as e:
+        # A raw control character: libyaml gives a character offset, not a line.
+        line = text[: e.position].count("\n") + 1 + line_offset
+        char = e.character if isinstance(e.character, int) else ord(str(e.character)[:1] or "\0")
+        return None, {}, [ContentError(
+            rel, line, "", f"control character U+{char:04X} is not allowed in YAML; remove it, or write it as"
+            f' \\u{char:04X} inside a "double-quoted" string')]
     except yaml.YAMLError as e:
         return None, {}, [ContentError(rel, 0, "", f"invalid YAML: {e}")]
     if node is None:
