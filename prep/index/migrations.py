@@ -158,3 +158,10 @@ def m201_truth_facts_and_gists(db: Database) -> None:
     db.execute("CREATE INDEX facts_claim ON facts(claim, position)")
     db.execute("ALTER TABLE cards ADD COLUMN gist TEXT")
     db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('search_stale', '1')")
+
+
+@migrations()
+def m401_ux_figure_from_and_other_version(db: Database) -> None:
+    # A figure's `before` is now `other_version`, and a figure may have a `from`: the
+    # claims' stored figures must be rewritten by the next sync even if no file changed.
+    db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('search_stale', '1')")
