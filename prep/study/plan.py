@@ -14,6 +14,7 @@ Nothing here writes: the plan is a prediction, and the schedule stays what the a
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -132,6 +133,11 @@ class _Sim:
 
     def __init__(self, scheduler, settings: Settings, items: list[Item], at: dt.datetime, moments: list[dt.datetime]):
         self.scheduler, self.settings, self.items, self.at, self.moments = scheduler, settings, items, at, moments
+        # Started items are scanned every day; new ones are taken in order once (50k cards).
+        self.started = [i for i in items if i.state is not None]
+        order = sorted((i for i in items if i.state is None), key=lambda i: (not i.target, i.risk, i.position))
+        self.fresh_cards = [i for i in order if i.key[0] == "card"]
+        self.fresh_stories = [i for i in order if i.key[0] == "story" and i.target]
 
     def answer(self, item: Item, when: dt.datetime, day_end: dt.datetime) -> int:
         """Good at `when`, then every learning step that falls due the same day; answers given."""
@@ -147,7 +153,7 @@ class _Sim:
     def day(self, k: int, day_end: dt.datetime, room: int, new_room: int) -> PlanDay:
         when, cards, stories, new, pulled = self.moments[k], 0, 0, 0, 0
         answered: set[Key] = set()
-        for item in sorted((i for i in self.items if i.due and i.due < day_end), key=lambda i: i.due or when):
+        for item in sorted((i for i in self.started if i.due and i.due < day_end), key=lambda i: i.due or when):
             if item.key[0] == "story":
                 self.answer(item, max(when, item.due or when), day_end)
                 stories += 1
@@ -159,7 +165,7 @@ class _Sim:
         last = self.moments[-1]
         retention = self.settings.desired_retention
         cands = sorted(
-            (i for i in self.items if i.target and i.key not in answered and needs_pull(self.scheduler, i, self.at, last, retention)),
+            (i for i in self.started if i.target and i.key not in answered and needs_pull(self.scheduler, i, self.at, last, retention)),
             key=lambda i: (i.risk, r_at(self.scheduler, i.state, self.at)),
         )
         for item in cands[: pull_quota(len(cands), 0, len(self.moments) - k)]:
@@ -168,15 +174,16 @@ class _Sim:
             n = self.answer(item, when, day_end)
             stories, cards = (stories + 1, cards) if item.key[0] == "story" else (stories, cards + n)
             pulled += 1
-        fresh = sorted((i for i in self.items if i.state is None), key=lambda i: (not i.target, i.risk, i.position))
-        for item in fresh:
-            if item.key[0] == "story":
-                if item.target:
-                    self.answer(item, when, day_end)
-                    stories += 1
-            elif new < new_room and cards < room:
-                cards += self.answer(item, when, day_end) - 1
-                new += 1
+        for item in self.fresh_stories:  # stories have no daily limit: the interview's all start now
+            self.answer(item, when, day_end)
+            stories += 1
+        self.started += self.fresh_stories
+        self.fresh_stories = []
+        while self.fresh_cards and new < new_room and cards < room:
+            item = self.fresh_cards.pop(0)
+            cards += self.answer(item, when, day_end) - 1
+            new += 1
+            self.started.append(item)
         local = when.astimezone(zone())
         return PlanDay(local.date().isoformat(), cards, new, stories, pulled)
 
@@ -189,7 +196,8 @@ def build_plan(db: Database, now: dt.datetime, interview: Interview | None = Non
     if interview is None or interview.at <= now:
         return None
     settings = settings or load_settings(db)
-    scheduler = srs.make_scheduler(settings)
+    # A forecast, not a schedule: no fuzz, so the same history always gives the same plan.
+    scheduler = srs.make_scheduler(dataclasses.replace(settings, enable_fuzzing=False))
     targets = target_items(db, interview.claims)
     items = _load(db, targets)
     moments = study_moments(now, interview.at)
