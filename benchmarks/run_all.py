@@ -1,12 +1,17 @@
-"""All benchmarks in one table: `python benchmarks/run_all.py [--sizes 1000,10000,50000]`.
+"""Every benchmark of issue 15 in one table: `python benchmarks/run_all.py [--sizes 1000,10000,50000,100000]`.
 
 Run by hand, never in CI. Every figure stands beside a baseline measured in the same
 run on the same files, so the ratio means something on any machine:
-- cold sync (parse + validate + index) vs plain `yaml.safe_load` (and CSafeLoader) of the same files
-- warm start (`prep sync` in a new process, nothing changed) and `prep --help` vs `python -c pass`
-- next-card selection, search and draw vs a trivial indexed SQLite lookup
-- Anki export vs a minimal genanki script writing the same notes
-- peak memory of a cold sync in a fresh process (ru_maxrss)
+- warm read commands (`stats`, `show`, `list`, `search`) and `prep --help` vs `python -c pass`,
+  plain `sqlite3` (open + the same query) and the `sqlite-utils` CLI
+- `prep draw --json` (a new process) vs `prep stats` on the same KB; draw in-process
+- resync after editing one card vs a warm (unchanged) sync: time and peak memory
+- `list cards --json` vs `sqlite-utils` selecting the same columns: time and peak memory
+- warm sync vs reading path/mtime/size only
+- TUI launch and browse keys (benchmarks/bench_tui.py) vs an empty Textual app, a no-op key
+- Anki export and re-export (benchmarks/bench_anki_export.py) vs a bare genanki script
+Whole-process figures are medians; bytecode is compiled before timing. The growth
+exponent is the least-squares slope of log(figure) over log(cards) across the sizes.
 """
 
 from __future__ import annotations
@@ -14,7 +19,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import math
 import os
+import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -24,30 +32,54 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-import yaml  # noqa: E402
 from synth import generate  # noqa: E402
-
-from prep.index import read as query  # noqa: E402
-from prep.index.db import open_db  # noqa: E402
-from prep.index.sync import sync  # noqa: E402
-from prep.study import engine as review  # noqa: E402
-from prep.study.srs import Settings  # noqa: E402
 
 NOW = dt.datetime(2026, 11, 24, 9, tzinfo=dt.UTC)
 PY = sys.executable
-PREP = [PY, "-m", "prep"]
+# Peak memory of a child, measured inside it (VmHWM at exit): ru_maxrss of a child can
+# carry over the parent's size on Linux.
+WRAP = (
+    "import atexit, os, runpy, sys\n"
+    "def _hwm():\n"
+    "    v = [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0]\n"
+    "    open(os.environ['BENCH_HWM'], 'w').write(v)\n"
+    "atexit.register(_hwm)\n"
+    "mod = sys.argv[1]; sys.argv = sys.argv[1:]\n"
+    "runpy.run_module(mod, run_name='__main__', alter_sys=True)\n"
+)
+STATS_SQL = (
+    "SELECT c.deck, count(*), sum(s.item_id IS NULL), sum(s.due <= ?) FROM cards c LEFT JOIN review_state s "
+    "ON s.item_type = 'card' AND s.item_id = c.id WHERE c.archived = 0 GROUP BY c.deck ORDER BY min(c.position)"
+)
+LIST_COLS = "id, deck, q, kind, difficulty, claims, tags, followups, file, line"
+
+Row = tuple[str, str, str, str, str]  # measure, size, prep, baseline, ratio
 
 
-def best(fn, repeat=5) -> float:
+def proc(args: list[str], env: dict, n: int = 5, stdout=subprocess.DEVNULL) -> float:
+    """Median wall time (s) of a command in a new process."""
     times = []
-    for _ in range(repeat):
+    for _ in range(n):
         t = time.perf_counter()
-        fn()
+        subprocess.run(args, env=env, check=True, stdout=stdout, stderr=subprocess.DEVNULL)
         times.append(time.perf_counter() - t)
-    return min(times)
+    return statistics.median(times)
 
 
-def median_ms(fn, n=50) -> float:
+def proc_mem(module: str, args: list[str], env: dict, tmp: Path, n: int = 3) -> tuple[float, float]:
+    """(median seconds, peak MB) of `python -m module args` with VmHWM taken at exit."""
+    hwm = tmp / "hwm"
+    env = dict(env, BENCH_HWM=str(hwm))
+    times, mems = [], []
+    for _ in range(n):
+        t = time.perf_counter()
+        subprocess.run([PY, "-c", WRAP, module, *args], env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times.append(time.perf_counter() - t)
+        mems.append(int(hwm.read_text()) / 1024)
+    return statistics.median(times), statistics.median(mems)
+
+
+def median_ms(fn, n: int = 5) -> float:
     times = []
     for _ in range(n):
         t = time.perf_counter()
@@ -56,121 +88,209 @@ def median_ms(fn, n=50) -> float:
     return statistics.median(times) * 1000
 
 
-def run_proc(args, env) -> float:
-    t = time.perf_counter()
-    subprocess.run(args, env=env, check=True, capture_output=True)
-    return time.perf_counter() - t
+def exponent(sizes: list[int], values: list[float]) -> float | None:
+    pts = [(math.log(n), math.log(v)) for n, v in zip(sizes, values, strict=True) if v and v > 0]
+    if len(pts) < 2:
+        return None
+    mx = sum(x for x, _ in pts) / len(pts)
+    my = sum(y for _, y in pts) / len(pts)
+    den = sum((x - mx) ** 2 for x, _ in pts)
+    return sum((x - mx) * (y - my) for x, y in pts) / den if den else None
 
 
-def peak_rss_mb(code: str, env) -> float:
-    out = subprocess.run(
-        # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the (large) parent across exec.
-        [PY, "-c", code + "\nprint([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0])"],
-        env=env, check=True, capture_output=True, text=True,
-    ).stdout.split()[-1]
-    return int(out) / 1024
+def ms(s: float) -> str:
+    return f"{s * 1000:.0f} ms" if s >= 0.0095 else f"{s * 1000:.1f} ms"
 
 
-Row = tuple[str, str, str, str, str]
+def startup_rows(tmp: Path, env: dict) -> list[Row]:
+    """Warm read commands on the built-in KB against the floor and the peers."""
+    prep = [PY, "-m", "prep"]
+    db = tmp / "builtin.db"
+    subprocess.run([*prep, "--db", str(db), "stats"], env=env, check=True, capture_output=True)
+    bare = proc([PY, "-c", "pass"], env, 9)
+    helps = proc([*prep, "--help"], env, 9)
+    plain = proc([PY, "-c", f"import sqlite3; c = sqlite3.connect({str(db)!r}); c.execute({STATS_SQL!r}, ['9']).fetchall()"], env, 9)
+    su = proc(["sqlite-utils", str(db), STATS_SQL.replace("?", "'9'")], env, 9) if shutil.which("sqlite-utils") else float("nan")
+    rows: list[Row] = [("prep --help", "built-in", ms(helps), f"{ms(bare)} python -c pass", f"{helps / bare:.1f}x")]
+    card = subprocess.run([*prep, "--db", str(db), "list", "--json"], env=env, check=True, capture_output=True, text=True).stdout
+    first = json.loads(card)[0]["id"] if card.strip().startswith("[") else "x"
+    for name, args in (("stats", ["stats"]), ("show", ["show", first]), ("list", ["list"]), ("search", ["search", "etcd"])):
+        t = proc([*prep, "--db", str(db), *args], env, 9)
+        base = f"{ms(bare)} pass / {ms(helps)} --help"
+        ratio = f"{t / bare:.1f}x / {t / helps:.2f}x"
+        if name == "stats":
+            base += f" / {ms(plain)} sqlite3 / {ms(su)} sqlite-utils"
+            ratio += f" / {t / plain:.1f}x / {t / su:.2f}x"
+        rows.append((f"warm `prep {name}`", "built-in", ms(t), base, ratio))
+    return rows
 
 
-def bench_size(n: int, tmp: Path) -> list[Row]:
-    rows: list[Row] = []
+def edit_one_card(root: Path) -> None:
+    """Change one answer in the middle of one deck (a real edit: the content hash changes)."""
+    deck = sorted((root / "decks").glob("*.yaml"))[len(list((root / "decks").glob("*.yaml"))) // 2]
+    text = deck.read_text(encoding="utf-8")
+    marker = "      - 要点二\n"
+    i = text.find(marker, len(text) // 2)
+    stamp = f"      - 要点二 edited {time.perf_counter_ns()}\n"
+    deck.write_text(text[:i] + stamp + text[i + len(marker):], encoding="utf-8")
+
+
+def size_figures(n: int, tmp: Path, env: dict, with_tui: bool) -> dict[str, float]:
+    """Every per-size figure, in seconds or MB, keyed by name."""
+    from prep.index.db import open_db
+    from prep.index.sync import sync
+    from prep.mock import draw
+    from prep.mock.profiles import load_profiles
+    from prep.study import engine
+    from prep.study.srs import Settings
+
     root = generate(tmp / f"kb{n}", n)
-    files = [*sorted((root / "decks").glob("*.yaml")), root / "stories/resume.yaml"]
-    env = dict(os.environ, PREP_HOME=str(tmp / f"home{n}"))
-
-    def safe_load_all(loader):
-        for f in files:
-            yaml.load(f.read_text(encoding="utf-8"), Loader=loader)
-
-    plain = best(lambda: safe_load_all(yaml.SafeLoader), 1 if n >= 50_000 else 3)
-    c_plain = best(lambda: safe_load_all(yaml.CSafeLoader), 1 if n >= 50_000 else 3)
-
-    def cold():
-        db_path = tmp / f"cold{n}.db"
-        for p in tmp.glob(f"cold{n}.db*"):
-            p.unlink()
-        sync(open_db(db_path), root)
-
-    cold_s = best(cold, 1 if n >= 50_000 else 3)
-    rows.append((f"{n:,} cards", "cold sync (parse+index)", f"{cold_s:.2f} s", f"{plain:.2f} s safe_load / {c_plain:.2f} s CSafeLoader", f"{cold_s / plain:.2f} / {cold_s / c_plain:.2f}"))
-
-    db_path = tmp / f"cold{n}.db"
-    env_db = dict(env)
-    subprocess.run([*PREP, "--kb", str(root), "--db", str(db_path), "sync"], env=env_db, check=True, capture_output=True)
-    warm = min(run_proc([*PREP, "--kb", str(root), "--db", str(db_path), "sync"], env_db) for _ in range(5))
-    bare = min(run_proc([PY, "-c", "pass"], env) for _ in range(5))
-    rows.append((f"{n:,} cards", "warm start (prep sync, unchanged)", f"{warm * 1000:.0f} ms", f"{bare * 1000:.0f} ms python -c pass", f"{warm / bare:.1f}"))
-
+    db_path = tmp / f"prep{n}.db"
+    prep = [PY, "-m", "prep", "--kb", str(root), "--db", str(db_path)]
+    subprocess.run([*prep, "sync"], env=env, check=True, capture_output=True)
     db = open_db(db_path)
     settings = Settings(enable_fuzzing=False)
     ids = [r[0] for r in db.execute("SELECT id FROM cards ORDER BY position LIMIT 200")]
     for i, cid in enumerate(ids):
-        review.record_answer(db, "card", cid, 1 + i % 4, NOW - dt.timedelta(days=30), settings=settings)
-    lookup = median_ms(lambda: db.execute("SELECT q FROM cards WHERE id = ?", [ids[7]]).fetchone())
-    nxt = median_ms(lambda: review.build_queue(db, NOW, settings)[0])
-    rows.append((f"{n:,} cards", "next-card selection (queue)", f"{nxt:.2f} ms", f"{lookup:.3f} ms indexed lookup", f"{nxt / lookup:.0f}"))
-    s_cjk = median_ms(lambda: query.search(db, "时间轮调度", limit=20), 20)
-    s_en = median_ms(lambda: query.search(db, "leader shard", limit=20), 20)
-    s_short = median_ms(lambda: query.search(db, "对账", limit=20), 20)
-    # what search costs without an index: LIKE over every card's question and answer
-    scan = median_ms(lambda: db.execute("SELECT count(*) FROM cards WHERE q LIKE ? OR a LIKE ?", ["%leader%shard%", "%leader%shard%"]).fetchall(), 5)
-    rows.append((f"{n:,} cards", "search: 时间轮调度 / leader shard / 对账", f"{s_cjk:.1f} / {s_en:.1f} / {s_short:.1f} ms", f"{scan:.1f} ms LIKE scan", f"{max(s_cjk, s_en, s_short) / scan:.2f}"))
-    try:
-        from prep.mock import draw
-    except ImportError:
-        drawer = None
-    if drawer is not None and hasattr(drawer, "draw"):
-        try:
-            from prep.mock.profiles import load_profiles
+        engine.record_answer(db, "card", cid, 1 + i % 4, NOW - dt.timedelta(days=30), settings=settings)
+    f: dict[str, float] = {}
+    f["stats"] = proc([*prep, "stats"], env)
+    f["stats_sqlite3"] = proc([PY, "-c", f"import sqlite3; c = sqlite3.connect({str(db_path)!r}); c.execute({STATS_SQL!r}, ['9']).fetchall()"], env)
+    f["draw_proc"] = proc([*prep, "draw", "--json", "--seed", "1", "--allow-repeats"], env)
+    onsite = load_profiles(root)["backend-onsite"]
+    if hasattr(draw, "DrawOptions"):
+        options = draw.DrawOptions(name="backend-onsite", seed=1, no_repeat=0)
+        f["draw_inproc"] = median_ms(lambda: draw.draw(db, onsite, options, now=NOW), 5) / 1000
+    else:  # before the options dataclass
+        f["draw_inproc"] = median_ms(lambda: draw.draw(db, onsite, name="backend-onsite", seed=1, now=NOW, no_repeat=0), 5) / 1000
+    # warm sync, in process: what it costs to learn that nothing changed
+    f["warm_sync_inproc"] = median_ms(lambda: sync(db, root), 9) / 1000
 
-            onsite = load_profiles(root)["backend-onsite"]
-            d = median_ms(lambda: draw.draw(db, onsite, draw.DrawOptions(name="backend-onsite", seed=1), now=NOW), 5)
-            rows.append((f"{n:,} cards", "draw backend-onsite", f"{d:.1f} ms", f"{lookup:.3f} ms indexed lookup", f"{d / lookup:.0f}"))
-        except Exception as e:
-            rows.append((f"{n:,} cards", "draw", f"failed: {e}", "", ""))
-    code = f"from prep.index.db import open_db; from prep.index.sync import sync; sync(open_db({str(tmp / f'mem{n}.db')!r}), {str(root)!r})"
-    mem = peak_rss_mb(code, env)
-    base_mem = peak_rss_mb("import prep.index.sync, prep.index.db", env)
-    rows.append((f"{n:,} cards", "peak memory, cold sync", f"{mem:.0f} MB", f"{base_mem:.0f} MB imports only", f"{mem / base_mem:.1f}"))
-    return rows
+    def stat_only():
+        rows = db.execute("SELECT path, mtime_ns, size FROM files").fetchall()
+        for path, _, _ in rows:
+            (root / path).stat()
+
+    f["stat_only"] = median_ms(stat_only, 9) / 1000
+    f["warm_sync"], f["warm_sync_mb"] = proc_mem("prep", [*prep[3:], "sync"], env, tmp)
+    times, mems = [], []
+    for _ in range(3):
+        edit_one_card(root)
+        t, m = proc_mem("prep", [*prep[3:], "sync"], env, tmp, n=1)
+        times.append(t)
+        mems.append(m)
+    f["resync_one"], f["resync_one_mb"] = statistics.median(times), statistics.median(mems)
+    f["list_json"], f["list_json_mb"] = proc_mem("prep", [*prep[3:], "list", "cards", "--json"], env, tmp)
+    f["list_su"], f["list_su_mb"] = proc_mem(
+        "sqlite_utils", [str(db_path), f"SELECT {LIST_COLS} FROM cards WHERE archived = 0 ORDER BY position"], env, tmp)
+    if with_tui:
+        out = subprocess.run([PY, str(HERE / "bench_tui.py"), str(n), str(root), str(db_path), "--json"],
+                             env=env, capture_output=True, text=True)
+        if out.returncode == 0:
+            f |= {f"tui_{k}": v / 1000 for k, v in json.loads(out.stdout.splitlines()[-1]).items()}
+        else:
+            print(f"bench_tui failed at {n}: {out.stderr[-400:]}", file=sys.stderr)
+    db.close()
+    return f
 
 
-def bench_anki(n: int, tmp: Path) -> list[Row]:
-    script = HERE / "bench_anki_export.py"
-    if not script.exists():
-        return []
-    out = subprocess.run([PY, str(script), str(n)], capture_output=True, text=True)
-    lines = [line for line in out.stdout.splitlines() if line.strip()]
-    return [(f"{n:,} cards", "anki export (bench_anki_export.py)", line, "", "") for line in lines[-3:]] or [
-        (f"{n:,} cards", "anki export", "failed", out.stderr[-200:], "")
-    ]
+def export_figures(n: int, env: dict) -> dict[str, float]:
+    out = subprocess.run([PY, str(HERE / "bench_anki_export.py"), str(n), "--json"], env=env, capture_output=True, text=True)
+    if out.returncode != 0:
+        print(f"bench_anki_export failed at {n}: {out.stderr[-400:]}", file=sys.stderr)
+        return {}
+    return json.loads(out.stdout.splitlines()[-1])
+
+
+# (label, prep key, baseline key, baseline label, unit); unit "s" or "MB"
+MEASURES = [
+    ("warm `prep stats`", "stats", "stats_sqlite3", "sqlite3 open + same query", "s"),
+    ("`prep draw --json` (process)", "draw_proc", "stats", "`prep stats` same KB", "s"),
+    ("draw in-process", "draw_inproc", None, "target 150 ms", "s"),
+    ("warm sync in-process", "warm_sync_inproc", "stat_only", "path/mtime/size + stat only", "s"),
+    ("resync after 1 edited card", "resync_one", "warm_sync", "warm `prep sync`", "s"),
+    ("  its peak memory", "resync_one_mb", "warm_sync_mb", "warm `prep sync`", "MB"),
+    ("`list cards --json`", "list_json", "list_su", "sqlite-utils same columns", "s"),
+    ("  its peak memory", "list_json_mb", "list_su_mb", "sqlite-utils", "MB"),
+    ("TUI launch to painted dashboard", "tui_launch_ms", "tui_empty_app_ms", "empty Textual app", "s"),
+    ("TUI browse: type -> card (wall)", "tui_type_card_ms", "tui_noop_ms", "no-op key round trip", "s"),
+    ("  UI thread blocked", "tui_type_card_blocked_ms", "tui_noop_blocked_ms", "no-op key", "s"),
+    ("TUI browse: type -> claim, blocked", "tui_type_claim_blocked_ms", "tui_noop_blocked_ms", "no-op key", "s"),
+    ("TUI open browse, blocked", "tui_open_browse_blocked_ms", "tui_noop_blocked_ms", "no-op key", "s"),
+    ("TUI search keystroke, blocked", "tui_search_key2_blocked_ms", "tui_noop_blocked_ms", "no-op key", "s"),
+    ("TUI back to dashboard, blocked", "tui_back_blocked_ms", "tui_noop_blocked_ms", "no-op key", "s"),
+    ("TUI next card (wall)", "tui_next_card_ms", "tui_next_card_noop_ms", "no-op key", "s"),
+    ("Anki first export", "first", "minimal", "bare genanki script", "s"),
+    ("Anki re-export, unchanged", "again", "minimal", "bare genanki script", "s"),
+]
+
+
+def fmt(v: float | None, unit: str) -> str:
+    if v is None or v != v:
+        return "-"
+    return f"{v:.0f} MB" if unit == "MB" else ms(v)
+
+
+def table(sizes: list[int], per_size: dict[int, dict[str, float]]) -> list[str]:
+    lines = []
+    head = ["measure", *[f"{n // 1000}k" for n in sizes], "baseline (largest size)", "ratio per size", "exponent"]
+    body = []
+    for label, key, base, base_label, unit in MEASURES:
+        vals = [per_size.get(n, {}).get(key) for n in sizes]
+        if all(v is None for v in vals):
+            continue
+        bases = [per_size.get(n, {}).get(base) if base else None for n in sizes]
+        ratios = " / ".join(f"{v / b:.2f}" if v and b else "-" for v, b in zip(vals, bases, strict=True))
+        got = [(n, v) for n, v in zip(sizes, vals, strict=True) if v]
+        e = exponent([n for n, _ in got], [v for _, v in got])
+        last_base = next((b for b in reversed(bases) if b), None)
+        body.append([label, *[fmt(v, unit) for v in vals], f"{fmt(last_base, unit)} {base_label}" if base else base_label,
+                     ratios if base else "", f"{e:.2f}" if e is not None else "-"])
+        if base:  # the baseline's own growth, so a grower can be told from a noisy floor
+            bvals = [(n, b) for n, b in zip(sizes, bases, strict=True) if b]
+            be = exponent([n for n, _ in bvals], [b for _, b in bvals])
+            body[-1][-1] += f" (baseline {be:.2f})" if be is not None else ""
+    widths = [max(len(r[i]) for r in [head, *body]) for i in range(len(head))]
+    lines.append(" | ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)))
+    lines.append("-+-".join("-" * w for w in widths))
+    lines += [" | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in body]
+    return lines
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", default="1000,10000,50000")
+    ap.add_argument("--sizes", default="1000,10000,50000,100000")
+    ap.add_argument("--export-sizes", default="1000,10000", help="Anki export is slow: these sizes only")
+    ap.add_argument("--no-tui", action="store_true")
+    ap.add_argument("--json", metavar="FILE", help="Also write every raw figure here.")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    rows: list[Row] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
+    export_sizes = [int(s) for s in args.export_sizes.split(",") if s]
+    subprocess.run([PY, "-m", "compileall", "-q", str(Path(__import__("prep").__file__).parent)], check=False)
+    with tempfile.TemporaryDirectory() as tmp_dir:
+        tmp = Path(tmp_dir)
         env = dict(os.environ, PREP_HOME=str(tmp / "home"))
-        helps = min(run_proc([*PREP, "--help"], env) for _ in range(7))
-        bare = min(run_proc([PY, "-c", "pass"], env) for _ in range(7))
-        rows.append(("-", "prep --help", f"{helps * 1000:.0f} ms", f"{bare * 1000:.0f} ms python -c pass", f"{helps / bare:.1f}"))
+        env.pop("PREP_KB", None)
+        print("... start-up", file=sys.stderr, flush=True)
+        rows = startup_rows(tmp, env)
+        per_size: dict[int, dict[str, float]] = {}
         for n in sizes:
             print(f"... {n:,} cards", file=sys.stderr, flush=True)
-            rows += bench_size(n, tmp)
-        rows += bench_anki(10_000, tmp)
-    widths = [max(len(r[i]) for r in [*rows, ("size", "measure", "prep", "baseline", "ratio")]) for i in range(5)]
-    header = ("size", "measure", "prep", "baseline", "ratio")
-    print(" | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
-    print("-+-".join("-" * w for w in widths))
-    for r in rows:
+            per_size[n] = size_figures(n, tmp, env, not args.no_tui)
+        for n in export_sizes:
+            print(f"... export {n:,} cards", file=sys.stderr, flush=True)
+            per_size.setdefault(n, {}).update(export_figures(n, env))
+    widths = [max(len(r[i]) for r in [*rows, ("measure", "", "prep", "baseline", "ratio")]) for i in range(5)]
+    for r in [("measure", "KB", "prep", "baseline", "ratio"), *rows]:
         print(" | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)))
-    print(json.dumps({"python": sys.version.split()[0], "cpus": os.cpu_count(), "date": dt.date.today().isoformat()}))
+    print()
+    all_sizes = sorted(set(sizes) | set(export_sizes))
+    print("\n".join(table(all_sizes, per_size)))
+    meta = {"python": sys.version.split()[0], "cpus": os.cpu_count(), "machine": platform.processor() or platform.machine(),
+            "date": dt.datetime.now(dt.UTC).isoformat(timespec="minutes")}
+    print(json.dumps(meta))
+    if args.json:
+        Path(args.json).write_text(json.dumps({"meta": meta, "startup": rows, "sizes": per_size}, indent=1))
 
 
 if __name__ == "__main__":

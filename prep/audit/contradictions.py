@@ -132,16 +132,16 @@ def before_after(b: Backing, claim_text: str, before: str, cards: list[Text]) ->
     flags: list[dict] = []
     answered: list[dict] = []
     for fig in b.figures:
-        if not fig.get("other_version"):
+        if not fig.get("before"):
             continue
         lead = parse_figure(fig["value"])
-        olds = figures(fig["other_version"])
+        olds = figures(fig["before"])
         if lead is not None and any(n.interval == lead.interval for n in olds):
             continue
         said = ", ".join(f"{n.raw} = {show(n.interval)}" for n in olds) or "no figure"
-        flag = {"kind": "before-after", "message": f"figure '{fig['value']}' disagrees with the other version's wording ({said})",
+        flag = {"kind": "before-after", "message": f"figure '{fig['value']}' disagrees with the before wording ({said})",
                 "quotes": [{"source": f"{src} numbers: value", "text": fig["value"]},
-                           {"source": f"{src} numbers: other_version", "text": fig["other_version"]}]}
+                           {"source": f"{src} numbers: before", "text": fig["before"]}]}
         wanted = ([lead.interval] if lead else []) + [n.interval for n in olds]
         ok = bool(wanted) and any(all(names(found, w) for w in wanted) for found in answers)
         (answered if ok else flags).append(flag)

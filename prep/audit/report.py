@@ -17,14 +17,13 @@ import datetime as dt
 import json
 from dataclasses import asdict, dataclass, field
 
-from sqlite_utils import Database
-
 from prep.audit.sources import Backing, backings, locator
+from prep.index.conn import Database
 from prep.index.db import loads as _j
 from prep.index.db import set_meta
 from prep.kb import marks
 from prep.kb.figures import Found, Interval, figures, format_interval, parse_figure
-from prep.kb.models import all_text, claim_text
+from prep.kb.vocab import all_text, claim_text
 
 MIN_CARDS = 3
 FLAG_KINDS = ("no-story", "few-cards", "number-missing", "contradiction", "before-after")

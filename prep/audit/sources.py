@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlite_utils import Database
-
+from prep.index.conn import Database
 from prep.index.db import get_meta, loads
 from prep.index.facts import FactRow, facts
 from prep.kb.marks import Locator, resolve
@@ -80,9 +79,8 @@ def backings(db: Database) -> dict[str, Backing]:
         b.anchors.append(Text("claim", r["id"], *at, all_text(loads(r["text"])) + "\n" + (r["en"] or "")))
         for fig in b.figures:
             b.anchors.append(Text("claim", r["id"], *at, fig["value"]))
-            for old_wording in (fig.get("other_version"), fig.get("from_")):
-                if old_wording:
-                    b.anchors.append(Text("claim", r["id"], *at, old_wording, role="before"))
+            if fig.get("before"):
+                b.anchors.append(Text("claim", r["id"], *at, fig["before"], role="before"))
             if fig.get("note"):
                 b.notes.append(Text("note", r["id"], *at, _all_langs(all_text(fig["note"]), cited)))
         if r["before"]:

@@ -10,9 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
-from sqlite_utils import Database
-
 from prep.audit.report import audit, remember, summary_line
+from prep.index.conn import Database
 from prep.index.db import get_meta, open_db, set_meta, transaction
 from prep.study.srs import Settings
 

@@ -16,8 +16,7 @@ import click
 from prep.errors import ContentErrors, PrepError
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
-
+    from prep.index.conn import Database
     from prep.paths import KbChoice
 
 LANGS = ("zh", "en")

@@ -23,18 +23,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import genanki
-from sqlite_utils import Database
 
 from prep.errors import PrepError
 from prep.export import notetypes
 from prep.export.render import ImageRef, MediaCollector, escape, inline_html, markdown_to_html
 from prep.index import read
+from prep.index.conn import Database
 from prep.index.db import get_meta, set_meta
 from prep.index.db import loads as _j
 from prep.index.facts import Citations
 from prep.index.facts import facts as fact_rows
 from prep.kb.marks import citations, walk_text
-from prep.kb.models import claim_text, pick
+from prep.kb.vocab import claim_text, pick
 
 ROOT_DECK = "Interview Prep"
 STORIES_DECK = {"zh": "STAR 故事", "en": "STAR stories"}

@@ -25,9 +25,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 import genanki
-from sqlite_utils import Database
 
 from prep.errors import PrepError
+from prep.index.conn import Database
 from prep.index.db import iso, transaction
 from prep.study.engine import load_settings
 from prep.study.replay import replay

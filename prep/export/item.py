@@ -11,8 +11,8 @@ from typing import Any
 
 from prep.index.views import CardView, ClaimView, DeckView, HistoryEntry, ItemView, ProjectView, ReviewState, StoryView
 from prep.kb.marks import markers
-from prep.kb.models import pick
-from prep.study.srs import RATING_NAMES
+from prep.kb.vocab import pick
+from prep.study.ratings import RATING_NAMES
 
 
 @dataclass(frozen=True)
@@ -29,11 +29,9 @@ FULL = Detail()
 
 
 def figure_line(fig: Mapping[str, Any], lang: str = "zh") -> str:
-    """One figure of a claim: `**from → value** (other version: ...): note`."""
+    """One figure of a claim: `**value** (before: ...): note`."""
     note = " ".join(pick(fig.get("note"), lang).split())
-    value = f"{fig['from_']} → {fig['value']}" if fig.get("from_") else fig["value"]
-    other = f" ({'另一版简历' if lang == 'zh' else 'other version'}: {fig['other_version']})" if fig.get("other_version") else ""
-    return f"**{value}**{other}" + (f": {note}" if note else "")
+    return f"**{fig['value']}**" + (f" (before: {fig['before']})" if fig.get("before") else "") + (f": {note}" if note else "")
 
 
 def render(item: ItemView, detail: Detail = FULL, lang: str = "zh", assumed: str = "text") -> str:

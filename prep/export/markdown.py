@@ -4,11 +4,10 @@ the stories and cards that back it, with figures and how to defend them."""
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-
 from prep.export.item import Detail, render
 from prep.export.render import neutralize_html
 from prep.index import read
+from prep.index.conn import Database
 from prep.index.views import CardView, StoryView
 from prep.kb.marks import LEGEND, MARK_OPEN
 

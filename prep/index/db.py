@@ -24,9 +24,8 @@ import os
 import sqlite3
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from prep.errors import PrepError
+from prep.index.conn import Database
 from prep.index.migrations import migrations
 
 # "prep" in ASCII: marks our files so another application's database is never adopted.
@@ -152,7 +151,11 @@ def open_db(path: Path | str, *, migrate: bool = True) -> Database:
         _refuse_foreign(path, app_id, tables, applied)
         mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
         if mode.lower() != "wal":
+            # The switch needs the file to itself: wait as long as for a migration, since
+            # another process opening the same old database may be migrating it right now.
+            conn.execute(f"PRAGMA busy_timeout = {int(LONG_WAIT_S * 1000)}")
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         if mode.lower() != "wal":  # pragma: no cover - e.g. a medium without shared memory

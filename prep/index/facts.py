@@ -12,8 +12,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database
-
+from prep.index.conn import Database
 from prep.index.db import dumps, loads
 from prep.kb.marks import resolve
 

@@ -7,8 +7,12 @@ function at the end instead.
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from typing import TYPE_CHECKING
+
+from prep.index.registry import Migrations  # sqlite_utils.Migrations, checked without importing it
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 migrations = Migrations("prep")
 
@@ -161,7 +165,9 @@ def m201_truth_facts_and_gists(db: Database) -> None:
 
 
 @migrations()
-def m401_ux_figure_from_and_other_version(db: Database) -> None:
-    # A figure's `before` is now `other_version`, and a figure may have a `from`: the
-    # claims' stored figures must be rewritten by the next sync even if no file changed.
-    db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('search_stale', '1')")
+def m401_perf_draw_index(db: Database) -> None:
+    """A draw reads every live card's id, deck, kind and difficulty, and readiness what
+    backs each claim: from these indexes alone, not from rows that carry whole texts."""
+    db.execute("CREATE INDEX cards_draw ON cards(archived, id, deck, kind, difficulty)")
+    # what backs each claim (readiness, deep-dives), from the index alone
+    db.execute("CREATE INDEX links_backs ON links(rel, dst_type, dst, src_type, src)")

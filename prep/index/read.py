@@ -9,8 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlite_utils import Database
-
+from prep.index.conn import Database
 from prep.index.db import iso, utcnow
 from prep.index.db import loads as _j
 from prep.index.facts import Citations
@@ -31,7 +30,7 @@ from prep.index.views import (
     StoryRow,
     StoryView,
 )
-from prep.kb.models import STORY_SECTIONS, claim_text, pick
+from prep.kb.vocab import STORY_SECTIONS, claim_text, pick
 
 Row = dict[str, Any]
 

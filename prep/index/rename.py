@@ -13,9 +13,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database
-
 from prep.errors import PrepError
+from prep.index.conn import Database
 from prep.index.db import set_meta
 
 ITEM_TABLES = {"card": "cards", "story": "stories", "claim": "claims", "project": "projects", "fact": "facts"}

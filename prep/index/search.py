@@ -17,8 +17,7 @@ import sqlite3
 import unicodedata
 from typing import Any
 
-from sqlite_utils import Database
-
+from prep.index.conn import Database
 from prep.index.views import SearchHit
 
 _TERM = re.compile(r'"([^"]+)"|(\S+)')

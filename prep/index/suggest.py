@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from typing import get_args
 
-from sqlite_utils import Database
-
 from prep.errors import PrepError
-from prep.kb.models import Kind
+from prep.index.conn import Database
 from prep.kb.spelling import did_you_mean
+from prep.kb.vocab import Kind
 
 KINDS: tuple[str, ...] = get_args(Kind)
 

@@ -16,15 +16,17 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from prep.errors import ContentErrors, PrepError
+from prep.index.conn import Database
 from prep.index.db import LONG_WAIT_S, dumps, get_meta, iso, set_meta, transaction, utcnow
 from prep.index.facts import write_facts
-from prep.kb import loader, yamlsrc
-from prep.kb.loader import KnowledgeBase, Parsed
-from prep.kb.models import all_text
+from prep.kb import layout
+from prep.kb.vocab import all_text
+
+if TYPE_CHECKING:
+    from prep.kb.loader import KnowledgeBase
 
 
 @dataclass
@@ -72,33 +74,30 @@ def sync(db: Database, root: Path, *, now=None, force: bool = False, allow_empty
     kb_key = str(root)
     now = now or utcnow()
     result = SyncResult(kb=root)
-    rels = loader.list_files(root)
+    rels = layout.list_files(root)
     stats = {}
     for rel in rels:
         st = (root / rel).stat()
         stats[rel] = (st.st_mtime_ns, st.st_size)
+    # The warm path reads stat columns only: the cached parses (tens of MB at 100k cards)
+    # are fetched below, and only when something changed.
+    seen = {row[0]: (row[1], row[2]) for row in db.execute("SELECT path, mtime_ns, size FROM files WHERE kb = ?", [kb_key])}
+    same_kb = get_meta(db, "kb") == kb_key
+    rebuild_search = get_meta(db, "search_stale") == "1"
+    if not force and not rebuild_search and same_kb and seen == stats:
+        result.unchanged = True
+        return result
     cached = {
         row[0]: row
         for row in db.execute("SELECT path, kind, mtime_ns, size, sha1, raw, lines FROM files WHERE kb = ?", [kb_key])
     }
-    same_kb = get_meta(db, "kb") == kb_key
-    rebuild_search = get_meta(db, "search_stale") == "1"
-    if (
-        not force
-        and not rebuild_search
-        and same_kb
-        and set(cached) == set(rels)
-        and all((cached[r][2], cached[r][3]) == stats[r] for r in rels)
-    ):
-        result.unchanged = True
-        return result
 
-    with _no_gc():
+    with no_gc():
         return _sync_changed(db, root, kb_key, rels, stats, cached, now, force, rebuild_search, result, allow_empty)
 
 
 @contextlib.contextmanager
-def _no_gc():
+def no_gc():
     """Parsing allocates millions of small objects that all stay alive; the cyclic GC
     would rescan them again and again (a third of a 50k-card sync). Nothing here makes
     cycles worth collecting mid-way."""
@@ -112,6 +111,10 @@ def _no_gc():
 
 
 def _sync_changed(db, root, kb_key, rels, stats, cached, now, force, rebuild_search, result, allow_empty=False) -> SyncResult:
+    # Content models (pydantic) and the YAML parser are needed only now that a file changed.
+    from prep.kb import loader, yamlsrc
+    from prep.kb.loader import Parsed
+
     parsed: list[Parsed] = []
     # Parse-cache rows wait in a per-connection temp table until the whole knowledge base
     # validates: at 50k cards they are ~40 MB of JSON better kept out of the Python heap.

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from prep.errors import ContentError, ContentErrors
 from prep.kb import truth
 from prep.kb.explain import ROOTS, clean_loc, explain
+from prep.kb.layout import kind_of, list_files  # the loader's API; layout has no pydantic
 from prep.kb.models import Card, Claim, Deck, Project, Resume, Story
 from prep.kb.salvage import Kept, original, salvage
 from prep.kb.spelling import did_you_mean
@@ -78,34 +79,6 @@ class KnowledgeBase:
 
     def stories_for_claim(self, claim_id: str) -> list[Story]:
         return [s for s in self.stories.values() if claim_id in s.claims]
-
-
-def kind_of(rel: str) -> str | None:
-    parts = rel.split("/")
-    if len(parts) != 2:
-        return None
-    folder, name = parts
-    if folder == "stories":
-        if name == "resume.yaml":
-            return "resume"
-        if name.endswith(".md") and not name.startswith((".", "_")) and name.lower() != "readme.md":
-            return "story"
-    if folder == "decks" and name.endswith((".yaml", ".yml")) and not name.startswith((".", "_")):
-        return "deck"
-    return None
-
-
-def list_files(root: Path) -> list[str]:
-    """Content files of a knowledge base, relative, in a stable order."""
-    out = []
-    for folder in ("stories", "decks"):
-        d = root / folder
-        if d.is_dir():
-            for p in sorted(d.iterdir()):
-                rel = f"{folder}/{p.name}"
-                if p.is_file() and kind_of(rel):
-                    out.append(rel)
-    return out
 
 
 def outside(root: Path, rel: str) -> Path | None:

@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from prep.kb.models import pick
+from prep.kb.vocab import pick
 
 FACT_REF = re.compile(r"\{\{\s*fact:([^{}\s]*)\s*\}\}")
 # A well-formed assumption: [text]{.assumed} or [text]{.assumed .other #id}.

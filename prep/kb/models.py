@@ -6,14 +6,15 @@ content; the same models publish the JSON Schemas editors use (`prep schema`).
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
+
+# The vocabulary and text helpers live in prep.kb.vocab (no pydantic there); re-exported for the content code.
+from prep.kb.vocab import LANGS, REQUIRED_SECTIONS, STORY_SECTIONS, Kind, all_text, claim_text, pick  # noqa: F401
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 TAG_PATTERN = r"^[^\s]+$"
-LANGS = ("zh", "en")
 
 
 def _check_text(value: Any) -> Any:
@@ -52,81 +53,21 @@ Text = Annotated[Any, BeforeValidator(_check_text), WithJsonSchema(_TEXT_SCHEMA)
 Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=200)]
 Tag = Annotated[str, Field(pattern=TAG_PATTERN, max_length=100)]
 Risk = Literal["low", "medium", "high"]
-Kind = Literal["concept", "design", "defend-the-number", "behavioural", "trivia"]
 Competency = Literal[
     "ownership", "design", "failure", "incident", "oncall", "conflict", "ambiguity",
     "performance", "scaling", "learning", "leadership", "communication", "delivery",
     "mentoring", "prioritization", "quality",
 ]
-STORY_SECTIONS = ("Situation", "Task", "Action", "Result", "Follow-ups", "Lessons")
-REQUIRED_SECTIONS = ("Situation", "Task", "Action", "Result")
-
-
-def pick(text: Any, lang: str = "zh") -> str:
-    """The text in `lang`, falling back to the other language, or ''."""
-    if text is None:
-        return ""
-    if isinstance(text, str):
-        return text
-    other = "en" if lang == "zh" else "zh"
-    return text.get(lang) or text.get(other) or ""
-
-
-def claim_text(text: Any, en: str | None, lang: str = "zh") -> str:
-    """A claim's text in `lang`: its separate English line (`en`) when English is
-    asked for and there is one, else `pick` of its text."""
-    return en if lang == "en" and en else pick(text, lang)
-
-
-def all_text(text: Any) -> str:
-    """Every language of a text field, for search and number checks."""
-    if text is None:
-        return ""
-    if isinstance(text, str):
-        return text
-    return "\n".join(v for v in text.values() if v)
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False)
 
 
-# "from 24 h to 5 minutes", "24 h -> 5 min", "从 800ms 降到 120ms": the figure changed.
-_FROM_TO = re.compile(
-    r"^\s*(?:(?:from|从)\s*(?P<a>.+?)\s*(?:\bto\b|->|→|降到|降至|升到|提升到|提升至|增至|到)|(?P<b>.+?)\s*(?:->|→))\s*(?P<to>\S.*?)\s*$",
-    re.I,
-)
-
-
 class Figure(Strict):
-    """A figure the claim asserts. `value` is the figure as the resume states it now;
-    `from` what it was before the change (`from: 24 h`, `to: 5 minutes`, or written
-    `value: from 24 h to 5 minutes`); `other_version` how the other version of the
-    resume worded the same figure (not an old value)."""
-
-    model_config = ConfigDict(populate_by_name=True)
-
     value: str = Field(min_length=1)
-    from_: str | None = Field(None, alias="from", min_length=1)
-    other_version: str | None = None
+    before: str | None = None
     note: Text | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _shorthands(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
-            return data
-        data = dict(data)
-        if "before" in data and "other_version" not in data:
-            data["other_version"] = data.pop("before")  # the old name; `prep validate` notes it
-        if "to" in data and "value" not in data:
-            data["value"] = data.pop("to")
-        value = data.get("value")
-        if isinstance(value, str) and "from" not in data and "from_" not in data:
-            m = _FROM_TO.match(value)
-            if m:
-                data["from"], data["value"] = (m.group("a") or m.group("b")).strip(), m.group("to")
-        return data
 
 
 def _figure(value: Any) -> Any:
@@ -189,7 +130,7 @@ class Claim(Strict):
     @classmethod
     def _figures(cls, value: list) -> list[Figure]:
         # A bare string is shorthand for {value: ...}; downstream code sees Figures only.
-        return [Figure.model_validate({"value": v}) if isinstance(v, str) else v for v in value]
+        return [Figure(value=v) if isinstance(v, str) else v for v in value]
 
 
 class Project(Strict):

@@ -17,24 +17,21 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlite_utils import Database
-
 from prep.errors import PrepError
 from prep.export.item import figure_line
+from prep.index.conn import Database
 from prep.index.db import iso
 from prep.index.db import loads as _j
 from prep.index.facts import Citations
 from prep.index.suggest import did_you_mean
-from prep.kb.models import claim_text, pick
+from prep.index.sync import no_gc
+from prep.kb.vocab import claim_text, pick
 from prep.mock.drawset import DEEP_DIVE, GENERIC_PROMPT, NO_RISK_CLAIM, PROMPTS, SHORT_SLOT, SLOT_LABELS, Draw, Followup, Question
+from prep.mock.pool import FLOOR, RISK_FACTOR, weighted_pick
+from prep.mock.pool import Pool as _Pool
 from prep.mock.profiles import Profile, Slot
-from prep.study import srs
 from prep.study.srs import Settings
 
-FLOOR = 0.15  # even a well-known item can come up
-NEVER_BONUS = 0.5  # never rehearsed: weaker than merely forgotten
-LAPSE_WEIGHT = 0.25  # per lapse, up to 4
-RISK_FACTOR = {"high": 3.0, "medium": 1.5, "low": 1.0}
 COVERAGE = 0.3  # weight multiplier per question already drawn from the same project
 
 def scale_counts(counts: list[int], n: int) -> list[int]:
@@ -59,66 +56,6 @@ def scale_counts(counts: list[int], n: int) -> list[int]:
     return out
 
 
-def weighted_pick(rng: random.Random, items: list, weights: list[float]):
-    total = sum(weights)
-    if not items or total <= 0:
-        return None
-    x = rng.random() * total
-    for item, w in zip(items, weights, strict=True):
-        x -= w
-        if x < 0:
-            return item
-    return items[-1]
-
-
-class _Pool:
-    """What the draw needs from the database, read once."""
-
-    def __init__(self, db: Database, now: dt.datetime, settings):
-        self.db, self.now = db, now
-        self.scheduler = srs.make_scheduler(settings)
-        self.states = {
-            (t, i): (_j(f), lapses) for t, i, f, lapses in db.execute("SELECT item_type, item_id, fsrs, lapses FROM review_state")
-        }
-        deck_project = dict(db.execute("SELECT id, project FROM decks WHERE archived = 0").fetchall())
-        self.claims = {
-            r[0]: {"id": r[0], "project": r[1], "risk": r[2]}
-            for r in db.execute("SELECT id, project, risk FROM claims WHERE archived = 0 ORDER BY id")
-        }
-        self.projects = {r[0] for r in db.execute("SELECT id FROM projects WHERE archived = 0")}
-        self.cards = {}
-        for cid, deck, claims, kind, diff, tags, fups in db.execute(
-            "SELECT id, deck, claims, kind, difficulty, tags, followups FROM cards WHERE archived = 0 ORDER BY id"
-        ):
-            claims = _j(claims) or []
-            proj = deck_project.get(deck) or next((self.claims[c]["project"] for c in claims if c in self.claims), None)
-            self.cards[cid] = {"id": cid, "deck": deck, "claims": claims, "kind": kind, "difficulty": diff,
-                               "tags": _j(tags) or [], "followups": _j(fups) or [], "project": proj}
-        self.stories = {}
-        for sid, claims, comps in db.execute("SELECT id, claims, competencies FROM stories WHERE archived = 0 ORDER BY id"):
-            claims = _j(claims) or []
-            proj = next((self.claims[c]["project"] for c in claims if c in self.claims), None)
-            self.stories[sid] = {"id": sid, "claims": claims, "competencies": _j(comps) or [], "project": proj}
-        self._weak: dict = {}
-
-    def weakness(self, item_type: str, item_id: str) -> tuple[float, str]:
-        key = (item_type, item_id)
-        if key not in self._weak:
-            st = self.states.get(key)
-            if st is None:
-                self._weak[key] = (FLOOR + 1.0 + NEVER_BONUS, "never rehearsed")
-            else:
-                r = srs.retrievability(self.scheduler, st[0], self.now)
-                why = f"recall {round(r * 100)}%" + (f", {st[1]} lapse(s)" if st[1] else "")
-                self._weak[key] = (FLOOR + (1.0 - r) + LAPSE_WEIGHT * min(st[1], 4), why)
-        return self._weak[key]
-
-    def risk(self, claim_ids: list[str]) -> tuple[float, str | None]:
-        risks = [self.claims[c]["risk"] for c in claim_ids if c in self.claims]
-        top = max(risks, key=lambda r: RISK_FACTOR.get(r, 1.0), default=None)
-        return (RISK_FACTOR.get(top, 1.0) if top else 1.0), top
-
-
 class _Drawer:
     def __init__(self, pool: _Pool, rng: random.Random, exclude: set, claim: str | Sequence[str] | None, project: str | None, lang: str = "zh"):
         self.pool, self.rng, self.lang = pool, rng, lang
@@ -127,6 +64,7 @@ class _Drawer:
         self.used: set[tuple[str, str]] = set()
         self.per_project: dict[str, int] = {}
         self.competencies: set[str] = set()
+        self._scope: set[str] | None = None
 
     def _coverage(self, project: str | None) -> float:
         return COVERAGE ** self.per_project.get(project, 0) if project else 1.0
@@ -176,7 +114,7 @@ class _Drawer:
         if c is None:
             return None
         self._take("claim", c["id"], c["project"])
-        backing = [x["id"] for x in pool.cards.values() if c["id"] in x["claims"]]
+        backing = pool.backing_cards(c["id"])
         followed = {f for b in backing for f in pool.cards[b]["followups"]}
         heads = [b for b in backing if b not in followed] or backing
         chain = self.chain(heads, slot.depth, fallback=backing)
@@ -185,25 +123,41 @@ class _Drawer:
 
     def card(self, slot: Slot) -> tuple | None:
         pool = self.pool
-        kinds = slot.card_kinds or ["concept", "design", "defend-the-number", "trivia"]
-        cands = [
-            x for x in pool.cards.values()
-            if x["kind"] in kinds and slot.min_difficulty <= x["difficulty"] <= slot.max_difficulty
-            and (not slot.tags or set(slot.tags) & set(x["tags"])) and (not slot.decks or x["deck"] in slot.decks)
-            and self._free("card", x["id"]) and self._in_scope(x["claims"], x["project"])
-        ]
-        weights, whys = [], {}
-        for x in cands:
-            weak, why = pool.weakness("card", x["id"])
-            risk, top = pool.risk(x["claims"])
-            weights.append(weak * risk * self._coverage(x["project"]))
-            whys[x["id"]] = why + (f"; backs a {top}-risk claim" if top else "")
-        x = weighted_pick(self.rng, cands, weights)
-        if x is None:
+        cards = pool.cards
+        kinds = set(slot.card_kinds or ["concept", "design", "defend-the-number", "trivia"])
+        only = self._scope_cards()
+        if slot.tags:
+            only = pool.cards_with_tags(slot.tags) & (only if only is not None else set(cards.ids))
+        if slot.decks:
+            decks = set(slot.decks)
+            only = {c for c in (only if only is not None else cards.ids) if cards.deck[cards.index[c]] in decks}
+        cands = pool.candidates(kinds, slot.min_difficulty, slot.max_difficulty, only)
+
+        def accept(cid: str) -> float:
+            return pool.card_risk(cid) * self._coverage(cards[cid]["project"]) if self._free("card", cid) else 0.0
+
+        picked = cands.pick(self.rng, accept)
+        if picked is None:
             return None
+        x = cards[picked]
         self._take("card", x["id"], x["project"])
         chain = self.chain(x["followups"], slot.depth)
-        return "card", x["id"], x["project"], x["claims"], chain, whys[x["id"]]
+        # the reason is worded for the drawn card only
+        why, (_, top) = pool.weakness("card", x["id"])[1], pool.risk(x["claims"])
+        return "card", x["id"], x["project"], x["claims"], chain, why + (f"; backs a {top}-risk claim" if top else "")
+
+    def _scope_cards(self) -> set[str] | None:
+        """Cards inside --claim/--project, or None when the draw is not narrowed."""
+        if not (self.claims_wanted or self.project):
+            return None
+        if self._scope is None:
+            scope = set(self.pool.cards.ids)
+            if self.claims_wanted:
+                scope = {c for claim in self.claims_wanted for c in self.pool.backing_cards(claim)}
+            if self.project:
+                scope &= self.pool.cards_of_project(self.project)
+            self._scope = scope
+        return self._scope
 
     def story(self, slot: Slot) -> tuple | None:
         pool = self.pool
@@ -295,6 +249,12 @@ class DrawOptions:
 
 def draw(db: Database, profile: Profile, options: DrawOptions, *, now: dt.datetime, settings: Settings | None = None) -> Draw:
     """Fill the profile's slots for this seed; pure given the database state and `now`."""
+    # Tens of thousands of small rows stay alive to the end: the cyclic GC would only rescan them.
+    with no_gc():
+        return _draw(db, profile, options, now, settings)
+
+
+def _draw(db: Database, profile: Profile, options: DrawOptions, now: dt.datetime, settings: Settings | None) -> Draw:
     from prep.mock.session import recent_items
     from prep.study.engine import load_settings
 

@@ -13,9 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from sqlite_utils import Database
-
 from prep.errors import PrepError
+from prep.index.conn import Database
 from prep.index.db import dumps, iso, transaction
 from prep.study import engine
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from prep.kb.models import pick
+from prep.kb.vocab import pick
 from prep.mock.draw import Draw
 from prep.mock.session import RUBRIC, RUBRIC_HELP
 

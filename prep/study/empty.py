@@ -10,8 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlite_utils import Database
-
+from prep.index.conn import Database
 from prep.index.db import iso
 from prep.index.read import card_filter
 from prep.study.engine import done_today, load_settings

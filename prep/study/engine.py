@@ -13,9 +13,8 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from sqlite_utils import Database
-
 from prep.errors import PrepError
+from prep.index.conn import Database
 from prep.index.db import dumps, get_meta, iso, set_meta, transaction
 from prep.index.read import card_filter
 from prep.study import srs

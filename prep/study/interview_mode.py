@@ -14,8 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from sqlite_utils import Database
-
+from prep.index.conn import Database
 from prep.index.db import dumps, iso
 from prep.study import srs
 from prep.study.engine import QueueItem

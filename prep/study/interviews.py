@@ -15,9 +15,8 @@ import os
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlite_utils import Database
-
 from prep.errors import PrepError
+from prep.index.conn import Database
 from prep.index.db import dumps, iso, transaction
 
 DEFAULT_TIME = "09:00"  # an interview given without a time: a morning one

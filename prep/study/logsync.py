@@ -19,9 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from prep.errors import ContentError, ContentErrors, PrepError
+from prep.index.conn import Database
 from prep.index.db import get_meta, iso, set_meta, transaction
 from prep.study.engine import MODES, load_settings
 from prep.study.replay import replay

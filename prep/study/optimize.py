@@ -18,9 +18,9 @@ from typing import Any
 
 from fsrs import Scheduler
 from fsrs.scheduler import DEFAULT_PARAMETERS
-from sqlite_utils import Database
 
 from prep.errors import PrepError
+from prep.index.conn import Database
 from prep.study.engine import load_settings, save_settings
 from prep.study.srs import Settings
 

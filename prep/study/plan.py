@@ -23,8 +23,8 @@ from dataclasses import asdict, dataclass, field
 
 from fsrs import Card
 from fsrs.card import CardDict
-from sqlite_utils import Database
 
+from prep.index.conn import Database
 from prep.study import srs
 from prep.study.engine import done_today, load_settings
 from prep.study.interviews import Interview, next_interview, zone

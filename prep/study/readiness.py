@@ -14,10 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from sqlite_utils import Database
-
+from prep.index.conn import Database
 from prep.index.db import iso
-from prep.kb.models import claim_text
+from prep.kb.vocab import claim_text
 from prep.study import srs
 from prep.study.engine import load_settings
 
@@ -42,20 +41,20 @@ def _age_days(now: dt.datetime, at: str) -> float:
     return max((now - dt.datetime.fromisoformat(at)).total_seconds() / 86400, 0.0)
 
 
-def mock_scores(db: Database, now: dt.datetime, backing: dict[str, dict[str, list[str]]]) -> dict[str, dict]:
-    """claim id -> {score, answers, last, recency}: recency-weighted mean of its mock answers."""
-    claims_of: dict[tuple[str, str], set[str]] = {}
-    for cid, b in backing.items():
-        for kind, ids in b.items():
-            for i in ids:
-                claims_of.setdefault((kind, i), set()).add(cid)
+def mock_scores(db: Database, now: dt.datetime) -> dict[str, dict]:
+    """claim id -> {score, answers, last, recency}: recency-weighted mean of its mock answers
+    (a claim's own deep-dive, or an answer about a card or story backing it)."""
     acc: dict[str, list[tuple[float, str]]] = {}
-    for item_type, item_id, score, at in db.execute(
-        "SELECT item_type, item_id, score, answered_at FROM mock_answers WHERE answered_at <= ?", [iso(now)]
+    # DISTINCT: an item listing a claim twice still answers for it once
+    for _, claim, score, at in db.execute(
+        """SELECT DISTINCT m.rowid, CASE WHEN m.item_type = 'claim' THEN m.item_id ELSE l.dst END, m.score, m.answered_at
+           FROM mock_answers m LEFT JOIN links l
+             ON m.item_type != 'claim' AND l.src_type = m.item_type AND l.src = m.item_id AND l.rel = 'backs' AND l.dst_type = 'claim'
+           WHERE m.answered_at <= ?""",
+        [iso(now)],
     ):
-        targets = {item_id} if item_type == "claim" else claims_of.get((item_type, item_id), set())
-        for cid in targets:
-            acc.setdefault(cid, []).append((score, at))
+        if claim is not None:
+            acc.setdefault(claim, []).append((score, at))
     out = {}
     for cid, answers in acc.items():
         weights = [0.5 ** (_age_days(now, at) / MOCK_HALF_LIFE_DAYS) for _, at in answers]
@@ -93,6 +92,35 @@ def cached_checks(db: Database) -> dict[str, tuple[int, int]] | None:
     return {k: (v[0], v[1]) for k, v in json.loads(raw).items()} if raw else None
 
 
+def _backing(db: Database) -> dict[tuple[str, str], int]:
+    """(claim, "card" | "story") -> how many items back it (links hold only the live
+    knowledge base, rebuilt at every sync). Counted in SQL: a KB has ~100 cards per claim."""
+    sql = "SELECT dst, src_type, count(*) FROM links WHERE rel = 'backs' AND dst_type = 'claim' GROUP BY dst, src_type"
+    return {(dst, t): n for dst, t, n in db.execute(sql)}
+
+
+def _recall(db: Database, r: dict[tuple[str, str], float]) -> dict[tuple[str, str], tuple[float, int]]:
+    """(claim, type) -> (sum of R, how many with R >= 0.9) over the backing items with a
+    recall above 0 (the rest add nothing): joined in SQL through a temporary table, so the
+    cost follows the studied items, not the size of the knowledge base."""
+    items = [(t, i, v) for (t, i), v in r.items() if v > 0]
+    if not items:
+        return {}
+    conn = db.conn
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS readiness_recall (t TEXT, i TEXT, v REAL, PRIMARY KEY (t, i))")
+    conn.execute("DELETE FROM temp.readiness_recall")
+    try:
+        conn.executemany("INSERT OR REPLACE INTO temp.readiness_recall VALUES (?, ?, ?)", items)
+        rows = conn.execute(
+            """SELECT l.dst, l.src_type, sum(x.v), sum(x.v >= 0.9) FROM temp.readiness_recall x
+               JOIN links l ON l.src_type = x.t AND l.src = x.i AND l.rel = 'backs' AND l.dst_type = 'claim'
+               GROUP BY l.dst, l.src_type"""
+        ).fetchall()
+    finally:
+        conn.execute("DELETE FROM temp.readiness_recall")
+    return {(dst, t): (total, known) for dst, t, total, known in rows}
+
+
 def claim_readiness(db: Database, now: dt.datetime, settings=None, lang: str = "zh", retrievability=None,
                     checks: dict[str, tuple[int, int]] | None = None) -> list[dict]:
     """Each live claim's readiness. `retrievability`: (type, id) -> R to use instead of the
@@ -100,23 +128,22 @@ def claim_readiness(db: Database, now: dt.datetime, settings=None, lang: str = "
     audit) lowers it; by default the last audit's counts, when the content is unchanged."""
     checks = cached_checks(db) if checks is None else checks
     r = item_retrievability(db, now, settings) if retrievability is None else retrievability
-    backing: dict[str, dict[str, list[str]]] = {}
-    for src_type, src, dst in db.execute(
-        # links hold only the live knowledge base (rebuilt at every sync)
-        "SELECT src_type, src, dst FROM links WHERE rel = 'backs'"
-    ):
-        backing.setdefault(dst, {"card": [], "story": []})[src_type].append(src)
-    mocks = mock_scores(db, now, backing)
+    counts = _backing(db)
+    recall = _recall(db, r)
+    stories_of: dict[str, list[str]] = {}
+    for claim, story in db.execute("SELECT dst, src FROM links WHERE rel = 'backs' AND src_type = 'story' AND dst_type = 'claim'"):
+        stories_of.setdefault(claim, []).append(story)
+    mocks = mock_scores(db, now)
     rehearsed = _last_rehearsals(db)
     out = []
     for cid, project, text, en, risk in db.execute(
         "SELECT id, project, text, en, risk FROM claims WHERE archived = 0 ORDER BY position"
     ):
-        b = backing.get(cid, {"card": [], "story": []})
-        cards = [r.get(("card", c), 0.0) for c in b["card"]]
-        stories = [r.get(("story", s), 0.0) for s in b["story"]]
-        card_score = sum(cards) / len(cards) if cards else 0.0
-        story_score = sum(stories) / len(stories) if stories else 0.0
+        n_cards, n_stories = counts.get((cid, "card"), 0), counts.get((cid, "story"), 0)
+        card_sum, cards_known = recall.get((cid, "card"), (0.0, 0))
+        story_sum, stories_known = recall.get((cid, "story"), (0.0, 0))
+        card_score = card_sum / n_cards if n_cards else 0.0
+        story_score = story_sum / n_stories if n_stories else 0.0
         score = CARD_WEIGHT * card_score + (1 - CARD_WEIGHT) * story_score
         mock = mocks.get(cid)
         if mock:
@@ -124,12 +151,12 @@ def claim_readiness(db: Database, now: dt.datetime, settings=None, lang: str = "
             score = (1 - pull) * score + pull * mock["score"]
         contradictions, to_confirm = (checks or {}).get(cid, (0, 0))
         score *= truth_factor(contradictions, to_confirm)
-        told = [rehearsed[s] for s in b["story"] if s in rehearsed]
+        told = [rehearsed[s] for s in stories_of.get(cid, ()) if s in rehearsed]
         out.append({
             "id": cid, "project": project, "risk": risk,
             "text": claim_text(json.loads(text), en, lang),
-            "cards": len(cards), "cards_known": sum(1 for x in cards if x >= 0.9),
-            "stories": len(stories), "stories_known": sum(1 for x in stories if x >= 0.9),
+            "cards": n_cards, "cards_known": cards_known,
+            "stories": n_stories, "stories_known": stories_known,
             "card_score": round(card_score, 3), "story_score": round(story_score, 3),
             "last_rehearsed": max(told) if told else None,
             "mock_score": round(mock["score"], 3) if mock else None,

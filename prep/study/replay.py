@@ -14,8 +14,8 @@ import datetime as dt
 import json
 
 from fsrs import Scheduler
-from sqlite_utils import Database
 
+from prep.index.conn import Database
 from prep.index.db import dumps, iso
 from prep.study import srs
 from prep.study.srs import Settings

@@ -17,9 +17,9 @@ from fsrs.card import CardDict
 from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from prep.errors import PrepError
+from prep.study.ratings import RATING_NAMES  # noqa: F401 (re-exported)
 
 RATINGS = {1: Rating.Again, 2: Rating.Hard, 3: Rating.Good, 4: Rating.Easy}
-RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 
 
 # Integer settings and the range that makes sense (beyond it SQLite and the queue break).

@@ -12,10 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
-from sqlite_utils import Database
 from textual.app import App
 from textual.binding import Binding, BindingType
 
+from prep.index.conn import Database
 from prep.index.db import utcnow
 from prep.study.engine import load_settings
 

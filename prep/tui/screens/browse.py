@@ -7,14 +7,12 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Footer, Input, Static
 
 from prep.index import read
 from prep.index.search import hit_spans, terms
 from prep.index.views import SearchHit
 from prep.tui.screens.base import BackScreen
-from prep.tui.widgets.columns import fill, widths
-from prep.tui.widgets.footer import PrepFooter
 
 TYPES = ("all", "claim", "card", "story")
 
@@ -42,13 +40,14 @@ class BrowseScreen(BackScreen):
         self.type_filter = "all"
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder=self.t("search_placeholder"), id="q")
+        yield Input(placeholder="Search cards, stories, claims (Chinese works: 时间轮); empty lists the claims", id="q")
         yield Static(id="info", classes="muted")
         yield DataTable(id="results", cursor_type="row", zebra_stripes=True)
-        yield PrepFooter()
+        yield Footer()
 
     def on_mount(self) -> None:
-        self.rows: list[tuple[str, list[object]]] = []
+        table = self.query_one("#results", DataTable)
+        table.add_columns("type", "id", "text")
         self.run_search("")
         self.query_one("#q", Input).focus()
 
@@ -60,6 +59,8 @@ class BrowseScreen(BackScreen):
 
     def run_search(self, text: str) -> None:
         app = self.app
+        table = self.query_one("#results", DataTable)
+        table.clear()
         types = () if self.type_filter == "all" else (self.type_filter,)
         rows: list[tuple[str, str, str | Text]]
         if text.strip():
@@ -72,21 +73,10 @@ class BrowseScreen(BackScreen):
                 rows += [("story", s["id"], s["title"]) for s in read.list_stories(app.db, lang=app.lang)]
             if self.type_filter in ("card",):
                 rows += [("card", c["id"], c["q"]) for c in read.list_cards(app.db, lang=app.lang)]
-        self.rows = [
-            (f"{kind}:{item_id}", [self.t(f"type_{kind}"), item_id, title if isinstance(title, Text) else " ".join(title.split())[:200]])
-            for kind, item_id, title in rows
-        ]
-        self.render_table()
-        self.query_one("#info", Static).update(self.t("browse_info", n=len(rows), type=self.t(f"type_{self.type_filter}")))
-
-    def on_resize(self) -> None:
-        if hasattr(self, "rows"):
-            self.render_table()
-
-    def render_table(self) -> None:
-        headers = [self.t("col_type"), "id", self.t("col_text")]
-        table = self.query_one("#results", DataTable)
-        fill(table, headers, widths(self.app.size.width, headers, self.rows, flex=2), self.rows)
+        for kind, item_id, title in rows:
+            cell = title if isinstance(title, Text) else Text(title.replace("\n", " ")[:120])
+            table.add_row(kind, item_id, cell, key=f"{kind}:{item_id}")
+        self.query_one("#info", Static).update(f"{len(rows)} result(s) · type: {self.type_filter} (ctrl+t) · Enter opens")
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         from prep.tui.screens.detail import DetailScreen

@@ -10,7 +10,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Markdown, Static
+from textual.widgets import DataTable, Footer, Markdown, Static
 
 from prep.index import read
 from prep.index.db import sqlite_reason
@@ -20,9 +20,6 @@ from prep.study import engine
 from prep.study.srs import RATING_NAMES
 from prep.tui.screens.base import BACK, BackScreen
 from prep.tui.screens.review import RATING_BINDINGS
-from prep.tui.widgets.columns import fill, widths
-from prep.tui.widgets.footer import PrepFooter
-from prep.tui.words import WORDS, binding_label
 
 
 class StoryListScreen(BackScreen):
@@ -30,40 +27,31 @@ class StoryListScreen(BackScreen):
     BINDINGS: ClassVar[list[BindingType]] = BACK
 
     def compose(self) -> ComposeResult:
-        yield Static(self.t("stories_title"), classes="title")
+        yield Static("STAR stories: due first (Enter rehearses)", classes="title")
         yield DataTable(id="stories", cursor_type="row", zebra_stripes=True)
-        yield PrepFooter()
+        yield Footer()
 
     def on_mount(self) -> None:
-        self.rows: list[tuple[str, list[object]]] = []
-        self.refresh_data()
-        self.query_one("#stories", DataTable).focus()
-
-    def on_resize(self) -> None:
-        if hasattr(self, "rows"):
-            self.render_table()
-
-    def render_table(self) -> None:
-        headers = [self.t("col_story"), self.t("col_min"), self.t("col_due"), self.t("col_title")]
         table = self.query_one("#stories", DataTable)
-        fill(table, headers, widths(self.app.size.width, headers, self.rows, flex=3), self.rows)
+        table.add_columns("story", "min", "due", "title")
+        self.refresh_data()
+        table.focus()
 
     def on_screen_resume(self) -> None:
         self.refresh_data()
 
     def refresh_data(self) -> None:
         app = self.app
+        table = self.query_one("#stories", DataTable)
+        table.clear()
         now_s = app.now().isoformat()
         rows = []
         for s in read.list_stories(app.db, lang=app.lang):
             st = engine.get_state(app.db, "story", s["id"])
             due = st["due"] if st else ""
             rows.append((0 if not st or due <= now_s else 1, due, s))
-        self.rows = [
-            (s["id"], [s["id"], f"{s['minutes']:g}", due[:10] if due else self.t("story_new"), s["title"]])
-            for _, due, s in sorted(rows, key=lambda r: (r[0], r[1]))
-        ]
-        self.render_table()
+        for _, due, s in sorted(rows, key=lambda r: (r[0], r[1])):
+            table.add_row(s["id"], f"{s['minutes']:g}", due[:10] if due else "new", s["title"], key=s["id"])
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value is not None:
@@ -74,7 +62,6 @@ class RehearseScreen(BackScreen):
     CSS_PATH = "rehearse.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "reveal", "Reveal next section"),
-        Binding("a", "reveal_all", "Reveal all"),
         *RATING_BINDINGS,
         *BACK,
     ]
@@ -92,14 +79,13 @@ class RehearseScreen(BackScreen):
         yield Static(id="timer", classes="title")
         with VerticalScroll(id="body"):
             yield Markdown(id="story")
-            yield Static(id="done", classes="muted")
-        yield PrepFooter()
+        yield Footer()
 
     def on_mount(self) -> None:
         app = self.app
         story = read.show_story(app.db, self.story_id, app.lang)
         if story is None:  # archived by a sync since the list was shown
-            self.notify(self.t("story_gone", id=self.story_id), severity="warning")
+            self.notify(f"No story '{self.story_id}' any more.", severity="warning")
             self.app.pop_screen()
             return
         self.story = story
@@ -114,51 +100,31 @@ class RehearseScreen(BackScreen):
     def tick(self) -> None:
         elapsed = int(time.monotonic() - self.started)
         target = int(self.story["minutes"] * 60)
-        over = self.t("over_time") if elapsed > target else ""
+        over = " — over time, wrap up!" if elapsed > target else ""
         self.query_one("#timer", Static).update(f"⏱ {elapsed // 60}:{elapsed % 60:02d} / {target // 60}:{target % 60:02d}{over}")
 
     def render_story(self) -> None:
         claims = "\n".join(f"- {c['id']}: {c['text']}" for c in self.story["claims"])
-        parts = [f"# {self.story['title']}", self.t("tell_aloud"), "", f"**{self.t('backs_title')}**", claims]
+        parts = [f"# {self.story['title']}", "Tell this story aloud (Situation, Task, Action, Result), then reveal to check.", "", "**Backs:**", claims]
+        for name, text in self.sections[: self.shown]:
+            parts += ["", f"## {name}", text]
+        if self.shown >= len(self.sections):
+            parts += ["", "*All revealed: rate how well you told it (1-4).*"]
         self.query_one("#story", Markdown).update(markers("\n".join(parts), "tui"))
-        self.render_done()
-
-    def render_done(self) -> None:
-        done = self.query_one("#done", Static)
-        done.update(self.t("all_revealed") if self.shown >= len(self.sections) else "")
-        done.display = self.shown >= len(self.sections)
         self.refresh_bindings()
 
-    async def reveal(self, count: int) -> None:
-        """Show the next `count` sections, each its own Markdown, and scroll so the first of
-        them starts at the top: what was just revealed is what the learner reads next."""
-        body = self.query_one("#body", VerticalScroll)
-        first: Markdown | None = None
-        for name, text in self.sections[self.shown: self.shown + count]:
-            section = Markdown(classes="section")
-            await body.mount(section, before=self.query_one("#done"))
-            heading = self.t("sec_" + name) if "sec_" + name in WORDS else name
-            await section.update(markers(f"## {heading}\n\n{text}", "tui"))
-            first = first or section
-        self.shown = min(len(self.sections), self.shown + count)
-        self.render_done()
-        if first is not None:
-            self.call_after_refresh(body.scroll_to_widget, first, top=True, animate=False)
-
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if action in ("reveal", "reveal_all"):
+        if action == "reveal":
             return self.shown < len(self.sections)
         if action == "rate":
             return self.shown >= len(self.sections) and not self.rated
         return True
 
-    async def action_reveal(self) -> None:
+    def action_reveal(self) -> None:
         if self.shown < len(self.sections):
-            await self.reveal(1)
-
-    async def action_reveal_all(self) -> None:
-        if self.shown < len(self.sections):
-            await self.reveal(len(self.sections) - self.shown)
+            self.shown += 1
+            self.render_story()
+            self.query_one("#body", VerticalScroll).scroll_end(animate=False)
 
     def action_rate(self, rating: int) -> None:
         if self.rated or self.shown < len(self.sections):
@@ -171,5 +137,5 @@ class RehearseScreen(BackScreen):
             self.notify(f"Not saved: {sqlite_reason(e)}. Rate again to retry.", severity="error")
             return
         self.rated = True
-        self.notify(self.t("rehearsal_saved", rating=binding_label(RATING_NAMES[rating], app.lang)))
+        self.notify(f"Rehearsal saved: {RATING_NAMES[rating]}")
         self.app.pop_screen()

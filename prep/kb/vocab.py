@@ -1,0 +1,40 @@
+"""The content's vocabulary without pydantic: languages, card kinds, story sections,
+and the helpers for text fields (a string or `{zh, en}`).
+
+They live apart from the pydantic models (`prep.kb.models` re-exports them) so that
+read commands, which only show indexed text, never import pydantic (~75 ms).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+LANGS = ("zh", "en")
+Kind = Literal["concept", "design", "defend-the-number", "behavioural", "trivia"]
+STORY_SECTIONS = ("Situation", "Task", "Action", "Result", "Follow-ups", "Lessons")
+REQUIRED_SECTIONS = ("Situation", "Task", "Action", "Result")
+
+
+def pick(text: Any, lang: str = "zh") -> str:
+    """The text in `lang`, falling back to the other language, or ''."""
+    if text is None:
+        return ""
+    if isinstance(text, str):
+        return text
+    other = "en" if lang == "zh" else "zh"
+    return text.get(lang) or text.get(other) or ""
+
+
+def claim_text(text: Any, en: str | None, lang: str = "zh") -> str:
+    """A claim's text in `lang`: its separate English line (`en`) when English is
+    asked for and there is one, else `pick` of its text."""
+    return en if lang == "en" and en else pick(text, lang)
+
+
+def all_text(text: Any) -> str:
+    """Every language of a text field, for search and number checks."""
+    if text is None:
+        return ""
+    if isinstance(text, str):
+        return text
+    return "\n".join(v for v in text.values() if v)

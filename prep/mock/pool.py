@@ -1,0 +1,190 @@
+"""What a draw picks from, read once and weighted once.
+
+A draw at 50k cards must take milliseconds, so the pool never touches a card twice:
+one query over a covering index reads every live card's id, deck, kind and difficulty;
+each card's weakness is computed once (one constant for the never-rehearsed), and a
+slot draws by bisecting the cumulative weakness of its candidates (cached per filter).
+Risk, coverage and already-drawn items are applied by rejection: a proposal drawn by
+weakness is kept with probability risk/max-risk x coverage, which gives exactly the
+distribution weakness x risk x coverage over free items. JSON columns (claims,
+followups, review state) are read and decoded only for the cards a draw looks at.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import itertools
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from prep.index.conn import Database
+from prep.index.db import loads as _j
+from prep.study import srs
+
+FLOOR = 0.15  # even a well-known item can come up
+NEVER_BONUS = 0.5  # never rehearsed: weaker than merely forgotten
+LAPSE_WEIGHT = 0.25  # per lapse, up to 4
+RISK_FACTOR = {"high": 3.0, "medium": 1.5, "low": 1.0}
+REJECTIONS = 64  # proposals before an exact pass (most candidates taken or excluded)
+
+
+def weighted_pick(rng: random.Random, items: list, weights: list[float]):
+    total = sum(weights)
+    if not items or total <= 0:
+        return None
+    x = rng.random() * total
+    for item, w in zip(items, weights, strict=True):
+        x -= w
+        if x < 0:
+            return item
+    return items[-1]
+
+
+@dataclass
+class Candidates:
+    """The cards one slot filter admits, with cumulative base weights for bisection."""
+
+    ids: list[str]
+    cum: list[float]
+
+    def pick(self, rng: random.Random, accept: Callable[[str], float]) -> str | None:
+        """An id drawn with probability proportional to base weight x accept(id)
+        (accept: 0 for taken items, else the coverage factor, at most 1)."""
+        if not self.ids or self.cum[-1] <= 0:
+            return None
+        total = self.cum[-1]
+        for _ in range(REJECTIONS):
+            j = min(bisect.bisect_right(self.cum, rng.random() * total), len(self.ids) - 1)
+            a = accept(self.ids[j])
+            if a >= 1.0 or (a > 0 and rng.random() < a):
+                return self.ids[j]
+        weights = [(c - p) * accept(i) for i, c, p in zip(self.ids, self.cum, [0.0, *self.cum[:-1]], strict=True)]
+        return weighted_pick(rng, self.ids, weights)
+
+
+class Pool:
+    """The live cards, stories and claims, with review state, as of `now`."""
+
+    def __init__(self, db: Database, now: dt.datetime, settings):
+        self.db, self.now = db, now
+        self.scheduler = srs.make_scheduler(settings)
+        # raw JSON: decoded only for items whose weakness is asked
+        self.states = {(t, i): (f, lapses) for t, i, f, lapses in db.execute("SELECT item_type, item_id, fsrs, lapses FROM review_state")}
+        self.claims: dict[str, dict[str, Any]] = {
+            r[0]: {"id": r[0], "project": r[1], "risk": r[2]}
+            for r in db.execute("SELECT id, project, risk FROM claims WHERE archived = 0 ORDER BY id")
+        }
+        self.projects = {r[0] for r in db.execute("SELECT id FROM projects WHERE archived = 0")}
+        self.cards = _Cards(db)
+        self.stories: dict[str, dict[str, Any]] = {}
+        for sid, claims, comps in db.execute("SELECT id, claims, competencies FROM stories WHERE archived = 0 ORDER BY id"):
+            claims = _j(claims) or []
+            proj = next((self.claims[c]["project"] for c in claims if c in self.claims), None)
+            self.stories[sid] = {"id": sid, "claims": claims, "competencies": _j(comps) or [], "project": proj}
+        self._weak: dict[tuple[str, str], tuple[float, str]] = {}
+        self._base: list[float] | None = None
+        self._candidates: dict[tuple, Candidates] = {}
+
+    def weakness(self, item_type: str, item_id: str) -> tuple[float, str]:
+        key = (item_type, item_id)
+        if key not in self._weak:
+            st = self.states.get(key)
+            if st is None:
+                self._weak[key] = (FLOOR + 1.0 + NEVER_BONUS, "never rehearsed")
+            else:
+                r = srs.retrievability(self.scheduler, _j(st[0]), self.now)
+                why = f"recall {round(r * 100)}%" + (f", {st[1]} lapse(s)" if st[1] else "")
+                self._weak[key] = (FLOOR + (1.0 - r) + LAPSE_WEIGHT * min(st[1], 4), why)
+        return self._weak[key]
+
+    def risk(self, claim_ids: list[str]) -> tuple[float, str | None]:
+        risks = [self.claims[c]["risk"] for c in claim_ids if c in self.claims]
+        top = max(risks, key=lambda r: RISK_FACTOR.get(r, 1.0), default=None)
+        return (RISK_FACTOR.get(top, 1.0) if top else 1.0), top
+
+    def base_weights(self) -> list[float]:
+        """The weakness of every card, in `cards.ids` order: never-rehearsed cards (most
+        of a large KB) share one, so only reviewed cards cost a computation. Risk is
+        applied by rejection (`card_accept`), for proposed cards only."""
+        if self._base is None:
+            never = FLOOR + 1.0 + NEVER_BONUS
+            states = self.states
+            self._base = [self.weakness("card", cid)[0] if ("card", cid) in states else never for cid in self.cards.ids]
+        return self._base
+
+    def card_risk(self, card_id: str) -> float:
+        """The card's risk factor as a share of the largest (an acceptance probability)."""
+        return self.risk(self.cards[card_id]["claims"])[0] / max(RISK_FACTOR.values())
+
+    def candidates(self, kinds: set[str], lo: int, hi: int, only: set[str] | None = None) -> Candidates:
+        """Cards of these kinds and difficulties (and in `only`, if given), cached per filter."""
+        key = (tuple(sorted(kinds)), lo, hi, None if only is None else frozenset(only))
+        if key not in self._candidates:
+            base, cards = self.base_weights(), self.cards
+            picked = [i for i, (k, d) in enumerate(zip(cards.kind, cards.difficulty, strict=True)) if k in kinds and lo <= d <= hi]
+            if only is not None:
+                picked = [i for i in picked if cards.ids[i] in only]
+            self._candidates[key] = Candidates([cards.ids[i] for i in picked], list(itertools.accumulate(base[i] for i in picked)))
+        return self._candidates[key]
+
+    def cards_with_tags(self, tags: list[str]) -> set[str]:
+        marks = ",".join("?" * len(tags))
+        sql = f"SELECT id FROM cards WHERE archived = 0 AND EXISTS (SELECT 1 FROM json_each(cards.tags) WHERE value IN ({marks}))"
+        return {r[0] for r in self.db.execute(sql, tags)}
+
+    def backing_cards(self, claim_id: str) -> list[str]:
+        """Live cards backing a claim, by id (links hold only the live knowledge base)."""
+        sql = "SELECT DISTINCT src FROM links WHERE dst_type = 'claim' AND dst = ? AND rel = 'backs' AND src_type = 'card' ORDER BY src"
+        return [r[0] for r in self.db.execute(sql, [claim_id])]
+
+    def cards_of_project(self, project: str) -> set[str]:
+        """Cards that back one of the project's claims, or whose project it is: their deck's,
+        else their first claim's (a card backing one of its claims either way)."""
+        sql = """SELECT l.src FROM links l JOIN claims c ON c.id = l.dst AND c.archived = 0
+                 WHERE l.src_type = 'card' AND l.rel = 'backs' AND c.project = ?
+                 UNION SELECT c.id FROM cards c JOIN decks d ON d.id = c.deck AND d.archived = 0
+                 WHERE c.archived = 0 AND d.project = ?"""
+        return {r[0] for r in self.db.execute(sql, [project, project])}
+
+
+class _Cards:
+    """Every live card's id, deck, kind and difficulty as parallel columns (ids sorted),
+    read through the covering index `cards_draw`; claims, followups and the project are
+    read and decoded per card, for the few a draw looks at."""
+
+    def __init__(self, db: Database):
+        self.db = db
+        rows = db.execute("SELECT id, deck, kind, difficulty FROM cards WHERE archived = 0 ORDER BY id").fetchall()
+        cols = list(zip(*rows, strict=True)) if rows else [()] * 4
+        self.ids: list[str] = list(cols[0])
+        self.deck, self.kind, self.difficulty = list(cols[1]), list(cols[2]), list(cols[3])
+        self.index = {cid: i for i, cid in enumerate(self.ids)}
+        self._decoded: dict[str, dict[str, Any]] = {}
+        self._deck_project: dict[str, str] | None = None
+
+    def __contains__(self, card_id: object) -> bool:
+        return card_id in self.index
+
+    def __getitem__(self, card_id: str) -> dict[str, Any]:
+        """One card as a dict (id, deck, kind, difficulty, project, claims, followups)."""
+        if card_id not in self._decoded:
+            i = self.index[card_id]
+            claims_raw, followups_raw = self.db.execute("SELECT claims, followups FROM cards WHERE id = ?", [card_id]).fetchone()
+            if self._deck_project is None:
+                self._deck_project = dict(self.db.execute("SELECT id, project FROM decks WHERE archived = 0").fetchall())
+            claims = _j(claims_raw) or []
+            self._decoded[card_id] = {
+                "id": card_id, "deck": self.deck[i], "kind": self.kind[i], "difficulty": self.difficulty[i],
+                "claims": claims, "followups": _j(followups_raw) or [], "project": self._deck_project.get(self.deck[i]) or self._claim_project(claims),
+            }
+        return self._decoded[card_id]
+
+    def _claim_project(self, claims: list[str]) -> str | None:
+        for c in claims:
+            row = self.db.execute("SELECT project FROM claims WHERE id = ? AND archived = 0", [c]).fetchone()
+            if row:
+                return row[0]
+        return None
