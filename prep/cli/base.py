@@ -8,6 +8,7 @@ every heavy import happens inside the command that needs it.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from typing import TYPE_CHECKING
 
@@ -115,6 +116,16 @@ class Ctx:
         for hint in result.hints():
             click.secho(hint, fg="yellow", err=True)
         return self.db, result
+
+
+# C0 controls but tab and newline, DEL and C1: content may carry `\x1b]0;...` or `\x1b[2J`
+# (YAML's "\e" escape, a Markdown story), which a terminal would obey rather than show.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_text(text: str) -> str:
+    """Text safe to print to a terminal: control characters removed."""
+    return _CONTROL.sub("", text)
 
 
 def emit_json(obj) -> None:

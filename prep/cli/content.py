@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from prep.cli.base import Ctx, emit_json, lang_option, resolve_lang
+from prep.cli.base import Ctx, emit_json, lang_option, resolve_lang, terminal_text
 from prep.errors import ContentErrors, PrepError
 
 
@@ -93,7 +93,7 @@ def list_(obj: Ctx, what, deck, claim, tag, kind, project, archived, as_json, la
         emit_json(rows)
         return
     for line in lines:
-        click.echo(line)
+        click.echo(terminal_text(line))
     click.echo(f"{len(rows)} {what}", err=True)
 
 
@@ -115,7 +115,7 @@ def show(obj: Ctx, item_id, as_json, lang):
     if as_json:
         emit_json(item)
     else:
-        click.echo(render(item, lang=lang))
+        click.echo(terminal_text(render(item, lang=lang)))
 
 
 @click.command()
@@ -138,8 +138,11 @@ def search(obj: Ctx, query_text, limit, types, as_json):
     # Hits in bold on a terminal; [between brackets] in a pipe or file, where styles are stripped.
     marks = (click.style("", bold=True, fg="yellow", reset=False), "\x1b[0m") if sys.stdout.isatty() else ("[", "]")
     for r in rows:
-        click.echo(f"{r['type']:<6} {r['id']:<32} {r['title'][:80]}")
-        click.echo(f"       {highlighted(r, *marks)}")
+        click.echo(terminal_text(f"{r['type']:<6} {r['id']:<32} {r['title'][:80]}"))
+        # Marks as private-use placeholders, so stripping the content's control characters
+        # leaves our own styling escapes alone.
+        line = terminal_text(f"       {highlighted(r, chr(0xE000), chr(0xE001))}")
+        click.echo(line.replace(chr(0xE000), marks[0]).replace(chr(0xE001), marks[1]))
     click.echo(f"{len(rows)} result(s)", err=True)
 
 

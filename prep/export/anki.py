@@ -26,7 +26,7 @@ import genanki
 
 from prep.errors import PrepError
 from prep.export import notetypes
-from prep.export.render import ImageRef, MediaCollector, escape, inline_html, markdown_to_html
+from prep.export.render import ImageRef, MediaCollector, escape, inline_html, markdown_to_html, neutralize_anki
 from prep.index import read
 from prep.index.conn import Database
 from prep.index.db import get_meta, set_meta
@@ -229,7 +229,7 @@ class _Exporter:
             *(_ts(self.card_by_id[f]["changed_at"]) for f in followups if f in self.card_by_id),
             *(_ts(self.claims[c]["changed_at"]) for c in [*claims, *self.cited_claims(_j(r["q"]), _j(r["a"]), _j(r["gist"]))] if c in self.claims),
         )
-        note = _Note(self.qa_model, fields, tags=note_tags, guid=genanki.guid_for(r["id"]), due=due, mod=mod, tick=tick)
+        note = _Note(self.qa_model, [neutralize_anki(f) for f in fields], tags=note_tags, guid=genanki.guid_for(r["id"]), due=due, mod=mod, tick=tick)
         self.decks[name].add_note(note)
         return note
 
@@ -266,7 +266,7 @@ class _Exporter:
         # Salted with the kind since ids were once unique per kind only; changing it now
         # would duplicate every story note in the collections that imported it.
         guid = genanki.guid_for("story", r["id"])
-        note = _Note(self.story_model, fields, tags=tags, guid=guid, due=due, mod=mod, tick=tick)
+        note = _Note(self.story_model, [neutralize_anki(f) for f in fields], tags=tags, guid=guid, due=due, mod=mod, tick=tick)
         self.decks[name].add_note(note)
         return note
 

@@ -187,25 +187,79 @@ class MediaCollector:
         return name
 
 
-_FENCE_LINE = re.compile(r"^\s*(```|~~~)")
+# The block structure (which lines are code) comes from markdown-it's own tokens.
+_blocks = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+_BACKTICKS = re.compile(r"`+")
+# A link destination or reference definition with a script scheme: dropped, the text kept.
+_BAD_LINK = re.compile(
+    r"\]\(\s*<?\s*(?:javascript|vbscript|data|file)\s*:[^()\n]*(?:\([^()\n]*\)[^()\n]*)*\)?", re.IGNORECASE)
+_BAD_DEF = re.compile(r"^(\s{0,3}\[[^\]]+\]:)\s*<?\s*(?:javascript|vbscript|data|file)\s*:.*$", re.IGNORECASE | re.MULTILINE)
+
+
+def _escape_text(text: str) -> str:
+    text = _BAD_DEF.sub(r"\1 #", text)
+    text = _BAD_LINK.sub("]", text)
+    return text.replace("&", "&amp;").replace("<", "&lt;")
+
+
+def _escape_outside_spans(text: str) -> str:
+    """Escape `<` and `&` outside inline code, finding code spans by CommonMark's rule: a
+    run of n backticks opens a span closed by the next run of exactly n; an unmatched run
+    is literal text (and what follows it is text, not code)."""
+    out, pos = [], 0
+    search_from = 0
+    while True:
+        m = _BACKTICKS.search(text, search_from)
+        if m is None:
+            break
+        if m.start() > 0 and text[m.start() - 1] == "\\":  # an escaped backtick is text
+            search_from = m.start() + 1
+            continue
+        closer = next((c for c in _BACKTICKS.finditer(text, m.end()) if len(c.group()) == len(m.group())), None)
+        if closer is None:
+            search_from = m.end()
+            continue
+        out.append(_escape_text(text[pos:m.start()]))
+        out.append(text[m.start():closer.end()])
+        pos = search_from = closer.end()
+    out.append(_escape_text(text[pos:]))
+    return "".join(out)
 
 
 def neutralize_html(markdown: str) -> str:
-    """Markdown with raw HTML shown as text: `<` and `&` outside code are escaped, so a
-    sheet opened in any Markdown viewer cannot run a `<script>` quoted in a card. Code
-    spans and fences are left alone (they already show their text literally)."""
-    out, in_fence = [], False
-    for line in markdown.split("\n"):
-        if _FENCE_LINE.match(line):
-            in_fence = not in_fence
+    """Markdown with raw HTML shown as text: `<` and `&` outside code are escaped and links
+    to `javascript:` (and other script schemes) dropped, so a sheet opened in any Markdown
+    viewer cannot run a `<script>` quoted in a card. Code blocks are found by markdown-it
+    (fences, indented code, inside lists and quotes alike) and left alone, as are code
+    spans: they already show their text literally."""
+    lines = markdown.split("\n")
+    code = [False] * len(lines)
+    for tok in _blocks.parse(markdown):
+        if tok.type in ("fence", "code_block") and tok.map:
+            for i in range(tok.map[0], min(tok.map[1], len(lines))):
+                code[i] = True
+    out: list[str] = []
+    chunk: list[str] = []
+
+    def flush() -> None:
+        if chunk:
+            out.extend(_escape_outside_spans("\n".join(chunk)).split("\n"))
+            chunk.clear()
+
+    for line, is_code in zip(lines, code, strict=True):
+        if is_code or not line.strip():  # a blank line ends any paragraph, so any code span
+            flush()
             out.append(line)
-            continue
-        if in_fence:
-            out.append(line)
-            continue
-        parts = line.split("`")
-        # even parts are outside inline code; an unmatched backtick leaves the rest as text
-        for i in range(0, len(parts), 2):
-            parts[i] = parts[i].replace("&", "&amp;").replace("<", "&lt;")
-        out.append("`".join(parts))
+        else:
+            chunk.append(line)
+    flush()
     return "\n".join(out)
+
+
+# Anki plays `[sound:x.mp3]` and speaks `[anki:tts]...` wherever they appear in a field's
+# HTML, even inside <code>: an opening bracket as an entity shows the same text, inertly.
+_AV_TAG = re.compile(r"\[(?=\s*(?:sound|anki)\s*:)", re.IGNORECASE)
+
+
+def neutralize_anki(field_html: str) -> str:
+    return _AV_TAG.sub("&#91;", field_html)
