@@ -203,3 +203,23 @@ def test_interview_mode_introduces_high_risk_claims_new_cards_first(kb, db, now,
     ahead = [q.item_id for q in build_queue(db, now, settings)]
     high = {i for t, i in target_items(db, ["acme.checkout-latency"]) if t == "card"}
     assert len(ahead) == 3 and set(ahead) <= high
+
+
+def test_the_plan_is_a_forecast_without_fuzz(synced, now, monkeypatch):
+    from prep.study import plan as plan_module
+
+    db = synced
+    save_settings(db, dataclasses.replace(load_settings(db), enable_fuzzing=True))
+    record_answer(db, "card", "tw.basic", 3, now - 10 * DAY)
+    interviews.add(db, _date(now + 9 * DAY), now)
+    made = []
+    real = plan_module._Sim.__init__
+
+    def spy(self, scheduler, *args):
+        made.append(scheduler)
+        real(self, scheduler, *args)
+
+    monkeypatch.setattr(plan_module._Sim, "__init__", spy)
+    first, second = build_plan(db, now), build_plan(db, now)
+    assert len(made) == 2 and not any(s.enable_fuzzing for s in made)  # the same history always gives the same plan
+    assert first is not None and second is not None and first.to_dict() == second.to_dict()
