@@ -212,3 +212,16 @@ def test_show_story_sections_in_star_order(kb):
     text = run("--kb", str(kb), "show", "checkout-latency").output
     positions = [text.index(f"## {name}") for name in ("Situation", "Task", "Action", "Result", "Lessons")]
     assert positions == sorted(positions)
+
+
+def test_readme_reference_is_generated_from_the_code():
+    """The README's command table and key list are what the code says (else: cog -r README.md)."""
+    from pathlib import Path
+
+    from prep.cli.reference import commands_markdown
+    from prep.tui.keys import help_markdown
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert commands_markdown() in readme, "the command reference is stale: run cog -r README.md"
+    assert help_markdown("en", title=False) in readme, "the key list is stale: run cog -r README.md"
+    assert "`--limit INTEGER`" in commands_markdown()
