@@ -35,3 +35,34 @@ def test_dashboard_countdown_only_while_an_interview_is_ahead(db, kb, now, monke
     assert "Interview #1 2026-11-27 15:00 (UTC) ACME in 3d 6h" in text and "today: " in text and " new" in text
     # The forecast, computed in a worker: readiness of its claims today and on the day.
     assert "today ░░░░░░░░ 0%  →  on the day " in text and "(weakest acme.checkout-latency" in text
+
+
+def test_stories_of_the_interview_come_first_in_the_rehearsal_list(db, kb, now, monkeypatch):
+    from textual.widgets import DataTable
+
+    from prep.study.engine import record_answer
+    from prep.study.interview_mode import interview_stories
+
+    monkeypatch.setenv("TZ", "UTC")
+    sync(db, kb, now=now)
+    settings = Settings(enable_fuzzing=False)
+    stories = [r[0] for r in db.execute("SELECT id FROM stories ORDER BY id")]
+    assert stories
+    assert interview_stories(db, now, settings) == set()  # no interview: the normal list
+    interviews.add(db, (now + dt.timedelta(days=4)).date().isoformat(), now)
+    assert interview_stories(db, now, settings) == set(stories)  # never told: all to rehearse
+    rows: list[tuple] = []
+
+    async def look(pilot):
+        await pilot.press("r")
+        await pilot.pause()
+        table = pilot.app.screen.query_one("#stories", DataTable)
+        rows.extend(table.get_row_at(i) for i in range(table.row_count))
+
+    run_app(PrepApp(db, clock=lambda: now, settings=settings), look)
+    assert rows and all(r[2] == "interview" for r in rows[: len(stories)])
+    for s in stories:  # told twice today: remembered on the day, not pulled
+        record_answer(db, "story", s, 4, now, mode="rehearsal", settings=settings)
+        record_answer(db, "story", s, 4, now + dt.timedelta(minutes=20), mode="rehearsal", settings=settings)
+    assert interview_stories(db, now + dt.timedelta(hours=1), settings) == set()
+    assert interview_stories(db, now + dt.timedelta(days=5), settings) == set()  # the interview is over

@@ -82,3 +82,25 @@ def apply(
     rest = [q.item_id for q in new if q.item_id not in set(first)]
     fresh = [QueueItem("card", i, True) for i in (first + rest)[:new_room]]
     return due + pulled + fresh
+
+
+def interview_stories(db: Database, now: dt.datetime, settings: Settings) -> set[str]:
+    """Stories of the next interview's claims to rehearse before it: never told yet, or
+    below the desired retention at the interview and not due again before it."""
+    interview = next_interview(db, now)
+    if interview is None:
+        return set()
+    scheduler = srs.make_scheduler(settings)
+    last = study_moments(now, interview.at)[-1]
+    wanted = set(interview.claims)
+    out = set()
+    for story_id, fsrs, due in db.execute(
+        """SELECT DISTINCT l.src, s.fsrs, s.due FROM links l JOIN stories t ON t.id = l.src AND t.archived = 0
+           LEFT JOIN review_state s ON s.item_type = 'story' AND s.item_id = l.src
+           WHERE l.src_type = 'story' AND l.rel = 'backs' AND l.dst_type = 'claim'
+           AND (? OR l.dst IN (SELECT value FROM json_each(?)))""",
+        [not wanted, dumps(sorted(wanted))],
+    ):
+        if fsrs is None or (due > iso(last) and r_at(scheduler, json.loads(fsrs), interview.at) < settings.desired_retention):
+            out.add(story_id)
+    return out

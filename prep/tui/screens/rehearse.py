@@ -17,6 +17,7 @@ from prep.index.db import sqlite_reason
 from prep.index.views import StoryView
 from prep.kb.marks import markers
 from prep.study import engine
+from prep.study.interview_mode import interview_stories
 from prep.study.srs import RATING_NAMES
 from prep.tui.screens.base import BACK, BackScreen
 from prep.tui.screens.review import RATING_BINDINGS
@@ -45,13 +46,15 @@ class StoryListScreen(BackScreen):
         table = self.query_one("#stories", DataTable)
         table.clear()
         now_s = app.now().isoformat()
+        ahead = interview_stories(app.db, app.now(), app.settings)  # an interview ahead: its stories first
         rows = []
         for s in read.list_stories(app.db, lang=app.lang):
             st = engine.get_state(app.db, "story", s["id"])
             due = st["due"] if st else ""
-            rows.append((0 if not st or due <= now_s else 1, due, s))
-        for _, due, s in sorted(rows, key=lambda r: (r[0], r[1])):
-            table.add_row(s["id"], f"{s['minutes']:g}", due[:10] if due else "new", s["title"], key=s["id"])
+            rows.append((0 if s["id"] in ahead else 1 if not st or due <= now_s else 2, due, s))
+        for group, due, s in sorted(rows, key=lambda r: (r[0], r[1])):
+            when = "interview" if group == 0 else due[:10] if due else "new"
+            table.add_row(s["id"], f"{s['minutes']:g}", when, s["title"], key=s["id"])
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value is not None:
