@@ -118,6 +118,7 @@ def test_browse_search_open_claim_and_card(app_factory):
     async def steps(pilot):
         await pilot.press("b")
         await pilot.press(*"时间轮")
+        await browse_settled(app, pilot)
         results = app.screen.query_one("#results", DataTable)
         keys = [results.coordinate_to_cell_key((i, 0)).row_key.value for i in range(results.row_count)]
         assert "card:tw.basic" in keys
@@ -128,10 +129,69 @@ def test_browse_search_open_claim_and_card(app_factory):
         assert isinstance(app.screen, DetailScreen)
         assert app.screen.item["type"] == "card"
         await pilot.press("escape", "escape")
-        await pilot.press("b", "enter", "enter")  # empty search lists claims; open the first
+        await pilot.press("b")
+        await browse_settled(app, pilot)
+        await pilot.press("enter", "enter")  # empty search lists claims; open the first
         assert app.screen.item["id"] == "acme.checkout-latency"
         links = app.screen.query_one("#links", DataTable)
         assert links.row_count == 5  # 1 story + 4 cards
+
+    run(app, steps)
+
+
+async def browse_settled(app, pilot):
+    """Browse debounces typing and queries in a worker: wait for the rows."""
+    from prep.tui.screens.browse import DEBOUNCE_S
+
+    await pilot.pause(DEBOUNCE_S + 0.05)
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def test_browse_lists_a_page_of_cards_and_says_how_many(app_factory, monkeypatch):
+    monkeypatch.setattr("prep.tui.screens.browse.PAGE", 3)
+    app = app_factory()
+
+    async def steps(pilot):
+        await pilot.press("b")
+        await browse_settled(app, pilot)
+        await pilot.press("ctrl+t", "ctrl+t")  # all -> claim -> card
+        await browse_settled(app, pilot)
+        assert app.screen.query_one("#results", DataTable).row_count == 3
+        info = str(app.screen.query_one("#info", Static).render())
+        assert "first 3 of 4" in info and "type: card" in info
+
+    run(app, steps)
+
+
+def test_browse_runs_one_search_when_typing_pauses(app_factory, monkeypatch):
+    calls = []
+    from prep.index import read
+
+    real = read.search
+    monkeypatch.setattr(read, "search", lambda *a, **kw: calls.append(a[1]) or real(*a, **kw))
+    app = app_factory()
+
+    async def steps(pilot):
+        await pilot.press("b")
+        await browse_settled(app, pilot)
+        await pilot.press(*"时间轮")
+        await browse_settled(app, pilot)
+        assert calls == ["时间轮"]
+
+    run(app, steps)
+
+
+def test_dashboard_refreshes_once_on_launch(app_factory, monkeypatch):
+    count = []
+    real = DashboardScreen.refresh_data
+    monkeypatch.setattr(DashboardScreen, "refresh_data", lambda self: count.append(1) or real(self))
+    app = app_factory()
+
+    async def steps(pilot):
+        await pilot.pause()
+        assert len(count) == 1
+        assert "cards" in str(app.screen.query_one("#summary", Static).render())
 
     run(app, steps)
 

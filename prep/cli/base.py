@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -130,6 +131,21 @@ def terminal_text(text: str) -> str:
 
 def emit_json(obj) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False, indent=2))
+
+
+def emit_json_rows(rows: Iterable[Any], batch: int = 500) -> int:
+    """The text `emit_json(list(rows))` prints, written as the rows come: a 50k-card list
+    never sits in memory whole. Returns how many rows were written."""
+    n, chunk = 0, []
+    for row in rows:
+        # json.dumps escapes newlines inside strings, so every newline here is layout
+        chunk.append(("[\n  " if n == 0 else ",\n  ") + json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n  "))
+        n += 1
+        if len(chunk) >= batch:
+            click.echo("".join(chunk), nl=False)
+            chunk = []
+    click.echo("".join(chunk) + ("\n]" if n else "[]"))
+    return n
 
 
 def lang_option(f):

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from prep.cli.base import Ctx, emit_json, lang_option, resolve_lang, terminal_text
+from prep.cli.base import Ctx, emit_json, emit_json_rows, lang_option, resolve_lang, terminal_text
 from prep.errors import ContentErrors, PrepError
 
 
@@ -81,9 +81,18 @@ def list_(obj: Ctx, what, deck, claim, tag, kind, project, archived, as_json, la
     lang = resolve_lang(obj, lang)
     rows: Sequence[Mapping[str, Any]]
     if what == "cards":
-        cards = read.list_cards(db, deck=deck, claim=claim, tag=tag, kind=kind, lang=lang, archived=archived)
-        rows, lines = cards, [f"{r['id']:<32} {r['deck']:<24} {r['q']}" for r in cards]
-    elif what == "stories":
+        # streamed: 50k cards are never held as one list
+        cards = read.iter_cards(db, deck=deck, claim=claim, tag=tag, kind=kind, lang=lang, archived=archived)
+        if as_json:
+            emit_json_rows(cards)
+            return
+        n = 0
+        for r in cards:
+            click.echo(terminal_text(f"{r['id']:<32} {r['deck']:<24} {r['q']}"))
+            n += 1
+        click.echo(f"{n} {what}", err=True)
+        return
+    if what == "stories":
         stories = read.list_stories(db, claim=claim, tag=tag, lang=lang, archived=archived)
         rows, lines = stories, [f"{r['id']:<32} {r['minutes']:>4g} min  {r['title']}" for r in stories]
     else:

@@ -7,6 +7,7 @@ can print it as a table or as JSON and the TUI can show it, without either knowi
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 from prep.index.conn import Database
@@ -82,17 +83,30 @@ def story_filter(
 
 def list_cards(
     db: Database, *, deck: str | None = None, claim: str | None = None, tag: str | None = None,
-    kind: str | None = None, lang: str = "zh", archived: bool = False,
+    kind: str | None = None, lang: str = "zh", archived: bool = False, limit: int | None = None,
 ) -> list[CardRow]:
+    return list(iter_cards(db, deck=deck, claim=claim, tag=tag, kind=kind, lang=lang, archived=archived, limit=limit))
+
+
+def iter_cards(
+    db: Database, *, deck: str | None = None, claim: str | None = None, tag: str | None = None,
+    kind: str | None = None, lang: str = "zh", archived: bool = False, limit: int | None = None,
+) -> Iterator[CardRow]:
+    """`list_cards` one row at a time (`prep list cards --json` streams 50k of them)."""
     where, params = card_filter(deck=deck, claim=claim, tag=tag, kind=kind, archived=archived)
-    out: list[CardRow] = []
-    for r in db.query(f"SELECT * FROM cards WHERE {where} ORDER BY position", params):
-        out.append({
-            "id": r["id"], "deck": r["deck"], "q": pick(_j(r["q"]), lang), "kind": r["kind"],
-            "difficulty": r["difficulty"], "claims": _j(r["claims"]), "tags": _j(r["tags"]),
-            "followups": _j(r["followups"]), "file": r["file"], "line": r["line"],
-        })
-    return out
+    sql = f"SELECT id, deck, q, kind, difficulty, claims, tags, followups, file, line FROM cards WHERE {where} ORDER BY position"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    for cid, deck_id, q, kind_, difficulty, claims, tags, followups, file, line in db.execute(sql, params):
+        yield {
+            "id": cid, "deck": deck_id, "q": pick(_j(q), lang), "kind": kind_, "difficulty": difficulty,
+            "claims": _j(claims), "tags": _j(tags), "followups": _j(followups), "file": file, "line": line,
+        }
+
+
+def count_cards(db: Database, *, archived: bool = False) -> int:
+    return db.execute("SELECT count(*) FROM cards WHERE archived = ?", [1 if archived else 0]).fetchone()[0]
 
 
 def list_stories(

@@ -1,12 +1,20 @@
-"""Browse: search everything (the same FTS as `prep search`) and open an item."""
+"""Browse: search everything (the same FTS as `prep search`) and open an item.
+
+At 50k cards the listing must never freeze the terminal: queries run in a thread
+worker and post their rows back (the newest request wins), keystrokes are debounced,
+and a listing shows at most `PAGE` rows (search narrows it; the count says how many).
+"""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Static
 
 from prep.index import read
@@ -15,6 +23,10 @@ from prep.index.views import SearchHit
 from prep.tui.screens.base import BackScreen
 
 TYPES = ("all", "claim", "card", "story")
+PAGE = 200  # rows shown at once: a search narrows a listing, it is never loaded whole
+DEBOUNCE_S = 0.15  # a search runs once typing pauses, not at every keystroke
+
+Row = tuple[str, str, "str | Text"]
 
 
 def hit_text(hit: SearchHit, query: str) -> Text:
@@ -38,6 +50,8 @@ class BrowseScreen(BackScreen):
     def __init__(self):
         super().__init__()
         self.type_filter = "all"
+        self._generation = 0  # the newest request; older workers' results are dropped
+        self._debounce: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="Search cards, stories, claims (Chinese works: 时间轮); empty lists the claims", id="q")
@@ -52,31 +66,59 @@ class BrowseScreen(BackScreen):
         self.query_one("#q", Input).focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        self.run_search(event.value)
+        if self._debounce is not None:
+            self._debounce.stop()
+        value = event.value
+        self._debounce = self.set_timer(DEBOUNCE_S, lambda: self.run_search(value))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.query_one("#results", DataTable).focus()
 
     def run_search(self, text: str) -> None:
+        self._generation += 1
+        self.query_one("#info", Static).update(f"searching… · type: {self.type_filter}")
+        self.load_rows(self._generation, text, self.type_filter)
+
+    class Rows(Message):
+        def __init__(self, generation: int, rows: list[Row], total: int, type_filter: str) -> None:
+            super().__init__()
+            self.generation, self.rows, self.total, self.type_filter = generation, rows, total, type_filter
+
+    @work(thread=True, exclusive=True, group="browse")
+    def load_rows(self, generation: int, text: str, type_filter: str) -> None:
         app = self.app
+        db, lang = app.db, app.lang
+        types = () if type_filter == "all" else (type_filter,)
+        rows: list[Row] = []
+        total = 0
+        if text.strip():
+            rows = [(r["type"], r["id"], hit_text(r, text)) for r in read.search(db, text, limit=PAGE, types=types)]
+            total = len(rows)
+        else:
+            if type_filter in ("all", "claim"):
+                claims = read.list_claims(db, lang=lang)
+                rows += [("claim", c["id"], c["text"]) for c in claims[:PAGE]]
+                total += len(claims)
+            if type_filter == "story":
+                stories = read.list_stories(db, lang=lang)
+                rows += [("story", s["id"], s["title"]) for s in stories[:PAGE]]
+                total += len(stories)
+            if type_filter == "card":
+                rows += [("card", c["id"], c["q"]) for c in read.list_cards(db, lang=lang, limit=PAGE)]
+                total += read.count_cards(db)
+        self.post_message(self.Rows(generation, rows, total, type_filter))
+
+    def on_browse_screen_rows(self, message: Rows) -> None:
+        if message.generation != self._generation:
+            return
         table = self.query_one("#results", DataTable)
         table.clear()
-        types = () if self.type_filter == "all" else (self.type_filter,)
-        rows: list[tuple[str, str, str | Text]]
-        if text.strip():
-            rows = [(r["type"], r["id"], hit_text(r, text)) for r in read.search(app.db, text, limit=200, types=types)]
-        else:
-            rows = []
-            if self.type_filter in ("all", "claim"):
-                rows += [("claim", c["id"], c["text"]) for c in read.list_claims(app.db, lang=app.lang)]
-            if self.type_filter in ("story",):
-                rows += [("story", s["id"], s["title"]) for s in read.list_stories(app.db, lang=app.lang)]
-            if self.type_filter in ("card",):
-                rows += [("card", c["id"], c["q"]) for c in read.list_cards(app.db, lang=app.lang)]
-        for kind, item_id, title in rows:
+        for kind, item_id, title in message.rows:
             cell = title if isinstance(title, Text) else Text(title.replace("\n", " ")[:120])
             table.add_row(kind, item_id, cell, key=f"{kind}:{item_id}")
-        self.query_one("#info", Static).update(f"{len(rows)} result(s) · type: {self.type_filter} (ctrl+t) · Enter opens")
+        shown = len(message.rows)
+        count = f"{shown} result(s)" if shown == message.total else f"first {shown} of {message.total} (type to search)"
+        self.query_one("#info", Static).update(f"{count} · type: {message.type_filter} (ctrl+t) · Enter opens")
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         from prep.tui.screens.detail import DetailScreen

@@ -64,9 +64,9 @@ class DashboardScreen(PrepScreen):
         decks.add_columns("deck", "new", "due")
         claims = self.query_one("#claims", DataTable)
         claims.add_columns("claim", "risk", "ready", "cards", "st.")
-        self.refresh_data()
 
     def on_screen_resume(self) -> None:
+        # Also sent when the dashboard is first shown: the one refresh on launch.
         self.refresh_data()
 
     def refresh_data(self) -> None:
