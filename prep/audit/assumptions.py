@@ -24,6 +24,7 @@ class Assumption:
     line: int
     text: str
     context: str
+    source: str = ""  # a span as written, `[text]{.assumed}`; '' for a fact
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -54,7 +55,7 @@ def assumptions(b: Backing, locate, lang: str = "zh") -> list[Assumption]:
                 continue
             seen.add(key)
             out.append(Assumption(b.claim, "span", t.label, t.file, line, marks.plain(s.source),
-                                  _context(t.text, s.start, len(s.source))))
+                                  _context(t.text, s.start, len(s.source)), s.source))
     return out
 
 
@@ -65,3 +66,12 @@ def unique(per_claim: dict[str, list[Assumption]]) -> list[Assumption]:
         for a in items:
             out.setdefault((a.file, a.line, a.text), a)
     return sorted(out.values(), key=lambda a: (a.file, a.line))
+
+
+def to_confirm(db, lang: str = "zh", claim: str | None = None) -> list[Assumption]:
+    """Everything left to confirm (one claim's, if given), once each, by file and line."""
+    from prep.audit.sources import backings, locator
+
+    locate = locator(db)
+    per_claim = {cid: assumptions(b, locate, lang) for cid, b in backings(db).items() if claim in (None, cid)}
+    return unique(per_claim)

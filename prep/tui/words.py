@@ -65,6 +65,7 @@ WORDS: dict[str, dict[str, str]] = {
 
 # Footer and help labels, keyed by the English description a binding is declared with.
 LABELS_ZH: dict[str, str] = {
+    "To confirm": "待确认", "True as written": "属实",
     "Help": "帮助", "Quit": "退出", "Back": "返回", "Study": "学习", "Browse": "浏览", "Stories": "故事",
     "Mock": "模拟", "Study selection": "学所选", "Reveal": "揭晓", "Again": "重来", "Hard": "困难",
     "Good": "良好", "Easy": "简单", "Undo": "撤销", "Followup": "追问", "Type filter": "类型",

@@ -36,6 +36,7 @@ class DashboardScreen(PrepScreen):
         Binding("b", "browse", "Browse"),
         Binding("r", "rehearse", "Stories"),
         Binding("m", "mock", "Mock"),
+        Binding("c", "confirm", "To confirm"),
         Binding("enter", "open", "Study selection", show=False),
         Binding("q", "app.quit", "Quit"),
         Binding("escape", "app.quit", "Quit", show=False),
@@ -162,6 +163,11 @@ class DashboardScreen(PrepScreen):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_open()
+
+    def action_confirm(self) -> None:
+        from prep.tui.screens.assumptions import AssumptionsScreen
+
+        self.app.push_screen(AssumptionsScreen())
 
     def action_browse(self) -> None:
         from prep.tui.screens.browse import BrowseScreen

@@ -31,6 +31,7 @@ class DetailScreen(BackScreen):
     CSS_PATH = "detail.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "study", "Study this"),
+        Binding("c", "confirm", "To confirm"),
         *BACK,
     ]
 
@@ -51,7 +52,14 @@ class DetailScreen(BackScreen):
         if self.item is None:
             self.query_one("#doc", Markdown).update(f"No item `{self.item_id}`.")
             return
-        self.query_one("#doc", Markdown).update(render(self.item, lang=self.app.lang, assumed="tui"))
+        doc = render(self.item, lang=self.app.lang, assumed="tui")
+        if self.item["type"] == "claim":
+            from prep.audit.assumptions import to_confirm
+
+            n = len(to_confirm(self.app.db, self.app.lang, self.item_id))
+            facts = len(self.item["facts"])
+            doc += f"\n\n*{facts} fact(s) · **{n} to confirm** (c: walk them)*"
+        self.query_one("#doc", Markdown).update(doc)
         table = self.query_one("#links", DataTable)
         table.add_columns("type", "id", "text")
         for kind, item_id, text in linked(self.item):
@@ -60,6 +68,12 @@ class DetailScreen(BackScreen):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value is not None:
             self.app.push_screen(DetailScreen(event.row_key.value))
+
+    def action_confirm(self) -> None:
+        from prep.tui.screens.assumptions import AssumptionsScreen
+
+        claim = self.item_id if self.item and self.item["type"] == "claim" else None
+        self.app.push_screen(AssumptionsScreen(claim))
 
     def action_study(self) -> None:
         from prep.tui.screens.review import ReviewScreen
