@@ -18,6 +18,7 @@ crash or second process may damage. So:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -201,6 +202,25 @@ def _migrate(db: Database, path: Path, app_id: int) -> None:
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
 
 
+def copy_database(source: Path, dest: Path, tmp: Path) -> None:
+    """Copy a database with SQLite's backup API (never open(): that would drop this
+    process's locks) into `tmp`, renamed to `dest` only once complete; on failure `tmp`
+    is removed and the error raised."""
+    try:
+        src = sqlite3.connect(source)
+        dst = sqlite3.connect(tmp)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+            src.close()
+        os.replace(tmp, dest)
+    except BaseException:
+        with contextlib.suppress(OSError):  # the copy's own error is the one to report
+            tmp.unlink(missing_ok=True)
+        raise
+
+
 def _backup(path: Path, label: str) -> Path:
     """Copy the database with SQLite's backup API (never open()) to a temporary name,
     renamed to `<db>.<label>-<time>.bak` only once complete.
@@ -209,18 +229,9 @@ def _backup(path: Path, label: str) -> Path:
     the committed state (WAL readers do not wait for writers)."""
     stamp = utcnow().strftime("%Y%m%dT%H%M%S")
     dest = path.with_name(f"{path.name}.{label}-{stamp}.bak")
-    tmp = path.with_name(f".{dest.name}.partial")
     try:
-        source = sqlite3.connect(path)
-        target = sqlite3.connect(tmp)
-        try:
-            source.backup(target)
-        finally:
-            target.close()
-            source.close()
-        os.replace(tmp, dest)
+        copy_database(path, dest, path.with_name(f".{dest.name}.partial"))
     except (OSError, sqlite3.Error) as e:
-        tmp.unlink(missing_ok=True)
         raise PrepError(
             f"{path}: could not write the backup before upgrading the database ({e}); nothing was changed. "
             "Free some disk space and try again."

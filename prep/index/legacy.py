@@ -14,6 +14,8 @@ import os
 import sqlite3
 from pathlib import Path
 
+from prep.index.db import copy_database
+
 LEGACY_NAME = "prep.db"
 KEPT_SUFFIX = ".shared-before-0.2.bak"
 
@@ -59,19 +61,7 @@ def adopt_legacy(data_dir: Path, target: Path, kb_root: Path, builtin: bool) -> 
     tmp = target.with_name(target.name + ".adopting")
     with contextlib.suppress(FileNotFoundError):
         tmp.unlink()
-    try:
-        src = sqlite3.connect(legacy)
-        dst = sqlite3.connect(tmp)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-            src.close()
-        os.replace(tmp, target)
-    except (sqlite3.Error, OSError):
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+    copy_database(legacy, target, tmp)
     kept = legacy.with_name(LEGACY_NAME + KEPT_SUFFIX)
     # A -wal left behind means another (older) prep still has it open: leave it be.
     if not legacy.with_name(LEGACY_NAME + "-wal").exists() and not kept.exists():
