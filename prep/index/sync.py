@@ -14,13 +14,15 @@ import contextlib
 import gc
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from prep.errors import ContentErrors, PrepError
+from prep.index import batches
 from prep.index.conn import Database
-from prep.index.db import LONG_WAIT_S, dumps, get_meta, iso, set_meta, transaction, utcnow
+from prep.index.db import dumps, get_meta, iso, set_meta, utcnow
 from prep.index.facts import write_facts
 from prep.kb import layout
 from prep.kb.vocab import all_text
@@ -155,11 +157,17 @@ def _sync_changed(db, root, kb_key, rels, stats, cached, now, force, rebuild_sea
         raise ContentErrors(errors)
     if not allow_empty:
         _refuse_emptying(db, kb, root)
-    with transaction(db, wait=LONG_WAIT_S):
+    big = len(kb.cards) + len(kb.stories) + len(kb.claims) > batches.BATCH_ITEMS
+    with batches.Batches(db, batched=big) as batch:
+        _write_index(db, kb, iso(now), result, rebuild_search=rebuild_search, tick=batch.tick)
+        # The parse cache last: a sync interrupted between batches is redone by the next one.
         db.conn.execute("DELETE FROM files WHERE kb = ? AND path NOT IN ({})".format(",".join("?" * len(rels))), [kb_key, *rels])
-        db.conn.execute("INSERT OR REPLACE INTO main.files SELECT * FROM temp.pending_files")
+        last = db.conn.execute("SELECT coalesce(max(rowid), 0) FROM temp.pending_files").fetchone()[0]
+        for start in range(0, last + 1, 20):  # ~40 MB at 50k cards: in slices, between batches
+            batch.tick()
+            db.conn.execute("INSERT OR REPLACE INTO main.files SELECT * FROM temp.pending_files WHERE rowid BETWEEN ? AND ?",
+                            [start, start + 19])
         db.conn.execute("DELETE FROM temp.pending_files")
-        _write_index(db, kb, iso(now), result, rebuild_search=rebuild_search)
         set_meta(db, "kb", kb_key)
         set_meta(db, "search_stale", "0")
         # Lets content-only derived results (the audit summary) be cached until the next change.
@@ -243,7 +251,10 @@ def _search_row(table: str, row: dict) -> tuple:
 SEARCH_OFFSET = {"cards": 0, "stories": 1 << 40, "claims": 2 << 40}
 
 
-def _write_index(db: Database, kb: KnowledgeBase, now: str, result: SyncResult, rebuild_search: bool = False) -> None:
+def _write_index(
+    db: Database, kb: KnowledgeBase, now: str, result: SyncResult, rebuild_search: bool = False,
+    tick: Callable[[], None] = lambda: None,
+) -> None:
     conn = db.conn
     if rebuild_search:
         conn.execute("DELETE FROM search")
@@ -253,6 +264,7 @@ def _write_index(db: Database, kb: KnowledgeBase, now: str, result: SyncResult, 
         for t in present
     }
     for table, row in _rows(kb):
+        tick()
         present[table].add(row["id"])
         old = existing[table].get(row["id"])
         if old is None:
@@ -285,6 +297,7 @@ def _write_index(db: Database, kb: KnowledgeBase, now: str, result: SyncResult, 
         gone = [(i, rowid) for i, (_, archived, rowid) in existing[table].items() if i not in ids and not archived]
         kind = "story" if table == "stories" else table[:-1]
         for item_id, rowid in gone:
+            tick()
             conn.execute(f"UPDATE {table} SET archived = 1 WHERE id = ?", [item_id])
             reviews = conn.execute("SELECT count(*) FROM review_log WHERE item_type = ? AND item_id = ? AND undone = 0", [kind, item_id]).fetchone()[0]
             if reviews:
@@ -305,7 +318,9 @@ def _write_index(db: Database, kb: KnowledgeBase, now: str, result: SyncResult, 
             "INSERT OR REPLACE INTO decks (id, position, file, name, project, description, archived) VALUES (?,?,?,?,?,?,0)",
             [did, pos, kb.where[("deck", did)][0], dumps(deck.name), deck.project, dumps(deck.description)],
         )
+    tick()
     write_facts(conn, kb)
+    tick()
     conn.execute("DELETE FROM links")
     links = []
     for cid, card in kb.cards.items():
@@ -313,5 +328,7 @@ def _write_index(db: Database, kb: KnowledgeBase, now: str, result: SyncResult, 
         links += [("card", cid, "followup", "card", c) for c in card.followups]
     for sid, story in kb.stories.items():
         links += [("story", sid, "backs", "claim", c) for c in story.claims]
-    conn.executemany("INSERT INTO links VALUES (?,?,?,?,?)", links)
+    for start in range(0, len(links), 5000):
+        tick()
+        conn.executemany("INSERT INTO links VALUES (?,?,?,?,?)", links[start:start + 5000])
 
