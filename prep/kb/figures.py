@@ -382,7 +382,9 @@ def _num(x: float) -> str:
 
 
 def _short(x: float) -> str:
-    return f"{x:.4g}" if abs(x) < 1e6 else f"{x:.4g}".replace("e+0", "e").replace("e+", "e")
+    if x.is_integer() and abs(x) < 1e6:
+        return str(int(x))
+    return f"{x:.4g}".replace("e+0", "e").replace("e+", "e")
 
 
 def show(iv: Interval) -> str:

@@ -12,6 +12,7 @@ same history gives the same set, so a sheet can be re-printed or shared.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 from collections.abc import Sequence
@@ -259,6 +260,7 @@ def _draw(db: Database, profile: Profile, options: DrawOptions, now: dt.datetime
     from prep.study.engine import load_settings
 
     name, seed, lang, n = options.name, options.seed, options.lang, options.n
+    cite = Citations(db)
     claim, project, minutes, no_repeat = options.claim, options.project, options.minutes, options.no_repeat
     settings = settings or load_settings(db)
     pool = _Pool(db, now, settings)
@@ -306,6 +308,9 @@ def _draw(db: Database, profile: Profile, options: DrawOptions, now: dt.datetime
                 fups = [Followup(*_card_text(db, c, lang), card=c) for c in extra]
             else:
                 q, points, fups = _story_question(db, item_id, extra, slot.depth, lang)
+            # fact citations read as the facts' text on the sheets and in the TUI session
+            q, points = cite(q, lang), cite(points, lang)
+            fups = [dataclasses.replace(f, q=cite(f.q, lang), a=cite(f.a, lang)) for f in fups]
             out.questions.append(Question(
                 slot=slot.kind, label=label, item_type=item_type, item_id=item_id, q=q, key_points=points,
                 followups=fups, minutes=round(slot.minutes * stretch, 1), project=proj, claims=list(claims), why=why,
