@@ -86,7 +86,7 @@ async def first_paint(make) -> float:
 
 
 def _app(db) -> PrepApp:
-    return PrepApp(db, clock=lambda: NOW, settings=Settings(enable_fuzzing=False, new_per_day=100_000))
+    return PrepApp(db, clock=lambda: NOW, settings=Settings(enable_fuzzing=False, new_per_day=10_000))
 
 
 async def browse_keys(db) -> dict[str, float]:

@@ -159,7 +159,10 @@ def _sync_changed(db, root, kb_key, rels, stats, cached, now, force, rebuild_sea
         _refuse_emptying(db, kb, root)
     big = len(kb.cards) + len(kb.stories) + len(kb.claims) > batches.BATCH_ITEMS
     with batches.Batches(db, batched=big) as batch:
-        _write_index(db, kb, iso(now), result, rebuild_search=rebuild_search, tick=batch.tick)
+        # Files parsed now are rewritten; the rest carry their rows over (same content hash).
+        # (All rewritten when another knowledge base was indexed last: its rows may share ids.)
+        fresh = None if (force or rebuild_search or get_meta(db, "kb") != kb_key) else set(result.parsed)
+        _write_index(db, kb, iso(now), result, rebuild_search=rebuild_search, tick=batch.tick, fresh=fresh)
         # The parse cache last: a sync interrupted between batches is redone by the next one.
         db.conn.execute("DELETE FROM files WHERE kb = ? AND path NOT IN ({})".format(",".join("?" * len(rels))), [kb_key, *rels])
         last = db.conn.execute("SELECT coalesce(max(rowid), 0) FROM temp.pending_files").fetchone()[0]
@@ -197,21 +200,34 @@ def _hash(obj) -> str:
     return hashlib.sha1(dumps(obj).encode()).hexdigest()
 
 
-def _rows(kb: KnowledgeBase):
-    """(table, row) for every item, with a content hash of what a reviewer sees."""
-    for pos, (cid, claim) in enumerate(kb.claims.items()):
+def _rows(kb: KnowledgeBase, carry=lambda file: False):
+    """(table, row) for every item, with a content hash of what a reviewer sees. An item
+    of a file `carry` names yields only {id, position}: its file's bytes are unchanged
+    since the last sync, so is its row (bar its place among all items)."""
+    for table, kind, items in (("claims", "claim", kb.claims), ("cards", "card", kb.cards), ("stories", "story", kb.stories)):
+        for pos, item_id in enumerate(items):
+            if carry(kb.where[(kind, item_id)][0]):
+                yield table, {"id": item_id, "position": pos}
+            else:
+                yield table, _row(kb, table, item_id, pos)
+
+
+def _row(kb: KnowledgeBase, table: str, item_id: str, pos: int) -> dict:
+    if table == "claims":
+        cid, claim = item_id, kb.claims[item_id]
         d = claim.model_dump(mode="json")
         file, line = kb.where[("claim", cid)]
-        yield "claims", {
+        return {
             "id": cid, "project": kb.claim_project[cid], "text": dumps(d["text"]), "en": d["en"],
             "source": d["source"], "before": d["before"], "numbers": dumps(d["numbers"]),
             "tech": dumps(d["tech"]), "risk": d["risk"], "notes": dumps(d["notes"]),
             "hash": _hash(d), "file": file, "line": line, "position": pos,
         }
-    for pos, (cid, card) in enumerate(kb.cards.items()):
+    if table == "cards":
+        cid, card = item_id, kb.cards[item_id]
         d = card.model_dump(mode="json")
         file, line = kb.where[("card", cid)]
-        yield "cards", {
+        return {
             "id": cid, "deck": kb.card_deck[cid], "q": dumps(d["q"]), "a": dumps(d["a"]),
             "claims": dumps(d["claims"]), "tags": dumps(d["tags"]), "kind": d["kind"],
             "difficulty": d["difficulty"], "followups": dumps(d["followups"]), "source": d["source"],
@@ -221,15 +237,15 @@ def _rows(kb: KnowledgeBase):
                           | {"deck": kb.card_deck[cid]} | ({"gist": d["gist"]} if d["gist"] else {})),
             "file": file, "line": line, "position": pos,
         }
-    for pos, (sid, story) in enumerate(kb.stories.items()):
-        d = story.model_dump(mode="json")
-        file, line = kb.where[("story", sid)]
-        yield "stories", {
-            "id": sid, "title": dumps(d["title"]), "claims": dumps(d["claims"]),
-            "competencies": dumps(d["competencies"]), "minutes": d["minutes"], "tags": dumps(d["tags"]),
-            "sections": dumps(d["sections"]), "followups": dumps(d["followups"]),
-            "hash": _hash(d), "file": file, "line": line, "position": pos,
-        }
+    sid, story = item_id, kb.stories[item_id]
+    d = story.model_dump(mode="json")
+    file, line = kb.where[("story", sid)]
+    return {
+        "id": sid, "title": dumps(d["title"]), "claims": dumps(d["claims"]),
+        "competencies": dumps(d["competencies"]), "minutes": d["minutes"], "tags": dumps(d["tags"]),
+        "sections": dumps(d["sections"]), "followups": dumps(d["followups"]),
+        "hash": _hash(d), "file": file, "line": line, "position": pos,
+    }
 
 
 def _search_row(table: str, row: dict) -> tuple:
@@ -253,20 +269,37 @@ SEARCH_OFFSET = {"cards": 0, "stories": 1 << 40, "claims": 2 << 40}
 
 def _write_index(
     db: Database, kb: KnowledgeBase, now: str, result: SyncResult, rebuild_search: bool = False,
-    tick: Callable[[], None] = lambda: None,
+    tick: Callable[[], None] = lambda: None, fresh: set[str] | None = None,
 ) -> None:
+    """Write the index of `kb`. `fresh`: the files parsed this time (None: all); items of
+    other files keep their rows, search entries and links, and only move if their place
+    among all items changed: an edit of one card at 50k writes a few rows, not 50k."""
     conn = db.conn
     if rebuild_search:
         conn.execute("DELETE FROM search")
     present: dict[str, set[str]] = {"claims": set(), "cards": set(), "stories": set()}
     existing = {
-        t: {r[0]: (r[1], r[2], r[3]) for r in conn.execute(f"SELECT id, hash, archived, rowid FROM {t}")}
+        t: {r[0]: (r[1], r[2], r[3], r[4], r[5], r[6]) for r in conn.execute(f"SELECT id, hash, archived, rowid, position, file, line FROM {t}")}
         for t in present
     }
-    for table, row in _rows(kb):
+    carry = (lambda file: file not in fresh) if fresh is not None else (lambda file: False)
+    rewritten: list[tuple[str, str]] = []  # (kind, id) whose links are written again
+    for table, row in _rows(kb, carry):
         tick()
         present[table].add(row["id"])
         old = existing[table].get(row["id"])
+        if "hash" not in row:  # carried over
+            if old is not None and not old[1]:
+                if old[3] != row["position"]:
+                    conn.execute(f"UPDATE {table} SET position = ? WHERE id = ?", [row["position"], row["id"]])
+                continue
+            row = _row(kb, table, row["id"], row["position"])  # not live in the index after all: write it in full
+        # A parsed file's items get their links written again even when the row is the same:
+        # a sync interrupted between batches may have written the rows but not the links.
+        rewritten.append(("story" if table == "stories" else table[:-1], row["id"]))
+        if (not rebuild_search and table != "claims" and old is not None and not old[1]  # a claim's project is outside its hash
+                and (old[0], old[3], old[4], old[5]) == (row.get("hash"), row["position"], row.get("file"), row.get("line"))):
+            continue  # in a parsed file, but this item's row is the same
         if old is None:
             row |= {"created_at": now, "changed_at": now, "archived": 0}
             cols = ",".join(row)
@@ -294,7 +327,7 @@ def _write_index(
             [SEARCH_OFFSET[table] + rowid, *_search_row(table, row)],
         )
     for table, ids in present.items():
-        gone = [(i, rowid) for i, (_, archived, rowid) in existing[table].items() if i not in ids and not archived]
+        gone = [(i, old[2]) for i, old in existing[table].items() if i not in ids and not old[1]]
         kind = "story" if table == "stories" else table[:-1]
         for item_id, rowid in gone:
             tick()
@@ -302,6 +335,7 @@ def _write_index(
             reviews = conn.execute("SELECT count(*) FROM review_log WHERE item_type = ? AND item_id = ? AND undone = 0", [kind, item_id]).fetchone()[0]
             if reviews:
                 result.archived_history.append((kind, item_id, reviews))
+            rewritten.append((kind, item_id))
             conn.execute("DELETE FROM search WHERE rowid = ?", [SEARCH_OFFSET[table] + rowid])
         result.archived += len(gone)
     # Projects and decks are small: rewrite them.
@@ -321,12 +355,24 @@ def _write_index(
     tick()
     write_facts(conn, kb)
     tick()
-    conn.execute("DELETE FROM links")
+    _write_links(conn, kb, None if fresh is None else rewritten, tick)
+
+
+def _write_links(conn, kb: KnowledgeBase, items: list[tuple[str, str]] | None, tick: Callable[[], None]) -> None:
+    """The links of `items` (kind, id) written again (None: every item's): links hold
+    only the live knowledge base, so an archived item's are dropped."""
+    if items is None:
+        conn.execute("DELETE FROM links")
+        cards, stories = kb.cards, kb.stories
+    else:
+        conn.executemany("DELETE FROM links WHERE src_type = ? AND src = ?", items)
+        cards = {i: kb.cards[i] for k, i in items if k == "card" and i in kb.cards}
+        stories = {i: kb.stories[i] for k, i in items if k == "story" and i in kb.stories}
     links = []
-    for cid, card in kb.cards.items():
+    for cid, card in cards.items():
         links += [("card", cid, "backs", "claim", c) for c in card.claims]
         links += [("card", cid, "followup", "card", c) for c in card.followups]
-    for sid, story in kb.stories.items():
+    for sid, story in stories.items():
         links += [("story", sid, "backs", "claim", c) for c in story.claims]
     for start in range(0, len(links), 5000):
         tick()
