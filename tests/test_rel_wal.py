@@ -95,3 +95,30 @@ def test_tui_answers_are_visible_to_another_process(tmp_path, kb, now):
     run_app(app, steps)
     db.close()
     assert seen_by_another_process(db_path) == (5, "ok")
+
+
+def test_a_locked_database_while_rating_is_a_message(tmp_path, kb, now):
+    db_path = tmp_path / "prep.db"
+    db = open_db(db_path)
+    sync(db, kb, now=now)
+    app = PrepApp(db, clock=lambda: now, settings=Settings(enable_fuzzing=False))
+    holder = sqlite3.connect(db_path, isolation_level=None)
+
+    async def steps(pilot):
+        await app.workers.wait_for_complete()
+        await pilot.press("s")
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        first = screen.current
+        holder.execute("BEGIN IMMEDIATE")  # another process writing
+        await pilot.press("space", "3")
+        assert screen.current == first and screen.revealed  # still on the card, nothing lost
+        messages = [n.message for n in app._notifications]
+        assert any(m.startswith("Not saved: the database is busy") for m in messages), messages
+        holder.execute("ROLLBACK")
+        await pilot.press("3")  # rating again once the lock is free
+        assert screen.current != first
+
+    run_app(app, steps)
+    holder.close()
+    assert db.execute("SELECT count(*) FROM review_log").fetchone()[0] == 1
