@@ -170,10 +170,22 @@ def stats(obj: Ctx, as_json, lang):
         return
     click.echo(f"{s['claims']} claims, {s['stories']} stories, {s['cards']} cards in {s['decks']} decks ({s['archived_cards']} archived)")
     click.echo(f"Due now: {s['due']}   New: {s['new']}   Stories due: {s['stories_due']}   Reviews done: {s['reviews']} ({s['anki_reviews']} from Anki)   Leeches: {len(s['leeches'])}")
+    _next_due(db, resolve_lang(obj, lang))
     click.echo()
     click.echo(f"{'deck':<28} {'cards':>5} {'new':>5} {'due':>5}")
     for d in s["per_deck"]:
         click.echo(f"{d['deck']:<28} {d['cards']:>5} {d['new']:>5} {d['due']:>5}")
+
+
+def _next_due(db, lang: str) -> None:
+    from prep.export.when import when
+    from prep.index import read
+    from prep.index.db import utcnow
+
+    now = utcnow()
+    nxt = read.next_due(db, now)
+    if nxt:
+        click.echo(f"Next due: {when(nxt, now, lang)}")
 
 
 SCHEMA_KINDS = ["resume", "deck", "story-front-matter", "profile"]

@@ -9,6 +9,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from prep.export.when import when
+from prep.index.db import utcnow
 from prep.index.views import CardView, ClaimView, DeckView, HistoryEntry, ItemView, ProjectView, ReviewState, StoryView
 from prep.kb.marks import markers
 from prep.kb.vocab import pick
@@ -38,9 +40,9 @@ def render(item: ItemView, detail: Detail = FULL, lang: str = "zh", assumed: str
     """The item as Markdown (no trailing newline). Assumption spans become visible
     markers (`assumed="text"`: ⟦..⟧, "tui": styled), or stay spans for HTML ("span")."""
     if item["type"] == "card":
-        lines = _card(item, detail)
+        lines = _card(item, detail, lang)
     elif item["type"] == "story":
-        lines = _story(item, detail)
+        lines = _story(item, detail, lang)
     elif item["type"] == "claim":
         lines = _claim(item, detail, lang)
     elif item["type"] == "project":
@@ -57,11 +59,14 @@ def _h(detail: Detail, text: str, sub: int = 0) -> str:
 
 def _meta(detail: Detail, item: Mapping[str, Any], *parts: str | None) -> list[str]:
     where = f"`{item['file']}:{item['line']}`" if detail.where and "line" in item else f"`{item['file']}`" if detail.where and "file" in item else None
+    if item.get("archived"):
+        # Its file:line is where it used to be: saying so would send the reader to the wrong place.
+        where = "**archived**: no longer in the files (history kept)"
     shown = [p for p in (*parts, f"`{item['id']}`", where) if p]
     return [f"*{' · '.join(shown)}*", ""]
 
 
-def _card(c: CardView, detail: Detail) -> list[str]:
+def _card(c: CardView, detail: Detail, lang: str = "en") -> list[str]:
     lines = [_h(detail, f"Q: {c['q']}"), ""]
     lines += _meta(detail, c, c["deck"], c["kind"], f"difficulty {c['difficulty']}")
     if c.get("gist"):  # the answer in one breath comes first
@@ -73,10 +78,10 @@ def _card(c: CardView, detail: Detail) -> list[str]:
         lines += [f"Source: {c['source']}", ""]
     if detail.links and c["claims"]:
         lines += ["Backs:", *[f"- `{x['id']}` {x['text']}" for x in c["claims"]], ""]
-    return lines + _history(c["review"], c["history"], detail)
+    return lines + _history(c["review"], c["history"], detail, lang)
 
 
-def _story(s: StoryView, detail: Detail) -> list[str]:
+def _story(s: StoryView, detail: Detail, lang: str = "en") -> list[str]:
     lines = [_h(detail, f"STAR: {s['title']} ({s['minutes']:g} min)"), ""]
     lines += _meta(detail, s, ", ".join(s["competencies"]))
     for name, text in s["sections"].items():
@@ -90,7 +95,7 @@ def _story(s: StoryView, detail: Detail) -> list[str]:
         lines.append("")
     if detail.links and s["claims"]:
         lines += ["Backs:", *[f"- `{x['id']}` {x['text']}" for x in s["claims"]], ""]
-    return lines + _history(s["review"], s["history"], detail)
+    return lines + _history(s["review"], s["history"], detail, lang)
 
 
 def _claim(c: ClaimView, detail: Detail, lang: str) -> list[str]:
@@ -138,12 +143,13 @@ def _deck(d: DeckView, detail: Detail) -> list[str]:
     return lines
 
 
-def _history(review: ReviewState | None, history: Sequence[HistoryEntry], detail: Detail) -> list[str]:
+def _history(review: ReviewState | None, history: Sequence[HistoryEntry], detail: Detail, lang: str = "en") -> list[str]:
     if not detail.history:
         return []
     lines = [_h(detail, "History", 1), ""]
+    now = utcnow()
     if review:
         leech = " · **leech**" if review["leech"] else ""
-        lines.append(f"Due {review['due'][:16]} · reps {review['reps']} · lapses {review['lapses']}{leech}")
-    answers = [f"- {h['reviewed_at'][:16]} {RATING_NAMES.get(h['rating'], h['rating'])} ({h['mode']})" for h in history]
+        lines.append(f"Due {when(review['due'], now, lang)} · reps {review['reps']} · lapses {review['lapses']}{leech}")
+    answers = [f"- {when(h['reviewed_at'], now, lang)} {RATING_NAMES.get(h['rating'], h['rating'])} ({h['mode']})" for h in history]
     return lines + (answers or ["Not reviewed yet."]) + [""]

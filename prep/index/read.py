@@ -314,3 +314,15 @@ def stats(db: Database, *, now: dt.datetime | None = None, lang: str = "zh") -> 
         "leeches": [r[0] for r in db.execute("SELECT item_id FROM review_state WHERE leech = 1 ORDER BY item_id")],
         "per_deck": per_deck,
     }
+
+
+def next_due(db: Database, now: dt.datetime) -> str | None:
+    """When the next live card or story falls due after `now` (UTC ISO), or None."""
+    row = db.execute(
+        """SELECT min(s.due) FROM review_state s
+           LEFT JOIN cards c ON s.item_type = 'card' AND c.id = s.item_id
+           LEFT JOIN stories t ON s.item_type = 'story' AND t.id = s.item_id
+           WHERE s.due > ? AND coalesce(c.archived, t.archived, 1) = 0""",
+        [iso(now)],
+    ).fetchone()
+    return row[0] if row else None
