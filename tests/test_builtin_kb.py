@@ -63,7 +63,7 @@ def test_high_risk_claims_have_followup_chains_three_deep(kb):
 def test_figures_are_recorded_for_numeric_claims(kb):
     for cid in ("meican.async-tasks", "meican.qps", "meican.availability", "pipixia.users", "jd.elastic-scaling"):
         assert kb.claims[cid].numbers, cid
-    assert kb.claims["meican.async-tasks"].numbers[0].before  # the before/after discrepancy is recorded
+    assert kb.claims["meican.async-tasks"].numbers[0].other_version  # the two resume versions differ here
 
 
 def test_validate_is_clean_and_every_claim_is_covered():

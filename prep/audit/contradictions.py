@@ -132,16 +132,16 @@ def before_after(b: Backing, claim_text: str, before: str, cards: list[Text]) ->
     flags: list[dict] = []
     answered: list[dict] = []
     for fig in b.figures:
-        if not fig.get("before"):
+        if not fig.get("other_version"):
             continue
         lead = parse_figure(fig["value"])
-        olds = figures(fig["before"])
+        olds = figures(fig["other_version"])
         if lead is not None and any(n.interval == lead.interval for n in olds):
             continue
         said = ", ".join(f"{n.raw} = {show(n.interval)}" for n in olds) or "no figure"
-        flag = {"kind": "before-after", "message": f"figure '{fig['value']}' disagrees with the before wording ({said})",
+        flag = {"kind": "before-after", "message": f"figure '{fig['value']}' disagrees with the other version's wording ({said})",
                 "quotes": [{"source": f"{src} numbers: value", "text": fig["value"]},
-                           {"source": f"{src} numbers: before", "text": fig["before"]}]}
+                           {"source": f"{src} numbers: other_version", "text": fig["other_version"]}]}
         wanted = ([lead.interval] if lead else []) + [n.interval for n in olds]
         ok = bool(wanted) and any(all(names(found, w) for w in wanted) for found in answers)
         (answered if ok else flags).append(flag)

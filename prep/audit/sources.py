@@ -79,8 +79,9 @@ def backings(db: Database) -> dict[str, Backing]:
         b.anchors.append(Text("claim", r["id"], *at, all_text(loads(r["text"])) + "\n" + (r["en"] or "")))
         for fig in b.figures:
             b.anchors.append(Text("claim", r["id"], *at, fig["value"]))
-            if fig.get("before"):
-                b.anchors.append(Text("claim", r["id"], *at, fig["before"], role="before"))
+            for old_wording in (fig.get("other_version"), fig.get("from_")):
+                if old_wording:
+                    b.anchors.append(Text("claim", r["id"], *at, old_wording, role="before"))
             if fig.get("note"):
                 b.notes.append(Text("note", r["id"], *at, _all_langs(all_text(fig["note"]), cited)))
         if r["before"]:

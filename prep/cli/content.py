@@ -18,10 +18,12 @@ from prep.errors import ContentErrors, PrepError
 @click.pass_obj
 def validate(obj: Ctx, as_json):
     """Check the knowledge base and its interview profiles; report every error (file:line: field: message)."""
-    from prep.kb import loader
+    from prep.kb import deprecated, loader
     from prep.mock.profiles import load_profiles
 
     obj.announce(db=False)
+    for note in deprecated.notes(obj.kb.path):
+        click.secho(f"note: {note}", fg="yellow", err=True)
     errors = []
     try:
         kb = loader.load(obj.kb.path)

@@ -31,9 +31,11 @@ FULL = Detail()
 
 
 def figure_line(fig: Mapping[str, Any], lang: str = "zh") -> str:
-    """One figure of a claim: `**value** (before: ...): note`."""
+    """One figure of a claim: `**from → value** (other version: ...): note`."""
     note = " ".join(pick(fig.get("note"), lang).split())
-    return f"**{fig['value']}**" + (f" (before: {fig['before']})" if fig.get("before") else "") + (f": {note}" if note else "")
+    value = f"{fig['from_']} → {fig['value']}" if fig.get("from_") else fig["value"]
+    other = f" ({'另一版简历' if lang == 'zh' else 'other version'}: {fig['other_version']})" if fig.get("other_version") else ""
+    return f"**{value}**{other}" + (f": {note}" if note else "")
 
 
 def render(item: ItemView, detail: Detail = FULL, lang: str = "zh", assumed: str = "text") -> str:

@@ -171,3 +171,10 @@ def m401_perf_draw_index(db: Database) -> None:
     db.execute("CREATE INDEX cards_draw ON cards(archived, id, deck, kind, difficulty)")
     # what backs each claim (readiness, deep-dives), from the index alone
     db.execute("CREATE INDEX links_backs ON links(rel, dst_type, dst, src_type, src)")
+
+
+@migrations()
+def m401_ux_figure_from_and_other_version(db: Database) -> None:
+    # A figure's `before` is now `other_version`, and a figure may have a `from`: the
+    # claims' stored figures must be rewritten by the next sync even if no file changed.
+    db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('search_stale', '1')")

@@ -6,9 +6,10 @@ content; the same models publish the JSON Schemas editors use (`prep schema`).
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
 # The vocabulary and text helpers live in prep.kb.vocab (no pydantic there); re-exported for the content code.
 from prep.kb.vocab import LANGS, REQUIRED_SECTIONS, STORY_SECTIONS, Kind, all_text, claim_text, pick  # noqa: F401
@@ -64,10 +65,42 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False)
 
 
+# "from 24 h to 5 minutes", "24 h -> 5 min", "从 800ms 降到 120ms": the figure changed.
+_FROM_TO = re.compile(
+    r"^\s*(?:(?:from|从)\s*(?P<a>.+?)\s*(?:\bto\b|->|→|降到|降至|升到|提升到|提升至|增至|到)|(?P<b>.+?)\s*(?:->|→))\s*(?P<to>\S.*?)\s*$",
+    re.I,
+)
+
+
 class Figure(Strict):
+    """A figure the claim asserts. `value` is the figure as the resume states it now;
+    `from` what it was before the change (`from: 24 h`, `to: 5 minutes`, or written
+    `value: from 24 h to 5 minutes`); `other_version` how the other version of the
+    resume worded the same figure (not an old value)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
     value: str = Field(min_length=1)
-    before: str | None = None
+    from_: str | None = Field(None, alias="from", min_length=1)
+    other_version: str | None = None
     note: Text | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthands(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        if "before" in data and "other_version" not in data:
+            data["other_version"] = data.pop("before")  # the old name; `prep validate` notes it
+        if "to" in data and "value" not in data:
+            data["value"] = data.pop("to")
+        value = data.get("value")
+        if isinstance(value, str) and "from" not in data and "from_" not in data:
+            m = _FROM_TO.match(value)
+            if m:
+                data["from"], data["value"] = (m.group("a") or m.group("b")).strip(), m.group("to")
+        return data
 
 
 def _figure(value: Any) -> Any:
@@ -130,7 +163,7 @@ class Claim(Strict):
     @classmethod
     def _figures(cls, value: list) -> list[Figure]:
         # A bare string is shorthand for {value: ...}; downstream code sees Figures only.
-        return [Figure(value=v) if isinstance(v, str) else v for v in value]
+        return [Figure.model_validate({"value": v}) if isinstance(v, str) else v for v in value]
 
 
 class Project(Strict):
