@@ -53,8 +53,8 @@ def test_review_start_opens_review_over_the_dashboard(db, kb, now):
 
 
 @pytest.mark.parametrize(("lang", "scheduled", "offer"), [
-    ("en", "All 2 selected cards are scheduled: the next is due in", "Press q for the dashboard"),
-    ("zh", "所选的 2 张卡都已排好期：下一张", "按 q 打开仪表盘"),
+    ("en", "The 2 card(s) you have studied are scheduled: the next is due in", "Press q for the dashboard"),
+    ("zh", "学过的 2 张卡都已排好期：下一张", "按 q 打开仪表盘"),
 ])
 def test_an_empty_deck_session_says_why_and_offers_the_dashboard(db, kb, now, lang, scheduled, offer):
     sync(db, kb, now=now)
@@ -79,7 +79,8 @@ def test_an_empty_session_names_the_daily_new_limit(db, kb, now):
 
     async def steps(pilot):
         text = str(app.screen.query_one("#question", Static).content)
-        assert "new card(s) wait: today's new_per_day limit is used up" in text
+        assert "4 new card(s) wait: today's new_per_day limit is used up" in text
+        assert "scheduled" not in text  # nothing has been studied yet
 
     run_app(app, steps)
 

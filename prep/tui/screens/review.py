@@ -140,12 +140,15 @@ class ReviewScreen(PrepScreen):
         app = self.app
         now = app.now()
         e = why_empty(app.db, now, app.settings, **self.filters)
+        scheduled = e.selected - e.unseen
         if not e.selected:
             lines = [self.t("empty_none")]
         elif e.next_due:
-            lines = [self.t("empty_next", n=e.selected, when=format_interval(e.next_due - now))]
+            lines = [self.t("empty_next", n=scheduled, when=format_interval(e.next_due - now))]
+        elif scheduled:
+            lines = [self.t("empty_later", n=scheduled)]
         else:
-            lines = [self.t("empty_later", n=e.selected)]
+            lines = []
         if e.new_limit_hit:
             lines.append(self.t("empty_new_limit", n=e.unseen))
         if e.review_limit_hit:
