@@ -101,7 +101,7 @@ def test_drawn_session_round_trips(synced, now, settings):
 
 
 def make_app(db, now, *, settings):
-    return PrepApp(db, clock=lambda: now, settings=settings)
+    return PrepApp(db, clock=lambda: now, settings=settings, lang="en")  # the assertions read English labels
 
 
 def test_mock_screen_lists_the_knowledge_bases_own_profiles(synced, kb, now, settings):

@@ -15,12 +15,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from prep.index import read
 from prep.index.search import hit_spans, terms
 from prep.index.views import SearchHit
 from prep.tui.screens.base import BackScreen
+from prep.tui.widgets.columns import fill, widths
+from prep.tui.widgets.footer import PrepFooter
 
 TYPES = ("all", "claim", "card", "story")
 PAGE = 200  # rows shown at once: a search narrows a listing, it is never loaded whole
@@ -54,14 +56,13 @@ class BrowseScreen(BackScreen):
         self._debounce: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Search cards, stories, claims (Chinese works: 时间轮); empty lists the claims", id="q")
+        yield Input(placeholder=self.t("search_placeholder"), id="q")
         yield Static(id="info", classes="muted")
         yield DataTable(id="results", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield PrepFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one("#results", DataTable)
-        table.add_columns("type", "id", "text")
+        self.rows: list[tuple[str, list[object]]] = []
         self.run_search("")
         self.query_one("#q", Input).focus()
 
@@ -76,7 +77,7 @@ class BrowseScreen(BackScreen):
 
     def run_search(self, text: str) -> None:
         self._generation += 1
-        self.query_one("#info", Static).update(f"searching… · type: {self.type_filter}")
+        self.query_one("#info", Static).update(self.t("browse_searching", type=self.t(f"type_{self.type_filter}")))
         self.load_rows(self._generation, text, self.type_filter)
 
     class Rows(Message):
@@ -111,14 +112,24 @@ class BrowseScreen(BackScreen):
     def on_browse_screen_rows(self, message: Rows) -> None:
         if message.generation != self._generation:
             return
-        table = self.query_one("#results", DataTable)
-        table.clear()
-        for kind, item_id, title in message.rows:
-            cell = title if isinstance(title, Text) else Text(title.replace("\n", " ")[:120])
-            table.add_row(kind, item_id, cell, key=f"{kind}:{item_id}")
+        self.rows = [
+            (f"{kind}:{item_id}", [self.t(f"type_{kind}"), item_id, title if isinstance(title, Text) else " ".join(title.split())[:200]])
+            for kind, item_id, title in message.rows
+        ]
+        self.render_table()
         shown = len(message.rows)
-        count = f"{shown} result(s)" if shown == message.total else f"first {shown} of {message.total} (type to search)"
-        self.query_one("#info", Static).update(f"{count} · type: {message.type_filter} (ctrl+t) · Enter opens")
+        kind = self.t(f"type_{message.type_filter}")
+        key = "browse_info" if shown == message.total else "browse_first"
+        self.query_one("#info", Static).update(self.t(key, n=shown, total=message.total, type=kind))
+
+    def on_resize(self) -> None:
+        if hasattr(self, "rows"):
+            self.render_table()
+
+    def render_table(self) -> None:
+        headers = [self.t("col_type"), "id", self.t("col_text")]
+        table = self.query_one("#results", DataTable)
+        fill(table, headers, widths(self.app.size.width, headers, self.rows, flex=2), self.rows)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         from prep.tui.screens.detail import DetailScreen

@@ -5,28 +5,26 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar
 
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from prep.audit import summary as audit_summary
 from prep.index import read
+from prep.index.views import DeckStats
 from prep.study import engine
 from prep.study.interviews import next_interview
 from prep.study.plan import Plan, build_plan, headline, today_text
 from prep.study.readiness import claim_readiness
 from prep.tui.screens.base import PrepScreen
 from prep.tui.widgets.charts import bars, heatmap, meter
+from prep.tui.widgets.columns import fill, natural, share, table_width
+from prep.tui.widgets.footer import PrepFooter
 
-
-def fit(text: str, cells: int) -> Text:
-    out = Text(text, no_wrap=True)
-    out.truncate(cells, overflow="ellipsis")
-    return out
+RISK_ORDER = {"high": 0, "medium": 1, "low": 2}
 
 
 class DashboardScreen(PrepScreen):
@@ -50,21 +48,49 @@ class DashboardScreen(PrepScreen):
         yield Static(id="countdown")
         with Horizontal(id="tables"):
             with Vertical(id="left"):
-                yield Static("Decks  (Enter: study deck)", classes="muted")
+                yield Static(self.t("decks_title"), classes="muted")
                 yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
             with Vertical(id="right"):
-                yield Static("Claim readiness  (Enter: cram claim)", classes="muted")
+                yield Static(self.t("claims_title"), classes="muted")
                 yield DataTable(id="claims", cursor_type="row", zebra_stripes=True)
         yield Static(id="audit", classes="muted")
         yield Static(id="charts")
-        yield Footer()
+        yield PrepFooter()
 
     def on_mount(self) -> None:
-        decks = self.query_one("#decks", DataTable)
-        # Columns sized in terminal cells (CJK is double width) so both tables fit 80 columns.
-        decks.add_columns("deck", "new", "due")
-        claims = self.query_one("#claims", DataTable)
-        claims.add_columns("claim", "risk", "ready", "cards", "st.")
+        self.deck_rows: list[DeckStats] = []
+        self.claim_rows: list[dict] = []
+
+    def on_resize(self) -> None:
+        self.render_tables()
+
+    def render_tables(self) -> None:
+        """Both tables side by side when their columns fit the terminal, else one above the
+        other; names and ids are cut (with …) only when even a full-width table is too narrow."""
+        if not hasattr(self, "deck_rows"):
+            return
+        width = self.app.size.width
+        t = self.t
+        deck_head = [t("col_deck"), t("col_new"), t("col_due")]
+        deck_cells = [(d["deck"], [d["name"], d["new"], d["due"]]) for d in self.deck_rows]
+        claim_head = [t("col_claim"), t("col_risk"), t("col_ready"), t("col_cards"), t("col_stories")]
+        bar = width >= 100  # the meter earns its four cells only on a wide terminal
+        claim_cells = [(c["id"], [
+            c["id"], t(f"risk_{c['risk']}") if c["risk"] in RISK_ORDER else c["risk"],
+            f"{meter(c['score'], 4) if bar else ''}{round(c['score'] * 100):>4}%",
+            f"{c['cards_known']}/{c['cards']}", f"{c['stories_known']}/{c['stories']}",
+        ]) for c in self.claim_rows]
+        deck_w = [natural([r[1][i] for r in deck_cells], h) for i, h in enumerate(deck_head)]
+        claim_w = [natural([r[1][i] for r in claim_cells], h) for i, h in enumerate(claim_head)]
+        stacked = table_width(deck_w) + table_width(claim_w) > width
+        self.query_one("#tables").set_class(stacked, "stacked")
+        left = width if stacked else table_width(deck_w)
+        right = width if stacked else width - left
+        deck_w[0], = share(left, deck_w[1:], deck_w[:1])
+        claim_w[0], = share(right, claim_w[1:], claim_w[:1])
+        self.query_one("#left").styles.width = "100%" if stacked else left
+        fill(self.query_one("#decks", DataTable), deck_head, deck_w, deck_cells)
+        fill(self.query_one("#claims", DataTable), claim_head, claim_w, claim_cells)
 
     def on_screen_resume(self) -> None:
         # Also sent when the dashboard is first shown: the one refresh on launch.
@@ -75,41 +101,32 @@ class DashboardScreen(PrepScreen):
         now = app.now()
         s = read.stats(app.db, now=now, lang=app.lang)
         streak = engine.streak(app.db, now, app.settings)
-        self.query_one("#summary", Static).update(
-            f"Due {s['due']} · New {s['new']} · Stories due {s['stories_due']} · Streak {streak}d"
-            f" · Leeches {len(s['leeches'])} · {s['cards']} cards"
-        )
+        self.query_one("#summary", Static).update(self.t(
+            "summary", due=s["due"], new=s["new"], stories=s["stories_due"], streak=streak,
+            leeches=len(s["leeches"]), cards=s["cards"],
+        ))
         interview = next_interview(app.db, now)
         self._countdown = headline(interview, now) if interview else None
         self.query_one("#countdown", Static).update(f"{self._countdown} · planning…" if interview else "")
         self.query_one("#countdown", Static).display = interview is not None
         if interview:
             self.load_forecast(now)
-        decks = self.query_one("#decks", DataTable)
-        decks.clear()
-        for d in s["per_deck"]:
-            decks.add_row(fit(d["name"], 16), d["new"], d["due"], key=d["deck"])
-        claims = self.query_one("#claims", DataTable)
-        claims.clear()
+        self.deck_rows = s["per_deck"]
         ready = claim_readiness(app.db, now, app.settings, app.lang)
-        order = {"high": 0, "medium": 1, "low": 2}
-        for c in sorted(ready, key=lambda c: (order.get(c["risk"], 3), c["score"])):
-            claims.add_row(
-                fit(c["id"], 21), c["risk"][:4], f"{meter(c['score'], 4)}{round(c['score'] * 100):>4}%",
-                f"{c['cards_known']}/{c['cards']}", f"{c['stories_known']}/{c['stories']}", key=c["id"],
-            )
+        self.claim_rows = sorted(ready, key=lambda c: (RISK_ORDER.get(c["risk"], 3), c["score"]))
+        self.render_tables()
         line = audit_summary.cached(app.db)
-        self.query_one("#audit", Static).update(" " + (line or "Audit: checking…"))
+        self.query_one("#audit", Static).update(" " + (line or self.t("audit_checking")))
         if line is None:
             self.load_audit(now)
         fc = engine.forecast(app.db, now, 14, app.settings)
         daily = engine.daily_reviews(app.db, now, 84, app.settings)
-        lines = [f"Due next 14 days  {bars(fc)}  ({sum(fc)} cards; today {fc[0]})"]
+        lines = [self.t("forecast", bars=bars(fc), total=sum(fc), today=fc[0])]
         if self.app.size.height >= 34:
-            lines += ["Reviews, last 12 weeks (a column a week):"] + ["  " + row for row in heatmap(daily)]
+            lines += [self.t("heatmap")] + ["  " + row for row in heatmap(daily)]
         else:
             weekly = [sum(daily[i:i + 7]) for i in range(0, 84, 7)]
-            lines.append(f"Reviews by week    {bars(weekly)}  ({sum(daily)} in 12 weeks)")
+            lines.append(self.t("weekly", bars=bars(weekly), total=sum(daily)))
         self.query_one("#charts", Static).update("\n".join(lines))
 
     class ForecastReady(Message):

@@ -9,12 +9,14 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Markdown, Static
+from textual.widgets import DataTable, Markdown, Static
 
 from prep.export.item import render
 from prep.index import read
 from prep.index.views import ItemView
 from prep.tui.screens.base import BACK, BackScreen
+from prep.tui.widgets.columns import fill, widths
+from prep.tui.widgets.footer import PrepFooter
 
 
 def linked(item: ItemView) -> list[tuple[str, str, str]]:
@@ -43,14 +45,14 @@ class DetailScreen(BackScreen):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="body"):
             yield Markdown(id="doc")
-        yield Static("Linked (Enter opens)", classes="muted")
+        yield Static(self.t("linked"), classes="muted")
         yield DataTable(id="links", cursor_type="row")
-        yield Footer()
+        yield PrepFooter()
 
     def on_mount(self) -> None:
         self.item = read.show(self.app.db, self.item_id, self.app.lang)
         if self.item is None:
-            self.query_one("#doc", Markdown).update(f"No item `{self.item_id}`.")
+            self.query_one("#doc", Markdown).update(self.t("no_item", id=self.item_id))
             return
         doc = render(self.item, lang=self.app.lang, assumed="tui")
         if self.item["type"] == "claim":
@@ -60,10 +62,16 @@ class DetailScreen(BackScreen):
             facts = len(self.item["facts"])
             doc += f"\n\n*{facts} fact(s) · **{n} to confirm** (c: walk them)*"
         self.query_one("#doc", Markdown).update(doc)
-        table = self.query_one("#links", DataTable)
-        table.add_columns("type", "id", "text")
-        for kind, item_id, text in linked(self.item):
-            table.add_row(kind, item_id, text.replace("\n", " ")[:100], key=item_id)
+        self.rows = [(item_id, [self.t(f"type_{kind}"), item_id, " ".join(text.split())[:200]]) for kind, item_id, text in linked(self.item)]
+        self.render_table()
+
+    def on_resize(self) -> None:
+        if hasattr(self, "rows"):
+            self.render_table()
+
+    def render_table(self) -> None:
+        headers = [self.t("col_type"), "id", self.t("col_text")]
+        fill(self.query_one("#links", DataTable), headers, widths(self.app.size.width, headers, self.rows, flex=2), self.rows)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value is not None:

@@ -15,13 +15,15 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Markdown, Static
+from textual.widgets import DataTable, Markdown, Static
 
 from prep.errors import ContentErrors
 from prep.kb.vocab import pick
 from prep.mock import session
 from prep.mock.draw import Draw
 from prep.tui.screens.base import BACK, BackScreen, PrepScreen
+from prep.tui.widgets.columns import fill, widths
+from prep.tui.widgets.footer import PrepFooter
 
 
 def _clock(seconds: float) -> str:
@@ -41,10 +43,10 @@ class MockScreen(BackScreen):
         self.profiles: dict = {}
 
     def compose(self) -> ComposeResult:
-        yield Static("Mock interview: pick a profile (Enter draws the questions and starts the timer)", classes="title")
+        yield Static(self.t("mock_title"), classes="title")
         yield DataTable(id="profiles", cursor_type="row", zebra_stripes=True)
         yield Static(id="recent", classes="muted")
-        yield Footer()
+        yield PrepFooter()
 
     def on_mount(self) -> None:
         from prep.mock.profiles import BUILTIN, Profile, load_profiles
@@ -52,26 +54,34 @@ class MockScreen(BackScreen):
         try:
             self.profiles = load_profiles(self.app.kb_root)
         except ContentErrors as e:
-            self.notify(f"{len(e.errors)} error(s) in profile files; showing the built-in ones. {e.errors[0]}", severity="error")
+            self.notify(self.t("profile_errors", n=len(e.errors), first=e.errors[0]), severity="error")
             self.profiles = {k: Profile.model_validate(v) for k, v in BUILTIN.items()}
-        table = self.query_one("#profiles", DataTable)
-        table.add_columns("profile", "questions", "min", "title")
-        for name, p in self.profiles.items():
-            table.add_row(name, sum(s.count for s in p.slots), f"{p.minutes:g}", pick(p.title, self.app.lang), key=name)
-        table.focus()
+        self.rows = [(name, [name, sum(s.count for s in p.slots), f"{p.minutes:g}", pick(p.title, self.app.lang)])
+                     for name, p in self.profiles.items()]
+        self.render_table()
+        self.query_one("#profiles", DataTable).focus()
         self.refresh_data()
+
+    def on_resize(self) -> None:
+        if hasattr(self, "rows"):
+            self.render_table()
+
+    def render_table(self) -> None:
+        headers = [self.t("col_profile"), self.t("col_questions"), self.t("col_min"), self.t("col_title")]
+        fill(self.query_one("#profiles", DataTable), headers, widths(self.app.size.width, headers, self.rows, flex=3), self.rows)
 
     def on_screen_resume(self) -> None:
         self.refresh_data()
 
     def refresh_data(self) -> None:
         rows = session.list_sessions(self.app.db, limit=5)
-        lines = ["Recent sessions:"] + [
+        lines = [self.t("recent")] + [
             f"  #{r['id']} {r['started_at'][:16].replace('T', ' ')}  {r['profile']:<16} {r['status']:<9} "
-            f"{r['answered']} answered" + (f", score {round(r['score'] * 100)}%" if r["score"] is not None else "")
+            + self.t("answered", n=r["answered"])
+            + (self.t("session_score", pct=round(r["score"] * 100)) if r["score"] is not None else "")
             for r in rows
         ]
-        self.query_one("#recent", Static).update(Text("\n".join(lines) if rows else "No mock sessions yet."))
+        self.query_one("#recent", Static).update(Text("\n".join(lines) if rows else self.t("no_sessions")))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value is not None:
@@ -84,7 +94,7 @@ class MockScreen(BackScreen):
         seed = self.seed if self.seed is not None else random.SystemRandom().randrange(1, 1_000_000)
         drawn = draw(app.db, self.profiles[name], DrawOptions(name=name, seed=seed, lang=app.lang), now=app.now(), settings=app.settings)
         if not drawn.questions:
-            self.notify("Nothing to draw: the knowledge base has no matching questions.", severity="warning")
+            self.notify(self.t("nothing_to_draw", why="; ".join(drawn.warnings)), severity="warning")
             return
         session_id = session.start_session(app.db, drawn, app.now())
         app.push_screen(MockSessionScreen(session_id, drawn))
@@ -127,7 +137,7 @@ class MockSessionScreen(PrepScreen):
             yield Static(id="followups")
             yield Markdown(id="keypoints")
         yield Static(id="rubric")
-        yield Footer()
+        yield PrepFooter()
 
     def on_mount(self) -> None:
         self.started = time.monotonic()
@@ -136,16 +146,16 @@ class MockSessionScreen(PrepScreen):
 
     def tick(self) -> None:
         now = time.monotonic()
-        total = f"total {_clock(now - self.started)} / {_clock(self.draw.minutes * 60)}"
+        total = self.t("mock_total", spent=_clock(now - self.started), budget=_clock(self.draw.minutes * 60))
         if self.done:
             return
         q = self.question
         spent = now - self.q_started
-        over = " — over time, wrap up!" if spent > q.minutes * 60 else ""
-        self.query_one("#status", Static).update(
-            f"Mock · {self.draw.title} · Q {self.index + 1}/{len(self.draw.questions)} · {q.label} · "
-            f"⏱ {_clock(spent)} / {_clock(q.minutes * 60)} · {total}{over}"
-        )
+        over = self.t("over_time") if spent > q.minutes * 60 else ""
+        self.query_one("#status", Static).update(self.t(
+            "mock_status", title=self.draw.title, n=self.index + 1, total=len(self.draw.questions), label=q.label,
+            spent=_clock(spent), budget=_clock(q.minutes * 60), all=total, over=over,
+        ))
 
     def show_question(self) -> None:
         q = self.question
@@ -168,23 +178,24 @@ class MockSessionScreen(PrepScreen):
         left = len(q.followups) - self.followups_shown if q else 0
         lines = [f"  ▸ {' '.join(f.q.split())}" for f in shown]
         if lines:
-            lines.insert(0, "The interviewer drills down:")
+            lines.insert(0, self.t("drills_down"))
         if left:
-            lines.append(f"(f: next followup, {left} left)")
+            lines.append(self.t("followups_left", n=left))
         fu.update(Text("\n".join(lines)))
         fu.display = bool(lines)
 
     def render_rubric(self) -> None:
-        marks = "  ".join(f"{i}[{'x' if self.rubric.get(k) else ' '}]{k}" for i, k in enumerate(session.RUBRIC, 1))
-        rating = session.rating_for(self.rubric)
-        verdict = {1: "fail, due again", 2: "pass (Hard)", 3: "pass (Good)"}[rating]
-        self.query_one("#rubric", Static).update(Text(f"Self-score: {marks}  → {verdict}"))
+        marks = "  ".join(
+            f"{i}[{'x' if self.rubric.get(k) else ' '}]{self.t('rubric_' + k)}" for i, k in enumerate(session.RUBRIC, 1)
+        )
+        verdict = self.t(f"verdict_{session.rating_for(self.rubric)}")
+        self.query_one("#rubric", Static).update(Text(self.t("self_score", marks=marks, verdict=verdict)))
 
     def render_keypoints(self) -> None:
         q = self.question
-        parts = [q.key_points or "*(no key points written)*"]
+        parts = [q.key_points or f"*{self.t('no_key_points')}*"]
         for i, f in enumerate(q.followups[: self.followups_shown], 1):
-            parts += ["", f"### Followup {i}: {' '.join(f.q.split())}", "", f.a or "*(no notes)*"]
+            parts += ["", f"### {self.t('followup_n', n=i)}{' '.join(f.q.split())}", "", f.a or f"*{self.t('no_notes')}*"]
         md = self.query_one("#keypoints", Markdown)
         md.update("\n".join(parts))
         md.display = True
@@ -239,14 +250,15 @@ class MockSessionScreen(PrepScreen):
     def finish(self) -> None:
         self.done = True
         summary = session.finish_session(self.app.db, self.session_id, self.app.now())
-        lines = [f"Session complete: {summary['passed']}/{summary['questions']} passed, score {round((summary['score'] or 0) * 100)}%.", ""]
+        lines = [self.t("mock_done", passed=summary["passed"], n=summary["questions"],
+                        pct=round((summary["score"] or 0) * 100)), ""]
         for i, (q, r) in enumerate(zip(self.draw.questions, self.results, strict=False), 1):
-            ok = "pass" if r["passed"] else "FAIL"
-            lines.append(f"{i}. {ok} {round(r['score'] * 100):>3}%  {q.label}: {' '.join(q.q.split())[:70]}")
+            ok = self.t("pass") if r["passed"] else self.t("fail")
+            lines.append(f"{i}. {ok} {round(r['score'] * 100):>3}%  {q.label}: {' '.join(q.q.split())}")
         if summary["failed"]:
-            lines += ["", "Failed questions are due again in review."]
-        lines += ["", "Press q to go back."]
-        self.query_one("#status", Static).update(f"Mock · {self.draw.title} · done")
+            lines += ["", self.t("failed_due")]
+        lines += ["", self.t("press_q")]
+        self.query_one("#status", Static).update(self.t("mock_status_done", title=self.draw.title))
         self.query_one("#question", Static).update(Text("\n".join(lines)))
         self.query_one("#followups", Static).display = False
         self.query_one("#keypoints", Markdown).display = False
@@ -259,10 +271,7 @@ class MockSessionScreen(PrepScreen):
             return
         from prep.tui.screens.confirm import ConfirmScreen
 
-        question = (
-            f"Leave the mock at question {self.index + 1}/{len(self.draw.questions)}? "
-            f"Your {len(self.results)} score(s) are saved; the session is marked abandoned."
-        )
+        question = self.t("leave_mock", n=self.index + 1, total=len(self.draw.questions), scores=len(self.results))
 
         def done(leave: bool | None) -> None:
             if leave:

@@ -10,7 +10,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Markdown, Static
+from textual.widgets import DataTable, Markdown, Static
 
 from prep.index import read
 from prep.index.db import sqlite_reason
@@ -21,6 +21,9 @@ from prep.study.interview_mode import interview_stories
 from prep.study.srs import RATING_NAMES
 from prep.tui.screens.base import BACK, BackScreen
 from prep.tui.screens.review import RATING_BINDINGS
+from prep.tui.widgets.columns import fill, widths
+from prep.tui.widgets.footer import PrepFooter
+from prep.tui.words import WORDS, binding_label
 
 
 class StoryListScreen(BackScreen):
@@ -28,23 +31,29 @@ class StoryListScreen(BackScreen):
     BINDINGS: ClassVar[list[BindingType]] = BACK
 
     def compose(self) -> ComposeResult:
-        yield Static("STAR stories: due first (Enter rehearses)", classes="title")
+        yield Static(self.t("stories_title"), classes="title")
         yield DataTable(id="stories", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield PrepFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one("#stories", DataTable)
-        table.add_columns("story", "min", "due", "title")
+        self.rows: list[tuple[str, list[object]]] = []
         self.refresh_data()
-        table.focus()
+        self.query_one("#stories", DataTable).focus()
+
+    def on_resize(self) -> None:
+        if hasattr(self, "rows"):
+            self.render_table()
+
+    def render_table(self) -> None:
+        headers = [self.t("col_story"), self.t("col_min"), self.t("col_due"), self.t("col_title")]
+        table = self.query_one("#stories", DataTable)
+        fill(table, headers, widths(self.app.size.width, headers, self.rows, flex=3), self.rows)
 
     def on_screen_resume(self) -> None:
         self.refresh_data()
 
     def refresh_data(self) -> None:
         app = self.app
-        table = self.query_one("#stories", DataTable)
-        table.clear()
         now_s = app.now().isoformat()
         ahead = interview_stories(app.db, app.now(), app.settings)  # an interview ahead: its stories first
         rows = []
@@ -52,9 +61,11 @@ class StoryListScreen(BackScreen):
             st = engine.get_state(app.db, "story", s["id"])
             due = st["due"] if st else ""
             rows.append((0 if s["id"] in ahead else 1 if not st or due <= now_s else 2, due, s))
+        self.rows = []
         for group, due, s in sorted(rows, key=lambda r: (r[0], r[1])):
-            when = "interview" if group == 0 else due[:10] if due else "new"
-            table.add_row(s["id"], f"{s['minutes']:g}", when, s["title"], key=s["id"])
+            when = self.t("story_interview") if group == 0 else due[:10] if due else self.t("story_new")
+            self.rows.append((s["id"], [s["id"], f"{s['minutes']:g}", when, s["title"]]))
+        self.render_table()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value is not None:
@@ -65,6 +76,7 @@ class RehearseScreen(BackScreen):
     CSS_PATH = "rehearse.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "reveal", "Reveal next section"),
+        Binding("a", "reveal_all", "Reveal all"),
         *RATING_BINDINGS,
         *BACK,
     ]
@@ -82,13 +94,14 @@ class RehearseScreen(BackScreen):
         yield Static(id="timer", classes="title")
         with VerticalScroll(id="body"):
             yield Markdown(id="story")
-        yield Footer()
+            yield Static(id="done", classes="muted")
+        yield PrepFooter()
 
     def on_mount(self) -> None:
         app = self.app
         story = read.show_story(app.db, self.story_id, app.lang)
         if story is None:  # archived by a sync since the list was shown
-            self.notify(f"No story '{self.story_id}' any more.", severity="warning")
+            self.notify(self.t("story_gone", id=self.story_id), severity="warning")
             self.app.pop_screen()
             return
         self.story = story
@@ -103,31 +116,51 @@ class RehearseScreen(BackScreen):
     def tick(self) -> None:
         elapsed = int(time.monotonic() - self.started)
         target = int(self.story["minutes"] * 60)
-        over = " — over time, wrap up!" if elapsed > target else ""
+        over = self.t("over_time") if elapsed > target else ""
         self.query_one("#timer", Static).update(f"⏱ {elapsed // 60}:{elapsed % 60:02d} / {target // 60}:{target % 60:02d}{over}")
 
     def render_story(self) -> None:
         claims = "\n".join(f"- {c['id']}: {c['text']}" for c in self.story["claims"])
-        parts = [f"# {self.story['title']}", "Tell this story aloud (Situation, Task, Action, Result), then reveal to check.", "", "**Backs:**", claims]
-        for name, text in self.sections[: self.shown]:
-            parts += ["", f"## {name}", text]
-        if self.shown >= len(self.sections):
-            parts += ["", "*All revealed: rate how well you told it (1-4).*"]
+        parts = [f"# {self.story['title']}", self.t("tell_aloud"), "", f"**{self.t('backs_title')}**", claims]
         self.query_one("#story", Markdown).update(markers("\n".join(parts), "tui"))
+        self.render_done()
+
+    def render_done(self) -> None:
+        done = self.query_one("#done", Static)
+        done.update(self.t("all_revealed") if self.shown >= len(self.sections) else "")
+        done.display = self.shown >= len(self.sections)
         self.refresh_bindings()
 
+    async def reveal(self, count: int) -> None:
+        """Show the next `count` sections, each its own Markdown, and scroll so the first of
+        them starts at the top: what was just revealed is what the learner reads next."""
+        body = self.query_one("#body", VerticalScroll)
+        first: Markdown | None = None
+        for name, text in self.sections[self.shown: self.shown + count]:
+            section = Markdown(classes="section")
+            await body.mount(section, before=self.query_one("#done"))
+            heading = self.t("sec_" + name) if "sec_" + name in WORDS else name
+            await section.update(markers(f"## {heading}\n\n{text}", "tui"))
+            first = first or section
+        self.shown = min(len(self.sections), self.shown + count)
+        self.render_done()
+        if first is not None:
+            self.call_after_refresh(body.scroll_to_widget, first, top=True, animate=False)
+
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if action == "reveal":
+        if action in ("reveal", "reveal_all"):
             return self.shown < len(self.sections)
         if action == "rate":
             return self.shown >= len(self.sections) and not self.rated
         return True
 
-    def action_reveal(self) -> None:
+    async def action_reveal(self) -> None:
         if self.shown < len(self.sections):
-            self.shown += 1
-            self.render_story()
-            self.query_one("#body", VerticalScroll).scroll_end(animate=False)
+            await self.reveal(1)
+
+    async def action_reveal_all(self) -> None:
+        if self.shown < len(self.sections):
+            await self.reveal(len(self.sections) - self.shown)
 
     def action_rate(self, rating: int) -> None:
         if self.rated or self.shown < len(self.sections):
@@ -140,5 +173,5 @@ class RehearseScreen(BackScreen):
             self.notify(f"Not saved: {sqlite_reason(e)}. Rate again to retry.", severity="error")
             return
         self.rated = True
-        self.notify(f"Rehearsal saved: {RATING_NAMES[rating]}")
+        self.notify(self.t("rehearsal_saved", rating=binding_label(RATING_NAMES[rating], app.lang)))
         self.app.pop_screen()

@@ -16,7 +16,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Markdown, Static
+from textual.widgets import Markdown, Static
 
 from prep.errors import PrepError
 from prep.index import read
@@ -26,6 +26,7 @@ from prep.kb.marks import markers
 from prep.study import engine
 from prep.study.srs import RATING_NAMES
 from prep.tui.screens.base import PrepScreen
+from prep.tui.widgets.footer import PrepFooter
 from prep.tui.words import binding_label
 
 # 1-4 = Again/Hard/Good/Easy, shared by every screen that self-rates (cards, stories).
@@ -67,7 +68,7 @@ class ReviewScreen(PrepScreen):
             yield Static(id="question")
             yield Markdown(id="answer")
             yield Static(id="followups")
-        yield Footer()
+        yield PrepFooter()
 
     def on_mount(self) -> None:
         app = self.app

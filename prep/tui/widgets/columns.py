@@ -1,0 +1,65 @@
+"""Column widths from the terminal, not fixed cells.
+
+A DataTable sizes columns to their content and scrolls sideways when they do not fit,
+which at 80 columns hides the last columns; fixed widths cut deck names and claim ids
+that would have fitted. Here each table gets its columns' natural widths (in terminal
+cells: CJK is double width) and the flexible ones (names, ids, titles) share what is
+left, cut with an ellipsis only when the terminal is too narrow for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual.widgets import DataTable
+
+PAD = 2  # DataTable's cell_padding on both sides of every column
+SCROLLBAR = 2  # a vertical scrollbar, reserved so a long table never scrolls sideways
+
+
+def natural(values: Iterable[object], header: str) -> int:
+    return max([cell_len(header), *(v.cell_len if isinstance(v, Text) else cell_len(str(v)) for v in values)])
+
+
+def table_width(widths: Sequence[int]) -> int:
+    """Cells a table with these column widths takes, scrollbar included."""
+    return sum(widths) + PAD * len(widths) + SCROLLBAR
+
+
+def share(available: int, fixed: Sequence[int], flexible: Sequence[int], minimum: int = 8) -> list[int]:
+    """Widths for the flexible columns: their natural widths if they fit in `available`
+    beside the fixed ones, else the room left shared in proportion (at least `minimum`)."""
+    room = available - table_width([*fixed, *([0] * len(flexible))])
+    if sum(flexible) <= room:
+        return list(flexible)
+    total = sum(flexible) or 1
+    widths = [max(minimum, room * w // total) for w in flexible]
+    return [min(w, n) for w, n in zip(widths, flexible, strict=True)]
+
+
+def fit(text: str | Text, cells: int) -> Text:
+    out = Text(text, no_wrap=True) if isinstance(text, str) else text.copy()
+    out.no_wrap = True
+    out.truncate(cells, overflow="ellipsis")
+    return out
+
+
+def widths(available: int, headers: Sequence[str], rows: Sequence[tuple[str, Sequence[object]]], flex: int) -> list[int]:
+    """Natural widths for every column but `flex`, which takes what is left of `available`."""
+    out = [natural([r[1][i] for r in rows], h) for i, h in enumerate(headers)]
+    out[flex], = share(available, out[:flex] + out[flex + 1:], [out[flex]])
+    return out
+
+
+def fill(table: DataTable, headers: Sequence[str], sizes: Sequence[int], rows: Iterable[tuple[str, Sequence[object]]]) -> None:
+    """Rebuild `table` with these columns and rows (key, cells), keeping the cursor row."""
+    row = table.cursor_row
+    table.clear(columns=True)
+    for header, width in zip(headers, sizes, strict=True):
+        table.add_column(header, width=width)
+    for key, cells in rows:
+        table.add_row(*(fit(c, w) if isinstance(c, str | Text) else c for c, w in zip(cells, sizes, strict=True)), key=key)
+    if table.row_count:
+        table.move_cursor(row=min(row, table.row_count - 1), animate=False)

@@ -1,0 +1,41 @@
+"""A footer that never cuts a key off.
+
+Textual's Footer pads every key; at 80 columns the review screen's nine keys (with the
+intervals, "Good 10m") overflowed and cut `? Help` to `? Hel`. This one switches to the
+compact style (one cell less per key) whenever the padded keys would not fit.
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from textual.app import ComposeResult
+from textual.widgets import Footer
+
+
+def keys_width(items: list[tuple[str, str]], compact: bool) -> int:
+    """Cells the footer needs for these (key display, description) pairs: Textual pads a
+    key " k " and its description "desc "; compact writes "k desc" and a one-cell margin."""
+    return sum(cell_len(key) + (1 if compact else 2) + (cell_len(desc) + 1 if desc else 0) for key, desc in items)
+
+
+class PrepFooter(Footer):
+    def shown(self) -> list[tuple[str, str]]:
+        return [
+            (self.app.get_key_display(binding), binding.description)
+            for _, binding, _, _ in self.screen.active_bindings.values() if binding.show
+        ]
+
+    def needed(self) -> int:
+        """Cells the footer takes in its current style."""
+        return keys_width(self.shown(), compact=self.compact)
+
+    def _fit(self) -> None:
+        width = self.size.width or self.app.size.width
+        self.compact = keys_width(self.shown(), compact=False) > width
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def compose(self) -> ComposeResult:
+        self._fit()
+        yield from super().compose()
