@@ -59,7 +59,7 @@ def test_stories_of_the_interview_come_first_in_the_rehearsal_list(db, kb, now, 
         table = pilot.app.screen.query_one("#stories", DataTable)
         rows.extend(table.get_row_at(i) for i in range(table.row_count))
 
-    run_app(PrepApp(db, clock=lambda: now, settings=settings), look)
+    run_app(PrepApp(db, clock=lambda: now, settings=settings, lang="en"), look)  # English labels
     assert rows and all(r[2] == "interview" for r in rows[: len(stories)])
     for s in stories:  # told twice today: remembered on the day, not pulled
         record_answer(db, "story", s, 4, now, mode="rehearsal", settings=settings)

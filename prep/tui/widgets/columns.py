@@ -53,6 +53,13 @@ def widths(available: int, headers: Sequence[str], rows: Sequence[tuple[str, Seq
     return out
 
 
+def _cell(value: object, cells: int) -> object:
+    """A value that fits stays as it is (a str stays a str); a longer one is cut with …."""
+    if isinstance(value, str) and cell_len(value) <= cells and "\n" not in value:
+        return value
+    return fit(value, cells) if isinstance(value, str | Text) else value
+
+
 def fill(table: DataTable, headers: Sequence[str], sizes: Sequence[int], rows: Iterable[tuple[str, Sequence[object]]]) -> None:
     """Rebuild `table` with these columns and rows (key, cells), keeping the cursor row."""
     row = table.cursor_row
@@ -60,6 +67,6 @@ def fill(table: DataTable, headers: Sequence[str], sizes: Sequence[int], rows: I
     for header, width in zip(headers, sizes, strict=True):
         table.add_column(header, width=width)
     for key, cells in rows:
-        table.add_row(*(fit(c, w) if isinstance(c, str | Text) else c for c, w in zip(cells, sizes, strict=True)), key=key)
+        table.add_row(*(_cell(c, w) for c, w in zip(cells, sizes, strict=True)), key=key)
     if table.row_count:
         table.move_cursor(row=min(row, table.row_count - 1), animate=False)
