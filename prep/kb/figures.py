@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 INF = math.inf
 
@@ -302,13 +303,34 @@ def _range(text: str, start: int, lo: float, hi: float, end: int, plain_first: b
     return lo, hi2, end2
 
 
+# Where a figure can start: searching for this first and matching _NUMBER there is ~5x
+# faster than searching with _NUMBER's long alternation at every position.
+_START = re.compile(r"[0-9上好几数十百千万亿一二两三四五六七八九毫秒分KMGPT]|\b(?i:several|a|one|thousands|hundreds|tens|millions|dozens)\b")
+
+
+def _search(text: str, pos: int) -> re.Match | None:
+    while True:
+        start = _START.search(text, pos)
+        if start is None:
+            return None
+        m = _NUMBER.match(text, start.start())
+        if m:
+            return m
+        pos = start.start() + 1
+
+
 def figures(text: str) -> list[Found]:
     """Every figure in `text`, left to right."""
+    return list(_figures(text or ""))
+
+
+@lru_cache(maxsize=4096)
+def _figures(text: str) -> tuple[Found, ...]:
+    # cached: the audit reads a card once for every claim it backs
     out: list[Found] = []
-    text = text or ""
     pos = 0
     while True:
-        m = _NUMBER.search(text, pos)
+        m = _search(text, pos)
         if not m:
             break
         scanned = _scan_number(text, m)
@@ -337,7 +359,7 @@ def figures(text: str) -> list[Found]:
         iv = Interval(lo * factor, hi * factor, unit, hi_open)
         out.append(Found(iv, text[start:end].strip(), start, end))
         pos = max(end, m.end())
-    return _roles(text, out)
+    return tuple(_roles(text, out))
 
 
 def _roles(text: str, found: list[Found]) -> list[Found]:

@@ -58,7 +58,10 @@ def spans(text: str) -> tuple[list[Span], list[str]]:
     `[x] {.assumed}`, a missing `[`) would print its markers literally: an error."""
     if not text or ASSUMED not in text:
         return [], []
-    found = [Span(m.group(1), m.group(0), m.start()) for m in SPAN.finditer(text) if _is_assumed(m.group(2))]
+    scan = _blank_code(text)  # same length: a marker in code is no assumption
+    found = [Span(m.group(1), m.group(0), m.start()) for m in SPAN.finditer(scan) if _is_assumed(m.group(2))]
+    if scan.count(f".{ASSUMED}") == len(found):
+        return found, []  # every marker outside code is in a well-formed span: no need to parse
     parsed, stray = 0, []
     for tok in _md().parse(text):
         for child in tok.children or ():
@@ -120,13 +123,16 @@ def markers(text: str, style: str = "text") -> str:
 _CODE = re.compile(r"```.*?(?:```|$)|~~~.*?(?:~~~|$)|`[^`\n]*`", re.S)
 
 
+def _blank_code(text: str) -> str:
+    if "`" not in text and "~~~" not in text:
+        return text
+    return _CODE.sub(lambda m: " " * len(m.group(0)), text)
+
+
 def prose(text: str) -> str:
     """`plain(text)` with code blanked out (same length, so offsets hold): the numbers in
     `0 * * * *` or `interval '30s'` are code, not figures the candidate states."""
-    text = plain(text)
-    if not text or ("`" not in text and "~~~" not in text):
-        return text
-    return _CODE.sub(lambda m: " " * len(m.group(0)), text)
+    return _blank_code(plain(text)) if text else text
 
 
 class Locator:
