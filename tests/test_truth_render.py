@@ -64,9 +64,9 @@ def test_tui_review_shows_the_gist_first_and_styles_assumptions(db, kb, now, set
 
         app.push_screen(RehearseScreen("checkout-latency"))
         await pilot.pause()
-        for _ in range(4):
-            await pilot.press("space")
-        story = app.screen.query_one("#story", Markdown).source
+        await pilot.press("a")  # reveal all
+        await pilot.pause()
+        story = "\n".join(m.source for m in app.screen.query("Markdown.section").results(Markdown))
         assert f"*⟦{SPAN}⟧*" in story and FACT in story
 
     run_app(app, steps)
