@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from prep import __version__
-from prep.cli import anki_import, content, doctor, interview, log, mv, optimize, practice, truth
+from prep.cli import anki_import, content, doctor, interview, log, mv, new, optimize, practice, truth
 from prep.cli.base import LANG, Ctx, PrepGroup
 
 
@@ -29,7 +29,7 @@ def cli(ctx, kb, db, lang):
 
 for command in (
     content.validate, content.sync, content.list_, content.show, content.search, content.stats,
-    content.schema, content.init, mv.mv,
+    content.schema, content.init, mv.mv, new.new,
     practice.study, practice.config, practice.draw, practice.audit, truth.confirm, practice.export,
     anki_import.import_,
     interview.interview, interview.plan,

@@ -1,0 +1,70 @@
+"""`prep new card|story|claim ID`: a new item in the right file, its fields commented."""
+
+from __future__ import annotations
+
+import re
+
+import click
+
+from prep.cli.base import Ctx
+from prep.errors import PrepError
+
+
+@click.command()
+@click.argument("kind", type=click.Choice(["card", "story", "claim"]))
+@click.argument("item_id", metavar="ID")
+@click.option("--deck", help="The deck a card goes into (its file name without .yaml).")
+@click.option("--project", help="The project a claim goes into (default: the only one).")
+@click.option("--claim", "claims", multiple=True, help="A claim the new card or story backs (repeatable).")
+@click.pass_obj
+def new(obj: Ctx, kind, item_id, deck, project, claims):
+    """Add a card (to a deck), a claim (to a project in the resume) or a story (its own
+    file, stories/ID.md), with every field commented; the id is checked first.
+
+    Example: prep new card --deck kafka --claim northwind.cdc kafka.exactly-once
+    """
+    from prep.kb import loader
+    from prep.kb import new as scaffold
+    from prep.kb.models import ID_PATTERN
+    from prep.kb.spelling import did_you_mean
+
+    root = obj.kb.path
+    if not re.match(ID_PATTERN, item_id) or len(item_id) > 200:
+        raise PrepError(f"'{item_id}' is not an id: lowercase letters, digits and . _ - (e.g. 'meican.scheduler')")
+    kb, errors = loader.build(root, [loader.parse_file(root, rel) for rel in loader.list_files(root)])
+    taken = {i: (k, loc) for (k, i), loc in kb.where.items()}
+    if item_id in taken:
+        k, (rel, line) = taken[item_id]
+        raise PrepError(f"'{item_id}' already exists: the {k} at {rel}:{line}")
+    for c in claims:
+        if c not in kb.claims:
+            raise PrepError(f"unknown claim '{c}'" + (did_you_mean(c, kb.claims) or " (see `prep list claims`)"))
+    lang = obj.lang
+    if kind == "card":
+        if not deck:
+            raise PrepError("a card goes into a deck: --deck D (one of: " + ", ".join(sorted(kb.decks)) + ")")
+        if deck not in kb.decks:
+            raise PrepError(f"unknown deck '{deck}'" + (did_you_mean(deck, kb.decks) or f" (decks: {', '.join(sorted(kb.decks))})"))
+        rel, text = scaffold.add_card(root, deck, item_id, lang)
+        if claims:
+            text = text.replace("  claims: []                    # the claims", f"  claims: [{', '.join(claims)}]  # the claims", 1)
+    elif kind == "claim":
+        project = project or (next(iter(kb.projects)) if len(kb.projects) == 1 else None)
+        if not project:
+            raise PrepError("which project? --project P (one of: " + ", ".join(kb.projects) + ")")
+        if project not in kb.projects:
+            raise PrepError(f"unknown project '{project}'" + (did_you_mean(project, kb.projects) or f" (projects: {', '.join(kb.projects)})"))
+        rel, text = scaffold.add_claim(root, project, item_id, lang)
+    else:
+        rel = f"stories/{item_id}.md"
+        if (root / rel).exists():
+            raise PrepError(f"{rel} already exists")
+        text = scaffold.story_text(item_id, lang, list(claims))
+    if errors:
+        raise PrepError(f"the knowledge base has {len(errors)} error(s) already; fix them first (prep validate)")
+    scaffold.check(root, rel, text, kind, item_id)
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    line = text.split("\n").index(next(ln for ln in text.split("\n") if re.search(rf"\bid: {re.escape(item_id)}\b", ln))) + 1
+    click.echo(f"added {kind} '{item_id}' at {rel}:{line}; edit it there, then `prep validate`")
