@@ -7,8 +7,8 @@ can print it as a table or as JSON and the TUI can show it, without either knowi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 from prep.index.conn import Database
 from prep.index.db import iso, utcnow
@@ -34,6 +34,7 @@ from prep.index.views import (
 from prep.kb.vocab import STORY_SECTIONS, claim_text, pick
 
 Row = dict[str, Any]
+V = TypeVar("V")
 
 
 def _deck_names(db: Database, lang: str) -> dict[str, str]:
@@ -190,24 +191,25 @@ def show(db: Database, item_id: str, lang: str = "zh") -> ItemView | None:
     return None
 
 
+def _one(db: Database, table: str, item_id: str, render: Callable[[Database, Row, str], V], lang: str) -> V | None:
+    r = _row(db, table, item_id)
+    return render(db, r, lang) if r else None
+
+
 def show_card(db: Database, card_id: str, lang: str = "zh") -> CardView | None:
-    r = _row(db, "cards", card_id)
-    return _show_card(db, r, lang) if r else None
+    return _one(db, "cards", card_id, _show_card, lang)
 
 
 def show_story(db: Database, story_id: str, lang: str = "zh") -> StoryView | None:
-    r = _row(db, "stories", story_id)
-    return _show_story(db, r, lang) if r else None
+    return _one(db, "stories", story_id, _show_story, lang)
 
 
 def show_claim(db: Database, claim_id: str, lang: str = "zh") -> ClaimView | None:
-    r = _row(db, "claims", claim_id)
-    return _show_claim(db, r, lang) if r else None
+    return _one(db, "claims", claim_id, _show_claim, lang)
 
 
 def show_project(db: Database, project_id: str, lang: str = "zh") -> ProjectView | None:
-    r = _row(db, "projects", project_id)
-    return _show_project(db, r, lang) if r else None
+    return _one(db, "projects", project_id, _show_project, lang)
 
 
 def _show_card(db: Database, r: Row, lang: str) -> CardView:
