@@ -11,13 +11,14 @@ is archived (history kept) and comes back if its id returns.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import gc
 import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from prep.errors import ContentErrors, PrepError
 from prep.index import batches
@@ -95,7 +96,8 @@ def sync(db: Database, root: Path, *, now=None, force: bool = False, allow_empty
     }
 
     with no_gc():
-        return _sync_changed(db, root, kb_key, rels, stats, cached, now, force, rebuild_search, result, allow_empty)
+        scan = _Scan(root, kb_key, rels, stats, cached, now, force, rebuild_search, allow_empty)
+        return _sync_changed(db, scan, result)
 
 
 @contextlib.contextmanager
@@ -112,7 +114,24 @@ def no_gc():
             gc.enable()
 
 
-def _sync_changed(db, root, kb_key, rels, stats, cached, now, force, rebuild_search, result, allow_empty=False) -> SyncResult:
+@dataclass(frozen=True)
+class _Scan:
+    """What the cheap pass (a stat per file) found, for the slow path to act on."""
+
+    root: Path
+    kb_key: str
+    rels: list[str]  # the content files, relative to root
+    stats: dict[str, tuple[int, int]]  # rel -> (mtime_ns, size)
+    cached: dict[str, Any]  # rel -> its files row (the parse cache)
+    now: dt.datetime
+    force: bool  # re-parse every file
+    rebuild_search: bool
+    allow_empty: bool  # allow a sync that archives every card or story
+
+
+def _sync_changed(db: Database, scan: _Scan, result: SyncResult) -> SyncResult:
+    root, kb_key, rels, stats, cached, now = scan.root, scan.kb_key, scan.rels, scan.stats, scan.cached, scan.now
+    force, rebuild_search, allow_empty = scan.force, scan.rebuild_search, scan.allow_empty
     # Content models (pydantic) and the YAML parser are needed only now that a file changed.
     from prep.kb import loader, yamlsrc
     from prep.kb.loader import Parsed
