@@ -19,6 +19,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable
+from typing import Literal
 
 from prep.errors import PrepError
 from prep.index.conn import Database
@@ -97,7 +98,7 @@ class Batches:
         time.sleep(GAP_S)
         self._begin()
 
-    def __exit__(self, exc_type, exc, tb) -> bool:
+    def __exit__(self, exc_type, exc, tb) -> Literal[False]:
         if exc_type is None:
             if self.batched:
                 self.conn.execute("DELETE FROM meta WHERE key = 'sync_lease'")

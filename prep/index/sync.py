@@ -130,7 +130,8 @@ class _Scan:
 
 
 def _sync_changed(db: Database, scan: _Scan, result: SyncResult) -> SyncResult:
-    root, kb_key, rels, stats, cached, now = scan.root, scan.kb_key, scan.rels, scan.stats, scan.cached, scan.now
+    root, kb_key, rels, stats, now = scan.root, scan.kb_key, scan.rels, scan.stats, scan.now
+    cached: Any = scan.cached  # sqlite rows, read by position below
     force, rebuild_search, allow_empty = scan.force, scan.rebuild_search, scan.allow_empty
     # Content models (pydantic) and the YAML parser are needed only now that a file changed.
     from prep.kb import loader, yamlsrc
