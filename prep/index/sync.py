@@ -181,8 +181,8 @@ def _sync_changed(db: Database, scan: _Scan, result: SyncResult) -> SyncResult:
     with batches.Batches(db, batched=big) as batch:
         # Files parsed now are rewritten; the rest carry their rows over (same content hash).
         # (All rewritten when another knowledge base was indexed last: its rows may share ids.)
-        fresh = None if (force or rebuild_search or get_meta(db, "kb") != kb_key) else set(result.parsed)
-        _write_index(db, kb, iso(now), result, rebuild_search=rebuild_search, tick=batch.tick, fresh=fresh)
+        rewrite = None if (force or rebuild_search or get_meta(db, "kb") != kb_key) else set(result.parsed)
+        _write_index(db, kb, iso(now), result, rebuild_search=rebuild_search, tick=batch.tick, fresh=rewrite)
         # The parse cache last: a sync interrupted between batches is redone by the next one.
         db.conn.execute("DELETE FROM files WHERE kb = ? AND path NOT IN ({})".format(",".join("?" * len(rels))), [kb_key, *rels])
         last = db.conn.execute("SELECT coalesce(max(rowid), 0) FROM temp.pending_files").fetchone()[0]
