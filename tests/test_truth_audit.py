@@ -132,3 +132,27 @@ def test_contradictions_and_assumptions_lower_readiness(init_kb, db, now):
     report = audit(db, now, S)
     assert report["claims"][0]["readiness_detail"]["to_confirm"] == 1
     assert report["claims"][0]["readiness"] < base["score"]
+
+
+def test_before_after_is_answered_only_by_a_note_or_defend_card_naming_the_values(init_kb, db, now):
+    resume = init_kb / "stories/resume.yaml"
+    text = resume.read_text(encoding="utf-8").replace(
+        "          - value: 120 ms p99 after\n", "          - value: 120 ms p99 after\n            other_version: 150 ms p99\n")
+    resume.write_text(text, encoding="utf-8")
+    sync(db, init_kb, now=now)
+    claim = by_id(audit(db, now, S))["acme.checkout-latency"]
+    # the figure has a note, but it says nothing about 150 vs 120
+    assert [f["kind"] for f in claim["flags"] if f["kind"] == "before-after"] == ["before-after"]
+    write(init_kb, "decks/defend.yaml", """\
+        name: Defend
+        cards:
+          - id: defend.p99
+            q: The other resume says 150 ms. Which is it?
+            a: 150 ms was the first week's p99; 120 ms after the cache warmed up.
+            claims: [acme.checkout-latency]
+            kind: defend-the-number
+        """)
+    sync(db, init_kb, now=now)
+    claim = by_id(audit(db, now, S))["acme.checkout-latency"]
+    assert not [f for f in claim["flags"] if f["kind"] == "before-after"]
+    assert [f["kind"] for f in claim["answered"]] == ["before-after"]
