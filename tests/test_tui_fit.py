@@ -236,3 +236,27 @@ def test_snapshot_dashboard_zh_120x40(db, wide_kb, now, snap_compare):
 def test_snapshot_review_back_en_80x24(db, kb, now, snap_compare):
     sync(db, kb, now=now)
     assert snap_compare(app_for(db, now, "en"), terminal_size=(80, 24), press=["s", "space", "3", "space", "3", "space"])
+
+
+def test_mock_status_line_is_whole_at_80_columns(db, kb, now):
+    from rich.cells import cell_len as width_of
+
+    from prep.tui.screens.mock import MockSessionScreen
+
+    sync(db, kb, now=now)
+    app = app_for(db, now, "en")
+
+    async def steps(pilot):
+        await pilot.press("m")
+        app.screen.seed = 11
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MockSessionScreen)
+        status = screen.query_one("#status")
+        text = str(status.content)
+        assert "total 0:00" in text and width_of(text) > 80  # this long line would be cut at one row
+        assert status.size.height * status.size.width >= width_of(text)
+        assert_footer_whole(app)
+
+    run_app(app, steps, size=(80, 24))
