@@ -19,7 +19,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from prep.audit.sources import Backing, Text
+from prep.audit.sources import Backing, Text, excerpt
 from prep.kb import marks
 from prep.kb.figures import Found, Interval, figures, parse_figure, show
 
@@ -69,12 +69,6 @@ def _distance(a: Interval, b: Interval) -> float:
         return max((iv.lo + hi) / 2, 1e-12)
 
     return abs(math.log(mid(a)) - math.log(mid(b)))
-
-
-def excerpt(text: str, start: int, end: int, width: int = 40) -> str:
-    a, b = max(0, start - width), min(len(text), end + width)
-    s = " ".join(text[a:b].split())
-    return ("…" if a else "") + s + ("…" if b < len(text) else "")
 
 
 def _quote(s: Stated, locate) -> dict:

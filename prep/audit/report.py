@@ -66,12 +66,6 @@ def find(figure: str, text: str) -> tuple[bool, list[Found]]:
     return hit, other
 
 
-def excerpt(text: str, start: int, end: int, width: int = 40) -> str:
-    a, b = max(0, start - width), min(len(text), end + width)
-    s = " ".join(text[a:b].split())
-    return ("…" if a else "") + s + ("…" if b < len(text) else "")
-
-
 # -- the audit -------------------------------------------------------------------
 
 

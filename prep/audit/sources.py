@@ -111,3 +111,10 @@ def backings(db: Database) -> dict[str, Backing]:
             text = "\n".join(all_text(loads(c[k])) for k in ("q", "gist", "a") if c[k])
             claim.items.append(Text("card", src, c["file"], c["line"], _all_langs(text, cited), card_kind=c["kind"]))
     return out
+
+
+def excerpt(text: str, start: int, end: int, width: int = 40) -> str:
+    """`text[start:end]` with `width` characters either side, on one line, `…` where cut."""
+    a, b = max(0, start - width), min(len(text), end + width)
+    s = " ".join(text[a:b].split())
+    return ("…" if a else "") + s + ("…" if b < len(text) else "")

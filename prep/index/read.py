@@ -37,6 +37,13 @@ Row = dict[str, Any]
 V = TypeVar("V")
 
 
+def item_hash(db: Database, item_type: str, item_id: str) -> str | None:
+    """The content hash of a card or story as indexed: what its review was of."""
+    table = {"card": "cards", "story": "stories"}[item_type]
+    row = db.execute(f"SELECT hash FROM {table} WHERE id = ?", [item_id]).fetchone()
+    return row[0] if row else None
+
+
 def _deck_names(db: Database, lang: str) -> dict[str, str]:
     return {r[0]: pick(_j(r[1]), lang) or r[0] for r in db.execute("SELECT id, name FROM decks")}
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from prep.errors import PrepError
 from prep.index.conn import Database
 from prep.index.db import dumps, get_meta, iso, set_meta, transaction
-from prep.index.read import card_filter
+from prep.index.read import card_filter, item_hash
 from prep.study import srs
 from prep.study.srs import Settings
 
@@ -102,12 +102,6 @@ def intervals(db: Database, item_type: str, item_id: str, now: dt.datetime, sett
     return {r: srs.format_interval(d) for r, d in srs.preview(scheduler, fsrs_state(db, item_type, item_id, now), now).items()}
 
 
-def _item_hash(db: Database, item_type: str, item_id: str) -> str | None:
-    table = {"card": "cards", "story": "stories"}[item_type]
-    row = db.execute(f"SELECT hash FROM {table} WHERE id = ?", [item_id]).fetchone()
-    return row[0] if row else None
-
-
 def record_answer(
     db: Database, item_type: str, item_id: str, rating: int, now: dt.datetime, *,
     duration_ms: int | None = None, mode: str = "review", settings: Settings | None = None,
@@ -132,7 +126,7 @@ def record_answer(
                 "fsrs": dumps(ans.after), "due": iso(ans.due), "state": ans.state,
                 "reps": (row["reps"] if row else 0) + 1, "lapses": lapses,
                 "last_review": iso(now), "leech": int(lapses >= settings.leech_lapses or bool(row and row["leech"])),
-                "reviewed_hash": _item_hash(db, item_type, item_id),
+                "reviewed_hash": item_hash(db, item_type, item_id),
             }
             db.conn.execute(
                 f"""INSERT INTO review_state (item_type, item_id, {', '.join(STATE_COLS)}) VALUES (?, ?, {', '.join('?' * len(STATE_COLS))})

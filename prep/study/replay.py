@@ -17,16 +17,11 @@ from fsrs import Scheduler
 
 from prep.index.conn import Database
 from prep.index.db import dumps, iso
+from prep.index.read import item_hash
 from prep.study import srs
 from prep.study.srs import Settings
 
 STATE_COLS = ("fsrs", "due", "state", "reps", "lapses", "last_review", "leech", "reviewed_hash")
-
-
-def _item_hash(db: Database, item_type: str, item_id: str) -> str | None:
-    table = {"card": "cards", "story": "stories"}[item_type]
-    row = db.execute(f"SELECT hash FROM {table} WHERE id = ?", [item_id]).fetchone()
-    return row[0] if row else None
 
 
 def history(db: Database, item_type: str, item_id: str) -> list[tuple[int, str, int, str | None]]:
@@ -67,7 +62,7 @@ def replay(db: Database, item_type: str, item_id: str, settings: Settings, sched
     """Replay the item's history into review_state and the log's snapshots. Call it
     inside the caller's transaction (the import is one transaction)."""
     scheduler = scheduler or srs.make_scheduler(settings)
-    current = _item_hash(db, item_type, item_id)
+    current = item_hash(db, item_type, item_id)
     row: dict | None = None
     for log_id, at, rating, after in history(db, item_type, item_id):
         # An answer given in prep remembers which version of the item it saw.
