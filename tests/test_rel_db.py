@@ -135,3 +135,25 @@ def test_a_held_write_lock_is_a_message_and_changes_nothing(tmp_path, kb):
         holder.execute("ROLLBACK")
         holder.close()
     assert dump(path) == before
+
+
+def test_an_old_db_being_written_is_switched_to_wal_once_the_writer_is_done(tmp_path):
+    # SQLite gives "locked" at once, without the busy handler, when the connection switching
+    # the journal mode already reads and another holds the write lock: the two-process
+    # race above. The switch waits for the writer instead of failing.
+    import threading
+
+    path = tmp_path / "old.db"
+    old_db(path)
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("UPDATE cards SET difficulty = 4")
+    done = threading.Timer(0.5, lambda: holder.execute("COMMIT"))
+    done.start()
+    try:
+        db = open_db(path)
+    finally:
+        done.join()
+        holder.close()
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("SELECT difficulty FROM cards").fetchall() == [(4,)]

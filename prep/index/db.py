@@ -23,6 +23,7 @@ import datetime as dt
 import json
 import os
 import sqlite3
+import time
 from pathlib import Path
 
 from prep.errors import PrepError
@@ -106,6 +107,26 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def _switch_to_wal(conn: sqlite3.Connection) -> str:
+    """The switch needs the file to itself: wait as long as for a migration, since another
+    process opening the same old database may be switching or migrating it right now.
+    SQLite does not call the busy handler when a connection that already reads asks to
+    write (it could deadlock), so two processes switching at once get "locked" at once
+    however long the timeout: retry until the deadline."""
+    conn.execute(f"PRAGMA busy_timeout = {int(LONG_WAIT_S * 1000)}")
+    deadline = time.monotonic() + LONG_WAIT_S
+    try:
+        while True:
+            try:
+                return conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            except sqlite3.OperationalError as e:
+                if ("locked" not in str(e) and "busy" not in str(e)) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+
+
 def _inspect(conn: sqlite3.Connection) -> tuple[int, set[str], list[str]]:
     """(application_id, table names, applied prep migrations), reading only."""
     app_id = conn.execute("PRAGMA application_id").fetchone()[0]
@@ -152,11 +173,7 @@ def open_db(path: Path | str, *, migrate: bool = True) -> Database:
         _refuse_foreign(path, app_id, tables, applied)
         mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
         if mode.lower() != "wal":
-            # The switch needs the file to itself: wait as long as for a migration, since
-            # another process opening the same old database may be migrating it right now.
-            conn.execute(f"PRAGMA busy_timeout = {int(LONG_WAIT_S * 1000)}")
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            mode = _switch_to_wal(conn)
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         if mode.lower() != "wal":  # pragma: no cover - e.g. a medium without shared memory
