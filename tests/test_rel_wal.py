@@ -101,7 +101,7 @@ def test_a_locked_database_while_rating_is_a_message(tmp_path, kb, now):
     db_path = tmp_path / "prep.db"
     db = open_db(db_path)
     sync(db, kb, now=now)
-    app = PrepApp(db, clock=lambda: now, settings=Settings(enable_fuzzing=False))
+    app = PrepApp(db, clock=lambda: now, settings=Settings(enable_fuzzing=False), lang="en")  # English labels
     holder = sqlite3.connect(db_path, isolation_level=None)
 
     async def steps(pilot):

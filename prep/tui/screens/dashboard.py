@@ -107,7 +107,7 @@ class DashboardScreen(PrepScreen):
         ))
         interview = next_interview(app.db, now)
         self._countdown = headline(interview, now) if interview else None
-        self.query_one("#countdown", Static).update(f"{self._countdown} · planning…" if interview else "")
+        self.query_one("#countdown", Static).update(self.t("planning", line=self._countdown) if interview else "")
         self.query_one("#countdown", Static).display = interview is not None
         if interview:
             self.load_forecast(now)
@@ -148,8 +148,8 @@ class DashboardScreen(PrepScreen):
         if plan.claims:
             today, day = (sum(getattr(c, f) for c in plan.claims) / len(plan.claims) for f in ("today", "planned"))
             weakest = min(plan.claims, key=lambda c: c.planned)
-            lines.append(f"Readiness of its claims  today {meter(today, 8)} {today:.0%}  →  on the day "
-                         f"{meter(day, 8)} {day:.0%}  (weakest {weakest.id} {weakest.planned:.0%})")
+            lines.append(self.t("plan_readiness", today_bar=meter(today, 8), today=f"{today:.0%}", day_bar=meter(day, 8),
+                                day=f"{day:.0%}", weakest=weakest.id, weakest_pct=f"{weakest.planned:.0%}"))
         self.query_one("#countdown", Static).update("\n".join(lines))
 
     class AuditReady(Message):

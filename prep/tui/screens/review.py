@@ -206,7 +206,7 @@ class ReviewScreen(PrepScreen):
             log_id = engine.record_answer(app.db, "card", self.current, rating, app.now(), duration_ms=duration, mode=self.mode, settings=app.settings)
         except sqlite3.Error as e:
             # Another process holds the write lock past the busy timeout: say so, keep the card.
-            self.notify(f"Not saved: {sqlite_reason(e)}. Rate again to retry.", severity="error")
+            self.notify(self.t("not_saved", why=sqlite_reason(e)), severity="error")
             return
         self.answered.append((log_id, self.current))
         self.next_card()
