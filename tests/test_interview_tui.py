@@ -25,11 +25,11 @@ def test_dashboard_countdown_only_while_an_interview_is_ahead(db, kb, now, monke
         line = pilot.app.screen.query_one("#countdown", Static)
         seen["text"], seen["shown"] = str(line.content), line.display
 
-    run_app(PrepApp(db, clock=lambda: now, settings=settings), look)
+    run_app(PrepApp(db, clock=lambda: now, settings=settings, lang="en"), look)  # English labels
     assert seen == {"text": "", "shown": False}
 
     interviews.add(db, (now + dt.timedelta(days=3)).date().isoformat(), now, time="15:00", company="ACME")
-    run_app(PrepApp(db, clock=lambda: now, settings=settings), look)
+    run_app(PrepApp(db, clock=lambda: now, settings=settings, lang="en"), look)  # English labels
     assert seen["shown"] is True
     text = str(seen["text"])
     assert "Interview #1 2026-11-27 15:00 (UTC) ACME in 3d 6h" in text and "today: " in text and " new" in text
