@@ -17,6 +17,7 @@ import datetime as dt
 import json
 from dataclasses import asdict, dataclass, field
 
+from prep.audit.skills import coverage as skill_coverage
 from prep.audit.sources import Backing, backings, locator
 from prep.index.conn import Database
 from prep.index.db import loads as _j
@@ -158,7 +159,7 @@ def audit(db: Database, now: dt.datetime, settings=None, lang: str = "zh", min_c
         "to_confirm": [a.to_dict() for a in to_confirm],
         "summary": {
             "claims": len(out), "flagged": sum(1 for c in out if c["flags"]), "flags": sum(by_kind.values()),
-            "by_kind": by_kind, "to_confirm": len(to_confirm), "gists": _gists(db),
+            "by_kind": by_kind, "to_confirm": len(to_confirm), "gists": _gists(db), "skills": skill_coverage(db),
         },
     }
 
@@ -219,5 +220,9 @@ def format_text(report: dict) -> str:
     lines.append("")
     if g:
         lines.append(f"Gists: {g['with_gist']} of {g['cards']} cards have one")
+    sk = report["summary"].get("skills")
+    if sk and sk["listed"]:
+        missing = f"; nothing to study for: {', '.join(sk['uncovered'])} (tag a card with it)" if sk["uncovered"] else ""
+        lines.append(f"Skills: {sk['covered']} of {sk['listed']} on the resume have cards or claims{missing}")
     lines.append(summary_line(report))
     return "\n".join(lines)

@@ -183,6 +183,7 @@ def _sync_changed(db: Database, scan: _Scan, result: SyncResult) -> SyncResult:
         # (All rewritten when another knowledge base was indexed last: its rows may share ids.)
         rewrite = None if (force or rebuild_search or get_meta(db, "kb") != kb_key) else set(result.parsed)
         _write_index(db, kb, iso(now), result, rebuild_search=rebuild_search, tick=batch.tick, fresh=rewrite)
+        set_meta(db, "skills", dumps(kb.resume.skills))  # the resume's skills line, for the audit
         # The parse cache last: a sync interrupted between batches is redone by the next one.
         db.conn.execute("DELETE FROM files WHERE kb = ? AND path NOT IN ({})".format(",".join("?" * len(rels))), [kb_key, *rels])
         last = db.conn.execute("SELECT coalesce(max(rowid), 0) FROM temp.pending_files").fetchone()[0]

@@ -187,6 +187,9 @@ class Resume(Strict):
     """`stories/resume.yaml`."""
 
     candidate: Candidate | None = None
+    # The resume's "Skills:" / "技术栈" line: what it lists beyond any one project's `stack`.
+    # The audit says which have nothing to study.
+    skills: list[Annotated[str, Field(min_length=1)]] = []
     projects: list[Project] = []
 
 

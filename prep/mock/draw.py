@@ -24,6 +24,7 @@ from prep.index.conn import Database
 from prep.index.db import iso
 from prep.index.db import loads as _j
 from prep.index.facts import Citations
+from prep.index.skills import skill_cards
 from prep.index.suggest import did_you_mean
 from prep.index.sync import no_gc
 from prep.kb.vocab import claim_text, pick
@@ -129,6 +130,8 @@ class _Drawer:
         only = self._scope_cards()
         if slot.tags:
             only = pool.cards_with_tags(slot.tags) & (only if only is not None else set(cards.ids))
+        if slot.skills:
+            only = skill_cards(pool.db) & (only if only is not None else set(cards.ids))
         if slot.decks:
             decks = set(slot.decks)
             only = {c for c in (only if only is not None else cards.ids) if cards.deck[cards.index[c]] in decks}

@@ -34,6 +34,7 @@ class Slot(Strict):
     card_kinds: list[Kind] = []  # card: only these kinds (empty: any but behavioural)
     tags: list[Tag] = []  # card: only cards with one of these tags
     decks: list[Id] = []  # card: only cards of these decks
+    skills: bool = False  # card: only cards tagged with a skill the resume lists (skills:, a project's stack)
     min_difficulty: int = Field(1, ge=1, le=5)
     max_difficulty: int = Field(5, ge=1, le=5)
 
