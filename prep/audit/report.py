@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from prep.audit.skills import coverage as skill_coverage
 from prep.audit.sources import Backing, backings, locator
@@ -149,7 +151,7 @@ def audit(db: Database, now: dt.datetime, settings=None, lang: str = "zh", min_c
     for c in out:
         for f in c["flags"]:
             by_kind[f["kind"]] += 1
-        r = ready.get(c["id"], {})
+        r: Mapping[str, Any] = ready.get(c["id"], {})
         c["readiness"] = r.get("score", 0.0)
         c["readiness_detail"] = {k: r[k] for k in READINESS_KEYS if k in r}
         c["to_confirm"] = len(c["assumptions"])

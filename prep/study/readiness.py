@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import TypedDict
 
 from prep.index.conn import Database
 from prep.index.db import iso
@@ -121,8 +122,30 @@ def _recall(db: Database, r: dict[tuple[str, str], float]) -> dict[tuple[str, st
     return {(dst, t): (total, known) for dst, t, total, known in rows}
 
 
+class ClaimReadiness(TypedDict):
+    """How ready one claim is (0-1 `score`), and what it is made of."""
+
+    id: str
+    project: str
+    risk: str
+    text: str
+    cards: int
+    cards_known: int  # recall at least 0.9
+    stories: int
+    stories_known: int
+    card_score: float
+    story_score: float
+    last_rehearsed: str | None
+    mock_score: float | None
+    mock_answers: int
+    last_mock: str | None
+    contradictions: int
+    to_confirm: int
+    score: float
+
+
 def claim_readiness(db: Database, now: dt.datetime, settings=None, lang: str = "zh", retrievability=None,
-                    checks: dict[str, tuple[int, int]] | None = None) -> list[dict]:
+                    checks: dict[str, tuple[int, int]] | None = None) -> list[ClaimReadiness]:
     """Each live claim's readiness. `retrievability`: (type, id) -> R to use instead of the
     stored states' (a forecast). `checks` (claim -> (contradictions, assumptions), from the
     audit) lowers it; by default the last audit's counts, when the content is unchanged."""
@@ -135,7 +158,7 @@ def claim_readiness(db: Database, now: dt.datetime, settings=None, lang: str = "
         stories_of.setdefault(claim, []).append(story)
     mocks = mock_scores(db, now)
     rehearsed = _last_rehearsals(db)
-    out = []
+    out: list[ClaimReadiness] = []
     for cid, project, text, en, risk in db.execute(
         "SELECT id, project, text, en, risk FROM claims WHERE archived = 0 ORDER BY position"
     ):

@@ -18,7 +18,7 @@ from prep.index.views import DeckStats
 from prep.study import engine
 from prep.study.interviews import next_interview
 from prep.study.plan import Plan, build_plan, headline, today_text
-from prep.study.readiness import claim_readiness
+from prep.study.readiness import ClaimReadiness, claim_readiness
 from prep.tui.screens.base import PrepScreen
 from prep.tui.widgets.charts import bars, heatmap, meter
 from prep.tui.widgets.columns import fill, natural, share, table_width
@@ -59,7 +59,7 @@ class DashboardScreen(PrepScreen):
 
     def on_mount(self) -> None:
         self.deck_rows: list[DeckStats] = []
-        self.claim_rows: list[dict] = []
+        self.claim_rows: list[ClaimReadiness] = []
 
     def on_resize(self) -> None:
         self.render_tables()
