@@ -202,7 +202,7 @@ def test_config_sets_and_validates(kb):
     assert run("config", "desired_retention", "0.85").output.strip() == "desired_retention = 0.85"
     assert run("config", "desired_retention").output.strip() == "0.85"
     assert run("config", "new_per_day", "5").output.strip() == "new_per_day = 5"
-    for args, msg in ((("desired_retention", "2"), "between 0.7 and 0.99"), (("new_per_day", "x"), "takes a int"), (("bogus", "1"), "unknown setting"),
+    for args, msg in ((("desired_retention", "2"), "between 0.7 and 0.99"), (("new_per_day", "x"), "must be a whole number"), (("bogus", "1"), "unknown setting"),
                       (("day_start_hour", "24"), "0-23")):
         result = run("config", *args, ok=False)
         assert result.exit_code == 1 and msg in result.output

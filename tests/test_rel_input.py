@@ -18,7 +18,7 @@ from prep.study.srs import Settings
     ("max_reviews_per_day", "100001", "max_reviews_per_day must be between 0 and 100000, not 100001"),
     ("leech_lapses", "0", "leech_lapses must be between 1 and 1000, not 0"),
     ("desired_retention", "2", "desired_retention must be between 0.7 and 0.99"),
-    ("new_per_day", "many", "new_per_day takes a int, not 'many'"),
+    ("new_per_day", "many", "new_per_day must be a whole number, not 'many'"),
 ])
 def test_config_refuses_out_of_range_values(tmp_path, kb, key, value, message):
     path = tmp_path / "prep.db"

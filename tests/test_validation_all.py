@@ -133,3 +133,25 @@ def test_resume_unknown_key_suggests(kb):
     path.write_text(path.read_text().replace("    period:", "    peroid:"))
     (err,) = errors_of(kb)
     assert err.endswith("unknown key 'peroid'; did you mean 'period'?")
+
+
+def test_english_kb_typos_all_reported_with_suggestions_in_one_run(tmp_path):
+    # The new user's session: three typos in twenty cards, one run of `prep validate`.
+    import shutil
+    from pathlib import Path
+
+    root = tmp_path / "northwind"
+    shutil.copytree(Path(__file__).parent / "data" / "northwind", root)
+    deck = root / "decks/cdc.yaml"
+    lines = deck.read_text().split("\n")
+    lines[13] = lines[13].replace("northwind.cdc", "northwind.cdcc")   # a dangling claim link
+    lines[14] = lines[14].replace("concept", "concpt")                 # a bad kind
+    lines[16] = lines[16].replace("followups:", "followup:")           # a misspelt key
+    deck.write_text("\n".join(lines))
+    result = CliRunner().invoke(cli, ["--kb", str(root), "validate"])
+    assert result.exit_code == 1
+    out = result.output
+    assert "decks/cdc.yaml:14: cards[0].claims[0]: unknown claim 'northwind.cdcc'; did you mean 'northwind.cdc'?" in out
+    assert "decks/cdc.yaml:15: cards[0].kind: 'concpt' is not a kind" in out and "did you mean 'concept'?" in out
+    assert "decks/cdc.yaml:17: cards[0].followup: unknown key 'followup'; did you mean 'followups'?" in out
+    assert "3 error(s)" in out

@@ -45,7 +45,8 @@ def config(obj: Ctx, key, value):
     try:
         parsed = (value.lower() in ("1", "true", "yes", "on")) if kind is bool else kind(value)
     except ValueError:
-        raise PrepError(f"{key} takes a {kind.__name__}, not '{value}'") from None
+        words = {int: "a whole number", float: "a number", bool: "true or false", str: "text"}
+        raise PrepError(f"{key} must be {words.get(kind, kind.__name__)}, not '{value}'") from None
     changes: dict[str, Any] = {key: parsed}
     save_settings(obj.db, dataclasses.replace(settings, **changes))
     click.echo(f"{key} = {parsed}")
