@@ -88,3 +88,10 @@ def test_cli_search_marks_the_hit(kb):
     result = CliRunner().invoke(cli, ["--kb", str(kb), "search", "Kafka"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "[Kafka]" in result.output
+
+
+def test_hit_titles_are_in_the_asked_language(db, kb, now):
+    sync(db, kb, now=now)
+    titles = {lang: {r["id"]: r["title"] for r in read.search(db, "时间轮", lang=lang)} for lang in ("zh", "en")}
+    assert titles["zh"]["tw.basic"] == "什么是时间轮？"
+    assert titles["en"]["tw.basic"] == "What is a timing wheel?"

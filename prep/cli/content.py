@@ -140,7 +140,7 @@ def search(obj: Ctx, query_text, limit, types, as_json):
     from prep.index import read
 
     db, _ = obj.synced()
-    rows = read.search(db, query_text, limit=limit, types=tuple(types))
+    rows = read.search(db, query_text, limit=limit, types=tuple(types), lang=obj.lang)
     if as_json:
         emit_json(rows)
         return

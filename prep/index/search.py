@@ -18,7 +18,9 @@ import unicodedata
 from typing import Any
 
 from prep.index.conn import Database
+from prep.index.db import loads
 from prep.index.views import SearchHit
+from prep.kb.vocab import claim_text, pick
 
 _TERM = re.compile(r'"([^"]+)"|(\S+)')
 _CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
@@ -50,9 +52,12 @@ def _register(conn: sqlite3.Connection) -> None:
     conn.create_function("prep_word", 2, _word, deterministic=True)
 
 
-def search(db: Database, query: str, *, limit: int = 50, types: tuple[str, ...] = ()) -> list[SearchHit]:
+def search(
+    db: Database, query: str, *, limit: int = 50, types: tuple[str, ...] = (), lang: str | None = None,
+) -> list[SearchHit]:
     """Every term must match. Terms of 3+ characters narrow by the trigram index, shorter
-    ones (two Chinese characters are common: 对账) by LIKE; Latin terms must be whole words."""
+    ones (two Chinese characters are common: 对账) by LIKE; Latin terms must be whole words.
+    With `lang`, each hit's title is the item's own in that language (the index holds both)."""
     words = terms(query)
     if not words:
         return []
@@ -84,7 +89,31 @@ def search(db: Database, query: str, *, limit: int = 50, types: tuple[str, ...] 
         columns = (title, body) if kind == "claim" else (body, title)
         snippet, marks = cut_snippet(columns, words)
         hits.append({"type": kind, "id": item_id, "title": title.split("\n")[0], "snippet": snippet, "marks": marks})
+    if lang:
+        titles = _titles(db, hits, lang)
+        for hit in hits:
+            hit["title"] = titles.get((hit["type"], hit["id"])) or hit["title"]
     return hits
+
+
+_TITLE_SQL = {
+    "card": "SELECT id, q, NULL FROM cards WHERE id IN ({})",
+    "story": "SELECT id, title, NULL FROM stories WHERE id IN ({})",
+    "claim": "SELECT id, text, en FROM claims WHERE id IN ({})",
+}
+
+
+def _titles(db: Database, hits: list[SearchHit], lang: str) -> dict[tuple[str, str], str]:
+    """Each hit's title in `lang`, read from its item (one query per type)."""
+    out: dict[tuple[str, str], str] = {}
+    for kind, sql in _TITLE_SQL.items():
+        ids = [h["id"] for h in hits if h["type"] == kind]
+        if not ids:
+            continue
+        for item_id, text, en in db.execute(sql.format(",".join("?" * len(ids))), ids):
+            title = claim_text(loads(text), en, lang) if kind == "claim" else pick(loads(text), lang)
+            out[(kind, item_id)] = " ".join(title.split("\n")[0].split())
+    return out
 
 
 def _cells(ch: str) -> int:

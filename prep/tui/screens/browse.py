@@ -93,7 +93,7 @@ class BrowseScreen(BackScreen):
         rows: list[Row] = []
         total = 0
         if text.strip():
-            rows = [(r["type"], r["id"], hit_text(r, text)) for r in read.search(db, text, limit=PAGE, types=types)]
+            rows = [(r["type"], r["id"], hit_text(r, text)) for r in read.search(db, text, limit=PAGE, types=types, lang=lang)]
             total = len(rows)
         else:
             if type_filter in ("all", "claim"):
