@@ -225,3 +225,8 @@ def test_readme_reference_is_generated_from_the_code():
     assert commands_markdown() in readme, "the command reference is stale: run cog -r README.md"
     assert help_markdown("en", title=False) in readme, "the key list is stale: run cog -r README.md"
     assert "`--limit INTEGER RANGE`" in commands_markdown()  # an option the hand-written table missed
+
+
+def test_every_command_docstring_has_an_example():
+    missing = [" ".join(path) for path, cmd in all_commands() if not isinstance(cmd, click.Group) and "Example:" not in (cmd.help or "")]
+    assert missing == []

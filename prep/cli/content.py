@@ -17,7 +17,10 @@ from prep.errors import ContentErrors, PrepError
 @click.option("--json", "as_json", is_flag=True, help="Print errors as JSON.")
 @click.pass_obj
 def validate(obj: Ctx, as_json):
-    """Check the knowledge base and its interview profiles; report every error (file:line: field: message)."""
+    """Check the knowledge base and its interview profiles; report every error (file:line: field: message).
+
+    Example: prep --kb my-interviews validate --json
+    """
     from prep.kb import deprecated, loader
     from prep.mock.profiles import load_profiles
 
@@ -49,7 +52,10 @@ def validate(obj: Ctx, as_json):
 @click.option("--allow-empty", is_flag=True, help="Archive every card (or story) when decks/ (or stories/) is gone or empty.")
 @click.pass_obj
 def sync(obj: Ctx, force, allow_empty):
-    """Index the knowledge base into the database (other commands do this implicitly)."""
+    """Index the knowledge base into the database (other commands do this implicitly).
+
+    Example: prep sync --force
+    """
     from prep.index.sync import sync as do_sync
 
     obj.announce()
@@ -71,7 +77,10 @@ def sync(obj: Ctx, force, allow_empty):
 @lang_option
 @click.pass_obj
 def list_(obj: Ctx, what, deck, claim, tag, kind, project, archived, as_json, lang):
-    """List cards, stories or claims, with filters."""
+    """List cards, stories or claims, with filters.
+
+    Example: prep list cards --deck time-wheel --kind design
+    """
     from prep.index import read
 
     db, _ = obj.synced()
@@ -114,7 +123,10 @@ def list_(obj: Ctx, what, deck, claim, tag, kind, project, archived, as_json, la
 @lang_option
 @click.pass_obj
 def show(obj: Ctx, item_id, as_json, lang):
-    """Show a card, story, claim, project or deck by id, with its links and history."""
+    """Show a card, story, claim, project or deck by id, with its links and history.
+
+    Example: prep show meican.scheduler --lang en
+    """
     from prep.export.item import render
     from prep.index import read
 
@@ -136,7 +148,10 @@ def show(obj: Ctx, item_id, as_json, lang):
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of objects.")
 @click.pass_obj
 def search(obj: Ctx, query_text, limit, types, as_json):
-    """Full-text search over cards, stories and claims (Chinese substrings work)."""
+    """Full-text search over cards, stories and claims (Chinese substrings work).
+
+    Example: prep search 时间轮 --type card --limit 10
+    """
     from prep.index import read
 
     db, _ = obj.synced()
@@ -162,7 +177,10 @@ def search(obj: Ctx, query_text, limit, types, as_json):
 @lang_option
 @click.pass_obj
 def stats(obj: Ctx, as_json, lang):
-    """Counts, due and new cards, per deck."""
+    """Counts, due and new cards, per deck.
+
+    Example: prep stats --json
+    """
     from prep.index import read
 
     db, _ = obj.synced(quiet=as_json)

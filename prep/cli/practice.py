@@ -17,7 +17,10 @@ from prep.errors import PrepError
 @click.argument("value", required=False)
 @click.pass_obj
 def config(obj: Ctx, key, value):
-    """Show or set study settings (desired_retention, new_per_day, max_reviews_per_day, ...)."""
+    """Show or set study settings (desired_retention, new_per_day, max_reviews_per_day, ...).
+
+    Example: prep config new_per_day 10
+    """
     import dataclasses
 
     from prep.study.engine import load_settings, save_settings
@@ -245,7 +248,10 @@ def export_anki(obj: Ctx, out, deck, claim, tag, kind, stories, lang):
 @lang_option
 @click.pass_obj
 def export_markdown(obj: Ctx, out, deck, claim, tag, kind, lang):
-    """Write the knowledge base as one Markdown document, claim by claim, for printing."""
+    """Write the knowledge base as one Markdown document, claim by claim, for printing.
+
+    Example: prep export markdown --claim meican.scheduler -o scheduler.md
+    """
     from prep.export.markdown import document
 
     db, _ = obj.synced()
