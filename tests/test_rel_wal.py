@@ -17,6 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import run_app, write
 
 from prep.index.db import open_db
@@ -122,3 +123,22 @@ def test_a_locked_database_while_rating_is_a_message(tmp_path, kb, now):
     run_app(app, steps)
     holder.close()
     assert db.execute("SELECT count(*) FROM review_log").fetchone()[0] == 1
+
+
+def test_a_database_failure_in_the_tui_is_a_sentence(tmp_path, kb, now):
+    from prep.tui.app import FailureSentence
+
+    db_path = tmp_path / "prep.db"
+    db = open_db(db_path)
+    sync(db, kb, now=now)
+    app = PrepApp(db, clock=lambda: now, settings=Settings(enable_fuzzing=False))
+
+    async def steps(pilot):
+        await app.workers.wait_for_complete()
+        db.execute("DROP TABLE review_state")  # the queue cannot be built now
+        await pilot.press("s")
+
+    with pytest.raises(FailureSentence) as failure:
+        run_app(app, steps)
+    assert str(failure.value) == f"{db_path}: database error (no such table: review_state)"
+    assert app.return_code == 1

@@ -8,16 +8,40 @@ so the TUI is a view that can be driven by the pilot in tests.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import App
 from textual.binding import Binding, BindingType
 
+from prep.errors import PrepError
 from prep.index.conn import Database
 from prep.index.db import utcnow
 from prep.study.engine import load_settings
+
+
+class FailureSentence(Exception):
+    """An error the user reads as one sentence, never as a traceback."""
+
+    def __rich__(self) -> Text:
+        return Text(f"Error: {self}", style="red")
+
+
+def _sentence(db: Database, error: Exception) -> str:
+    from prep.index.db import sqlite_message
+
+    if isinstance(error, sqlite3.Error):
+        try:
+            path = db.execute("PRAGMA database_list").fetchone()[2] or "the database"
+        except sqlite3.Error:
+            path = "the database"
+        return sqlite_message(path, error)
+    if isinstance(error, OSError):
+        return f"{error.filename + ': ' if error.filename else ''}{error.strerror or error}; nothing was lost"
+    return str(error)
 
 
 class PrepApp(App):
@@ -43,6 +67,13 @@ class PrepApp(App):
         self.settings = settings or load_settings(db)
         self.start = start
         self.kb_root = kb_root  # the knowledge base's folder: its profiles/ feed the mock screen
+
+    def _handle_exception(self, error: Exception) -> None:
+        # A busy, full, read-only or damaged database is a sentence here too, as on the
+        # command line: Textual renders an exception that has __rich__ instead of a traceback.
+        if isinstance(error, sqlite3.Error | OSError | PrepError):
+            error = FailureSentence(_sentence(self.db, error))
+        super()._handle_exception(error)
 
     def now(self) -> dt.datetime:
         return self.clock()
@@ -80,4 +111,7 @@ def run(
 ) -> None:
     """`start`: "review" reviews at once (over the dashboard, where leaving lands), or "dashboard"."""
     filters = {k: v for k, v in (filters or {}).items() if v}
-    PrepApp(db, lang=lang, filters=filters, cram=cram, start=start, kb_root=kb_root).run()
+    app = PrepApp(db, lang=lang, filters=filters, cram=cram, start=start, kb_root=kb_root)
+    app.run()
+    if app.return_code:  # a failure was shown as a sentence: the shell must see it too
+        raise SystemExit(app.return_code)
