@@ -168,6 +168,10 @@ def open_db(path: Path | str, *, migrate: bool = True) -> Database:
         conn = _connect(path)
     except sqlite3.Error as e:
         raise PrepError(f"{path}: cannot open the database ({e})") from None
+    # Opening waits as long as a migration may take: another process opening the same old
+    # database may be switching it to WAL or migrating it right now. Afterwards, writes
+    # wait about a second (BUSY_TIMEOUT_S).
+    conn.execute(f"PRAGMA busy_timeout = {int(LONG_WAIT_S * 1000)}")
     try:
         app_id, tables, applied = _inspect(conn)
         _refuse_foreign(path, app_id, tables, applied)
@@ -181,6 +185,7 @@ def open_db(path: Path | str, *, migrate: bool = True) -> Database:
         db = Database(conn)
         if migrate:
             _migrate(db, path, app_id)
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
     except PrepError:
         conn.close()
         raise
