@@ -3,6 +3,8 @@ in the data dir (never in the KB's git repo uninvited)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from click.testing import CliRunner
 from conftest import run_app
@@ -11,12 +13,9 @@ from textual.widgets import Static
 from prep.cli import cli
 from prep.index.sync import sync
 from prep.study import engine
-from prep.study.srs import Settings
 from prep.tui.app import PrepApp
 from prep.tui.screens.dashboard import DashboardScreen
 from prep.tui.screens.review import ReviewScreen
-
-S = Settings(enable_fuzzing=False)
 
 
 @pytest.fixture
@@ -40,9 +39,9 @@ def test_study_reviews_at_once_and_prep_alone_opens_the_dashboard(kb, started, a
     assert {k: v for k, v in started[0]["filters"].items() if v} == filters
 
 
-def test_review_start_opens_review_over_the_dashboard(db, kb, now):
+def test_review_start_opens_review_over_the_dashboard(db, kb, now, settings):
     sync(db, kb, now=now)
-    app = PrepApp(db, clock=lambda: now, settings=S, lang="en", start="review")
+    app = PrepApp(db, clock=lambda: now, settings=settings, lang="en", start="review")
 
     async def steps(pilot):
         assert isinstance(app.screen, ReviewScreen) and app.screen.current is not None
@@ -56,11 +55,11 @@ def test_review_start_opens_review_over_the_dashboard(db, kb, now):
     ("en", "The 2 card(s) you have studied are scheduled: the next is due in", "Press q for the dashboard"),
     ("zh", "学过的 2 张卡都已排好期：下一张", "按 q 打开仪表盘"),
 ])
-def test_an_empty_deck_session_says_why_and_offers_the_dashboard(db, kb, now, lang, scheduled, offer):
+def test_an_empty_deck_session_says_why_and_offers_the_dashboard(db, kb, now, lang, scheduled, offer, settings):
     sync(db, kb, now=now)
     for card in ("tw.basic", "tw.hier"):
-        engine.record_answer(db, "card", card, 4, now, settings=S)
-    app = PrepApp(db, clock=lambda: now, settings=S, lang=lang, filters={"deck": "time-wheel"}, start="review")
+        engine.record_answer(db, "card", card, 4, now, settings=settings)
+    app = PrepApp(db, clock=lambda: now, settings=settings, lang=lang, filters={"deck": "time-wheel"}, start="review")
 
     async def steps(pilot):
         screen = app.screen
@@ -73,9 +72,9 @@ def test_an_empty_deck_session_says_why_and_offers_the_dashboard(db, kb, now, la
     run_app(app, steps)
 
 
-def test_an_empty_session_names_the_daily_new_limit(db, kb, now):
+def test_an_empty_session_names_the_daily_new_limit(db, kb, now, settings):
     sync(db, kb, now=now)
-    app = PrepApp(db, clock=lambda: now, settings=Settings(enable_fuzzing=False, new_per_day=0), lang="en", start="review")
+    app = PrepApp(db, clock=lambda: now, settings=dataclasses.replace(settings, new_per_day=0), lang="en", start="review")
 
     async def steps(pilot):
         text = str(app.screen.query_one("#question", Static).content)

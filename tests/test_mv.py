@@ -11,9 +11,7 @@ from prep.cli import cli
 from prep.index.db import open_db
 from prep.kb.rename import token
 from prep.study import engine
-from prep.study.srs import Settings
 
-S = Settings(enable_fuzzing=False)
 T0 = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
 
 
@@ -21,11 +19,11 @@ def run(kb, *args):
     return CliRunner().invoke(cli, ["--kb", str(kb), *args])
 
 
-def studied(kb, prep_home, item="perf.measure", n=3):
+def studied(kb, prep_home, item="perf.measure", n=3, *, settings):
     assert run(kb, "sync").exit_code == 0
     db = open_db(kb_db_file(prep_home, kb))
     for i in range(n):
-        engine.record_answer(db, "card", item, 3, T0 + dt.timedelta(days=i), settings=S)
+        engine.record_answer(db, "card", item, 3, T0 + dt.timedelta(days=i), settings=settings)
     return db
 
 
@@ -35,10 +33,10 @@ def history(db, item):
     return log, state[0] if state else None
 
 
-def test_rename_a_card_edits_every_file_and_moves_its_history(kb, prep_home):
+def test_rename_a_card_edits_every_file_and_moves_its_history(kb, prep_home, settings):
     deck_name = next(p for p in (kb / "decks").iterdir() if "perf.measure" in p.read_text())
     before = deck_name.read_text()
-    db = studied(kb, prep_home)
+    db = studied(kb, prep_home, settings=settings)
     result = run(kb, "mv", "perf.measure", "perf.how-measured")
     assert result.exit_code == 0, result.output
     assert "3 review(s), its FSRS state and 0 mock answer(s) moved" in result.output
@@ -67,8 +65,8 @@ def test_rename_a_claim_and_a_project_keeps_longer_ids(kb, prep_home):
     assert run(kb, "validate").exit_code == 0
 
 
-def test_refuses_an_existing_id_and_changes_nothing(kb, prep_home):
-    db = studied(kb, prep_home)
+def test_refuses_an_existing_id_and_changes_nothing(kb, prep_home, settings):
+    db = studied(kb, prep_home, settings=settings)
     files = {p: p.read_text() for p in (kb / "decks").iterdir()}
     result = run(kb, "mv", "perf.measure", "tw.basic")
     assert result.exit_code == 1
@@ -80,8 +78,8 @@ def test_refuses_an_existing_id_and_changes_nothing(kb, prep_home):
     assert "not an id" in run(kb, "mv", "perf.measure", "Bad Id").output
 
 
-def test_a_hand_rename_is_reported_and_mv_brings_the_history_back(kb, prep_home):
-    db = studied(kb, prep_home)
+def test_a_hand_rename_is_reported_and_mv_brings_the_history_back(kb, prep_home, settings):
+    db = studied(kb, prep_home, settings=settings)
     deck = next(p for p in (kb / "decks").iterdir() if "perf.measure" in p.read_text())
     deck.write_text(deck.read_text().replace("perf.measure", "perf.measured"))
     result = run(kb, "sync")
@@ -93,8 +91,8 @@ def test_a_hand_rename_is_reported_and_mv_brings_the_history_back(kb, prep_home)
     assert run(kb, "list", "cards", "--archived").output.count("perf.") == 0
 
 
-def test_mock_answers_and_drawn_sets_follow(kb, prep_home):
-    db = studied(kb, prep_home, n=1)
+def test_mock_answers_and_drawn_sets_follow(kb, prep_home, settings):
+    db = studied(kb, prep_home, n=1, settings=settings)
     db.execute("INSERT INTO mock_sessions (id, profile, draw, started_at) VALUES (1, 'p', ?, ?)",
                ['{"questions": [{"id": "perf.measure", "type": "card"}]}', T0.isoformat()])
     db.execute("""INSERT INTO mock_answers (session_id, position, item_type, item_id, correct, complete, concise,
