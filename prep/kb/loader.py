@@ -26,6 +26,7 @@ from prep.kb.story_md import parse_story
 from prep.kb.yamlsrc import LineMap, line_for, parse_yaml, read_text
 
 RESUME = "stories/resume.yaml"
+SUGGEST_LINKS = 20
 
 
 @dataclass
@@ -193,9 +194,12 @@ def build(root: Path, parsed: list[Parsed]) -> tuple[KnowledgeBase, list[Content
                     links.append((p.rel, line_for(p.lines, ("claims", j)), f"claims[{j}]", "claim", c))
 
     targets: dict[str, Mapping[str, object]] = {"claim": kb.claims, "card": kb.cards, "project": kb.projects}
+    suggested = 0  # difflib over 50k ids is ~0.1 s a link: suggest for the first few only
     for rel, line, fld, kind, target in links:
         if target not in targets[kind]:
-            errors.append(ContentError(rel, line, fld, f"unknown {kind} '{target}'" + did_you_mean(target, targets[kind])))
+            hint = did_you_mean(target, targets[kind]) if suggested < SUGGEST_LINKS else ""
+            suggested += 1
+            errors.append(ContentError(rel, line, fld, f"unknown {kind} '{target}'{hint}"))
     errors += _cycles(kb)
     errors += truth.check(kb, parsed)  # facts, citations, assumption spans
     return kb, errors
