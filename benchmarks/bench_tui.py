@@ -98,11 +98,13 @@ async def browse_keys(db) -> dict[str, float]:
         stall = Stall()
         stall.start()
 
-        async def step(name: str, *keys: str) -> None:
+        async def step(name: str, *keys: str, wait: float = 0.0) -> None:
             await pilot.pause()
             stall.reset()
             t = time.perf_counter()
             await pilot.press(*keys)
+            if wait:  # a debounced search starts after the pause in typing
+                await pilot.pause(wait)
             await settle(app, pilot)
             out[f"{name}_ms"] = (time.perf_counter() - t) * 1000
             out[f"{name}_blocked_ms"] = stall.max_gap * 1000
@@ -111,8 +113,8 @@ async def browse_keys(db) -> dict[str, float]:
         await step("open_browse", "b")
         await step("type_claim", "ctrl+t")
         await step("type_card", "ctrl+t")
-        await step("search_key", "l")
-        await step("search_key2", "e")
+        await step("search_key", "l", wait=0.2)
+        await step("search_key2", "e", wait=0.2)
         await step("back", "escape")
         stall.stop()
     return out
