@@ -8,10 +8,13 @@ file may be replaced: `-o /dev/full` as root must not turn a device node into a 
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import glob
 import os
 import stat
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -50,9 +53,22 @@ def _umask_mode() -> int:
     return 0o666 & ~mask
 
 
+STALE_S = 3600  # a temporary file this old was left by a killed run
+
+
+def _remove_stale(target: Path) -> None:
+    """Temporary files a killed export left next to `target` (ours by their dot name)."""
+    now = time.time()
+    for old in target.parent.glob(f".{glob.escape(target.name)}.*.tmp*"):
+        with contextlib.suppress(OSError):
+            if now - old.stat().st_mtime > STALE_S:
+                old.unlink()
+
+
 def write_atomic(path: Path, write: Callable[[Path], object]) -> Path:
     """Call `write(tmp)` to fill a temporary file next to `path`, then rename it to `path`."""
     target = check_target(Path(path))
+    _remove_stale(target)
     try:
         fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as e:

@@ -154,3 +154,16 @@ def test_draw_into_a_read_only_place_is_a_sentence(kb, synced, tmp_path):
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output
     assert result.stderr.splitlines()[-1] == f"Error: {blocker / 'sheets'}: cannot create the folder (Not a directory)"
+
+
+def test_temporary_files_of_a_killed_export_are_cleaned_up(kb, tmp_path, synced):
+    out = tmp_path / "out" / "kb.md"
+    out.parent.mkdir()
+    stale = out.parent / ".kb.md.abc123.tmp"
+    stale.write_bytes(b"x" * 1000)
+    os.utime(stale, (0, 0))  # left by an export killed long ago
+    fresh = out.parent / ".kb.md.def456.tmp"  # perhaps an export running right now
+    fresh.write_bytes(b"y")
+    result = CliRunner().invoke(cli, ["--kb", str(kb), "--db", str(synced), "export", "markdown", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.parent.iterdir()) == [".kb.md.def456.tmp", "kb.md"]
