@@ -10,7 +10,6 @@ import difflib
 import heapq
 from collections.abc import Iterable
 
-
 _PREFILTER = 300
 
 
