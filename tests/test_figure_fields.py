@@ -71,3 +71,13 @@ def test_a_from_value_is_the_old_figure_not_a_contradiction(tmp_path):
     assert any("800" in f for f in without), without  # the old figure alone reads as a contradiction
     assert not any("800" in f for f in _flags(tmp_path, "{from: 800 ms, to: 120 ms}"))
     assert not any("800" in f for f in _flags(tmp_path, "from 800 ms to 120 ms"))
+
+
+def test_a_claims_other_version_is_labelled_as_such():
+    from prep.export.item import render
+
+    claim = {"type": "claim", "id": "c", "project": "p", "text": "2000 tasks", "en": None, "source": "after",
+             "before": "several thousand tasks", "risk": "high", "numbers": [], "tech": [], "notes": "", "facts": [],
+             "stories": [], "cards": [], "archived": False, "file": "stories/resume.yaml", "line": 3}
+    out = render(claim, lang="en")
+    assert "> Other resume version: several thousand tasks" in out and "Before" not in out

@@ -106,7 +106,8 @@ def _claim(c: ClaimView, detail: Detail, lang: str) -> list[str]:
     if c["en"] and c["en"] != c["text"]:
         lines += [c["en"], ""]
     if c["before"]:
-        lines += [f"> Before: {c['before']}", ""]
+        # The other resume version's line, not an old value of the metric (a new user read "Before" so).
+        lines += [f"> {'另一版简历' if lang == 'zh' else 'Other resume version'}: {c['before']}", ""]
     if c["numbers"]:
         lines += [*[f"- {figure_line(n, lang)}" for n in c["numbers"]], ""]
     if c["tech"]:
