@@ -16,7 +16,7 @@ from prep.cli.base import LANG, Ctx, PrepGroup
 @click.group(cls=PrepGroup, invoke_without_command=True)
 @click.version_option(__version__, prog_name="prep")
 @click.option("--kb", "kb", metavar="DIR", help="Knowledge base folder (default: PREP_KB, the nearest folder with decks/ and stories/, else the built-in one).")
-@click.option("--db", "db", metavar="FILE", help="SQLite database (default: prep.db in the user data dir, or PREP_HOME).")
+@click.option("--db", "db", metavar="FILE", help="SQLite database (default: kbs/<KB id>.db in the user data dir, or in PREP_HOME).")
 @click.option("--lang", type=LANG, default=None, help="Language of prep's output and of text fields (default: PREP_LANG, `prep config lang`, the KB's prep.toml, else the content's own).")
 @click.pass_context
 def cli(ctx, kb, db, lang):

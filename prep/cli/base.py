@@ -7,6 +7,7 @@ every heavy import happens inside the command that needs it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import sqlite3
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 LANGS = ("zh", "en")
 LANG = click.Choice(LANGS)
 CONFIG_LANG_KEY = "lang"
+KB_ID_KEY = "kb_id"  # meta: the id (prep.toml) of the knowledge base this database belongs to
 
 
 def content_lang(root) -> str:
@@ -83,8 +85,24 @@ class Ctx:
         if self._db is None:
             from prep.index.db import open_db
 
-            self._db = open_db(self.db_path)
+            db = open_db(self.db_path)
+            self._refuse_other_kb(db)
+            self._db = db
         return self._db
+
+    def _refuse_other_kb(self, db: Database) -> None:
+        """A database holds one knowledge base's history: `--db` at another KB's file would
+        archive its items under this KB's and count both KBs' answers together."""
+        from prep.index.db import get_meta
+
+        owner = get_meta(db, KB_ID_KEY)
+        if owner is not None and owner != self.kb.manifest.id:
+            db.conn.close()
+            raise PrepError(
+                f"{self.db_path}: holds the review history of knowledge base '{owner}', not of "
+                f"'{self.kb.manifest.id}' ({self.kb.path}); nothing was changed. Use it with that "
+                "knowledge base (--kb), or pass --db with another file."
+            )
 
     @property
     def db_path(self):
@@ -112,6 +130,12 @@ class Ctx:
         from prep.index.sync import sync
 
         result = sync(self.db, self.kb.path)
+        from prep.index.db import get_meta, set_meta
+
+        if get_meta(self.db, KB_ID_KEY) is None:  # this database is this KB's from now on
+            # Best effort: a full disk must not fail a read-only command; the next one records it.
+            with contextlib.suppress(sqlite3.Error):
+                set_meta(self.db, KB_ID_KEY, self.kb.manifest.id)
         if not quiet:
             self.announce()
         for hint in result.hints():
