@@ -19,6 +19,8 @@ import click
 from prep.errors import ContentErrors, PrepError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from prep.index.conn import Database
     from prep.paths import KbChoice
 
@@ -49,6 +51,7 @@ class Ctx:
         self._db: Database | None = None
         self._kb: KbChoice | None = None
         self._lang: str | None = None
+        self.db_file: Path | None = None
 
     @property
     def lang(self) -> str:
@@ -85,7 +88,8 @@ class Ctx:
         if self._db is None:
             from prep.index.db import open_db
 
-            db = open_db(self.db_path)
+            self.db_file = self.db_path  # named in errors, even when the file is too damaged to say
+            db = open_db(self.db_file)
             self._refuse_other_kb(db)
             self._db = db
         return self._db
@@ -208,6 +212,8 @@ class PrepGroup(click.Group):
     @staticmethod
     def _db_name(ctx) -> str:
         obj = ctx.obj
+        if getattr(obj, "db_file", None) is not None:
+            return str(obj.db_file)
         db = getattr(obj, "_db", None)
         try:
             row = db.execute("PRAGMA database_list").fetchone() if db is not None else None
