@@ -50,3 +50,19 @@ def test_another_kbs_database_is_refused_and_left_unchanged(tmp_path, prep_home,
 def test_help_names_where_each_kbs_database_is():
     out = run("--help").output
     assert "kbs/<KB id>.db" in out and "prep.db" not in out
+
+
+def test_pinning_a_kb_keeps_the_history_it_already_has(kb, prep_home):
+    import json
+
+    from prep.index.db import open_db, utcnow
+    from prep.study import engine
+
+    (kb / "prep.toml").unlink()
+    assert run("--kb", str(kb), "stats").exit_code == 0
+    db = open_db(kb_db_file(prep_home, kb))
+    engine.record_answer(db, "card", "perf.p99", 3, utcnow())
+    db.conn.close()
+    assert run("init", str(kb)).exit_code == 0
+    stats = json.loads(run("--kb", str(kb), "stats", "--json").output)
+    assert stats["reviews"] == 1

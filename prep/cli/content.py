@@ -250,9 +250,20 @@ def init(directory, title, lang):
     if (root / "decks").is_dir() or (root / "stories").is_dir():
         if (root / MANIFEST).exists():
             raise PrepError(f"{root}: already a knowledge base with its identity in {MANIFEST}; not overwriting anything")
-        m = write_manifest(root, title or root.resolve().name, lang)
+        m = write_manifest(root, title or root.resolve().name, lang, kb_id=_id_with_history(root))
         click.echo(f"created {root / MANIFEST}: this knowledge base is now '{m.id}'")
         return
     for path in scaffold(root, title, lang):
         click.echo(f"created {path}")
     click.echo(f"Next: edit the files, then `prep --kb {directory} validate`.")
+
+
+def _id_with_history(root: Path) -> str | None:
+    """The folder-derived id, if review history is already kept under it: pinning a new id
+    would leave that history behind in a database no command opens any more."""
+    from prep.kb.manifest import read_manifest
+    from prep.paths import KB_DIR, data_dir
+
+    current = read_manifest(root).id
+    return current if (data_dir() / KB_DIR / f"{current}.db").exists() else None
+
