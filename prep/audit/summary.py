@@ -12,7 +12,7 @@ import sqlite3
 
 from prep.audit.report import audit, remember, summary_line
 from prep.index.conn import Database
-from prep.index.db import get_meta, open_db, set_meta, transaction
+from prep.index.db import get_meta, own_connection, set_meta, transaction
 from prep.study.srs import Settings
 
 HINT = " — run prep audit for details"
@@ -28,9 +28,7 @@ def compute(db: Database, now: dt.datetime, settings: Settings | None = None, la
     """Run the audit and cache its line. Slow: callers run it off the UI thread. It works
     on its own connection to the same file (safe within a process), so the caller's
     connection stays free for the UI."""
-    path = db.execute("PRAGMA database_list").fetchone()[2]
-    own = open_db(path, migrate=False) if path else db
-    try:
+    with own_connection(db) as own:
         version = get_meta(own, "content_version", "0")
         report = audit(own, now, settings, lang)
         line = summary_line(report, HINT)
@@ -42,6 +40,3 @@ def compute(db: Database, now: dt.datetime, settings: Settings | None = None, la
         except sqlite3.OperationalError:
             pass  # another process holds the write lock: shown now, cached next time
         return line
-    finally:
-        if path:
-            own.close()

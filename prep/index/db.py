@@ -203,6 +203,21 @@ def open_db(path: Path | str, *, migrate: bool = True) -> Database:
     return db
 
 
+@contextlib.contextmanager
+def own_connection(db: Database):
+    """A second connection to the same file, for a worker thread: sharing one sqlite3
+    connection across threads serialises them and, with a Python SQL function in the
+    query, can hang on the GIL and the connection at once. A second connection in the
+    same process is safe (it never drops this process's locks, unlike open())."""
+    path = db.execute("PRAGMA database_list").fetchone()[2]
+    own = open_db(path, migrate=False) if path else db
+    try:
+        yield own
+    finally:
+        if path:
+            own.close()
+
+
 def _migrate(db: Database, path: Path, app_id: int) -> None:
     """Apply pending migrations under the write lock: a second process opening the same
     old database waits here, then finds nothing pending."""

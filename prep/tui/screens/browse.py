@@ -88,17 +88,12 @@ class BrowseScreen(BackScreen):
     @work(thread=True, exclusive=True, group="browse")
     def load_rows(self, generation: int, text: str, type_filter: str) -> None:
         # Its own connection: the search's Python SQL function must not run on a connection
-        # another thread is using (sqlite3 can then wait on the GIL and the connection at once).
-        from prep.index.db import open_db
+        # another thread is using.
+        from prep.index.db import own_connection
 
         app = self.app
-        path = app.db.execute("PRAGMA database_list").fetchone()[2]
-        db = open_db(path, migrate=False) if path else app.db
-        try:
+        with own_connection(app.db) as db:
             self._load_rows(db, app.lang, generation, text, type_filter)
-        finally:
-            if path:
-                db.close()
 
     def _load_rows(self, db, lang: str, generation: int, text: str, type_filter: str) -> None:
         types = () if type_filter == "all" else (type_filter,)

@@ -137,8 +137,12 @@ class DashboardScreen(PrepScreen):
     @work(thread=True, exclusive=True, group="forecast")
     def load_forecast(self, now: dt.datetime) -> None:
         """The whole plan runs FSRS forward over every item: off the UI thread."""
+        from prep.index.db import own_connection
+
         app = self.app
-        self.post_message(self.ForecastReady(build_plan(app.db, now, settings=app.settings, lang=app.lang)))
+        with own_connection(app.db) as db:
+            plan = build_plan(db, now, settings=app.settings, lang=app.lang)
+        self.post_message(self.ForecastReady(plan))
 
     def on_dashboard_screen_forecast_ready(self, message: ForecastReady) -> None:
         plan = message.plan
