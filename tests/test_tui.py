@@ -299,3 +299,21 @@ def test_dashboard_audit_summary_is_cached_until_content_changes(app_factory, db
         assert "Audit: all 1 claims covered" in str(pilot.app.screen.query_one("#audit", Static).content)
 
     run(app_factory(), recomputed)
+
+
+def test_dashboard_audit_summary_is_in_the_apps_language(app_factory, db):
+    from prep.index.db import get_meta
+
+    async def english(pilot):
+        await settled(pilot)
+        assert "Audit: all 1 claims covered" in str(pilot.app.screen.query_one("#audit", Static).content)
+
+    run(app_factory(), english)
+
+    async def chinese(pilot):  # the English line cached above is not shown in a Chinese app
+        await settled(pilot)
+        line = str(pilot.app.screen.query_one("#audit", Static).content)
+        assert "审计：1 个条目都有支撑" in line and "Audit" not in line
+
+    run(app_factory(lang="zh"), chinese)
+    assert get_meta(db, "audit_summary").startswith("审计")

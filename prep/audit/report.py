@@ -185,15 +185,21 @@ def failed(report: dict, confirmed: bool = False) -> bool:
     return any(s["by_kind"].get(k) for k in STRICT_KINDS) or (confirmed and s["to_confirm"] > 0)
 
 
-def summary_line(report: dict, hint: str = "") -> str:
-    """One line for the dashboard: 'Audit: 3 of 12 claims flagged (no-story 1, ...) · 5 to confirm'."""
+def summary_line(report: dict, hint: str = "", lang: str = "en") -> str:
+    """One line for the dashboard: 'Audit: 3 of 12 claims flagged (no-story 1, ...) · 5 to confirm',
+    in the app's language."""
     s = report["summary"]
+    zh = lang == "zh"
     if not s["claims"]:
-        return "Audit: no claims"
-    confirm = f" · {s['to_confirm']} to confirm" if s.get("to_confirm") else ""
+        return "审计：没有简历条目" if zh else "Audit: no claims"
+    n = s.get("to_confirm")
+    confirm = (f" · 待确认 {n} 处" if zh else f" · {n} to confirm") if n else ""
     if not s["flagged"]:
-        return f"Audit: all {s['claims']} claims covered, figures consistent{confirm}"
+        covered = f"审计：{s['claims']} 个条目都有支撑，数字一致" if zh else f"Audit: all {s['claims']} claims covered, figures consistent"
+        return covered + confirm
     kinds = ", ".join(f"{k} {n}" for k, n in s["by_kind"].items() if n)
+    if zh:
+        return f"审计：{s['claims']} 个条目中 {s['flagged']} 个有问题（{kinds}）{confirm}{hint}"
     return f"Audit: {s['flagged']} of {s['claims']} claims flagged ({kinds}){confirm}{hint}"
 
 

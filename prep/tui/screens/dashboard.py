@@ -115,7 +115,7 @@ class DashboardScreen(PrepScreen):
         ready = claim_readiness(app.db, now, app.settings, app.lang)
         self.claim_rows = sorted(ready, key=lambda c: (RISK_ORDER.get(c["risk"], 3), c["score"]))
         self.render_tables()
-        line = audit_summary.cached(app.db)
+        line = audit_summary.cached(app.db, app.lang)
         self.query_one("#audit", Static).update(" " + (line or self.t("audit_checking")))
         if line is None:
             self.load_audit(now)
