@@ -95,3 +95,25 @@ def test_hit_titles_are_in_the_asked_language(db, kb, now):
     titles = {lang: {r["id"]: r["title"] for r in read.search(db, "时间轮", lang=lang)} for lang in ("zh", "en")}
     assert titles["zh"]["tw.basic"] == "什么是时间轮？"
     assert titles["en"]["tw.basic"] == "What is a timing wheel?"
+
+
+def test_snippets_read_as_text_not_markup(tmp_path):
+    """A hit's snippet shows a cited fact's words and no Markdown or span markers."""
+    from prep.index.db import open_db
+    from prep.index.sync import sync
+    from prep.kb.scaffold import scaffold
+
+    root = tmp_path / "kbs"
+    scaffold(root)
+    deck = root / "decks" / "cite.yaml"
+    deck.write_text(
+        "name: Cite\ncards:\n  - id: cite.one\n    q: How fast is checkout now?\n"
+        "    a: |\n      **Checkout** is {{fact:acme.checkout-latency.p99}} since [the March rewrite]{.assumed}.\n"
+        "    claims: [acme.checkout-latency]\n",
+        encoding="utf-8",
+    )
+    db = open_db(tmp_path / "s.db")
+    sync(db, root)
+    (hit,) = [h for h in read.search(db, "Checkout rewrite", lang="en") if h["id"] == "cite.one"]
+    assert "{{" not in hit["snippet"] and "**" not in hit["snippet"] and "{.assumed}" not in hit["snippet"]
+    assert hit["snippet"].startswith("Checkout is checkout p99 at peak fell from 800 ms to 120 ms")

@@ -15,11 +15,13 @@ import functools
 import re
 import sqlite3
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 from prep.index.conn import Database
 from prep.index.db import loads
 from prep.index.views import SearchHit
+from prep.kb import marks
 from prep.kb.vocab import claim_text, pick
 
 _TERM = re.compile(r'"([^"]+)"|(\S+)')
@@ -83,9 +85,11 @@ def search(
     sql = f"SELECT type, id, title, body FROM search WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?"
     params.append(limit)
     hits: list[SearchHit] = []
+    readable = _Readable(db, lang or "zh")
     for kind, item_id, title, body in db.execute(sql, params):
         # A claim's own sentence is what matched, not its notes or tech list; a card's or
         # story's title is shown anyway, so its snippet comes from the answer or the sections.
+        title, body = readable(title), readable(body)
         columns = (title, body) if kind == "claim" else (body, title)
         snippet, marks = cut_snippet(columns, words)
         hits.append({"type": kind, "id": item_id, "title": title.split("\n")[0], "snippet": snippet, "marks": marks})
@@ -94,6 +98,30 @@ def search(
         for hit in hits:
             hit["title"] = titles.get((hit["type"], hit["id"])) or hit["title"]
     return hits
+
+
+_EMPHASIS = re.compile(r"(\*\*|__|`)")
+
+
+class _Readable:
+    """Index text as a reader sees it in a snippet: fact citations resolved to the facts'
+    text, assumption spans and Markdown emphasis reduced to their words. The facts are
+    loaded only when a hit cites one."""
+
+    def __init__(self, db: Database, lang: str):
+        self.db, self.lang = db, lang
+        self._cite: Callable[[str, str], str] | None = None
+
+    def __call__(self, text: str | None) -> str:
+        if not text:
+            return text or ""
+        if "{{" in text:
+            if self._cite is None:
+                from prep.index.facts import Citations
+
+                self._cite = Citations(self.db)
+            text = self._cite(text, self.lang)
+        return _EMPHASIS.sub("", marks.plain(text))
 
 
 _TITLE_SQL = {
