@@ -93,3 +93,12 @@ def test_typos_get_suggestions_not_empty_results(northwind):
         result = run("--kb", str(northwind), *args, ok=False)
         assert result.exit_code == 1, args
         assert message in result.output, (args, result.output)
+
+
+def test_item_renderer_speaks_the_readers_language(northwind):
+    zh = run("--kb", str(northwind), "--lang", "zh", "show", "cdc.slot-risk").stdout
+    en = run("--kb", str(northwind), "--lang", "en", "show", "cdc.slot-risk").stdout
+    assert "难度 4" in zh and "出处：" in zh and "difficulty" not in zh and "Source:" not in zh
+    assert "difficulty 4" in en and "Source: " in en and "难度" not in en
+    story = run("--kb", str(northwind), "--lang", "zh", "show", "cdc-freshness").stdout
+    assert "## 情境（Situation）" in story and "分钟" in story

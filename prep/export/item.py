@@ -48,9 +48,9 @@ def render(item: ItemView, detail: Detail = FULL, lang: str = "zh", assumed: str
     elif item["type"] == "claim":
         lines = _claim(item, detail, lang)
     elif item["type"] == "project":
-        lines = _project(item, detail)
+        lines = _project(item, detail, lang)
     else:
-        lines = _deck(item, detail)
+        lines = _deck(item, detail, lang)
     out = "\n".join(lines).strip()
     return out if assumed == "span" else markers(out, assumed)
 
@@ -59,50 +59,86 @@ def _h(detail: Detail, text: str, sub: int = 0) -> str:
     return "#" * min(detail.level + sub, 6) + " " + text
 
 
-def _meta(detail: Detail, item: Mapping[str, Any], *parts: str | None) -> list[str]:
+# The renderer's own words, in both languages (the item's text is already in `lang`).
+WORDS: dict[str, dict[str, str]] = {
+    "q": {"en": "Q", "zh": "问"},
+    "difficulty": {"en": "difficulty {n}", "zh": "难度 {n}"},
+    "next": {"en": "Next they ask: ", "zh": "接下来会问："},
+    "source": {"en": "Source: ", "zh": "出处："},
+    "backs": {"en": "Backs:", "zh": "支撑的简历条目："},
+    "min": {"en": "min", "zh": "分钟"},
+    "Situation": {"en": "Situation", "zh": "情境（Situation）"},
+    "Task": {"en": "Task", "zh": "任务（Task）"},
+    "Action": {"en": "Action", "zh": "行动（Action）"},
+    "Result": {"en": "Result", "zh": "结果（Result）"},
+    "Follow-ups": {"en": "Follow-ups", "zh": "追问"},
+    "Lessons": {"en": "Lessons", "zh": "收获"},
+    "risk": {"en": "risk {r}", "zh": "风险 {r}"},
+    "tech": {"en": "Tech: ", "zh": "技术："},
+    "facts": {"en": "Facts", "zh": "事实"},
+    "confirm": {"en": " (assumed: confirm it)", "zh": "（假设：请确认）"},
+    "defend": {"en": "How to defend it", "zh": "怎么答"},
+    "stories": {"en": "Stories ({n}):", "zh": "故事（{n}）："},
+    "cards": {"en": "Cards ({n}):", "zh": "卡片（{n}）："},
+    "stack": {"en": "Stack: ", "zh": "技术栈："},
+    "claims": {"en": "Claims: ", "zh": "简历条目："},
+    "deck_cards": {"en": "{n} cards: ", "zh": "{n} 张卡："},
+    "history": {"en": "History", "zh": "复习记录"},
+    "due": {"en": "Due {when} · reps {reps} · lapses {lapses}", "zh": "到期 {when} · 复习 {reps} 次 · 遗忘 {lapses} 次"},
+    "leech": {"en": " · **leech**", "zh": " · **顽固卡**"},
+    "not_reviewed": {"en": "Not reviewed yet.", "zh": "还没复习过。"},
+    "archived": {"en": "**archived**: no longer in the files (history kept)", "zh": "**已归档**：文件里已没有它（复习记录保留）"},
+}
+
+
+def _w(key: str, lang: str, **kw: object) -> str:
+    return pick(WORDS[key], lang).format(**kw)
+
+
+def _meta(detail: Detail, item: Mapping[str, Any], *parts: str | None, lang: str = "en") -> list[str]:
     where = f"`{item['file']}:{item['line']}`" if detail.where and "line" in item else f"`{item['file']}`" if detail.where and "file" in item else None
     if item.get("archived"):
         # Its file:line is where it used to be: saying so would send the reader to the wrong place.
-        where = "**archived**: no longer in the files (history kept)"
+        where = _w("archived", lang)
     shown = [p for p in (*parts, f"`{item['id']}`", where) if p]
     return [f"*{' · '.join(shown)}*", ""]
 
 
 def _card(c: CardView, detail: Detail, lang: str = "en") -> list[str]:
-    lines = [_h(detail, f"Q: {c['q']}"), ""]
-    lines += _meta(detail, c, c["deck"], c["kind"], f"difficulty {c['difficulty']}")
+    lines = [_h(detail, f"{_w('q', lang)}: {c['q']}"), ""]
+    lines += _meta(detail, c, c["deck"], c["kind"], _w("difficulty", lang, n=c["difficulty"]), lang=lang)
     if c.get("gist"):  # the answer in one breath comes first
         lines += [f"**{' '.join(c['gist'].split())}**", ""]
     lines += [c["a"].strip(), ""]
     if c["followups"]:
-        lines += ["Next they ask: " + " · ".join(f["q"] for f in c["followups"]), ""]
+        lines += [_w("next", lang) + " · ".join(f["q"] for f in c["followups"]), ""]
     if c["source"]:
-        lines += [f"Source: {c['source']}", ""]
+        lines += [_w("source", lang) + c["source"], ""]
     if detail.links and c["claims"]:
-        lines += ["Backs:", *[f"- `{x['id']}` {x['text']}" for x in c["claims"]], ""]
+        lines += [_w("backs", lang), *[f"- `{x['id']}` {x['text']}" for x in c["claims"]], ""]
     return lines + _history(c["review"], c["history"], detail, lang)
 
 
 def _story(s: StoryView, detail: Detail, lang: str = "en") -> list[str]:
-    lines = [_h(detail, f"STAR: {s['title']} ({s['minutes']:g} min)"), ""]
-    lines += _meta(detail, s, ", ".join(s["competencies"]))
+    lines = [_h(detail, f"STAR: {s['title']} ({s['minutes']:g} {_w('min', lang)})"), ""]
+    lines += _meta(detail, s, ", ".join(s["competencies"]), lang=lang)
     for name, text in s["sections"].items():
         if name != "Follow-ups":
-            lines += [_h(detail, name, 1), "", text.strip(), ""]
+            lines += [_h(detail, _w(name, lang) if name in WORDS else name, 1), "", text.strip(), ""]
     if s["followups"]:
-        lines += [_h(detail, "Follow-ups", 1), ""]
+        lines += [_h(detail, _w("Follow-ups", lang), 1), ""]
         for f in s["followups"]:
             lines.append(f"- {f['question']}")
             lines += ["  " + line for line in f["notes"].strip().splitlines()]
         lines.append("")
     if detail.links and s["claims"]:
-        lines += ["Backs:", *[f"- `{x['id']}` {x['text']}" for x in s["claims"]], ""]
+        lines += [_w("backs", lang), *[f"- `{x['id']}` {x['text']}" for x in s["claims"]], ""]
     return lines + _history(s["review"], s["history"], detail, lang)
 
 
 def _claim(c: ClaimView, detail: Detail, lang: str) -> list[str]:
     lines = [_h(detail, c["text"]), ""]
-    lines += _meta(detail, c, c["project"], f"risk {c['risk']}")
+    lines += _meta(detail, c, c["project"], _w("risk", lang, r=c["risk"]), lang=lang)
     if c["en"] and c["en"] != c["text"]:
         lines += [c["en"], ""]
     if c["before"]:
@@ -111,48 +147,48 @@ def _claim(c: ClaimView, detail: Detail, lang: str) -> list[str]:
     if c["numbers"]:
         lines += [*[f"- {figure_line(n, lang)}" for n in c["numbers"]], ""]
     if c["tech"]:
-        lines += ["Tech: " + ", ".join(c["tech"]), ""]
+        lines += [_w("tech", lang) + ", ".join(c["tech"]), ""]
     if c.get("facts"):
-        lines += [_h(detail, "Facts", 1), ""]
+        lines += [_h(detail, _w("facts", lang), 1), ""]
         for f in c["facts"]:
             text = f"[{f['text']}]{{.assumed}}" if f["status"] == "assumed" else f["text"]
-            lines.append(f"- {text} `{f['id']}`" + (" (assumed: confirm it)" if f["status"] == "assumed" else ""))
+            lines.append(f"- {text} `{f['id']}`" + (_w("confirm", lang) if f["status"] == "assumed" else ""))
         lines.append("")
     if c["notes"]:
-        lines += [_h(detail, "How to defend it", 1), "", c["notes"].strip(), ""]
+        lines += [_h(detail, _w("defend", lang), 1), "", c["notes"].strip(), ""]
     if detail.links:
-        lines += [f"Stories ({len(c['stories'])}):", *[f"- `{s['id']}` {s['title']}" for s in c["stories"]], ""]
-        lines += [f"Cards ({len(c['cards'])}):", *[f"- `{x['id']}` {x['q']}" for x in c["cards"]], ""]
+        lines += [_w("stories", lang, n=len(c["stories"])), *[f"- `{s['id']}` {s['title']}" for s in c["stories"]], ""]
+        lines += [_w("cards", lang, n=len(c["cards"])), *[f"- `{x['id']}` {x['q']}" for x in c["cards"]], ""]
     return lines
 
 
-def _project(p: ProjectView, detail: Detail) -> list[str]:
+def _project(p: ProjectView, detail: Detail, lang: str = "en") -> list[str]:
     lines = [_h(detail, f"{p['company']} — {p['name']}" if p["name"] else p["company"]), ""]
-    lines += _meta(detail, p, p["role"], p["period"])
+    lines += _meta(detail, p, p["role"], p["period"], lang=lang)
     if p["stack"]:
-        lines += ["Stack: " + ", ".join(p["stack"]), ""]
+        lines += [_w("stack", lang) + ", ".join(p["stack"]), ""]
     if detail.links:
-        lines += ["Claims: " + ", ".join(f"`{c}`" for c in p["claims"]), ""]
+        lines += [_w("claims", lang) + ", ".join(f"`{c}`" for c in p["claims"]), ""]
     return lines
 
 
-def _deck(d: DeckView, detail: Detail) -> list[str]:
+def _deck(d: DeckView, detail: Detail, lang: str = "en") -> list[str]:
     lines = [_h(detail, d["name"]), ""]
-    lines += _meta(detail, d, d["project"])
+    lines += _meta(detail, d, d["project"], lang=lang)
     if d["description"]:
         lines += [d["description"].strip(), ""]
     if detail.links:
-        lines += [f"{len(d['cards'])} cards: " + ", ".join(f"`{c}`" for c in d["cards"]), ""]
+        lines += [_w("deck_cards", lang, n=len(d["cards"])) + ", ".join(f"`{c}`" for c in d["cards"]), ""]
     return lines
 
 
 def _history(review: ReviewState | None, history: Sequence[HistoryEntry], detail: Detail, lang: str = "en") -> list[str]:
     if not detail.history:
         return []
-    lines = [_h(detail, "History", 1), ""]
+    lines = [_h(detail, _w("history", lang), 1), ""]
     now = utcnow()
     if review:
-        leech = " · **leech**" if review["leech"] else ""
-        lines.append(f"Due {when(review['due'], now, lang)} · reps {review['reps']} · lapses {review['lapses']}{leech}")
+        leech = _w("leech", lang) if review["leech"] else ""
+        lines.append(_w("due", lang, when=when(review["due"], now, lang), reps=review["reps"], lapses=review["lapses"]) + leech)
     answers = [f"- {when(h['reviewed_at'], now, lang)} {RATING_NAMES.get(h['rating'], h['rating'])} ({h['mode']})" for h in history]
-    return lines + (answers or ["Not reviewed yet."]) + [""]
+    return lines + (answers or [_w("not_reviewed", lang)]) + [""]

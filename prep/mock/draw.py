@@ -208,7 +208,7 @@ def _claim_question(db: Database, claim_id: str, chain: list[str], lang: str) ->
         [claim_id],
     ).fetchall()
     if stories:
-        points += ["", "Stories: " + "; ".join(f"{pick(_j(t), lang)} (`{i}`)" for i, t in stories)]
+        points += ["", pick({"en": "Stories: ", "zh": "相关故事："}, lang) + "; ".join(f"{pick(_j(t), lang)} (`{i}`)" for i, t in stories)]
     followups = [Followup(*_card_text(db, c, lang), card=c) for c in chain]
     if not followups:
         for (fups,) in db.execute(
