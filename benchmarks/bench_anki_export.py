@@ -48,7 +48,9 @@ def minimal_genanki(items: list[tuple[str, str, str, str]], out: Path) -> None:
 
     md = MarkdownIt("commonmark", {"html": False, "highlight": hl})
     model = genanki.Model(
-        1_900_000_001, "minimal", fields=[{"name": "Front"}, {"name": "Back"}],
+        1_900_000_001,
+        "minimal",
+        fields=[{"name": "Front"}, {"name": "Back"}],
         templates=[{"name": "c", "qfmt": "{{Front}}", "afmt": "{{FrontSide}}<hr id=answer>{{Back}}"}],
     )
     decks: dict[str, genanki.Deck] = {}

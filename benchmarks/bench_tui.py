@@ -160,8 +160,11 @@ def measure(n: int, tmp: Path, root: Path | None = None, db_path: Path | None = 
     out = {"empty_app_ms": empty * 1000, "launch_ms": launch * 1000}
     out |= asyncio.run(browse_keys(db))
     per_card, noop, cpu = asyncio.run(next_card(db, 10))
-    out |= {"next_card_ms": statistics.median(per_card) * 1000, "next_card_cpu_ms": statistics.median(cpu) * 1000,
-            "next_card_noop_ms": statistics.median(noop) * 1000}
+    out |= {
+        "next_card_ms": statistics.median(per_card) * 1000,
+        "next_card_cpu_ms": statistics.median(cpu) * 1000,
+        "next_card_noop_ms": statistics.median(noop) * 1000,
+    }
     return out
 
 

@@ -132,7 +132,7 @@ def edit_one_card(root: Path) -> None:
     marker = "      - 要点二\n"
     i = text.find(marker, len(text) // 2)
     stamp = f"      - 要点二 edited {time.perf_counter_ns()}\n"
-    deck.write_text(text[:i] + stamp + text[i + len(marker):], encoding="utf-8")
+    deck.write_text(text[:i] + stamp + text[i + len(marker) :], encoding="utf-8")
 
 
 def size_figures(n: int, tmp: Path, env: dict, with_tui: bool) -> dict[str, float]:
@@ -182,10 +182,10 @@ def size_figures(n: int, tmp: Path, env: dict, with_tui: bool) -> dict[str, floa
     f["resync_one"], f["resync_one_mb"] = statistics.median(times), statistics.median(mems)
     f["list_json"], f["list_json_mb"] = proc_mem("prep", [*prep[3:], "list", "cards", "--json"], env, tmp)
     f["list_su"], f["list_su_mb"] = proc_mem(
-        "sqlite_utils", [str(db_path), f"SELECT {LIST_COLS} FROM cards WHERE archived = 0 ORDER BY position"], env, tmp)
+        "sqlite_utils", [str(db_path), f"SELECT {LIST_COLS} FROM cards WHERE archived = 0 ORDER BY position"], env, tmp
+    )
     if with_tui:
-        out = subprocess.run([PY, str(HERE / "bench_tui.py"), str(n), str(root), str(db_path), "--json"],
-                             env=env, capture_output=True, text=True)
+        out = subprocess.run([PY, str(HERE / "bench_tui.py"), str(n), str(root), str(db_path), "--json"], env=env, capture_output=True, text=True)
         if out.returncode == 0:
             f |= {f"tui_{k}": v / 1000 for k, v in json.loads(out.stdout.splitlines()[-1]).items()}
         else:
@@ -244,8 +244,15 @@ def table(sizes: list[int], per_size: dict[int, dict[str, float]]) -> list[str]:
         got = [(n, v) for n, v in zip(sizes, vals, strict=True) if v]
         e = exponent([n for n, _ in got], [v for _, v in got])
         last_base = next((b for b in reversed(bases) if b), None)
-        body.append([label, *[fmt(v, unit) for v in vals], f"{fmt(last_base, unit)} {base_label}" if base else base_label,
-                     ratios if base else "", f"{e:.2f}" if e is not None else "-"])
+        body.append(
+            [
+                label,
+                *[fmt(v, unit) for v in vals],
+                f"{fmt(last_base, unit)} {base_label}" if base else base_label,
+                ratios if base else "",
+                f"{e:.2f}" if e is not None else "-",
+            ]
+        )
         if base:  # the baseline's own growth, so a grower can be told from a noisy floor
             bvals = [(n, b) for n, b in zip(sizes, bases, strict=True) if b]
             be = exponent([n for n, _ in bvals], [b for _, b in bvals])
@@ -286,8 +293,12 @@ def main() -> None:
     print()
     all_sizes = sorted(set(sizes) | set(export_sizes))
     print("\n".join(table(all_sizes, per_size)))
-    meta = {"python": sys.version.split()[0], "cpus": os.cpu_count(), "machine": platform.processor() or platform.machine(),
-            "date": dt.datetime.now(dt.UTC).isoformat(timespec="minutes")}
+    meta = {
+        "python": sys.version.split()[0],
+        "cpus": os.cpu_count(),
+        "machine": platform.processor() or platform.machine(),
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="minutes"),
+    }
     print(json.dumps(meta))
     if args.json:
         Path(args.json).write_text(json.dumps({"meta": meta, "startup": rows, "sizes": per_size}, indent=1))

@@ -7,7 +7,26 @@ import random
 import sys
 from pathlib import Path
 
-WORDS = ["时间轮", "调度", "分布式", "租约", "选主", "幂等", "对账", "账户", "索引", "分片", "缓存", "一致性", "可用性", "负载均衡", "重试", "退避", "死信", "队列"]
+WORDS = [
+    "时间轮",
+    "调度",
+    "分布式",
+    "租约",
+    "选主",
+    "幂等",
+    "对账",
+    "账户",
+    "索引",
+    "分片",
+    "缓存",
+    "一致性",
+    "可用性",
+    "负载均衡",
+    "重试",
+    "退避",
+    "死信",
+    "队列",
+]
 EN = ["timer", "wheel", "lease", "leader", "shard", "replica", "cache", "quorum", "retry", "backoff", "queue", "index", "ledger", "balance"]
 
 
@@ -26,8 +45,12 @@ def generate(root: Path, cards: int, decks: int = 100, seed: int = 1) -> Path:
         lines += [f"  - id: p{p}", f"    company: {{zh: 公司{p}, en: Company {p}}}", "    claims:"]
         for c in claims:
             if c.startswith(f"p{p}."):
-                lines += [f"      - id: {c}", f"        text: 支持{rng.randint(100, 9999)}个后台任务{_text(rng, 2)}",
-                          "        numbers: [2000 tasks]", "        risk: high"]
+                lines += [
+                    f"      - id: {c}",
+                    f"        text: 支持{rng.randint(100, 9999)}个后台任务{_text(rng, 2)}",
+                    "        numbers: [2000 tasks]",
+                    "        risk: high",
+                ]
     (root / "stories/resume.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     per_deck = -(-cards // decks)
     made = 0

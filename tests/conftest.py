@@ -37,7 +37,10 @@ def kb(tmp_path) -> Path:
     """A small valid knowledge base (the `prep init` sample plus a CJK deck)."""
     root = tmp_path / "kb"
     scaffold(root)
-    write(root, "decks/time-wheel.yaml", """
+    write(
+        root,
+        "decks/time-wheel.yaml",
+        """
         name: {zh: 时间轮, en: Time wheels}
         project: acme
         cards:
@@ -57,7 +60,8 @@ def kb(tmp_path) -> Path:
             claims: [acme.checkout-latency]
             kind: design
             difficulty: 4
-        """)
+        """,
+    )
     return root
 
 

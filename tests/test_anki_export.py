@@ -33,8 +33,7 @@ from anki.import_export_pb2 import ImportAnkiPackageUpdateCondition as UC
 
 # A 1x1 PNG.
 PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
 )
 GO_LINE = 'if a < b && c > d { return "<ok>" }'
 T0 = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(hours=1)
@@ -43,7 +42,10 @@ T0 = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(hours=1)
 @pytest.fixture
 def rich_kb(kb) -> Path:
     """The sample knowledge base plus what export must get right: code, CJK, images, HTML."""
-    write(kb, "decks/render.yaml", f"""
+    write(
+        kb,
+        "decks/render.yaml",
+        f"""
         name: {{zh: 渲染, en: Rendering}}
         project: acme
         description: Cards that exercise **rendering**.
@@ -74,10 +76,14 @@ def rich_kb(kb) -> Path:
             q: {{zh: 普通问题？, en: A plain question?}}
             a: {{zh: 原来的答案。, en: The original answer.}}
             difficulty: 1
-        """)
+        """,
+    )
     (kb / "decks/images").mkdir()
     (kb / "decks/images/时间轮.png").write_bytes(PNG)
-    write(kb, "stories/render-story.md", """
+    write(
+        kb,
+        "stories/render-story.md",
+        """
         ---
         id: render-story
         title: {zh: 渲染的故事, en: A rendering story}
@@ -101,7 +107,8 @@ def rich_kb(kb) -> Path:
           Prometheus 直方图。
         ## Lessons
         先测量。
-        """)
+        """,
+    )
     (kb / "stories/img").mkdir()
     (kb / "stories/img/flow.png").write_bytes(PNG + b"flow")
     old = (T0 - dt.timedelta(days=1)).timestamp()
@@ -119,15 +126,17 @@ def do_export(db, root: Path, out: Path, now=T0, **kw) -> anki.ExportResult:
 
 
 def import_apkg(col: Collection, path: Path):
-    result = col.import_anki_package(ImportAnkiPackageRequest(
-        package_path=str(path),
-        options=ImportAnkiPackageOptions(
-            merge_notetypes=True,
-            update_notes=UC.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_IF_NEWER,
-            update_notetypes=UC.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_IF_NEWER,
-            with_scheduling=False,
-        ),
-    ))
+    result = col.import_anki_package(
+        ImportAnkiPackageRequest(
+            package_path=str(path),
+            options=ImportAnkiPackageOptions(
+                merge_notetypes=True,
+                update_notes=UC.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_IF_NEWER,
+                update_notetypes=UC.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_IF_NEWER,
+                with_scheduling=False,
+            ),
+        )
+    )
     col.models._clear_cache()
     return result.log
 
@@ -158,11 +167,17 @@ def text_of(field: str) -> str:
 def snapshot(col: Collection) -> dict:
     notes = {r[0]: r[1:] for r in col.db.all("select id, guid, mod, flds, tags, mid from notes")}
     cards = {r[0]: r[1:] for r in col.db.all("select id, nid, did, ord, type, queue, due, ivl, reps, lapses from cards")}
-    return {"notes": notes, "cards": cards, "revlog": col.db.all("select * from revlog order by id"),
-            "decks": sorted(col.decks.all_names()), "schema": col.db.scalar("select scm from col"),
-            # Content only: an import with merge_notetypes re-stamps the note types' mod.
-            "models": {m["id"]: (m["name"], m["css"], [f["name"] for f in m["flds"]], [(t["qfmt"], t["afmt"]) for t in m["tmpls"]])
-                       for m in col.models.all()}}
+    return {
+        "notes": notes,
+        "cards": cards,
+        "revlog": col.db.all("select * from revlog order by id"),
+        "decks": sorted(col.decks.all_names()),
+        "schema": col.db.scalar("select scm from col"),
+        # Content only: an import with merge_notetypes re-stamps the note types' mod.
+        "models": {
+            m["id"]: (m["name"], m["css"], [f["name"] for f in m["flds"]], [(t["qfmt"], t["afmt"]) for t in m["tmpls"]]) for m in col.models.all()
+        },
+    }
 
 
 def assert_integrity(col: Collection) -> None:
@@ -218,8 +233,12 @@ def test_export_imports_into_real_anki(rich_kb, db, col, tmp_path):
     assert ".nightMode" in qa["css"] and "@media" in qa["css"]
 
     assert set(col.decks.all_names()) >= {
-        "Interview Prep", "Interview Prep::ACME Corp", "Interview Prep::ACME Corp::时间轮",
-        "Interview Prep::ACME Corp::渲染", "Interview Prep::ACME Corp::Performance", "Interview Prep::ACME Corp::STAR 故事",
+        "Interview Prep",
+        "Interview Prep::ACME Corp",
+        "Interview Prep::ACME Corp::时间轮",
+        "Interview Prep::ACME Corp::渲染",
+        "Interview Prep::ACME Corp::Performance",
+        "Interview Prep::ACME Corp::STAR 故事",
     }
     code = note_for(col, "r.code")
     assert col.decks.name(code.cards()[0].did) == "Interview Prep::ACME Corp::渲染"
@@ -335,7 +354,10 @@ def test_cli_export_and_import(rich_kb, col, tmp_path):
 
 
 def test_bad_images_are_clear_errors(rich_kb, tmp_path):
-    write(rich_kb, "decks/bad.yaml", """
+    write(
+        rich_kb,
+        "decks/bad.yaml",
+        """
         name: Bad
         cards:
           - id: bad.missing
@@ -344,7 +366,8 @@ def test_bad_images_are_clear_errors(rich_kb, tmp_path):
           - id: bad.outside
             q: Outside?
             a: "![x](../../../../etc/hostname.png) ![y](/etc/passwd)"
-        """)
+        """,
+    )
     out = tmp_path / "bad.apkg"
     result = CliRunner().invoke(cli, ["--kb", str(rich_kb), "export", "anki", "-o", str(out)])
     assert result.exit_code == 1
@@ -366,4 +389,3 @@ def test_builtin_knowledge_base(col, tmp_path):
     first = next(iter(kb.cards))
     assert note_for(col, first)["Question"]
     assert_integrity(col)
-

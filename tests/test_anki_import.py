@@ -69,9 +69,7 @@ def study_in_anki(apkg: Path, folder: Path, eases=EASES, foreign: bool = True) -
             assert card is not None
             card.start_timer()
             col.sched.answerCard(card, ease)
-        revlog = col.db.all(
-            "select r.id, n.guid, r.ease from revlog r join cards c on c.id = r.cid join notes n on n.id = c.nid order by r.id"
-        )
+        revlog = col.db.all("select r.id, n.guid, r.ease from revlog r join cards c on c.id = r.cid join notes n on n.id = c.nid order by r.id")
     finally:
         col.close()
     return folder / "collection.anki2", revlog
@@ -87,9 +85,7 @@ def test_anki_reviews_come_home_once(setup, tmp_path):
 
     result = import_reviews(db, path)
     assert (result.added, result.already, result.foreign_notes, result.foreign_reviews) == (len(EASES), 0, 1, 1)
-    rows = db.execute(
-        "SELECT source_id, item_id, rating, mode FROM review_log WHERE source = 'anki' ORDER BY CAST(source_id AS INTEGER)"
-    ).fetchall()
+    rows = db.execute("SELECT source_id, item_id, rating, mode FROM review_log WHERE source = 'anki' ORDER BY CAST(source_id AS INTEGER)").fetchall()
     assert rows == [(str(rid), items[guid][1], ease, "review") for rid, guid, ease in ours]
     for item in {items[g] for _, g, _ in ours}:
         state = get_state(db, *item)
@@ -103,7 +99,7 @@ def test_anki_reviews_come_home_once(setup, tmp_path):
 def test_card_reviewed_in_both_tools_gets_one_replay(setup, tmp_path):
     _kb, db, apkg = setup
     path, revlog = study_in_anki(apkg, tmp_path / "anki", eases=[3], foreign=False)
-    (rid, guid, ease), = revlog
+    ((rid, guid, ease),) = revlog
     card_id = next(c for (c,) in db.execute("SELECT id FROM cards") if genanki.guid_for(c) == guid)
     anki_at = dt.datetime.fromtimestamp(rid / 1000, dt.UTC)
     # prep answers around the Anki one: two days before, and a day after it.

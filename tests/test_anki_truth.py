@@ -24,15 +24,24 @@ def _without_new_fields(template: str) -> str:
 
 def old_note_types(monkeypatch):
     """prep before gists: 5 Q&A fields, 8 story fields, the same note type ids."""
+
     def qa():
-        return genanki.Model(notetypes.QA_MODEL_ID, "prep Q&A", fields=[{"name": f} for f in OLD_QA],
-                             templates=[{"name": "Q&A", "qfmt": notetypes.QA_FRONT, "afmt": _without_new_fields(notetypes.QA_BACK)}],
-                             css=notetypes.CSS)
+        return genanki.Model(
+            notetypes.QA_MODEL_ID,
+            "prep Q&A",
+            fields=[{"name": f} for f in OLD_QA],
+            templates=[{"name": "Q&A", "qfmt": notetypes.QA_FRONT, "afmt": _without_new_fields(notetypes.QA_BACK)}],
+            css=notetypes.CSS,
+        )
 
     def story():
-        return genanki.Model(notetypes.STORY_MODEL_ID, "prep STAR story", fields=[{"name": f} for f in OLD_STORY],
-                             templates=[{"name": "Story", "qfmt": notetypes.STORY_FRONT, "afmt": _without_new_fields(notetypes.STORY_BACK)}],
-                             css=notetypes.CSS)
+        return genanki.Model(
+            notetypes.STORY_MODEL_ID,
+            "prep STAR story",
+            fields=[{"name": f} for f in OLD_STORY],
+            templates=[{"name": "Story", "qfmt": notetypes.STORY_FRONT, "afmt": _without_new_fields(notetypes.STORY_BACK)}],
+            css=notetypes.CSS,
+        )
 
     class OldNote(anki._Note):
         def __init__(self, model, fields, **kw):

@@ -20,12 +20,16 @@ from prep.study.readiness import claim_readiness
 
 
 def story(root: Path, sid: str, claims: list[str], result: str) -> None:
-    write(root, f"stories/{sid}.md", f"---\nid: {sid}\ntitle: {sid}\nclaims: [{', '.join(claims)}]\n---\n"
-          f"## Situation\n背景。\n## Task\n任务。\n## Action\n行动。\n## Result\n{result}\n")
+    write(
+        root,
+        f"stories/{sid}.md",
+        f"---\nid: {sid}\ntitle: {sid}\nclaims: [{', '.join(claims)}]\n---\n"
+        f"## Situation\n背景。\n## Task\n任务。\n## Action\n行动。\n## Result\n{result}\n",
+    )
 
 
 def cards(claim: str, answers: list[str]) -> str:
-    return "".join(f"  - id: {claim}.c{i}\n    q: Q{i}?\n    a: \"{a}\"\n    claims: [{claim}]\n" for i, a in enumerate(answers))
+    return "".join(f'  - id: {claim}.c{i}\n    q: Q{i}?\n    a: "{a}"\n    claims: [{claim}]\n' for i, a in enumerate(answers))
 
 
 CLEAN_RESUME = """\
@@ -54,7 +58,9 @@ def clean(tmp_path):
     return root
 
 
-GAPS_RESUME = CLEAN_RESUME + """\
+GAPS_RESUME = (
+    CLEAN_RESUME
+    + """\
       - id: p.nostory
         text: 没有故事
         risk: low
@@ -82,6 +88,7 @@ GAPS_RESUME = CLEAN_RESUME + """\
           - value: 5000 QPS
             before: 5k QPS
 """
+)
 
 
 @pytest.fixture
@@ -94,12 +101,26 @@ def gaps(clean):
     return clean
 
 
-@pytest.mark.parametrize("text, values", [
-    ("2000 tasks", ["2000 tasks"]), ("2,000个任务", ["2000 tasks"]), ("2k tasks", ["2000 tasks"]), ("2千", ["2000"]),
-    ("99% availability", ["99%"]), ("99.9%", ["99.9%"]), ("300百万 users", ["300000000 users"]), ("3亿", ["300000000"]),
-    ("100万+ users", ["1000000+ users"]), ("3 million users", ["3000000 users"]), ("几w QPS", ["20000-99999 QPS"]),
-    ("p99 is 120 ms", ["120 ms"]), ("2020-2022", ["2020-2022"]), ("5 K8s clusters", ["5 k8s"]), ("1 TB/day", ["1 TB"]),
-])
+@pytest.mark.parametrize(
+    "text, values",
+    [
+        ("2000 tasks", ["2000 tasks"]),
+        ("2,000个任务", ["2000 tasks"]),
+        ("2k tasks", ["2000 tasks"]),
+        ("2千", ["2000"]),
+        ("99% availability", ["99%"]),
+        ("99.9%", ["99.9%"]),
+        ("300百万 users", ["300000000 users"]),
+        ("3亿", ["300000000"]),
+        ("100万+ users", ["1000000+ users"]),
+        ("3 million users", ["3000000 users"]),
+        ("几w QPS", ["20000-99999 QPS"]),
+        ("p99 is 120 ms", ["120 ms"]),
+        ("2020-2022", ["2020-2022"]),
+        ("5 K8s clusters", ["5 k8s"]),
+        ("1 TB/day", ["1 TB"]),
+    ],
+)
 def test_numbers(text, values):
     assert [format_interval(n.interval) for n in numbers(text)] == values
 
@@ -131,8 +152,13 @@ def test_each_kind_of_gap_is_flagged(gaps, db, now, settings):
     sync(db, gaps, now=now)
     report = audit(db, now, settings)
     assert flags_by_claim(report) == {
-        "p.ok": set(), "p.nostory": {"no-story"}, "p.fewcards": {"few-cards"}, "p.missing": {"number-missing"},
-        "p.disagree": {"number-missing", "contradiction"}, "p.before": {"before-after"}, "p.textbefore": {"before-after"},
+        "p.ok": set(),
+        "p.nostory": {"no-story"},
+        "p.fewcards": {"few-cards"},
+        "p.missing": {"number-missing"},
+        "p.disagree": {"number-missing", "contradiction"},
+        "p.before": {"before-after"},
+        "p.textbefore": {"before-after"},
         "p.samebefore": set(),
     }
     by_id = {c["id"]: c for c in report["claims"]}
@@ -154,8 +180,11 @@ def test_each_kind_of_gap_is_flagged(gaps, db, now, settings):
 
 
 def test_unbacked_figure_is_missing(tmp_path, db, now, settings):
-    write(tmp_path, "stories/resume.yaml", "projects:\n  - id: p\n    company: P\n    claims:\n"
-          "      - id: p.alone\n        text: 100万+ users\n        numbers: [100万+ users]\n")
+    write(
+        tmp_path,
+        "stories/resume.yaml",
+        "projects:\n  - id: p\n    company: P\n    claims:\n      - id: p.alone\n        text: 100万+ users\n        numbers: [100万+ users]\n",
+    )
     (tmp_path / "decks").mkdir()
     sync(db, tmp_path, now=now)
     (c,) = audit(db, now, settings)["claims"]

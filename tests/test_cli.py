@@ -83,6 +83,7 @@ def test_content_error_in_any_command_exits_1_and_keeps_db(kb, prep_home):
 def test_list_show_search_stats_json(kb):
     cards = json.loads(run("--kb", str(kb), "list", "--json").stdout)
     assert [c["id"] for c in cards] == ["perf.p99", "perf.measure", "tw.basic", "tw.hier"]
+
     def first_q(*args):
         return json.loads(run("--kb", str(kb), *args, "list", "cards", "--deck", "time-wheel", "--json").stdout)[0]["q"]
 
@@ -202,8 +203,12 @@ def test_config_sets_and_validates(kb):
     assert run("config", "desired_retention", "0.85").output.strip() == "desired_retention = 0.85"
     assert run("config", "desired_retention").output.strip() == "0.85"
     assert run("config", "new_per_day", "5").output.strip() == "new_per_day = 5"
-    for args, msg in ((("desired_retention", "2"), "between 0.7 and 0.99"), (("new_per_day", "x"), "must be a whole number"), (("bogus", "1"), "unknown setting"),
-                      (("day_start_hour", "24"), "0-23")):
+    for args, msg in (
+        (("desired_retention", "2"), "between 0.7 and 0.99"),
+        (("new_per_day", "x"), "must be a whole number"),
+        (("bogus", "1"), "unknown setting"),
+        (("day_start_hour", "24"), "0-23"),
+    ):
         result = run("config", *args, ok=False)
         assert result.exit_code == 1 and msg in result.output
 

@@ -35,20 +35,36 @@ def dump(root: Path, rel: str, data) -> None:
 
 def make_kb(root: Path, cards_per_claim: int = 4) -> Path:
     """3 projects, 5 claims of mixed risk, 4 cards per claim in followup chains, 2 stories per project."""
-    dump(root, "stories/resume.yaml", {"projects": [
-        {"id": p, "company": p.title(), "claims": [
-            {"id": c, "text": f"{c} did 2000 things", "numbers": ["2000 things"], "risk": RISK[c]} for c in claims]}
-        for p, claims in PROJECTS.items()]})
+    dump(
+        root,
+        "stories/resume.yaml",
+        {
+            "projects": [
+                {
+                    "id": p,
+                    "company": p.title(),
+                    "claims": [{"id": c, "text": f"{c} did 2000 things", "numbers": ["2000 things"], "risk": RISK[c]} for c in claims],
+                }
+                for p, claims in PROJECTS.items()
+            ]
+        },
+    )
     for p, claims in PROJECTS.items():
         cards = []
         for c in claims:
             ids = [f"{c}.q{i}" for i in range(cards_per_claim)]
             for i, cid in enumerate(ids):
-                cards.append({
-                    "id": cid, "q": f"Question {cid}?", "a": f"Answer {cid}: 2000 things.", "claims": [c],
-                    "kind": ["concept", "design", "defend-the-number", "trivia"][i % 4], "difficulty": 1 + i % 5,
-                    "followups": [ids[i + 1]] if i + 1 < len(ids) else [],
-                })
+                cards.append(
+                    {
+                        "id": cid,
+                        "q": f"Question {cid}?",
+                        "a": f"Answer {cid}: 2000 things.",
+                        "claims": [c],
+                        "kind": ["concept", "design", "defend-the-number", "trivia"][i % 4],
+                        "difficulty": 1 + i % 5,
+                        "followups": [ids[i + 1]] if i + 1 < len(ids) else [],
+                    }
+                )
             cards.append({"id": f"{c}.behave", "q": f"Behavioural {c}?", "a": "A story.", "claims": [c], "kind": "behavioural"})
         dump(root, f"decks/{p}-cards.yaml", {"name": p, "project": p, "cards": cards})
         for i in range(2):
@@ -57,7 +73,9 @@ def make_kb(root: Path, cards_per_claim: int = 4) -> Path:
             (root / "stories" / f"{sid}.md").write_text(
                 f"---\nid: {sid}\ntitle: Story {sid}\nclaims: [{claims[0]}]\ncompetencies: [{comp}]\nlang: en\n---\n"
                 "## Situation\nS.\n## Task\nT.\n## Action\nI did 2000 things.\n## Result\nR.\n"
-                "## Follow-ups\n- Why?\n  Because.\n- What next?\n", encoding="utf-8")
+                "## Follow-ups\n- Why?\n  Because.\n- What next?\n",
+                encoding="utf-8",
+            )
     return root
 
 
@@ -147,8 +165,7 @@ def test_recent_sessions_are_excluded(big, db, now, settings):
     # only the last N sessions that asked something count
     second = go(db, now, seed=2, settings=settings)
     _asked(db, second, now - dt.timedelta(minutes=30), settings=settings)
-    assert session.recent_items(db, 1, now) == set(items(second)) | {
-        ("card", f.card) for q in second.questions for f in q.followups if f.card}
+    assert session.recent_items(db, 1, now) == set(items(second)) | {("card", f.card) for q in second.questions for f in q.followups if f.card}
     assert set(items(first)) <= session.recent_items(db, 2, now)
 
 
@@ -173,8 +190,12 @@ def _answer(db, card_id, ratings, start, *, settings):
 def test_weighting_prefers_weak_cards(big, db, now, settings):
     """Over many seeded draws, weak cards (never studied, lapsed) come up far more often
     than well-known ones, and high-risk claims more often than low-risk ones."""
-    one_card = Profile(title="one", minutes=5, no_repeat_sessions=0,
-                       slots=[{"kind": "card", "count": 1, "depth": 0, "card_kinds": ["concept", "design", "defend-the-number", "trivia"]}])
+    one_card = Profile(
+        title="one",
+        minutes=5,
+        no_repeat_sessions=0,
+        slots=[{"kind": "card", "count": 1, "depth": 0, "card_kinds": ["concept", "design", "defend-the-number", "trivia"]}],
+    )
     # alpha.big (high) and beta.big (high): alpha.big's cards are all well known.
     strong = [f"alpha.big.q{i}" for i in range(4)]
     for c in strong:
@@ -191,8 +212,9 @@ def test_weighting_prefers_weak_cards(big, db, now, settings):
     _answer(db, "gamma.low.q0", [3, 3, 1, 3], now - dt.timedelta(days=30), settings=settings)
     _answer(db, "gamma.low.q1", [3, 3, 3, 3], now - dt.timedelta(days=30), settings=settings)
     assert engine.get_state(db, "card", "gamma.low.q0")["lapses"] == 1
-    picks = Counter(go(db, now, profile=one_card, name="one", seed=seed, claim="gamma.low", settings=settings).questions[0].item_id
-                    for seed in range(300))
+    picks = Counter(
+        go(db, now, profile=one_card, name="one", seed=seed, claim="gamma.low", settings=settings).questions[0].item_id for seed in range(300)
+    )
     assert picks["gamma.low.q0"] > picks["gamma.low.q1"]
 
 
@@ -210,16 +232,14 @@ def test_coverage_spreads_over_projects(big, db, now, monkeypatch, settings):
 
 def test_user_profiles_from_yaml(kb, tmp_path, prep_home):
     (kb / "profiles").mkdir()
-    (kb / "profiles" / "quick.yaml").write_text(
-        "title: {en: Quick}\nminutes: 10\nslots:\n  - kind: card\n    count: 2\n", encoding="utf-8")
+    (kb / "profiles" / "quick.yaml").write_text("title: {en: Quick}\nminutes: 10\nslots:\n  - kind: card\n    count: 2\n", encoding="utf-8")
     (prep_home / "profiles").mkdir(parents=True)
     (prep_home / "profiles" / "quick.yaml").write_text("title: shadowed\nslots: [{kind: story}]\n", encoding="utf-8")
     (prep_home / "profiles" / "mine.yaml").write_text("title: Mine\nslots: [{kind: story}]\n", encoding="utf-8")
     profiles = load_profiles(kb)
     assert set(BUILTIN) | {"quick", "mine", "decks"} == set(profiles)
     assert profiles["quick"].minutes == 10 and profiles["quick"].slots[0].count == 2  # the kb's wins
-    (kb / "profiles" / "bad.yaml").write_text(
-        "title: Bad\nslots:\n  - kind: card\n    cont: 2\n  - kind: quiz\n", encoding="utf-8")
+    (kb / "profiles" / "bad.yaml").write_text("title: Bad\nslots:\n  - kind: card\n    cont: 2\n  - kind: quiz\n", encoding="utf-8")
     with pytest.raises(ContentErrors) as e:
         load_profiles(kb)
     msgs = [str(x) for x in e.value.errors]

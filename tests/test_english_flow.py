@@ -58,7 +58,9 @@ def test_abandoned_mocks_do_not_empty_the_next_draw(northwind, prep_home):
     now = utcnow()
     profile = get_profile("backend-onsite")
     for seed in (1, 2):  # two TUI mocks left at once, as in the bug report
-        session.start_session(db, draw(db, profile, DrawOptions(name="backend-onsite", seed=seed, lang="en", n=3, claim="northwind.cdc"), now=now), now)
+        session.start_session(
+            db, draw(db, profile, DrawOptions(name="backend-onsite", seed=seed, lang="en", n=3, claim="northwind.cdc"), now=now), now
+        )
     drawn = json.loads(run("--kb", str(northwind), "draw", "--n", "3", "--claim", "northwind.cdc", "--json").stdout)
     assert len(drawn["questions"]) == 3
 

@@ -9,7 +9,10 @@ from prep.cli import cli
 
 
 def test_markdown_export_lists_each_item_once(kb, tmp_path):
-    write(kb, "stories/second.md", """
+    write(
+        kb,
+        "stories/second.md",
+        """
         ---
         id: second
         title: Second story
@@ -24,7 +27,8 @@ def test_markdown_export_lists_each_item_once(kb, tmp_path):
         A
         ## Result
         R
-        """)
+        """,
+    )
     out = tmp_path / "kb.md"
     result = CliRunner().invoke(cli, ["--kb", str(kb), "--lang", "en", "export", "markdown", "-o", str(out)])
     assert result.exit_code == 0, result.output

@@ -41,7 +41,10 @@ def test_validate_notes_the_old_key_with_its_line(kb):
 def _flags(root, figure: str) -> list[str]:
     import json
 
-    write(root, "stories/resume.yaml", f"""
+    write(
+        root,
+        "stories/resume.yaml",
+        f"""
         projects:
           - id: acme
             company: ACME
@@ -50,8 +53,12 @@ def _flags(root, figure: str) -> list[str]:
                 text: Cut checkout p99 latency to 120 ms
                 numbers:
                   - {figure}
-        """)
-    write(root, "decks/perf.yaml", """
+        """,
+    )
+    write(
+        root,
+        "decks/perf.yaml",
+        """
         name: Perf
         cards:
           - id: perf.tail
@@ -59,7 +66,8 @@ def _flags(root, figure: str) -> list[str]:
             a: Checkout p99 was 800 ms; the N+1 queries went, p99 is 120 ms now.
             claims: [acme.p99]
             kind: design
-        """)
+        """,
+    )
     result = CliRunner().invoke(cli, ["--kb", str(root), "audit", "--json"])
     assert result.exit_code == 0, result.output
     claim = next(c for c in json.loads(result.stdout)["claims"] if c["id"] == "acme.p99")
@@ -76,8 +84,24 @@ def test_a_from_value_is_the_old_figure_not_a_contradiction(tmp_path):
 def test_a_claims_other_version_is_labelled_as_such():
     from prep.export.item import render
 
-    claim = {"type": "claim", "id": "c", "project": "p", "text": "2000 tasks", "en": None, "source": "after",
-             "before": "several thousand tasks", "risk": "high", "numbers": [], "tech": [], "notes": "", "facts": [],
-             "stories": [], "cards": [], "archived": False, "file": "stories/resume.yaml", "line": 3}
+    claim = {
+        "type": "claim",
+        "id": "c",
+        "project": "p",
+        "text": "2000 tasks",
+        "en": None,
+        "source": "after",
+        "before": "several thousand tasks",
+        "risk": "high",
+        "numbers": [],
+        "tech": [],
+        "notes": "",
+        "facts": [],
+        "stories": [],
+        "cards": [],
+        "archived": False,
+        "file": "stories/resume.yaml",
+        "line": 3,
+    }
     out = render(claim, lang="en")
     assert "> Other resume version: several thousand tasks" in out and "Before" not in out

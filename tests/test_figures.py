@@ -131,7 +131,9 @@ def test_parse_figure_reads_leading_figure_and_role():
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("0123456789.,-~+% kKwWM万千百亿几上数十两三级别个任务用户笔秒分钟ms TB约超过以上以内到从 to under from"))))
+@given(
+    st.text(alphabet=st.sampled_from(list("0123456789.,-~+% kKwWM万千百亿几上数十两三级别个任务用户笔秒分钟ms TB约超过以上以内到从 to under from")))
+)
 def test_parser_never_raises_and_reads_back_what_it_prints(text):
     for found in figures(text):
         printed = format_interval(found.interval)

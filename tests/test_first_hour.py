@@ -26,12 +26,15 @@ def started(monkeypatch):
     return calls
 
 
-@pytest.mark.parametrize(("args", "start", "filters"), [
-    ((), "dashboard", {}),
-    (("study",), "review", {}),
-    (("study", "--deck", "time-wheel"), "review", {"deck": "time-wheel"}),
-    (("study", "--dashboard"), "dashboard", {}),
-])
+@pytest.mark.parametrize(
+    ("args", "start", "filters"),
+    [
+        ((), "dashboard", {}),
+        (("study",), "review", {}),
+        (("study", "--deck", "time-wheel"), "review", {"deck": "time-wheel"}),
+        (("study", "--dashboard"), "dashboard", {}),
+    ],
+)
 def test_study_reviews_at_once_and_prep_alone_opens_the_dashboard(kb, started, args, start, filters):
     result = CliRunner().invoke(cli, ["--kb", str(kb), *args], catch_exceptions=False)
     assert result.exit_code == 0, result.output
@@ -51,10 +54,13 @@ def test_review_start_opens_review_over_the_dashboard(db, kb, now, settings):
     run_app(app, steps)
 
 
-@pytest.mark.parametrize(("lang", "scheduled", "offer"), [
-    ("en", "The 2 card(s) you have studied are scheduled: the next is due in", "Press q for the dashboard"),
-    ("zh", "学过的 2 张卡都已排好期：下一张", "按 q 打开仪表盘"),
-])
+@pytest.mark.parametrize(
+    ("lang", "scheduled", "offer"),
+    [
+        ("en", "The 2 card(s) you have studied are scheduled: the next is due in", "Press q for the dashboard"),
+        ("zh", "学过的 2 张卡都已排好期：下一张", "按 q 打开仪表盘"),
+    ],
+)
 def test_an_empty_deck_session_says_why_and_offers_the_dashboard(db, kb, now, lang, scheduled, offer, settings):
     sync(db, kb, now=now)
     for card in ("tw.basic", "tw.hier"):

@@ -37,4 +37,3 @@ def test_a_changed_file_is_parsed_with_the_models(kb, prep_home):
     deck = kb / "decks/time-wheel.yaml"
     deck.write_text(deck.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert {"pydantic", "yaml"} <= imported(["--kb", str(kb), "stats"], prep_home)
-

@@ -185,16 +185,25 @@ def test_interview_mode_introduces_high_risk_claims_new_cards_first(kb, db, now,
 
     monkeypatch.setenv("TZ", "UTC")
     resume = kb / "stories/resume.yaml"
-    resume.write_text(resume.read_text(encoding="utf-8").replace(
-        "    claims:\n", "    claims:\n      - id: acme.docs\n        text: \"Wrote the team's runbooks\"\n        risk: low\n", 1,
-    ), encoding="utf-8")
-    write(kb, "decks/aaa-docs.yaml", """
+    resume.write_text(
+        resume.read_text(encoding="utf-8").replace(
+            "    claims:\n",
+            '    claims:\n      - id: acme.docs\n        text: "Wrote the team\'s runbooks"\n        risk: low\n',
+            1,
+        ),
+        encoding="utf-8",
+    )
+    write(
+        kb,
+        "decks/aaa-docs.yaml",
+        """
         name: {en: Docs}
         project: acme
         cards:
           - {id: docs.one, q: Where are the runbooks?, a: In the repo., claims: [acme.docs]}
           - {id: docs.two, q: Who reviews them?, a: The on-call., claims: [acme.docs]}
-        """)
+        """,
+    )
     sync(db, kb, now=now)
     settings = dataclasses.replace(load_settings(db), enable_fuzzing=False, new_per_day=3)
     normal = [q.item_id for q in build_queue(db, now, settings)]

@@ -50,25 +50,38 @@ def test_text_field_rejects_unknown_language(kb):
 
 
 def test_duplicate_ids_across_files(kb):
-    write(kb, "decks/zz-dup.yaml", """
+    write(
+        kb,
+        "decks/zz-dup.yaml",
+        """
         name: Dup
         cards:
           - id: tw.basic
             q: again
             a: again
-        """)
+        """,
+    )
     (err,) = errors_of(kb)
     assert err == "decks/zz-dup.yaml:3: cards[0].id: id 'tw.basic' is used by the card at decks/time-wheel.yaml:4 and the card at decks/zz-dup.yaml:3"
 
 
-@pytest.mark.parametrize(("rel", "text", "where"), [
-    # a card with a claim's id
-    ("decks/zz-dup.yaml", "name: Dup\ncards:\n  - id: acme.checkout-latency\n    q: again\n    a: again\n",
-     "decks/zz-dup.yaml:3: cards[0].id: id 'acme.checkout-latency' is used by the claim at stories/resume.yaml:{line} and the card at decks/zz-dup.yaml:3"),
-    # a story with a deck's id (the deck file's name)
-    ("stories/time-wheel.md", "---\nid: time-wheel\ntitle: T\n---\n## Situation\ns\n## Task\nt\n## Action\na\n## Result\nr\n",
-     "stories/time-wheel.md:2: id: id 'time-wheel' is used by the deck at decks/time-wheel.yaml:1 and the story at stories/time-wheel.md:2"),
-])
+@pytest.mark.parametrize(
+    ("rel", "text", "where"),
+    [
+        # a card with a claim's id
+        (
+            "decks/zz-dup.yaml",
+            "name: Dup\ncards:\n  - id: acme.checkout-latency\n    q: again\n    a: again\n",
+            "decks/zz-dup.yaml:3: cards[0].id: id 'acme.checkout-latency' is used by the claim at stories/resume.yaml:{line} and the card at decks/zz-dup.yaml:3",
+        ),
+        # a story with a deck's id (the deck file's name)
+        (
+            "stories/time-wheel.md",
+            "---\nid: time-wheel\ntitle: T\n---\n## Situation\ns\n## Task\nt\n## Action\na\n## Result\nr\n",
+            "stories/time-wheel.md:2: id: id 'time-wheel' is used by the deck at decks/time-wheel.yaml:1 and the story at stories/time-wheel.md:2",
+        ),
+    ],
+)
 def test_one_id_names_one_item_across_kinds(kb, rel, text, where):
     claim_line = loader.load(kb).where[("claim", "acme.checkout-latency")][1]
     (kb / rel).write_text(text, encoding="utf-8")
@@ -76,10 +89,14 @@ def test_one_id_names_one_item_across_kinds(kb, rel, text, where):
 
 
 def test_duplicate_yaml_key(kb):
-    write(kb, "decks/dup-key.yaml", """
+    write(
+        kb,
+        "decks/dup-key.yaml",
+        """
         name: A
         name: B
-        """)
+        """,
+    )
     assert errors_of(kb) == ["decks/dup-key.yaml:2: name: duplicate key 'name'"]
 
 
@@ -104,12 +121,16 @@ def test_followup_cycle(kb):
 
 
 def test_malformed_yaml(kb):
-    write(kb, "decks/broken.yaml", """
+    write(
+        kb,
+        "decks/broken.yaml",
+        """
         name: ok
         cards:
           - id: x
             q: [unclosed
-        """)
+        """,
+    )
     (err,) = errors_of(kb)
     assert err.startswith("decks/broken.yaml:5:") and "invalid YAML" in err
 
@@ -128,7 +149,7 @@ def test_invalid_utf8(kb):
 def test_yaml_bomb_is_refused_quickly(kb):
     lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for i in range(1, 10):
-        prev = f"*a{i-1}"
+        prev = f"*a{i - 1}"
         lines.append(f"a{i}: &a{i} [{', '.join([prev] * 9)}]")
     (kb / "decks/bomb.yaml").write_text("\n".join(lines) + "\n")
     (err,) = errors_of(kb)
@@ -145,7 +166,10 @@ def test_huge_file(kb, monkeypatch):
 
 
 def test_story_sections_checked(kb):
-    write(kb, "stories/bad.md", """
+    write(
+        kb,
+        "stories/bad.md",
+        """
         ---
         id: bad-story
         title: Bad
@@ -157,7 +181,8 @@ def test_story_sections_checked(kb):
         Typo heading.
         ## Action
         Did it.
-        """)
+        """,
+    )
     errs = errors_of(kb)
     assert "stories/bad.md:8: body: unknown section '## Tasks'; expected one of Situation, Task, Action, Result, Follow-ups, Lessons" in errs
     assert any(e.startswith("stories/bad.md:6: en.Task: missing") for e in errs)
@@ -165,7 +190,10 @@ def test_story_sections_checked(kb):
 
 
 def test_story_bilingual_and_fences(kb):
-    write(kb, "stories/bi.md", """
+    write(
+        kb,
+        "stories/bi.md",
+        """
         ---
         id: bi
         title: {zh: 双语, en: Bilingual}
@@ -197,7 +225,8 @@ def test_story_bilingual_and_fences(kb):
         R
         ## Follow-ups
         - Why?
-        """)
+        """,
+    )
     story = loader.load(kb).stories["bi"]
     assert "## not a heading" in story.sections["Action"]["zh"]
     assert story.sections["Result"] == {"zh": "结果", "en": "R"}
@@ -229,10 +258,14 @@ def test_front_matter_errors(kb):
 
 def test_unsafe_python_tags_are_refused(kb, tmp_path):
     marker = tmp_path / "pwned"
-    write(kb, "decks/evil.yaml", f"""
+    write(
+        kb,
+        "decks/evil.yaml",
+        f"""
         name: !!python/object/apply:os.system ["touch {marker}"]
         cards: []
-        """)
+        """,
+    )
     errs = errors_of(kb)
     assert "decks/evil.yaml:1: name: unsupported value: tag tag:yaml.org,2002:python/object/apply:os.system" in errs
     assert not marker.exists()

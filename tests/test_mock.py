@@ -28,8 +28,15 @@ def synced(db, kb, now):
 
 
 def q(item_type, item_id, followups=()):
-    return Question(slot="card", label="L", item_type=item_type, item_id=item_id, q="?", key_points="k",
-                    followups=[Followup(f"{c}?", "a", card=c) for c in followups])
+    return Question(
+        slot="card",
+        label="L",
+        item_type=item_type,
+        item_id=item_id,
+        q="?",
+        key_points="k",
+        followups=[Followup(f"{c}?", "a", card=c) for c in followups],
+    )
 
 
 def session(db, now, *questions) -> int:
@@ -56,8 +63,12 @@ def test_failed_question_becomes_due_good_one_is_scheduled_later(synced, now, se
     assert a["rating"] == 1 and not a["passed"] and len(a["log_ids"]) == 2
     mock.score_question(db, sid, 1, dict.fromkeys(mock.RUBRIC, True), now, followups_shown=0, settings=settings)
     mock.score_question(db, sid, 2, {"correct": True, "complete": True}, now, settings=settings)
-    assert log(db) == [("card", "tw.basic", 1, "mock"), ("card", "tw.hier", 1, "mock"),
-                       ("card", "perf.p99", 3, "mock"), ("story", "checkout-latency", 2, "mock")]
+    assert log(db) == [
+        ("card", "tw.basic", 1, "mock"),
+        ("card", "tw.hier", 1, "mock"),
+        ("card", "perf.p99", 3, "mock"),
+        ("story", "checkout-latency", 2, "mock"),
+    ]
     later = now + dt.timedelta(minutes=30)
     due = {x.item_id for x in engine.build_queue(db, later, settings) if not x.new}
     assert {"tw.basic", "tw.hier"} <= due  # failed in the mock: due again in review
@@ -70,8 +81,16 @@ def test_failed_question_becomes_due_good_one_is_scheduled_later(synced, now, se
     with pytest.raises(PrepError, match="unknown rubric"):
         mock.score_question(db, sid, 1, {"brave": True}, now, settings=settings)
     s = mock.finish_session(db, sid, now)
-    assert s == {"id": sid, "profile": "p", "status": "finished", "questions": 3, "answered": 3, "passed": 2,
-                 "score": round((0.25 + 1 + 0.5) / 3, 3), "failed": ["tw.basic"]}
+    assert s == {
+        "id": sid,
+        "profile": "p",
+        "status": "finished",
+        "questions": 3,
+        "answered": 3,
+        "passed": 2,
+        "score": round((0.25 + 1 + 0.5) / 3, 3),
+        "failed": ["tw.basic"],
+    }
 
 
 def test_failed_deep_dive_makes_its_whole_chain_due(synced, now, settings):
@@ -83,7 +102,9 @@ def test_failed_deep_dive_makes_its_whole_chain_due(synced, now, settings):
     mock.score_question(db, sid, 1, {}, now, followups_shown=0, settings=settings)
     assert [r[1] for r in log(db)[1:]] == chain and {r[2] for r in log(db)[1:]} == {1}
     assert db.execute("SELECT item_type, item_id, score FROM mock_answers ORDER BY position").fetchall() == [
-        ("claim", "acme.checkout-latency", 0.75), ("claim", "acme.checkout-latency", 0.0)]
+        ("claim", "acme.checkout-latency", 0.75),
+        ("claim", "acme.checkout-latency", 0.0),
+    ]
 
 
 def test_drawn_session_round_trips(synced, now, settings):
@@ -91,13 +112,17 @@ def test_drawn_session_round_trips(synced, now, settings):
     sid = mock.start_session(synced, d, now)
     saved = mock.get_session(synced, sid)
     assert Draw.from_dict(saved["draw"]) == d and saved["status"] == "running" and saved["answers"] == []
-    assert mock.list_sessions(synced)[0] == {"id": sid, "profile": "backend-onsite", "started_at": iso(now),
-                                             "status": "running", "answered": 0, "score": None}
+    assert mock.list_sessions(synced)[0] == {
+        "id": sid,
+        "profile": "backend-onsite",
+        "started_at": iso(now),
+        "status": "running",
+        "answered": 0,
+        "score": None,
+    }
 
 
 # -- the TUI ---------------------------------------------------------------------------
-
-
 
 
 def make_app(db, now, *, settings):
@@ -162,7 +187,7 @@ def test_mock_session_in_the_tui(synced, now, settings):
         assert isinstance(app.screen, DashboardScreen)
 
     run(app, steps)
-    (sid, status, seed), = db.execute("SELECT id, status, seed FROM mock_sessions").fetchall()
+    ((sid, status, seed),) = db.execute("SELECT id, status, seed FROM mock_sessions").fetchall()
     assert status == "finished" and seed == 11
     answers = mock.answers(db, sid)
     assert [a["rating"] for a in answers] == [1] + [3] * (len(answers) - 1)

@@ -97,7 +97,7 @@ def test_bad_manifest_is_a_sentence_naming_file_and_field(kb):
     (kb / "prep.toml").write_text('id = "ok-1"\nlnag = "en"\n')
     result = run("--kb", str(kb), "stats", ok=False)
     assert "prep.toml: unknown key 'lnag'" in result.output
-    (kb / "prep.toml").write_text('id = \n')
+    (kb / "prep.toml").write_text("id = \n")
     assert "not valid TOML" in run("--kb", str(kb), "stats", ok=False).output
 
 

@@ -93,11 +93,15 @@ def test_a_hand_rename_is_reported_and_mv_brings_the_history_back(kb, prep_home,
 
 def test_mock_answers_and_drawn_sets_follow(kb, prep_home, settings):
     db = studied(kb, prep_home, n=1, settings=settings)
-    db.execute("INSERT INTO mock_sessions (id, profile, draw, started_at) VALUES (1, 'p', ?, ?)",
-               ['{"questions": [{"id": "perf.measure", "type": "card"}]}', T0.isoformat()])
-    db.execute("""INSERT INTO mock_answers (session_id, position, item_type, item_id, correct, complete, concise,
+    db.execute(
+        "INSERT INTO mock_sessions (id, profile, draw, started_at) VALUES (1, 'p', ?, ?)",
+        ['{"questions": [{"id": "perf.measure", "type": "card"}]}', T0.isoformat()],
+    )
+    db.execute(
+        """INSERT INTO mock_answers (session_id, position, item_type, item_id, correct, complete, concise,
                   confident, score, passed, rating, answered_at) VALUES (1, 0, 'card', 'perf.measure', 1, 1, 1, 1, 4, 1, 3, ?)""",
-               [T0.isoformat()])
+        [T0.isoformat()],
+    )
     db.conn.commit()
     result = run(kb, "mv", "perf.measure", "perf.measured")
     assert "1 review(s), its FSRS state and 1 mock answer(s) moved" in result.output

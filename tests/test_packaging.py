@@ -12,7 +12,8 @@ from conftest import REPO
 def test_wheel_contains_builtin_kb_and_assets(tmp_path):
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(REPO)],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     )
     (wheel,) = tmp_path.glob("prep-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())

@@ -18,7 +18,25 @@ yaml_chars = st.text(alphabet=string.printable + "时间轮：，、「」—…
 yaml_like = st.lists(
     st.one_of(
         yaml_chars,
-        st.sampled_from(["name: x", "cards:", "  - id: a", "    q: Q", "    a: A", "- [", "{", "&a [*a]", "? x", "!!python/object:os.system", "<<: *a", "---", "...", "id: 1", "  claims: [x]"]),
+        st.sampled_from(
+            [
+                "name: x",
+                "cards:",
+                "  - id: a",
+                "    q: Q",
+                "    a: A",
+                "- [",
+                "{",
+                "&a [*a]",
+                "? x",
+                "!!python/object:os.system",
+                "<<: *a",
+                "---",
+                "...",
+                "id: 1",
+                "  claims: [x]",
+            ]
+        ),
     ),
     max_size=12,
 ).map("\n".join)

@@ -27,10 +27,13 @@ def validate(kb) -> tuple[int, list[dict]]:
     return result.exit_code, json.loads(result.stdout)
 
 
-@pytest.mark.parametrize(("extra", "line", "field", "message"), [
-    ("        difficulty: true\n", 6, "cards[0].difficulty", "must be a whole number, got True"),
-    ("        difficulty: '3'\n", 6, "cards[0].difficulty", "must be a whole number, got '3'"),
-])
+@pytest.mark.parametrize(
+    ("extra", "line", "field", "message"),
+    [
+        ("        difficulty: true\n", 6, "cards[0].difficulty", "must be a whole number, got True"),
+        ("        difficulty: '3'\n", 6, "cards[0].difficulty", "must be a whole number, got '3'"),
+    ],
+)
 def test_strict_types(kb, extra, line, field, message):
     write(kb, "decks/extra.yaml", CARD.format(extra=extra))
     assert validate(kb) == (1, [{"file": "decks/extra.yaml", "line": line, "field": field, "message": message}])
@@ -48,10 +51,17 @@ def test_empty_text_is_refused(kb, q):
 def test_a_raw_control_character_gives_its_real_line(kb):
     path = write(kb, "decks/extra.yaml", CARD.format(extra=""))
     path.write_bytes(path.read_bytes().replace(b"a: This.", b"a: This \x1b[2J."))
-    assert validate(kb) == (1, [{
-        "file": "decks/extra.yaml", "line": 5, "field": "",
-        "message": 'control character U+001B is not allowed in YAML; remove it, or write it as \\u001B inside a "double-quoted" string',
-    }])
+    assert validate(kb) == (
+        1,
+        [
+            {
+                "file": "decks/extra.yaml",
+                "line": 5,
+                "field": "",
+                "message": 'control character U+001B is not allowed in YAML; remove it, or write it as \\u001B inside a "double-quoted" string',
+            }
+        ],
+    )
 
 
 def test_a_deck_symlinked_from_outside_is_refused(kb, tmp_path):
@@ -59,8 +69,14 @@ def test_a_deck_symlinked_from_outside_is_refused(kb, tmp_path):
     (kb / "decks" / "linked.yaml").symlink_to(outside)
     code, errors = validate(kb)
     assert code == 1
-    assert errors == [{"file": "decks/linked.yaml", "line": 0, "field": "",
-                       "message": f"is a symbolic link to {outside}, outside the knowledge base; copy the file in instead"}]
+    assert errors == [
+        {
+            "file": "decks/linked.yaml",
+            "line": 0,
+            "field": "",
+            "message": f"is a symbolic link to {outside}, outside the knowledge base; copy the file in instead",
+        }
+    ]
     inside = kb / "decks" / "inside.yaml"
     (kb / "decks" / "extra-target.txt").write_text(CARD.format(extra=""), encoding="utf-8")
     (kb / "decks" / "linked.yaml").unlink()

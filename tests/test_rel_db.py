@@ -46,12 +46,16 @@ def test_processes_opening_an_old_db_at_once_all_succeed(tmp_path):
     path = tmp_path / "old.db"
     old_db(path)
     start_at = time.time() + 1.5
-    code = ("import sys, time; from prep.index.db import open_db;"
-            "time.sleep(max(0, float(sys.argv[2]) - time.time())); db = open_db(sys.argv[1]);"
-            "print(db.execute('SELECT count(*) FROM cards').fetchone()[0])")
+    code = (
+        "import sys, time; from prep.index.db import open_db;"
+        "time.sleep(max(0, float(sys.argv[2]) - time.time())); db = open_db(sys.argv[1]);"
+        "print(db.execute('SELECT count(*) FROM cards').fetchone()[0])"
+    )
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    procs = [subprocess.Popen([sys.executable, "-c", code, str(path), str(start_at)], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True, env=env) for _ in range(4)]
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code, str(path), str(start_at)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        for _ in range(4)
+    ]
     outs = [p.communicate(timeout=120) for p in procs]
     assert [(p.returncode, out.strip(), err) for p, (out, err) in zip(procs, outs, strict=True)] == [(0, "1", "")] * 4
     db = open_db(path)
@@ -77,8 +81,10 @@ def test_another_applications_sqlite_file_is_refused_byte_identical(tmp_path, kb
         open_db(path)
     result = CliRunner().invoke(cli, ["--kb", str(kb), "--db", str(path), "stats"])
     assert result.exit_code == 1
-    assert f"Error: {path}: a SQLite database of another application (application_id 0, 1 table(s)); prep left it" \
-           " untouched. Pass --db with a new file name." in " ".join(result.stderr.split())
+    assert (
+        f"Error: {path}: a SQLite database of another application (application_id 0, 1 table(s)); prep left it"
+        " untouched. Pass --db with a new file name." in " ".join(result.stderr.split())
+    )
     assert path.read_bytes() == before
     assert not Path(f"{path}-wal").exists() and not Path(f"{path}-shm").exists()
 
@@ -128,8 +134,7 @@ def test_a_held_write_lock_is_a_message_and_changes_nothing(tmp_path, kb):
         result = CliRunner().invoke(cli, ["--kb", str(kb), "--db", str(path), "config", "new_per_day", "5"])
         assert result.exit_code == 1, result.output
         assert " ".join(result.stderr.split()) == (
-            f"Error: {path}: the database is busy (another prep process is writing to it); "
-            "nothing was lost, try again in a moment"
+            f"Error: {path}: the database is busy (another prep process is writing to it); nothing was lost, try again in a moment"
         )
     finally:
         holder.execute("ROLLBACK")

@@ -21,8 +21,7 @@ def damaged(tmp_path: Path, kb: Path, table: str) -> tuple[Path, list]:
     path = tmp_path / "prep.db"
     db = open_db(path)
     sync(db, kb)
-    engine.record_answer(db, "card", "tw.basic", 3, dt.datetime(2026, 11, 24, tzinfo=dt.UTC),
-                         settings=Settings(enable_fuzzing=False))
+    engine.record_answer(db, "card", "tw.basic", 3, dt.datetime(2026, 11, 24, tzinfo=dt.UTC), settings=Settings(enable_fuzzing=False))
     db.close()  # the last connection: the WAL is folded into the file
     conn = sqlite3.connect(path)
     log = conn.execute("SELECT * FROM review_log").fetchall()

@@ -24,12 +24,12 @@ REPO = Path(__file__).resolve().parent.parent
 
 def run_limited(args: list[str], limit: int) -> subprocess.CompletedProcess:
     """`prep ARGS` in a child process that may not write past `limit` bytes in any file."""
+
     def limit_files() -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.run([sys.executable, "-m", "prep", *args], capture_output=True, text=True, env=env,
-                          preexec_fn=limit_files, timeout=120)
+    return subprocess.run([sys.executable, "-m", "prep", *args], capture_output=True, text=True, env=env, preexec_fn=limit_files, timeout=120)
 
 
 def one_line(text: str) -> str:
@@ -78,8 +78,7 @@ def test_an_answer_on_a_full_disk_is_a_sentence_and_loses_nothing(tmp_path, kb, 
     result = run_limited(["--kb", str(kb), "--db", str(synced), "config", "new_per_day", "5"], wal.stat().st_size)
     assert result.returncode == 1, result.stderr
     assert one_line(result.stderr) == (
-        f"Error: {synced}: the disk is full (or a file-size limit was reached); the last change was not saved,"
-        " everything before it is kept"
+        f"Error: {synced}: the disk is full (or a file-size limit was reached); the last change was not saved, everything before it is kept"
     )
     assert dump(synced) == before
 
@@ -96,8 +95,14 @@ def test_a_backup_that_does_not_fit_leaves_no_backup_and_an_unchanged_db(tmp_pat
     code = "import sys; from prep.index.db import open_db; open_db(sys.argv[1])"
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     size = path.stat().st_size
-    result = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, env=env, timeout=60,
-                            preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (size // 2, size // 2)))
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (size // 2, size // 2)),
+    )
     assert result.returncode == 1
     assert "could not write the backup before upgrading the database" in result.stderr
     assert "nothing was changed" in result.stderr
@@ -124,8 +129,7 @@ def test_a_read_only_database_is_a_sentence(kb, read_only):
     result = CliRunner().invoke(cli, ["--kb", str(kb), "--db", str(read_only), "config", "new_per_day", "5"])
     assert result.exit_code == 1, result.output
     assert one_line(result.stderr) == (
-        f"Error: {read_only}: the database is read-only; prep needs to write to it "
-        "(check the file's and its folder's permissions)"
+        f"Error: {read_only}: the database is read-only; prep needs to write to it (check the file's and its folder's permissions)"
     )
     assert dump(read_only) == before
 
@@ -135,9 +139,7 @@ def test_exports_never_replace_a_device(kb, tmp_path, synced, target):
     for args in (["export", "markdown", "-o", target], ["export", "anki", "-o", target]):
         result = CliRunner().invoke(cli, ["--kb", str(kb), "--db", str(synced), *args])
         assert result.exit_code == 1, result.output
-        assert one_line(result.stderr) == (
-            f"Error: {target}: not a regular file; prep only replaces regular files. Choose another output path."
-        )
+        assert one_line(result.stderr) == (f"Error: {target}: not a regular file; prep only replaces regular files. Choose another output path.")
     assert Path(target).is_char_device()
 
 

@@ -14,12 +14,15 @@ from prep.cli import cli
 from prep.export.render import markdown_to_html, neutralize_anki, neutralize_html
 
 
-@pytest.mark.parametrize("markdown", [
-    "an ` unmatched backtick <img src=x onerror=alert(1)>",
-    "    ```\n\n<script>alert(1)</script>",  # an indented "fence" is code, not a fence: what follows is text
-    "- list\n\n      ```\n<script>alert(1)</script>",
-    "``a`` then `` unmatched <script>alert(1)</script>",
-])
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        "an ` unmatched backtick <img src=x onerror=alert(1)>",
+        "    ```\n\n<script>alert(1)</script>",  # an indented "fence" is code, not a fence: what follows is text
+        "- list\n\n      ```\n<script>alert(1)</script>",
+        "``a`` then `` unmatched <script>alert(1)</script>",
+    ],
+)
 def test_raw_html_after_tricky_code_is_escaped(markdown):
     out = neutralize_html(markdown)
     assert "<script" not in out and "<img" not in out, out
@@ -30,8 +33,10 @@ def test_code_stays_literal():
     assert neutralize_html(md) == md
 
 
-@pytest.mark.parametrize("link", ["[x](javascript:alert(1))", "[x]( JavaScript:alert(document.cookie) )",
-                                  "[x](vbscript:msgbox)", "[x](data:text/html;base64,PHNjcmlwdD4=)"])
+@pytest.mark.parametrize(
+    "link",
+    ["[x](javascript:alert(1))", "[x]( JavaScript:alert(document.cookie) )", "[x](vbscript:msgbox)", "[x](data:text/html;base64,PHNjcmlwdD4=)"],
+)
 def test_script_links_are_dropped(link):
     out = neutralize_html(f"see {link} now")
     assert out.startswith("see [x]") and ":" not in out.split("[x]", 1)[1], out
@@ -54,13 +59,17 @@ def test_anki_sound_tags_are_inert_even_in_code():
 
 
 def test_anki_package_carries_no_sound_tag(kb, tmp_path):
-    write(kb, "decks/evil.yaml", """
+    write(
+        kb,
+        "decks/evil.yaml",
+        """
         name: Evil
         cards:
           - id: evil.sound
             q: "Hear [sound:evil.mp3]"
             a: "Code `[sound:x.mp3]`, and [click](javascript:alert(1))"
-        """)
+        """,
+    )
     out = tmp_path / "x.apkg"
     result = CliRunner().invoke(cli, ["--kb", str(kb), "export", "anki", "-o", str(out)])
     assert result.exit_code == 0, result.output
@@ -73,14 +82,18 @@ def test_anki_package_carries_no_sound_tag(kb, tmp_path):
 
 
 def test_markdown_export_and_sheets_drop_script_links(kb, tmp_path):
-    write(kb, "decks/evil.yaml", """
+    write(
+        kb,
+        "decks/evil.yaml",
+        """
         name: Evil
         cards:
           - id: evil.link
             q: What is this?
             a: "An ` unmatched tick <img src=x onerror=alert(1)> and [click](javascript:alert(1))"
             claims: [acme.checkout-latency]
-        """)
+        """,
+    )
     result = CliRunner().invoke(cli, ["--kb", str(kb), "export", "markdown"])
     assert result.exit_code == 0, result.output
     assert "<img" not in result.stdout and "javascript:" not in result.stdout
@@ -88,13 +101,17 @@ def test_markdown_export_and_sheets_drop_script_links(kb, tmp_path):
 
 
 def test_terminal_escapes_are_stripped_from_show_and_list(kb):
-    write(kb, "decks/evil.yaml", r"""
+    write(
+        kb,
+        "decks/evil.yaml",
+        r"""
         name: Evil
         cards:
           - id: evil.term
             q: "\e]0;pwned\a Title \e[2J cleared"
             a: "Body \e[31m red"
-        """)
+        """,
+    )
     runner = CliRunner()
     for args in (["show", "evil.term"], ["list", "--deck", "evil"], ["search", "Title"]):
         result = runner.invoke(cli, ["--kb", str(kb), *args])

@@ -62,8 +62,10 @@ def test_a_sync_interrupted_between_batches_is_redone(tmp_path, kb, batched, mon
     result = sync(db, kb)
     assert not result.unchanged
     assert db.execute("SELECT count(*) FROM cards WHERE archived = 0").fetchone()[0] == 4
-    assert db.execute("SELECT count(*) FROM search").fetchone()[0] == db.execute(
-        "SELECT (SELECT count(*) FROM cards) + (SELECT count(*) FROM stories) + (SELECT count(*) FROM claims)").fetchone()[0]
+    assert (
+        db.execute("SELECT count(*) FROM search").fetchone()[0]
+        == db.execute("SELECT (SELECT count(*) FROM cards) + (SELECT count(*) FROM stories) + (SELECT count(*) FROM claims)").fetchone()[0]
+    )
 
 
 def test_a_killed_syncs_lease_is_taken_over(tmp_path, kb, batched, monkeypatch):

@@ -35,15 +35,18 @@ def env() -> dict:
 
 
 def prep_stats(db_path: Path, kb: Path) -> None:
-    out = subprocess.run([sys.executable, "-m", "prep", "--kb", str(kb), "--db", str(db_path), "stats"],
-                         capture_output=True, text=True, env=env(), timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-m", "prep", "--kb", str(kb), "--db", str(db_path), "stats"], capture_output=True, text=True, env=env(), timeout=60
+    )
     assert out.returncode == 0, out.stderr
 
 
 def seen_by_another_process(db_path: Path) -> tuple[int, str]:
-    code = ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]);"
-            "print(c.execute('SELECT count(*) FROM review_log').fetchone()[0]);"
-            "print(c.execute('PRAGMA integrity_check').fetchone()[0])")
+    code = (
+        "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]);"
+        "print(c.execute('SELECT count(*) FROM review_log').fetchone()[0]);"
+        "print(c.execute('PRAGMA integrity_check').fetchone()[0])"
+    )
     out = subprocess.run([sys.executable, "-c", code, str(db_path)], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     count, check = out.stdout.split()
@@ -52,8 +55,14 @@ def seen_by_another_process(db_path: Path) -> tuple[int, str]:
 
 def test_answers_survive_a_second_process_and_kill_9(tmp_path, kb):
     db_path = tmp_path / "prep.db"
-    holder = subprocess.Popen([sys.executable, str(HOLDER), str(db_path), str(kb)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env())
+    holder = subprocess.Popen(
+        [sys.executable, str(HOLDER), str(db_path), str(kb)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env(),
+    )
     try:
         assert holder.stdout.readline().strip() == "ready", holder.stderr.read()
         prep_stats(db_path, kb)  # the second process opens and closes the database
@@ -74,8 +83,7 @@ def test_answers_survive_a_second_process_and_kill_9(tmp_path, kb):
 
 
 def test_tui_answers_are_visible_to_another_process(tmp_path, kb, now):
-    write(kb, "decks/more.yaml", "name: More\ncards:\n" + "".join(
-        f"  - id: more.c{i}\n    q: Question {i}?\n    a: Answer {i}.\n" for i in range(3)))
+    write(kb, "decks/more.yaml", "name: More\ncards:\n" + "".join(f"  - id: more.c{i}\n    q: Question {i}?\n    a: Answer {i}.\n" for i in range(3)))
     db_path = tmp_path / "prep.db"
     db = open_db(db_path)
     sync(db, kb, now=now)

@@ -20,7 +20,9 @@ WORKER = Path(__file__).with_name("_worker.py")
 def start(db_path, kb, tag, n, pause=0.0):
     return subprocess.Popen(
         [sys.executable, str(WORKER), str(db_path), str(kb), tag, str(n), str(pause)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -48,9 +50,7 @@ def test_kill_9_mid_session_loses_no_committed_answer(tmp_path, kb):
     # at most the one answer in flight can be in the log without having been reported
     assert len(logged - set(done)) <= 1
     # the state of every card agrees with its last logged answer
-    for item_id, after in conn.execute(
-        "SELECT item_id, after FROM review_log WHERE id IN (SELECT max(id) FROM review_log GROUP BY item_id)"
-    ):
+    for item_id, after in conn.execute("SELECT item_id, after FROM review_log WHERE id IN (SELECT max(id) FROM review_log GROUP BY item_id)"):
         fsrs = conn.execute("SELECT fsrs FROM review_state WHERE item_id = ?", [item_id]).fetchone()[0]
         assert json.loads(after)["fsrs"] == fsrs
 

@@ -116,7 +116,13 @@ def test_intervals_for_footer(synced, now, settings):
 
 def test_format_interval():
     assert [format_interval(dt.timedelta(seconds=s)) for s in (30, 600, 7200, 3 * 86400, 45 * 86400, 800 * 86400)] == [
-        "<1m", "10m", "2h", "3d", "1.5mo", "2.2y"]
+        "<1m",
+        "10m",
+        "2h",
+        "3d",
+        "1.5mo",
+        "2.2y",
+    ]
 
 
 def test_naive_datetimes_are_rejected(synced, settings):

@@ -66,13 +66,12 @@ def test_a_claims_snippet_is_its_matching_text_not_its_tech_list(db, kb, now):
 def test_a_long_story_snippet_is_cut_around_the_hit_and_marked(db, kb, now):
     story = kb / "stories" / "checkout-latency.md"
     filler = " ".join(f"word{i}" for i in range(400))
-    story.write_text(story.read_text(encoding="utf-8").replace("## Result\n", f"## Result\n{filler} zanzibar {filler}\n", 1),
-                     encoding="utf-8")
+    story.write_text(story.read_text(encoding="utf-8").replace("## Result\n", f"## Result\n{filler} zanzibar {filler}\n", 1), encoding="utf-8")
     sync(db, kb, now=now)
     (hit,) = read.search(db, "zanzibar")
     assert hit["type"] == "story" and len(hit["snippet"]) <= 80
     assert hit["snippet"].startswith("…") and hit["snippet"].endswith("…")
-    (s, e), = hit["marks"]
+    ((s, e),) = hit["marks"]
     assert hit["snippet"][s:e] == "zanzibar"
     assert re.match(r"…word\d+ ", hit["snippet"]) and re.search(r" word\d+…$", hit["snippet"])  # whole words at both cuts
     from prep.index.search import highlighted

@@ -22,16 +22,22 @@ def test_neutralize_html_keeps_code_literal():
 
 
 def test_draw_sheets_escape_raw_html(kb, tmp_path):
-    write(kb, "decks/evil.yaml", f"""
+    write(
+        kb,
+        "decks/evil.yaml",
+        f"""
         name: Evil
         cards:
           - id: evil.q
             q: "What does {SCRIPT} do?"
             a: "It runs {SCRIPT} unless escaped; `{SCRIPT}` in code stays literal."
             claims: [acme.checkout-latency]
-        """)
+        """,
+    )
     out = tmp_path / "sheets"
-    result = CliRunner().invoke(cli, ["--kb", str(kb), "draw", "--profile", "phone-screen", "--seed", "3", "--n", "6", "--claim", "acme.checkout-latency", "--out", str(out)])
+    result = CliRunner().invoke(
+        cli, ["--kb", str(kb), "draw", "--profile", "phone-screen", "--seed", "3", "--n", "6", "--claim", "acme.checkout-latency", "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
     for name in ("interviewer.md", "candidate.md"):
         text = (out / name).read_text(encoding="utf-8")
@@ -41,13 +47,17 @@ def test_draw_sheets_escape_raw_html(kb, tmp_path):
 
 
 def test_json_outputs_carry_text_not_markup_changes(kb):
-    write(kb, "decks/evil.yaml", f"""
+    write(
+        kb,
+        "decks/evil.yaml",
+        f"""
         name: Evil
         cards:
           - id: evil.q
             q: "{SCRIPT}"
             a: plain
-        """)
+        """,
+    )
     result = CliRunner().invoke(cli, ["--kb", str(kb), "show", "evil.q", "--json"])
     # JSON is data for programs: the text is kept verbatim, and it is valid JSON
     assert json.loads(result.stdout)["q"] == SCRIPT

@@ -42,7 +42,7 @@ def test_show_and_stats_humanise_times_and_a_removed_card_is_archived(kb, prep_h
     assert "Next due: in 10 minutes (" in stats
     deck = kb / "decks/time-wheel.yaml"
     text = deck.read_text()
-    deck.write_text(text[: text.index("  - id: tw.basic")] + text[text.index("  - id: tw.hier"):].replace("    followups: [tw.basic]\n", ""))
+    deck.write_text(text[: text.index("  - id: tw.basic")] + text[text.index("  - id: tw.hier") :].replace("    followups: [tw.basic]\n", ""))
     shown = run(kb, "--lang", "en", "show", "tw.basic").output
     assert "**archived**: no longer in the files (history kept)" in shown
     assert "decks/time-wheel.yaml:" not in shown

@@ -19,7 +19,10 @@ NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
 
 
 def skills_kb(root):
-    write(root, "stories/resume.yaml", """
+    write(
+        root,
+        "stories/resume.yaml",
+        """
         skills: [Terraform, Kafka Streams, Airflow]   # the resume's "Skills:" line
         projects:
           - id: nw
@@ -29,8 +32,12 @@ def skills_kb(root):
               - id: nw.cdc
                 text: Built a CDC pipeline
                 tech: [dbt]
-        """)
-    write(root, "decks/data.yaml", """
+        """,
+    )
+    write(
+        root,
+        "decks/data.yaml",
+        """
         name: Data
         cards:
           - id: d.streams
@@ -45,7 +52,8 @@ def skills_kb(root):
           - id: d.other
             q: What is a DAG?
             a: Mentions Airflow by name.
-        """)
+        """,
+    )
     return root
 
 

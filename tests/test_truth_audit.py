@@ -59,8 +59,11 @@ def test_a_story_contradicting_its_claim_is_flagged_naming_the_story(init_kb, db
 
 
 def test_strict_passes_with_assumptions_and_confirmed_fails_on_them(init_kb):
-    write(init_kb, "decks/more.yaml", "name: M\ncards:\n" + "".join(
-        f"  - id: m.{i}\n    q: Q{i}?\n    a: A{i}.\n    claims: [acme.checkout-latency]\n" for i in range(2)))
+    write(
+        init_kb,
+        "decks/more.yaml",
+        "name: M\ncards:\n" + "".join(f"  - id: m.{i}\n    q: Q{i}?\n    a: A{i}.\n    claims: [acme.checkout-latency]\n" for i in range(2)),
+    )
     run = CliRunner().invoke
     r = run(cli, ["--kb", str(init_kb), "audit", "--strict"])
     assert r.exit_code == 0, r.stdout
@@ -85,7 +88,10 @@ def test_300_million_contradicts_million_class_but_a_million_plus_does_not(init_
     resume = (init_kb / "stories/resume.yaml").read_text(encoding="utf-8")
     (init_kb / "stories/resume.yaml").write_text(resume + USERS, encoding="utf-8")
     for sid, claim in (("users-story", "acme.users"), ("reach-story", "acme.reach")):
-        write(init_kb, f"stories/{sid}.md", f"""\
+        write(
+            init_kb,
+            f"stories/{sid}.md",
+            f"""\
             ---
             id: {sid}
             title: Users
@@ -99,7 +105,8 @@ def test_300_million_contradicts_million_class_but_a_million_plus_does_not(init_
             a
             ## Result
             r
-            """)
+            """,
+        )
     sync(db, init_kb, now=now)
     claims = by_id(audit(db, now, S))
     (flag,) = contradictions(claims["acme.users"])
@@ -110,8 +117,9 @@ def test_300_million_contradicts_million_class_but_a_million_plus_does_not(init_
 
 def test_a_note_naming_both_values_explains_the_pair(init_kb, db, now):
     resume = (init_kb / "stories/resume.yaml").read_text(encoding="utf-8")
-    resume = resume.replace('Be ready to say how p99 was measured and what the load was.',
-                            'p99 was 250 ms during the first week of the rollout; 120 ms after it settled.')
+    resume = resume.replace(
+        "Be ready to say how p99 was measured and what the load was.", "p99 was 250 ms during the first week of the rollout; 120 ms after it settled."
+    )
     (init_kb / "stories/resume.yaml").write_text(resume, encoding="utf-8")
     story = (init_kb / STORY).read_text(encoding="utf-8").replace("{{fact:acme.checkout-latency.p99}}", "p99 fell to 250 ms")
     (init_kb / STORY).write_text(story, encoding="utf-8")
@@ -137,13 +145,17 @@ def test_contradictions_and_assumptions_lower_readiness(init_kb, db, now):
 def test_before_after_is_answered_only_by_a_note_or_defend_card_naming_the_values(init_kb, db, now):
     resume = init_kb / "stories/resume.yaml"
     text = resume.read_text(encoding="utf-8").replace(
-        "          - value: 120 ms p99 after\n", "          - value: 120 ms p99 after\n            other_version: 150 ms p99\n")
+        "          - value: 120 ms p99 after\n", "          - value: 120 ms p99 after\n            other_version: 150 ms p99\n"
+    )
     resume.write_text(text, encoding="utf-8")
     sync(db, init_kb, now=now)
     claim = by_id(audit(db, now, S))["acme.checkout-latency"]
     # the figure has a note, but it says nothing about 150 vs 120
     assert [f["kind"] for f in claim["flags"] if f["kind"] == "before-after"] == ["before-after"]
-    write(init_kb, "decks/defend.yaml", """\
+    write(
+        init_kb,
+        "decks/defend.yaml",
+        """\
         name: Defend
         cards:
           - id: defend.p99
@@ -151,7 +163,8 @@ def test_before_after_is_answered_only_by_a_note_or_defend_card_naming_the_value
             a: 150 ms was the first week's p99; 120 ms after the cache warmed up.
             claims: [acme.checkout-latency]
             kind: defend-the-number
-        """)
+        """,
+    )
     sync(db, init_kb, now=now)
     claim = by_id(audit(db, now, S))["acme.checkout-latency"]
     assert not [f for f in claim["flags"] if f["kind"] == "before-after"]

@@ -40,6 +40,7 @@ def test_mock_sheet_key_points_are_the_gist_and_assumptions_stay_marked(kb, tmp_
     assert "found ⟦N+1⟧ queries" in sheet and "marks an assumption" in sheet
     assert f"{FACT}; conversion rose 2%." in sheet and "{{fact:" not in sheet
 
+
 def test_a_card_question_expects_its_gist(kb, db, now):
     from prep.mock.draw import _card_text
 

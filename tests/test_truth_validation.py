@@ -31,7 +31,10 @@ projects:
 
 def good_kb(root):
     write(root, "stories/resume.yaml", RESUME)
-    write(root, "stories/s.md", """\
+    write(
+        root,
+        "stories/s.md",
+        """\
         ---
         id: s
         title: 调度
@@ -45,8 +48,12 @@ def good_kb(root):
         事故发生在 [11:40 午餐高峰]{.assumed}。
         ## Result
         结果。
-        """)
-    write(root, "decks/d.yaml", """\
+        """,
+    )
+    write(
+        root,
+        "decks/d.yaml",
+        """\
         name: D
         cards:
           - id: d.one
@@ -54,7 +61,8 @@ def good_kb(root):
             gist: {zh: 3600 个槽，1 秒一格。, en: "3600 slots, 1 s a slot."}
             a: "{{fact:p.sched.wheel}}；{{fact:p.sched.store}}"
             claims: [p.sched]
-        """)
+        """,
+    )
 
 
 def test_a_kb_with_facts_citations_spans_and_gists_loads(tmp_path):

@@ -23,8 +23,6 @@ def app_factory(db, kb, now, settings):
     return make
 
 
-
-
 def log(db):
     return db.execute("SELECT item_id, rating, mode, undone FROM review_log ORDER BY id").fetchall()
 
@@ -63,7 +61,11 @@ def test_full_session_reveal_rate_undo_finish(app_factory, db):
 
     run(app, steps)
     assert [r for r in log(db) if not r[3]] == [
-        ("perf.p99", 3, "review", 0), ("perf.measure", 4, "review", 0), ("tw.basic", 4, "review", 0), ("tw.hier", 4, "review", 0)]
+        ("perf.p99", 3, "review", 0),
+        ("perf.measure", 4, "review", 0),
+        ("tw.basic", 4, "review", 0),
+        ("tw.hier", 4, "review", 0),
+    ]
 
 
 def test_followup_key_takes_followup_next(app_factory, db):

@@ -26,15 +26,19 @@ SIZES = [(80, 24), (120, 40)]
 
 @pytest.fixture
 def wide_kb(kb):
-    write(kb, "decks/gateway.yaml", f"""
-        name: {{zh: "{LONG_DECK['zh']}", en: "{LONG_DECK['en']}"}}
+    write(
+        kb,
+        "decks/gateway.yaml",
+        f"""
+        name: {{zh: "{LONG_DECK["zh"]}", en: "{LONG_DECK["en"]}"}}
         project: acme
         cards:
           - id: gw.route
             q: How does the gateway route a packet it has not seen before?
             a: By the protocol recogniser's verdict.
             claims: [acme.checkout-latency]
-        """)
+        """,
+    )
     return kb
 
 
@@ -216,8 +220,7 @@ def test_browse_highlights_the_hit_and_fits(db, kb, now):
         table = app.screen.query_one("#results", DataTable)
         assert table.row_count
         texts = [table.get_row_at(i)[2] for i in range(table.row_count)]
-        assert any(span.style == "bold reverse" and "kafka" in t.plain[span.start:span.end].lower()
-                   for t in texts for span in t.spans)
+        assert any(span.style == "bold reverse" and "kafka" in t.plain[span.start : span.end].lower() for t in texts for span in t.spans)
         assert_no_sideways_scroll(table)
 
     run_app(app, steps, size=(80, 24))

@@ -20,7 +20,10 @@ def errors_of(root) -> list[str]:
 def test_one_file_with_four_errors_reports_all_four_in_one_run(kb):
     # An unknown key, a bad kind, a dangling claim link, a followup cycle and a duplicate id,
     # all in one deck: before, pydantic's first two hid the other three until they were fixed.
-    write(kb, "decks/mixed.yaml", """
+    write(
+        kb,
+        "decks/mixed.yaml",
+        """
         name: Mixed
         cards:
           - id: m.one
@@ -40,20 +43,25 @@ def test_one_file_with_four_errors_reports_all_four_in_one_run(kb):
           - id: m.three
             q: again
             a: again
-        """)
+        """,
+    )
     errs = errors_of(kb)
     assert "decks/mixed.yaml:6: cards[0].followup: unknown key 'followup'; did you mean 'followups'?" in errs
-    assert any(e.startswith("decks/mixed.yaml:11: cards[1].kind: 'desgin' is not a kind; use 'concept', 'design',")
-               and e.endswith("did you mean 'design'?") for e in errs)
-    assert ("decks/mixed.yaml:16: cards[2].claims[0]: unknown claim 'acme.checkout-latncy'; "
-            "did you mean 'acme.checkout-latency'?") in errs
+    assert any(
+        e.startswith("decks/mixed.yaml:11: cards[1].kind: 'desgin' is not a kind; use 'concept', 'design',") and e.endswith("did you mean 'design'?")
+        for e in errs
+    )
+    assert ("decks/mixed.yaml:16: cards[2].claims[0]: unknown claim 'acme.checkout-latncy'; did you mean 'acme.checkout-latency'?") in errs
     assert any("followup cycle: " in e and "m.one" in e and "m.two" in e for e in errs)
     assert any(e.startswith("decks/mixed.yaml:17: cards[3].id: id 'm.three' is used by the card at decks/mixed.yaml:13") for e in errs)
     assert len(errs) == 5, errs
 
 
 def test_cli_validate_lists_every_error_and_exits_1(kb):
-    write(kb, "decks/mixed.yaml", """
+    write(
+        kb,
+        "decks/mixed.yaml",
+        """
         name: Mixed
         cards:
           - id: m.one
@@ -61,7 +69,8 @@ def test_cli_validate_lists_every_error_and_exits_1(kb):
             a: one
             tags: [two words]
             followups: [m.nope]
-        """)
+        """,
+    )
     result = CliRunner().invoke(cli, ["--kb", str(kb), "validate"])
     assert result.exit_code == 1
     assert "decks/mixed.yaml:6: cards[0].tags[0]: tags cannot contain spaces: 'two words'" in result.output
@@ -70,39 +79,54 @@ def test_cli_validate_lists_every_error_and_exits_1(kb):
 
 
 def test_comma_in_flow_mapping_says_quote_the_text(kb):
-    write(kb, "decks/kafka.yaml", """
+    write(
+        kb,
+        "decks/kafka.yaml",
+        """
         name: {en: Kafka, Kafka Streams and CDC}
         cards: []
-        """)
+        """,
+    )
     (err,) = errors_of(kb)
     assert err == 'decks/kafka.yaml:1: name: a comma inside {...} split the text; quote the text: name: {en: "Kafka, Kafka Streams and CDC"}'
 
 
 def test_colon_in_flow_mapping_says_quote_the_text(kb):
-    write(kb, "decks/kafka.yaml", """
+    write(
+        kb,
+        "decks/kafka.yaml",
+        """
         name: {en: Kafka: the log}
         cards: []
-        """)
+        """,
+    )
     (err,) = errors_of(kb)
     assert err.startswith("decks/kafka.yaml:1: invalid YAML:")
-    assert 'quote the text' in err and '{en: "..."}' in err
+    assert "quote the text" in err and '{en: "..."}' in err
 
 
 def test_yes_read_as_a_boolean_says_so(kb):
-    write(kb, "decks/bools.yaml", """
+    write(
+        kb,
+        "decks/bools.yaml",
+        """
         name: Bools
         cards:
           - id: b.one
             q: Is it idempotent?
             a: yes
-        """)
+        """,
+    )
     (err,) = errors_of(kb)
     assert err.startswith("decks/bools.yaml:5: cards[0].a: was read as the boolean true")
     assert 'a: "yes"' in err
 
 
 def test_plain_sentences_for_numbers_and_ids(kb):
-    write(kb, "decks/words.yaml", """
+    write(
+        kb,
+        "decks/words.yaml",
+        """
         name: Words
         cards:
           - id: Bad Id
@@ -112,7 +136,8 @@ def test_plain_sentences_for_numbers_and_ids(kb):
             q: q
             a: a
             difficulty: hard
-        """)
+        """,
+    )
     errs = errors_of(kb)
     assert "decks/words.yaml:3: cards[0].id: ids are lowercase letters, digits and . _ - (e.g. 'meican.scheduler'); got 'Bad Id'" in errs
     assert "decks/words.yaml:9: cards[1].difficulty: must be a whole number, got 'hard'" in errs
@@ -144,9 +169,9 @@ def test_english_kb_typos_all_reported_with_suggestions_in_one_run(tmp_path):
     shutil.copytree(Path(__file__).parent / "data" / "northwind", root)
     deck = root / "decks/cdc.yaml"
     lines = deck.read_text().split("\n")
-    lines[13] = lines[13].replace("northwind.cdc", "northwind.cdcc")   # a dangling claim link
-    lines[14] = lines[14].replace("concept", "concpt")                 # a bad kind
-    lines[16] = lines[16].replace("followups:", "followup:")           # a misspelt key
+    lines[13] = lines[13].replace("northwind.cdc", "northwind.cdcc")  # a dangling claim link
+    lines[14] = lines[14].replace("concept", "concpt")  # a bad kind
+    lines[16] = lines[16].replace("followups:", "followup:")  # a misspelt key
     deck.write_text("\n".join(lines))
     result = CliRunner().invoke(cli, ["--kb", str(root), "validate"])
     assert result.exit_code == 1

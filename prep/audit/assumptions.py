@@ -31,9 +31,9 @@ class Assumption:
 
 
 def _context(text: str, start: int, length: int, width: int = 50) -> str:
-    plain_before = marks.plain(text[max(0, start - width):start])
-    plain_after = marks.plain(text[start + length:start + length + width])
-    span = text[start:start + length]
+    plain_before = marks.plain(text[max(0, start - width) : start])
+    plain_after = marks.plain(text[start + length : start + length + width])
+    span = text[start : start + length]
     return " ".join((plain_before + span + plain_after).split())
 
 
@@ -54,8 +54,7 @@ def assumptions(b: Backing, locate, lang: str = "zh") -> list[Assumption]:
             if key in seen:
                 continue
             seen.add(key)
-            out.append(Assumption(b.claim, "span", t.label, t.file, line, marks.plain(s.source),
-                                  _context(t.text, s.start, len(s.source)), s.source))
+            out.append(Assumption(b.claim, "span", t.label, t.file, line, marks.plain(s.source), _context(t.text, s.start, len(s.source)), s.source))
     return out
 
 

@@ -34,7 +34,7 @@ _PERCENT_TOPICS = {
 
 
 def _topic(text: str, f: Found) -> str | None:
-    window = text[max(0, f.start - 24):f.end + 24]
+    window = text[max(0, f.start - 24) : f.end + 24]
     return next((name for name, rx in _PERCENT_TOPICS.items() if rx.search(window)), None)
 
 
@@ -107,12 +107,13 @@ def contradictions(b: Backing, locate) -> list[dict]:
             if key in seen:
                 continue
             seen.add(key)
-            flags.append({
-                "kind": "contradiction",
-                "message": (f"{s.text.label} says {show(s.iv)} where the claim says "
-                            f"{show(nearest.iv)} ({nearest.text.label})"),
-                "quotes": [_quote(s, locate), _quote(nearest, locate)],
-            })
+            flags.append(
+                {
+                    "kind": "contradiction",
+                    "message": (f"{s.text.label} says {show(s.iv)} where the claim says {show(nearest.iv)} ({nearest.text.label})"),
+                    "quotes": [_quote(s, locate), _quote(nearest, locate)],
+                }
+            )
     return flags
 
 
@@ -133,9 +134,14 @@ def before_after(b: Backing, claim_text: str, before: str, cards: list[Text]) ->
         if lead is not None and any(n.interval == lead.interval for n in olds):
             continue
         said = ", ".join(f"{n.raw} = {show(n.interval)}" for n in olds) or "no figure"
-        flag = {"kind": "before-after", "message": f"figure '{fig['value']}' disagrees with the other version's wording ({said})",
-                "quotes": [{"source": f"{src} numbers: value", "text": fig["value"]},
-                           {"source": f"{src} numbers: other_version", "text": fig["other_version"]}]}
+        flag = {
+            "kind": "before-after",
+            "message": f"figure '{fig['value']}' disagrees with the other version's wording ({said})",
+            "quotes": [
+                {"source": f"{src} numbers: value", "text": fig["value"]},
+                {"source": f"{src} numbers: other_version", "text": fig["other_version"]},
+            ],
+        }
         wanted = ([lead.interval] if lead else []) + [n.interval for n in olds]
         ok = bool(wanted) and any(all(names(found, w) for w in wanted) for found in answers)
         (answered if ok else flags).append(flag)
@@ -144,8 +150,11 @@ def before_after(b: Backing, claim_text: str, before: str, cards: list[Text]) ->
         old = {n.interval: n.raw for n in figures(before)}
         if set(after) != set(old):
             said = f"text: {', '.join(after.values()) or 'no figure'}; before: {', '.join(old.values()) or 'no figure'}"
-            flag = {"kind": "before-after", "message": f"the claim's figures differ between the sent text and the before wording ({said})",
-                    "quotes": [{"source": f"{src} text", "text": claim_text}, {"source": f"{src} before", "text": before}]}
+            flag = {
+                "kind": "before-after",
+                "message": f"the claim's figures differ between the sent text and the before wording ({said})",
+                "quotes": [{"source": f"{src} text", "text": claim_text}, {"source": f"{src} before", "text": before}],
+            }
             wanted = list(after) + list(old)
             ok = bool(wanted) and any(all(names(found, w) for w in wanted) for found in answers)
             (answered if ok else flags).append(flag)

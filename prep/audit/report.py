@@ -91,8 +91,13 @@ def _number_flags(b: Backing) -> list[Flag]:
         if any(find(value, t.text)[0] for t in b.items):
             continue
         where = "in any backing story or card" if b.items else "anywhere: nothing backs this claim"
-        flags.append(Flag("number-missing", f"'{value}' ({format_interval(lead.interval)}) is not found {where}",
-                          [{"source": f"claim {b.claim} ({b.file}:{b.line})", "text": value}]))
+        flags.append(
+            Flag(
+                "number-missing",
+                f"'{value}' ({format_interval(lead.interval)}) is not found {where}",
+                [{"source": f"claim {b.claim} ({b.file}:{b.line})", "text": value}],
+            )
+        )
     return flags
 
 
@@ -121,15 +126,24 @@ def checks(db: Database, lang: str = "zh", min_cards: int = MIN_CARDS) -> list[d
             flags.append(Flag("few-cards", f"{len(cards)} card(s) back this claim; at least {min_cards} wanted"))
         flags += _number_flags(b)
         found = [Flag(**f) for f in contra.contradictions(b, locate)]
-        ba, answered = contra.before_after(b, "\n".join(filter(None, [all_text(_j(row["text"])), row["en"]])), row["before"] or "",
-                                           [t for t in b.items if t.kind == "card"])
-        out.append({
-            "id": row["id"], "project": row["project"], "risk": row["risk"],
-            "text": claim_text(_j(row["text"]), row["en"], lang), "file": row["file"], "line": row["line"],
-            "stories": stories, "cards": cards,
-            "flags": [asdict(f) for f in flags + found] + ba, "answered": answered,
-            "assumptions": [a.to_dict() for a in assumptions(b, locate, lang)],
-        })
+        ba, answered = contra.before_after(
+            b, "\n".join(filter(None, [all_text(_j(row["text"])), row["en"]])), row["before"] or "", [t for t in b.items if t.kind == "card"]
+        )
+        out.append(
+            {
+                "id": row["id"],
+                "project": row["project"],
+                "risk": row["risk"],
+                "text": claim_text(_j(row["text"]), row["en"], lang),
+                "file": row["file"],
+                "line": row["line"],
+                "stories": stories,
+                "cards": cards,
+                "flags": [asdict(f) for f in flags + found] + ba,
+                "answered": answered,
+                "assumptions": [a.to_dict() for a in assumptions(b, locate, lang)],
+            }
+        )
     return out
 
 
@@ -160,8 +174,13 @@ def audit(db: Database, now: dt.datetime, settings=None, lang: str = "zh", min_c
         "claims": out,
         "to_confirm": [a.to_dict() for a in to_confirm],
         "summary": {
-            "claims": len(out), "flagged": sum(1 for c in out if c["flags"]), "flags": sum(by_kind.values()),
-            "by_kind": by_kind, "to_confirm": len(to_confirm), "gists": _gists(db), "skills": skill_coverage(db),
+            "claims": len(out),
+            "flagged": sum(1 for c in out if c["flags"]),
+            "flags": sum(by_kind.values()),
+            "by_kind": by_kind,
+            "to_confirm": len(to_confirm),
+            "gists": _gists(db),
+            "skills": skill_coverage(db),
         },
     }
 
@@ -174,8 +193,7 @@ def remember(db: Database, report: dict, version: str) -> None:
     set_meta(db, "audit_checks_version", version)
 
 
-READINESS_KEYS = ("card_score", "story_score", "mock_score", "mock_answers", "last_rehearsed", "last_mock",
-                  "contradictions", "to_confirm")
+READINESS_KEYS = ("card_score", "story_score", "mock_score", "mock_answers", "last_rehearsed", "last_mock", "contradictions", "to_confirm")
 STRICT_KINDS = ("no-story", "few-cards", "number-missing", "contradiction", "before-after")
 
 
@@ -208,8 +226,10 @@ def format_text(report: dict) -> str:
     lines = [f"{'claim':<28} {'risk':<6} {'stories':>7} {'cards':>5} {'ready':>5} {'conf.':>5}  flags"]
     for c in report["claims"]:
         kinds = ",".join(sorted({f["kind"] for f in c["flags"]})) or "ok"
-        lines.append(f"{c['id']:<28} {c['risk']:<6} {len(c['stories']):>7} {len(c['cards']):>5} "
-                     f"{round(c['readiness'] * 100):>4}% {c.get('to_confirm', 0):>5}  {kinds}")
+        lines.append(
+            f"{c['id']:<28} {c['risk']:<6} {len(c['stories']):>7} {len(c['cards']):>5} "
+            f"{round(c['readiness'] * 100):>4}% {c.get('to_confirm', 0):>5}  {kinds}"
+        )
     details = [c for c in report["claims"] if c["flags"] or c.get("answered")]
     if details:
         lines.append("")
@@ -219,7 +239,7 @@ def format_text(report: dict) -> str:
             tag = f["kind"] if f in c["flags"] else f"{f['kind']}, answered in the notes"
             lines.append(f"  [{tag}] {f['message']}")
             for q in f["quotes"]:
-                lines.append(f"      {q['source']}: \"{' '.join(q['text'].split())}\"")
+                lines.append(f'      {q["source"]}: "{" ".join(q["text"].split())}"')
     if report.get("to_confirm"):
         lines += ["", f"To confirm ({len(report['to_confirm'])}): details written for you; replace each with the truth and drop the marker"]
         for a in report["to_confirm"]:

@@ -16,9 +16,13 @@ from prep.index.skills import listed, norm
 def coverage(db: Database) -> dict:
     """{'listed': n, 'covered': n, 'uncovered': [names]}."""
     names = listed(db)
-    known = {norm(t) for (t,) in db.execute(
-        """SELECT j.value FROM cards, json_each(cards.tags) j WHERE cards.archived = 0
-           UNION SELECT j.value FROM claims, json_each(claims.tech) j WHERE claims.archived = 0""")}
+    known = {
+        norm(t)
+        for (t,) in db.execute(
+            """SELECT j.value FROM cards, json_each(cards.tags) j WHERE cards.archived = 0
+           UNION SELECT j.value FROM claims, json_each(claims.tech) j WHERE claims.archived = 0"""
+        )
+    }
     texts = [(q or "") + "\n" + (a or "") for q, a in db.execute("SELECT q, a FROM cards WHERE archived = 0")]
     uncovered = []
     for name in names:

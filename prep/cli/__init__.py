@@ -15,9 +15,16 @@ from prep.cli.base import LANG, Ctx, PrepGroup
 
 @click.group(cls=PrepGroup, invoke_without_command=True)
 @click.version_option(__version__, prog_name="prep")
-@click.option("--kb", "kb", metavar="DIR", help="Knowledge base folder (default: PREP_KB, the nearest folder with decks/ and stories/, else the built-in one).")
+@click.option(
+    "--kb", "kb", metavar="DIR", help="Knowledge base folder (default: PREP_KB, the nearest folder with decks/ and stories/, else the built-in one)."
+)
 @click.option("--db", "db", metavar="FILE", help="SQLite database (default: kbs/<KB id>.db in the user data dir, or in PREP_HOME).")
-@click.option("--lang", type=LANG, default=None, help="Language of prep's output and of text fields (default: PREP_LANG, `prep config lang`, the KB's prep.toml, else the content's own).")
+@click.option(
+    "--lang",
+    type=LANG,
+    default=None,
+    help="Language of prep's output and of text fields (default: PREP_LANG, `prep config lang`, the KB's prep.toml, else the content's own).",
+)
 @click.pass_context
 def cli(ctx, kb, db, lang):
     """Defend every line of your resume: claims, STAR stories and Q&A cards,
@@ -28,12 +35,28 @@ def cli(ctx, kb, db, lang):
 
 
 for command in (
-    content.validate, content.sync, content.list_, content.show, content.search, content.stats,
-    content.schema, content.init, mv.mv, new.new,
-    practice.study, practice.config, practice.draw, practice.audit, truth.confirm, practice.export,
+    content.validate,
+    content.sync,
+    content.list_,
+    content.show,
+    content.search,
+    content.stats,
+    content.schema,
+    content.init,
+    mv.mv,
+    new.new,
+    practice.study,
+    practice.config,
+    practice.draw,
+    practice.audit,
+    truth.confirm,
+    practice.export,
     anki_import.import_,
-    interview.interview, interview.plan,
-    optimize.optimize, log.log_, doctor.doctor,
+    interview.interview,
+    interview.plan,
+    optimize.optimize,
+    log.log_,
+    doctor.doctor,
 ):
     cli.add_command(command)
 

@@ -29,10 +29,17 @@ def import_anki(obj: Ctx, path, as_json):
     db, _ = obj.synced()
     result = import_reviews(db, Path(path))
     if as_json:
-        emit_json({
-            "path": str(result.path), "reviews_in_file": result.reviews_in_file, "added": result.added,
-            "already": result.already, "items": result.items, "foreign_notes": result.foreign_notes,
-            "foreign_reviews": result.foreign_reviews, "not_answers": result.not_answers,
-        })
+        emit_json(
+            {
+                "path": str(result.path),
+                "reviews_in_file": result.reviews_in_file,
+                "added": result.added,
+                "already": result.already,
+                "items": result.items,
+                "foreign_notes": result.foreign_notes,
+                "foreign_reviews": result.foreign_reviews,
+                "not_answers": result.not_answers,
+            }
+        )
         return
     click.echo(f"{path}: {result.summary()}.")

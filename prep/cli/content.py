@@ -189,7 +189,9 @@ def stats(obj: Ctx, as_json, lang):
         emit_json(s | {"kb": str(obj.kb.path)})
         return
     click.echo(f"{s['claims']} claims, {s['stories']} stories, {s['cards']} cards in {s['decks']} decks ({s['archived_cards']} archived)")
-    click.echo(f"Due now: {s['due']}   New: {s['new']}   Stories due: {s['stories_due']}   Reviews done: {s['reviews']} ({s['anki_reviews']} from Anki)   Leeches: {len(s['leeches'])}")
+    click.echo(
+        f"Due now: {s['due']}   New: {s['new']}   Stories due: {s['stories_due']}   Reviews done: {s['reviews']} ({s['anki_reviews']} from Anki)   Leeches: {len(s['leeches'])}"
+    )
     _next_due(db, resolve_lang(obj, lang))
     click.echo()
     click.echo(f"{'deck':<28} {'cards':>5} {'new':>5} {'due':>5}")
@@ -266,4 +268,3 @@ def _id_with_history(root: Path) -> str | None:
 
     current = read_manifest(root).id
     return current if (data_dir() / KB_DIR / f"{current}.db").exists() else None
-

@@ -36,8 +36,7 @@ def interview_add(obj: Ctx, date, time_, company, role, profile, claims):
         names = load_profiles(obj.kb.path)
         if profile not in names:
             raise PrepError(f"--profile: unknown profile '{profile}'; one of: {', '.join(sorted(names))}")
-    iv = interviews.add(db, date, utcnow(), time=time_, company=company, role=role, profile=profile,
-                        claims=claims.split(",") if claims else None)
+    iv = interviews.add(db, date, utcnow(), time=time_, company=company, role=role, profile=profile, claims=claims.split(",") if claims else None)
     click.echo(f"Added interview {iv.title()}; see the plan: prep plan")
 
 

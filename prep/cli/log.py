@@ -63,5 +63,8 @@ def log_import(obj: Ctx, path):
     except (OSError, UnicodeDecodeError) as e:
         raise PrepError(f"{path}: cannot read the log ({e})") from e
     r = import_records(db, records)
-    click.echo(f"{path}: {r.added} new answer(s) on {r.items} item(s), {r.already} already here"
-               + (f", {r.unknown_items} for items this knowledge base does not have (skipped)" if r.unknown_items else "") + ".")
+    click.echo(
+        f"{path}: {r.added} new answer(s) on {r.items} item(s), {r.already} already here"
+        + (f", {r.unknown_items} for items this knowledge base does not have (skipped)" if r.unknown_items else "")
+        + "."
+    )

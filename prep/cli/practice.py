@@ -94,18 +94,32 @@ def study(obj: Ctx, deck, claim, tag, kind, cram, dashboard):
     from prep.index.suggest import check_filters
 
     check_filters(db, deck=deck, claim=claim, tag=tag, kind=kind)
-    run(db, kb_root=obj.kb.path, lang=obj.lang, filters={"deck": deck, "claim": claim, "tag": tag, "kind": kind}, cram=cram,
-        start="dashboard" if dashboard else "review")
+    run(
+        db,
+        kb_root=obj.kb.path,
+        lang=obj.lang,
+        filters={"deck": deck, "claim": claim, "tag": tag, "kind": kind},
+        cram=cram,
+        start="dashboard" if dashboard else "review",
+    )
 
 
 @click.command()
-@click.option("--profile", "profile_name", help="Interview profile: built-in, or profiles/<name>.yaml in the knowledge base or data dir (default: the next interview's, else backend-onsite).")
+@click.option(
+    "--profile",
+    "profile_name",
+    help="Interview profile: built-in, or profiles/<name>.yaml in the knowledge base or data dir (default: the next interview's, else backend-onsite).",
+)
 @click.option("--n", "n", type=click.IntRange(1, 100), help="Number of questions, spread over the profile's slots.")
 @click.option("--claim", help="Only questions about this claim.")
 @click.option("--project", help="Only questions about this project.")
 @click.option("--minutes", type=click.FloatRange(1, 600), help="Time budget: scales the number of questions and each one's time.")
-@click.option("--seed", type=click.IntRange(0, 2**31 - 1), help="Random seed; the same seed on the same history draws the same set (default: random, printed).")
-@click.option("--out", type=click.Path(file_okay=False), help="Write interviewer.md and candidate.md into this folder (default: print the candidate sheet).")
+@click.option(
+    "--seed", type=click.IntRange(0, 2**31 - 1), help="Random seed; the same seed on the same history draws the same set (default: random, printed)."
+)
+@click.option(
+    "--out", type=click.Path(file_okay=False), help="Write interviewer.md and candidate.md into this folder (default: print the candidate sheet)."
+)
 @click.option("--allow-repeats", is_flag=True, help="Also draw questions asked in the last mock sessions.")
 @click.option("--json", "as_json", is_flag=True, help="Print the drawn set as JSON instead of writing the sheets.")
 @click.option("--profiles", "list_profiles", is_flag=True, help="List the available profiles and exit.")
@@ -145,8 +159,9 @@ def draw(obj: Ctx, profile_name, n, claim, project, minutes, seed, out, allow_re
     claim = claim or claims
     seed = random.SystemRandom().randrange(1, 1_000_000) if seed is None else seed
     now = utcnow()
-    options = DrawOptions(name=profile_name, seed=seed, lang=lang, n=n, claim=claim, project=project, minutes=minutes,
-                          no_repeat=0 if allow_repeats else None)
+    options = DrawOptions(
+        name=profile_name, seed=seed, lang=lang, n=n, claim=claim, project=project, minutes=minutes, no_repeat=0 if allow_repeats else None
+    )
     drawn = do_draw(db, profiles[profile_name], options, now=now)
     if not drawn.questions:
         reasons = "; ".join(drawn.warnings) or "no question matches"
@@ -167,7 +182,9 @@ def draw(obj: Ctx, profile_name, n, claim, project, minutes, seed, out, allow_re
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the audit as a JSON object.")
-@click.option("--strict", is_flag=True, help="Exit with status 1 on a coverage gap, a contradiction or an unanswered before/after difference (for CI).")
+@click.option(
+    "--strict", is_flag=True, help="Exit with status 1 on a coverage gap, a contradiction or an unanswered before/after difference (for CI)."
+)
 @click.option("--confirmed", is_flag=True, help="With --strict: also fail while any assumption is left to confirm.")
 @click.option("--min-cards", default=3, show_default=True, type=click.IntRange(0, 1000), help="Flag claims backed by fewer cards than this.")
 @lang_option
@@ -194,12 +211,14 @@ def audit(obj: Ctx, as_json, strict, confirmed, min_cards, lang):
 
 def export_selection(f):
     """--deck/--claim/--tag/--kind, the same for every export format."""
-    for option in reversed([
-        click.option("--deck", help="Only cards of this deck (no stories)."),
-        click.option("--claim", help="Only cards and stories backing this claim."),
-        click.option("--tag", help="Only cards and stories with this tag."),
-        click.option("--kind", help="Only cards of this kind (no stories)."),
-    ]):
+    for option in reversed(
+        [
+            click.option("--deck", help="Only cards of this deck (no stories)."),
+            click.option("--claim", help="Only cards and stories backing this claim."),
+            click.option("--tag", help="Only cards and stories with this tag."),
+            click.option("--kind", help="Only cards of this kind (no stories)."),
+        ]
+    ):
         f = option(f)
     return f
 
@@ -210,7 +229,12 @@ def export():
 
 
 @export.command(name="anki")
-@click.option("-o", "--out", type=click.Path(dir_okay=False), help="The .apkg file to write (default: exports/<KB id>.apkg in the data dir, not your KB's folder).")
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False),
+    help="The .apkg file to write (default: exports/<KB id>.apkg in the data dir, not your KB's folder).",
+)
 @export_selection
 @click.option("--stories/--no-stories", default=True, show_default=True, help="Include STAR stories.")
 @lang_option
@@ -236,8 +260,9 @@ def export_anki(obj: Ctx, out, deck, claim, tag, kind, stories, lang):
 
     check_filters(db, deck=deck, claim=claim, tag=tag, kind=kind)
     with progress_bar() as progress:
-        result = do_export(db, obj.kb.path, Path(out), lang=resolve_lang(obj, lang), deck=deck, claim=claim, tag=tag,
-                           kind=kind, stories=stories, progress=progress)
+        result = do_export(
+            db, obj.kb.path, Path(out), lang=resolve_lang(obj, lang), deck=deck, claim=claim, tag=tag, kind=kind, stories=stories, progress=progress
+        )
     click.echo(f"Wrote {Path(result.path).resolve()}: {result.summary()}.")
     click.echo("Import it in Anki (File > Import); notes edited since the last import are updated in place.", err=True)
 

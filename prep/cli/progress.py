@@ -26,8 +26,12 @@ def progress_bar(min_total: int = 500) -> Iterator[Progress | None]:
     from rich.progress import Progress as Bar
 
     bar = Bar(
-        TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=Console(stderr=True), transient=True,
+        TextColumn("{task.description:<10}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
     )
     tasks: dict[str, TaskID] = {}
     labels = {"render": "Rendering", "write": "Writing"}

@@ -47,8 +47,9 @@ def confirm(obj: Ctx, claim, as_list, as_json, lang):
             click.echo(f"    …{a.context}…")
         click.echo("    assumed: " + click.style(a.text, fg="yellow"))
         options = {k: v for k, v in CHOICES.items() if not (a.kind == "fact" and k == "r")}
-        key = click.prompt("    " + " / ".join(f"[{k}] {v}" for k, v in options.items()),
-                           type=click.Choice(list(options)), default="s", show_choices=False)
+        key = click.prompt(
+            "    " + " / ".join(f"[{k}] {v}" for k, v in options.items()), type=click.Choice(list(options)), default="s", show_choices=False
+        )
         if key == "q":
             break
         if key == "s":

@@ -66,10 +66,7 @@ class ExportResult:
     stories: int
 
     def summary(self) -> str:
-        return (
-            f"{self.notes} notes ({self.qa} Q&A, {self.stories} stories), {self.cards} cards, "
-            f"{self.media} media files, {self.decks} decks"
-        )
+        return f"{self.notes} notes ({self.qa} Q&A, {self.stories} stories), {self.cards} cards, {self.media} media files, {self.decks} decks"
 
 
 def deck_id(name: str) -> int:
@@ -99,7 +96,7 @@ def _source_html(text: str | None) -> str:
         return ""
     out, pos = [], 0
     for m in _URL.finditer(text):
-        out += [escape(text[pos:m.start()]), f'<a href="{escape(m.group())}">{escape(m.group())}</a>']
+        out += [escape(text[pos : m.start()]), f'<a href="{escape(m.group())}">{escape(m.group())}</a>']
         pos = m.end()
     out.append(escape(text[pos:]))
     return "".join(out)
@@ -132,15 +129,19 @@ class _Exporter:
         self.deck_rows = {r["id"]: r for r in db.query("SELECT id, name, project, description, file FROM decks WHERE archived = 0")}
         self.projects = {r["id"]: pick(_j(r["company"]), lang) or r["id"] for r in db.query("SELECT id, company FROM projects WHERE archived = 0")}
         self.claims = {r["id"]: r for r in db.query("SELECT id, project, text, en, changed_at FROM claims WHERE archived = 0")}
-        self.cards = list(db.query(
-            "SELECT id, deck, q, a, gist, claims, tags, kind, difficulty, followups, source, file, line, changed_at "
-            "FROM cards WHERE archived = 0 ORDER BY position"
-        ))
+        self.cards = list(
+            db.query(
+                "SELECT id, deck, q, a, gist, claims, tags, kind, difficulty, followups, source, file, line, changed_at "
+                "FROM cards WHERE archived = 0 ORDER BY position"
+            )
+        )
         self.card_by_id = {r["id"]: r for r in self.cards}
-        self.stories = list(db.query(
-            "SELECT id, title, claims, competencies, tags, sections, followups, file, line, changed_at "
-            "FROM stories WHERE archived = 0 ORDER BY position"
-        ))
+        self.stories = list(
+            db.query(
+                "SELECT id, title, claims, competencies, tags, sections, followups, file, line, changed_at "
+                "FROM stories WHERE archived = 0 ORDER BY position"
+            )
+        )
         self._question_html: dict[str, str] = {}
         self.cite = Citations(db)  # {{fact:ID}} renders as the fact's text
         self.fact_claim = {f.id: f.claim for f in fact_rows(db)}
@@ -173,10 +174,7 @@ class _Exporter:
         return claim_text(_j(row["text"]), row["en"], self.lang) if row else ""
 
     def claims_html(self, ids: list[str]) -> str:
-        items = [
-            f'<li><span class="claim">{escape(self._claim_text(c))}</span> <span class="id">{escape(c)}</span></li>'
-            for c in ids
-        ]
+        items = [f'<li><span class="claim">{escape(self._claim_text(c))}</span> <span class="id">{escape(c)}</span></li>' for c in ids]
         return f'<ul class="claims">{"".join(items)}</ul>' if items else ""
 
     def _deck(self, name: str, description: str = "") -> genanki.Deck:
@@ -220,12 +218,19 @@ class _Exporter:
                 hook = self.media.hook(deck_row["file"], f"{deck_row['file']}: deck description")
                 desc = markdown_to_html(pick(_j(deck_row["description"]), lang), image=hook)
             self._deck(name, desc)
-        note_tags = [_tag(t) for t in tags] + [
-            f"deck::{r['deck']}", f"kind::{r['kind']}", f"difficulty::{r['difficulty']}",
-        ] + [f"claim::{c}" for c in claims]
+        note_tags = (
+            [_tag(t) for t in tags]
+            + [
+                f"deck::{r['deck']}",
+                f"kind::{r['kind']}",
+                f"difficulty::{r['difficulty']}",
+            ]
+            + [f"claim::{c}" for c in claims]
+        )
         # The note shows its follow-ups' questions and its claims' text: their edits count too.
         mod = self._mod(
-            _ts(r["changed_at"]), ref.mtime,
+            _ts(r["changed_at"]),
+            ref.mtime,
             *(_ts(self.card_by_id[f]["changed_at"]) for f in followups if f in self.card_by_id),
             *(_ts(self.claims[c]["changed_at"]) for c in [*claims, *self.cited_claims(_j(r["q"]), _j(r["a"]), _j(r["gist"]))] if c in self.claims),
         )
@@ -247,10 +252,13 @@ class _Exporter:
         items = []
         for f in _j(r["followups"]) or []:
             notes = markdown_to_html(self.text(f.get("notes")), image=hook)
-            items.append(f'<li>{inline_html(self.text(f["question"]))}' + (f'<div class="notes">{notes}</div>' if notes else "") + "</li>")
+            items.append(f"<li>{inline_html(self.text(f['question']))}" + (f'<div class="notes">{notes}</div>' if notes else "") + "</li>")
         fields = [
             inline_html(pick(_j(r["title"]), lang)) or escape(r["id"]),
-            section("Situation"), section("Task"), section("Action"), section("Result"),
+            section("Situation"),
+            section("Task"),
+            section("Action"),
+            section("Result"),
             f'<ul class="followups">{"".join(items)}</ul>' if items else "",
             self.claims_html(claims),
             section("Lessons"),
@@ -338,8 +346,13 @@ def export(
         set_meta(db, "anki_export_fields", ex.fields)
         set_meta(db, "anki_export_fields_at", str(ex.fields_at))
     return ExportResult(
-        path=out.resolve(), notes=len(notes), cards=sum(len(n.cards) for n in notes), media=len(ex.media.files),
-        decks=len(ex.decks), qa=len(cards), stories=len(chosen_stories),
+        path=out.resolve(),
+        notes=len(notes),
+        cards=sum(len(n.cards) for n in notes),
+        media=len(ex.media.files),
+        decks=len(ex.decks),
+        qa=len(cards),
+        stories=len(chosen_stories),
     )
 
 

@@ -171,8 +171,7 @@ def read_reviews(db: Database, path: Path) -> _Read:
         try:
             notes = conn.execute("SELECT guid FROM notes").fetchall()
             rows = conn.execute(
-                "SELECT r.id, r.ease, r.time, r.type, n.guid FROM revlog r "
-                "JOIN cards c ON c.id = r.cid JOIN notes n ON n.id = c.nid ORDER BY r.id"
+                "SELECT r.id, r.ease, r.time, r.type, n.guid FROM revlog r JOIN cards c ON c.id = r.cid JOIN notes n ON n.id = c.nid ORDER BY r.id"
             ).fetchall()
         except sqlite3.DatabaseError as e:
             raise AnkiImportError(f"{path}: cannot read the collection ({e})") from e
@@ -199,8 +198,13 @@ def import_reviews(db: Database, path: Path) -> ImportResult:
     all in one transaction (a failure leaves the database as it was)."""
     path = Path(path)
     read = read_reviews(db, path)
-    result = ImportResult(path=path, reviews_in_file=len(read.reviews), foreign_notes=read.foreign_notes,
-                          foreign_reviews=read.foreign_reviews, not_answers=read.not_answers)
+    result = ImportResult(
+        path=path,
+        reviews_in_file=len(read.reviews),
+        foreign_notes=read.foreign_notes,
+        foreign_reviews=read.foreign_reviews,
+        not_answers=read.not_answers,
+    )
     settings = load_settings(db)
     scheduler = make_scheduler(settings)
     touched: dict[tuple[str, str], None] = {}

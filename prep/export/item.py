@@ -96,7 +96,9 @@ def _w(key: str, lang: str, **kw: object) -> str:
 
 
 def _meta(detail: Detail, item: Mapping[str, Any], *parts: str | None, lang: str = "en") -> list[str]:
-    where = f"`{item['file']}:{item['line']}`" if detail.where and "line" in item else f"`{item['file']}`" if detail.where and "file" in item else None
+    where = (
+        f"`{item['file']}:{item['line']}`" if detail.where and "line" in item else f"`{item['file']}`" if detail.where and "file" in item else None
+    )
     if item.get("archived"):
         # Its file:line is where it used to be: saying so would send the reader to the wrong place.
         where = _w("archived", lang)

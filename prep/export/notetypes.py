@@ -35,6 +35,7 @@ def legend(fields: list[str], lang: str) -> str:
     """The legend field: filled only when the note shows an assumption."""
     return LEGEND.get(lang, LEGEND["en"]) if any('class="assumed' in f for f in fields) else ""
 
+
 CSS = """\
 .card {
   font-family: -apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, "PingFang SC",

@@ -58,10 +58,7 @@ def highlight_code(code: str, lang: str) -> str:
     if lexer is None:
         return ""
     body = _pyg_highlight(code, lexer, _formatter)
-    return (
-        f'<pre class="highlight" style="background: {_CODE_BG}; color: {CODE_FG}">'
-        f'<code class="language-{escape(lang)}">{body}</code></pre>\n'
-    )
+    return f'<pre class="highlight" style="background: {_CODE_BG}; color: {CODE_FG}"><code class="language-{escape(lang)}">{body}</code></pre>\n'
 
 
 def _md_highlight(code: str, lang: str, attrs: str) -> str:
@@ -191,8 +188,7 @@ class MediaCollector:
 _blocks = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
 _BACKTICKS = re.compile(r"`+")
 # A link destination or reference definition with a script scheme: dropped, the text kept.
-_BAD_LINK = re.compile(
-    r"\]\(\s*<?\s*(?:javascript|vbscript|data|file)\s*:[^()\n]*(?:\([^()\n]*\)[^()\n]*)*\)?", re.IGNORECASE)
+_BAD_LINK = re.compile(r"\]\(\s*<?\s*(?:javascript|vbscript|data|file)\s*:[^()\n]*(?:\([^()\n]*\)[^()\n]*)*\)?", re.IGNORECASE)
 _BAD_DEF = re.compile(r"^(\s{0,3}\[[^\]]+\]:)\s*<?\s*(?:javascript|vbscript|data|file)\s*:.*$", re.IGNORECASE | re.MULTILINE)
 
 
@@ -219,8 +215,8 @@ def _escape_outside_spans(text: str) -> str:
         if closer is None:
             search_from = m.end()
             continue
-        out.append(_escape_text(text[pos:m.start()]))
-        out.append(text[m.start():closer.end()])
+        out.append(_escape_text(text[pos : m.start()]))
+        out.append(text[m.start() : closer.end()])
         pos = search_from = closer.end()
     out.append(_escape_text(text[pos:]))
     return "".join(out)

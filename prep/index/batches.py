@@ -69,15 +69,12 @@ class Batches:
         while True:
             raw = get_meta(self.db, "sync_lease")
             lease = json.loads(raw) if raw else None
-            if (not lease or lease["pid"] == os.getpid() or time.time() - lease["at"] > LEASE_S
-                    or not _alive(lease["pid"])):
+            if not lease or lease["pid"] == os.getpid() or time.time() - lease["at"] > LEASE_S or not _alive(lease["pid"]):
                 self._lease()
                 return
             self.conn.execute("COMMIT")
             if time.monotonic() > deadline:
-                raise PrepError(
-                    f"another prep process (pid {lease['pid']}) is indexing this knowledge base; try again when it finishes"
-                )
+                raise PrepError(f"another prep process (pid {lease['pid']}) is indexing this knowledge base; try again when it finishes")
             time.sleep(GAP_S)
             self._begin()
 

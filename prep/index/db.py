@@ -65,10 +65,7 @@ def backups(path: Path) -> list[Path]:
 def damaged_message(path: Path, e: Exception) -> str:
     found = backups(path)
     where = f"the newest backup is {found[-1]}" if found else f"backups would be named {path.name}.before-*.bak"
-    return (
-        f"{path}: the database is damaged ({e}); it was left untouched. Run `prep doctor` to check and repair "
-        f"what can be repaired; {where}."
-    )
+    return f"{path}: the database is damaged ({e}); it was left untouched. Run `prep doctor` to check and repair what can be repaired; {where}."
 
 
 def sqlite_reason(e: sqlite3.Error) -> str:
@@ -91,7 +88,8 @@ def is_damage(e: sqlite3.Error) -> bool:
     text = str(e)
     code = getattr(e, "sqlite_errorname", "")
     return code.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or any(
-        word in text for word in ("malformed", "not a database", "corrupt", "vtable constructor failed"))
+        word in text for word in ("malformed", "not a database", "corrupt", "vtable constructor failed")
+    )
 
 
 def sqlite_message(path: Path | str, e: sqlite3.Error) -> str:
@@ -133,8 +131,9 @@ def _inspect(conn: sqlite3.Connection) -> tuple[int, set[str], list[str]]:
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     applied: list[str] = []
     if migrations.migrations_table in tables:
-        applied = [r[0] for r in conn.execute(
-            f"SELECT name FROM {migrations.migrations_table} WHERE migration_set = ? ORDER BY rowid", [migrations.name])]
+        applied = [
+            r[0] for r in conn.execute(f"SELECT name FROM {migrations.migrations_table} WHERE migration_set = ? ORDER BY rowid", [migrations.name])
+        ]
     return app_id, tables, applied
 
 
@@ -148,9 +147,7 @@ def _refuse_foreign(path: Path, app_id: int, tables: set[str], applied: list[str
     known = {m.name for m in migrations._migrations}
     newer = [name for name in applied if name not in known]
     if newer:
-        raise PrepError(
-            f"{path}: written by a newer version of prep (schema {newer[-1]}); upgrade prep. The file was left untouched."
-        )
+        raise PrepError(f"{path}: written by a newer version of prep (schema {newer[-1]}); upgrade prep. The file was left untouched.")
 
 
 def open_db(path: Path | str, *, migrate: bool = True) -> Database:
@@ -192,9 +189,7 @@ def open_db(path: Path | str, *, migrate: bool = True) -> Database:
     except sqlite3.DatabaseError as e:
         conn.close()
         if "not a database" in str(e):
-            raise PrepError(
-                f"{path}: not a SQLite database (left untouched). Move it away or pass --db to use another file."
-            ) from None
+            raise PrepError(f"{path}: not a SQLite database (left untouched). Move it away or pass --db to use another file.") from None
         if "malformed" in str(e):
             raise PrepError("cannot open the database: " + damaged_message(path, e)) from None
         if "locked" in str(e) or "busy" in str(e) or "readonly" in str(e):
@@ -270,8 +265,7 @@ def _backup(path: Path, label: str) -> Path:
         copy_database(path, dest, path.with_name(f".{dest.name}.partial"))
     except (OSError, sqlite3.Error) as e:
         raise PrepError(
-            f"{path}: could not write the backup before upgrading the database ({e}); nothing was changed. "
-            "Free some disk space and try again."
+            f"{path}: could not write the backup before upgrading the database ({e}); nothing was changed. Free some disk space and try again."
         ) from None
     return dest
 

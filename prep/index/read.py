@@ -49,8 +49,12 @@ def _deck_names(db: Database, lang: str) -> dict[str, str]:
 
 
 def item_filter(
-    table: str, *, archived: bool = False, equals: dict[str, str | None] | None = None,
-    contains: dict[str, str | None] | None = None, ids: list[str] | None = None,
+    table: str,
+    *,
+    archived: bool = False,
+    equals: dict[str, str | None] | None = None,
+    contains: dict[str, str | None] | None = None,
+    ids: list[str] | None = None,
 ) -> tuple[str, list[Any]]:
     """A WHERE clause over `table` (a table name or alias): column = value for `equals`,
     JSON-array column holds value for `contains`; None values are ignored."""
@@ -71,16 +75,28 @@ def item_filter(
 
 
 def card_filter(
-    table: str = "cards", *, deck: str | None = None, claim: str | None = None, tag: str | None = None,
-    kind: str | None = None, ids: list[str] | None = None, archived: bool = False,
+    table: str = "cards",
+    *,
+    deck: str | None = None,
+    claim: str | None = None,
+    tag: str | None = None,
+    kind: str | None = None,
+    ids: list[str] | None = None,
+    archived: bool = False,
 ) -> tuple[str, list[Any]]:
     """The one card selection (list, queue, exports): deck and kind match, claim and tag are held."""
     return item_filter(table, archived=archived, equals={"deck": deck, "kind": kind}, contains={"claims": claim, "tags": tag}, ids=ids)
 
 
 def story_filter(
-    table: str = "stories", *, deck: str | None = None, claim: str | None = None, tag: str | None = None,
-    kind: str | None = None, ids: list[str] | None = None, archived: bool = False,
+    table: str = "stories",
+    *,
+    deck: str | None = None,
+    claim: str | None = None,
+    tag: str | None = None,
+    kind: str | None = None,
+    ids: list[str] | None = None,
+    archived: bool = False,
 ) -> tuple[str, list[Any]] | None:
     """The story selection matching `card_filter`'s arguments, or None when nothing can match:
     stories have no deck or kind, so a deck or kind filter means cards only."""
@@ -90,15 +106,29 @@ def story_filter(
 
 
 def list_cards(
-    db: Database, *, deck: str | None = None, claim: str | None = None, tag: str | None = None,
-    kind: str | None = None, lang: str = "zh", archived: bool = False, limit: int | None = None,
+    db: Database,
+    *,
+    deck: str | None = None,
+    claim: str | None = None,
+    tag: str | None = None,
+    kind: str | None = None,
+    lang: str = "zh",
+    archived: bool = False,
+    limit: int | None = None,
 ) -> list[CardRow]:
     return list(iter_cards(db, deck=deck, claim=claim, tag=tag, kind=kind, lang=lang, archived=archived, limit=limit))
 
 
 def iter_cards(
-    db: Database, *, deck: str | None = None, claim: str | None = None, tag: str | None = None,
-    kind: str | None = None, lang: str = "zh", archived: bool = False, limit: int | None = None,
+    db: Database,
+    *,
+    deck: str | None = None,
+    claim: str | None = None,
+    tag: str | None = None,
+    kind: str | None = None,
+    lang: str = "zh",
+    archived: bool = False,
+    limit: int | None = None,
 ) -> Iterator[CardRow]:
     """`list_cards` one row at a time (`prep list cards --json` streams 50k of them)."""
     where, params = card_filter(deck=deck, claim=claim, tag=tag, kind=kind, archived=archived)
@@ -108,8 +138,16 @@ def iter_cards(
         params.append(limit)
     for cid, deck_id, q, kind_, difficulty, claims, tags, followups, file, line in db.execute(sql, params):
         yield {
-            "id": cid, "deck": deck_id, "q": pick(_j(q), lang), "kind": kind_, "difficulty": difficulty,
-            "claims": _j(claims), "tags": _j(tags), "followups": _j(followups), "file": file, "line": line,
+            "id": cid,
+            "deck": deck_id,
+            "q": pick(_j(q), lang),
+            "kind": kind_,
+            "difficulty": difficulty,
+            "claims": _j(claims),
+            "tags": _j(tags),
+            "followups": _j(followups),
+            "file": file,
+            "line": line,
         }
 
 
@@ -118,8 +156,14 @@ def count_cards(db: Database, *, archived: bool = False) -> int:
 
 
 def list_stories(
-    db: Database, *, claim: str | None = None, tag: str | None = None, deck: str | None = None,
-    kind: str | None = None, lang: str = "zh", archived: bool = False,
+    db: Database,
+    *,
+    claim: str | None = None,
+    tag: str | None = None,
+    deck: str | None = None,
+    kind: str | None = None,
+    lang: str = "zh",
+    archived: bool = False,
 ) -> list[StoryRow]:
     """Stories; `deck`/`kind` (card-only filters) select none, see `story_filter`."""
     selection = story_filter(claim=claim, tag=tag, deck=deck, kind=kind, archived=archived)
@@ -128,9 +172,14 @@ def list_stories(
     where, params = selection
     return [
         {
-            "id": r["id"], "title": pick(_j(r["title"]), lang), "claims": _j(r["claims"]),
-            "competencies": _j(r["competencies"]), "minutes": r["minutes"], "tags": _j(r["tags"]),
-            "file": r["file"], "line": r["line"],
+            "id": r["id"],
+            "title": pick(_j(r["title"]), lang),
+            "claims": _j(r["claims"]),
+            "competencies": _j(r["competencies"]),
+            "minutes": r["minutes"],
+            "tags": _j(r["tags"]),
+            "file": r["file"],
+            "line": r["line"],
         }
         for r in db.query(f"SELECT * FROM stories WHERE {where} ORDER BY position", params)
     ]
@@ -144,7 +193,12 @@ def _link_counts(db: Database) -> dict[tuple[str, str], int]:
 
 
 def list_claims(
-    db: Database, *, project: str | None = None, tag: str | None = None, lang: str = "zh", archived: bool = False,
+    db: Database,
+    *,
+    project: str | None = None,
+    tag: str | None = None,
+    lang: str = "zh",
+    archived: bool = False,
 ) -> list[ClaimRow]:
     where: list[str] = ["archived = ?"]
     params: list[Any] = [1 if archived else 0]
@@ -157,12 +211,20 @@ def list_claims(
     counts = _link_counts(db)
     out: list[ClaimRow] = []
     for r in db.query(f"SELECT * FROM claims WHERE {' AND '.join(where)} ORDER BY position", params):
-        out.append({
-            "id": r["id"], "project": r["project"], "text": claim_text(_j(r["text"]), r["en"], lang),
-            "risk": r["risk"], "numbers": [n["value"] for n in _j(r["numbers"]) or []], "tech": _j(r["tech"]),
-            "cards": counts.get((r["id"], "card"), 0), "stories": counts.get((r["id"], "story"), 0),
-            "file": r["file"], "line": r["line"],
-        })
+        out.append(
+            {
+                "id": r["id"],
+                "project": r["project"],
+                "text": claim_text(_j(r["text"]), r["en"], lang),
+                "risk": r["risk"],
+                "numbers": [n["value"] for n in _j(r["numbers"]) or []],
+                "tech": _j(r["tech"]),
+                "cards": counts.get((r["id"], "card"), 0),
+                "stories": counts.get((r["id"], "story"), 0),
+                "file": r["file"],
+                "line": r["line"],
+            }
+        )
     return out
 
 
@@ -222,14 +284,25 @@ def show_project(db: Database, project_id: str, lang: str = "zh") -> ProjectView
 def _show_card(db: Database, r: Row, lang: str) -> CardView:
     cite = Citations(db)  # {{fact:ID}} reads as the fact's text
     return {
-        "type": "card", "id": r["id"], "deck": r["deck"], "q": cite(pick(_j(r["q"]), lang), lang),
-        "a": cite(pick(_j(r["a"]), lang), lang), "gist": cite(pick(_j(r["gist"]), lang), lang),
-        "kind": r["kind"], "difficulty": r["difficulty"], "tags": _j(r["tags"]), "source": r["source"],
+        "type": "card",
+        "id": r["id"],
+        "deck": r["deck"],
+        "q": cite(pick(_j(r["q"]), lang), lang),
+        "a": cite(pick(_j(r["a"]), lang), lang),
+        "gist": cite(pick(_j(r["gist"]), lang), lang),
+        "kind": r["kind"],
+        "difficulty": r["difficulty"],
+        "tags": _j(r["tags"]),
+        "source": r["source"],
         "claims": [{"id": c, "text": _claim_text(db, c, lang)} for c in _j(r["claims"])],
         "followups": [{"id": f, "q": _card_q(db, f, lang)} for f in _j(r["followups"])],
         "followup_of": [x[0] for x in db.execute("SELECT src FROM links WHERE dst_type = 'card' AND dst = ? AND rel = 'followup'", [r["id"]])],
-        "archived": bool(r["archived"]), "changed_at": r["changed_at"], "file": r["file"], "line": r["line"],
-        "review": _state(db, "card", r["id"]), "history": _history(db, "card", r["id"]),
+        "archived": bool(r["archived"]),
+        "changed_at": r["changed_at"],
+        "file": r["file"],
+        "line": r["line"],
+        "review": _state(db, "card", r["id"]),
+        "history": _history(db, "card", r["id"]),
     }
 
 
@@ -239,48 +312,85 @@ def _show_story(db: Database, r: Row, lang: str) -> StoryView:
     cite = Citations(db)
     sections = {k: cite(pick(raw[k], lang), lang) for k in STORY_SECTIONS if k in raw}
     return {
-        "type": "story", "id": r["id"], "title": pick(_j(r["title"]), lang), "minutes": r["minutes"],
+        "type": "story",
+        "id": r["id"],
+        "title": pick(_j(r["title"]), lang),
+        "minutes": r["minutes"],
         "claims": [{"id": c, "text": _claim_text(db, c, lang)} for c in _j(r["claims"])],
-        "competencies": _j(r["competencies"]), "sections": sections,
-        "followups": [{"question": cite(pick(f["question"], lang), lang), "notes": cite(pick(f.get("notes"), lang), lang)}
-                      for f in _j(r["followups"]) or []],
-        "archived": bool(r["archived"]), "file": r["file"], "line": r["line"],
-        "review": _state(db, "story", r["id"]), "history": _history(db, "story", r["id"]),
+        "competencies": _j(r["competencies"]),
+        "sections": sections,
+        "followups": [
+            {"question": cite(pick(f["question"], lang), lang), "notes": cite(pick(f.get("notes"), lang), lang)} for f in _j(r["followups"]) or []
+        ],
+        "archived": bool(r["archived"]),
+        "file": r["file"],
+        "line": r["line"],
+        "review": _state(db, "story", r["id"]),
+        "history": _history(db, "story", r["id"]),
     }
 
 
 def _show_claim(db: Database, r: Row, lang: str) -> ClaimView:
     backing = db.execute("SELECT src_type, src FROM links WHERE dst_type='claim' AND dst = ? AND rel='backs'", [r["id"]]).fetchall()
     return {
-        "type": "claim", "id": r["id"], "project": r["project"], "text": claim_text(_j(r["text"]), r["en"], lang), "en": r["en"],
-        "source": r["source"], "before": r["before"], "risk": r["risk"], "numbers": _j(r["numbers"]),
-        "tech": _j(r["tech"]), "notes": Citations(db)(pick(_j(r["notes"]), lang), lang),
-        "facts": [{"id": f.id, "text": pick(f.text, lang), "figure": f.figure, "status": f.status, "source": f.source,
-                   "file": f.file, "line": f.line} for f in fact_rows(db, r["id"])],
-        "stories": [{"id": s, "title": pick(_j(db.execute("SELECT title FROM stories WHERE id=?", [s]).fetchone()[0]), lang)} for t, s in backing if t == "story"],
+        "type": "claim",
+        "id": r["id"],
+        "project": r["project"],
+        "text": claim_text(_j(r["text"]), r["en"], lang),
+        "en": r["en"],
+        "source": r["source"],
+        "before": r["before"],
+        "risk": r["risk"],
+        "numbers": _j(r["numbers"]),
+        "tech": _j(r["tech"]),
+        "notes": Citations(db)(pick(_j(r["notes"]), lang), lang),
+        "facts": [
+            {"id": f.id, "text": pick(f.text, lang), "figure": f.figure, "status": f.status, "source": f.source, "file": f.file, "line": f.line}
+            for f in fact_rows(db, r["id"])
+        ],
+        "stories": [
+            {"id": s, "title": pick(_j(db.execute("SELECT title FROM stories WHERE id=?", [s]).fetchone()[0]), lang)}
+            for t, s in backing
+            if t == "story"
+        ],
         "cards": [{"id": c, "q": _card_q(db, c, lang)} for t, c in backing if t == "card"],
-        "archived": bool(r["archived"]), "file": r["file"], "line": r["line"],
+        "archived": bool(r["archived"]),
+        "file": r["file"],
+        "line": r["line"],
     }
 
 
 def _show_project(db: Database, r: Row, lang: str) -> ProjectView:
     return {
-        "type": "project", "id": r["id"], "company": pick(_j(r["company"]), lang), "name": pick(_j(r["name"]), lang),
-        "role": pick(_j(r["role"]), lang), "period": r["period"], "stack": _j(r["stack"]),
+        "type": "project",
+        "id": r["id"],
+        "company": pick(_j(r["company"]), lang),
+        "name": pick(_j(r["name"]), lang),
+        "role": pick(_j(r["role"]), lang),
+        "period": r["period"],
+        "stack": _j(r["stack"]),
         "claims": [c["id"] for c in list_claims(db, project=r["id"], lang=lang)],
     }
 
 
 def _show_deck(db: Database, r: Row, lang: str) -> DeckView:
     return {
-        "type": "deck", "id": r["id"], "name": pick(_j(r["name"]), lang), "project": r["project"],
-        "description": pick(_j(r["description"]), lang), "file": r["file"],
+        "type": "deck",
+        "id": r["id"],
+        "name": pick(_j(r["name"]), lang),
+        "project": r["project"],
+        "description": pick(_j(r["description"]), lang),
+        "file": r["file"],
         "cards": [c["id"] for c in list_cards(db, deck=r["id"], lang=lang)],
     }
 
 
 _SHOW: tuple[tuple[str, Any], ...] = (
-    ("cards", _show_card), ("stories", _show_story), ("claims", _show_claim), ("projects", _show_project), ("decks", _show_deck),
+    ("cards", _show_card),
+    ("stories", _show_story),
+    ("claims", _show_claim),
+    ("projects", _show_project),
+    ("decks", _show_deck),
 )
 
 
@@ -317,7 +427,10 @@ def stats(db: Database, *, now: dt.datetime | None = None, lang: str = "zh") -> 
         "archived_cards": count("SELECT count(*) FROM cards WHERE archived = 1"),
         "due": sum(d["due"] for d in per_deck),
         "new": sum(d["new"] for d in per_deck),
-        "stories_due": count("SELECT count(*) FROM review_state s JOIN stories t ON t.id = s.item_id WHERE s.item_type='story' AND t.archived = 0 AND s.due <= ?", [now_s]),
+        "stories_due": count(
+            "SELECT count(*) FROM review_state s JOIN stories t ON t.id = s.item_id WHERE s.item_type='story' AND t.archived = 0 AND s.due <= ?",
+            [now_s],
+        ),
         "reviews": count("SELECT count(*) FROM review_log WHERE undone = 0"),
         "anki_reviews": count("SELECT count(*) FROM review_log WHERE undone = 0 AND source = 'anki'"),
         "leeches": [r[0] for r in db.execute("SELECT item_id FROM review_state WHERE leech = 1 ORDER BY item_id")],

@@ -51,9 +51,7 @@ class Migrations:
         exists = db.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [self.migrations_table]).fetchone()
         if not exists:
             return []
-        rows = db.conn.execute(
-            f"SELECT name, applied_at FROM {self.migrations_table} WHERE migration_set = ? ORDER BY rowid", [self.name]
-        )
+        rows = db.conn.execute(f"SELECT name, applied_at FROM {self.migrations_table} WHERE migration_set = ? ORDER BY rowid", [self.name])
         return [Applied(name, applied_at) for name, applied_at in rows]
 
     def pending(self, db: Any) -> list[Migration]:

@@ -19,8 +19,7 @@ from prep.index.db import set_meta
 
 ITEM_TABLES = {"card": "cards", "story": "stories", "claim": "claims", "project": "projects", "fact": "facts"}
 # (table, item type column or None, id column): rows that belong to an item.
-HISTORY = (("review_state", "item_type", "item_id"), ("review_log", "item_type", "item_id"),
-           ("mock_answers", "item_type", "item_id"))
+HISTORY = (("review_state", "item_type", "item_id"), ("review_log", "item_type", "item_id"), ("mock_answers", "item_type", "item_id"))
 
 
 @dataclass

@@ -55,7 +55,12 @@ def _register(conn: sqlite3.Connection) -> None:
 
 
 def search(
-    db: Database, query: str, *, limit: int = 50, types: tuple[str, ...] = (), lang: str | None = None,
+    db: Database,
+    query: str,
+    *,
+    limit: int = 50,
+    types: tuple[str, ...] = (),
+    lang: str | None = None,
 ) -> list[SearchHit]:
     """Every term must match. Terms of 3+ characters narrow by the trigram index, shorter
     ones (two Chinese characters are common: 对账) by LIKE; Latin terms must be whole words.
@@ -166,7 +171,9 @@ def hit_spans(text: str, words: list[str]) -> list[tuple[int, int]]:
 
 
 def cut_snippet(
-    columns: tuple[str, str], words: list[str], cells: int = SNIPPET_CELLS,
+    columns: tuple[str, str],
+    words: list[str],
+    cells: int = SNIPPET_CELLS,
 ) -> tuple[str, list[tuple[int, int]]]:
     """The text around the first hit (in the first column that has one), about `cells`
     terminal cells wide, and where each hit is in it (start, end), for highlighting."""
@@ -189,7 +196,7 @@ def cut_snippet(
     while end < len(text) and used + _cells(text[end]) <= cells:
         used += _cells(text[end])
         end += 1
-    if end < len(text) and _inside_word(text, end) and " " in text[max(at + 1, start):end]:
+    if end < len(text) and _inside_word(text, end) and " " in text[max(at + 1, start) : end]:
         end = text.rindex(" ", max(at + 1, start), end)
     lead = "…" if start > 0 else ""
     snippet = lead + text[start:end].strip() + ("…" if end < len(text) else "")

@@ -32,5 +32,4 @@ def listed(db: Database) -> list[str]:
 def skill_cards(db: Database) -> set[str]:
     """Live cards tagged with a listed skill."""
     wanted = {norm(n) for n in listed(db)}
-    return {cid for cid, tags in db.execute("SELECT id, tags FROM cards WHERE archived = 0")
-            if any(norm(t) in wanted for t in _j(tags) or [])}
+    return {cid for cid, tags in db.execute("SELECT id, tags FROM cards WHERE archived = 0") if any(norm(t) in wanted for t in _j(tags) or [])}

@@ -54,18 +54,17 @@ class SyncResult:
             total = sum(n for _, n in items)
             plural = "stories" if kind == "story" and len(items) > 1 else f"{kind}s" if len(items) > 1 else kind
             first = items[0][0]
-            out.append(f"{len(items)} {plural} archived with {total} review(s): {', '.join(i for i, _ in items[:5])}"
-                       f"{' ...' if len(items) > 5 else ''}; if you renamed {'it' if len(items) == 1 else 'one'}, "
-                       f"`prep mv {first} NEW` brings its history back")
+            out.append(
+                f"{len(items)} {plural} archived with {total} review(s): {', '.join(i for i, _ in items[:5])}"
+                f"{' ...' if len(items) > 5 else ''}; if you renamed {'it' if len(items) == 1 else 'one'}, "
+                f"`prep mv {first} NEW` brings its history back"
+            )
         return out
 
     def summary(self) -> str:
         if self.unchanged:
             return "up to date"
-        return (
-            f"parsed {len(self.parsed)} file(s); {self.added} added, {self.updated} updated, "
-            f"{self.archived} archived, {self.restored} restored"
-        )
+        return f"parsed {len(self.parsed)} file(s); {self.added} added, {self.updated} updated, {self.archived} archived, {self.restored} restored"
 
 
 def _sha1(data: bytes) -> str:
@@ -90,10 +89,7 @@ def sync(db: Database, root: Path, *, now=None, force: bool = False, allow_empty
     if not force and not rebuild_search and same_kb and seen == stats:
         result.unchanged = True
         return result
-    cached = {
-        row[0]: row
-        for row in db.execute("SELECT path, kind, mtime_ns, size, sha1, raw, lines FROM files WHERE kb = ?", [kb_key])
-    }
+    cached = {row[0]: row for row in db.execute("SELECT path, kind, mtime_ns, size, sha1, raw, lines FROM files WHERE kb = ?", [kb_key])}
 
     with no_gc():
         scan = _Scan(root, kb_key, rels, stats, cached, now, force, rebuild_search, allow_empty)
@@ -189,8 +185,7 @@ def _sync_changed(db: Database, scan: _Scan, result: SyncResult) -> SyncResult:
         last = db.conn.execute("SELECT coalesce(max(rowid), 0) FROM temp.pending_files").fetchone()[0]
         for start in range(0, last + 1, 20):  # ~40 MB at 50k cards: in slices, between batches
             batch.tick()
-            db.conn.execute("INSERT OR REPLACE INTO main.files SELECT * FROM temp.pending_files WHERE rowid BETWEEN ? AND ?",
-                            [start, start + 19])
+            db.conn.execute("INSERT OR REPLACE INTO main.files SELECT * FROM temp.pending_files WHERE rowid BETWEEN ? AND ?", [start, start + 19])
         db.conn.execute("DELETE FROM temp.pending_files")
         set_meta(db, "kb", kb_key)
         set_meta(db, "search_stale", "0")
@@ -239,33 +234,63 @@ def _row(kb: KnowledgeBase, table: str, item_id: str, pos: int) -> dict:
         d = claim.model_dump(mode="json")
         file, line = kb.where[("claim", cid)]
         return {
-            "id": cid, "project": kb.claim_project[cid], "text": dumps(d["text"]), "en": d["en"],
-            "source": d["source"], "before": d["before"], "numbers": dumps(d["numbers"]),
-            "tech": dumps(d["tech"]), "risk": d["risk"], "notes": dumps(d["notes"]),
-            "hash": _hash(d), "file": file, "line": line, "position": pos,
+            "id": cid,
+            "project": kb.claim_project[cid],
+            "text": dumps(d["text"]),
+            "en": d["en"],
+            "source": d["source"],
+            "before": d["before"],
+            "numbers": dumps(d["numbers"]),
+            "tech": dumps(d["tech"]),
+            "risk": d["risk"],
+            "notes": dumps(d["notes"]),
+            "hash": _hash(d),
+            "file": file,
+            "line": line,
+            "position": pos,
         }
     if table == "cards":
         cid, card = item_id, kb.cards[item_id]
         d = card.model_dump(mode="json")
         file, line = kb.where[("card", cid)]
         return {
-            "id": cid, "deck": kb.card_deck[cid], "q": dumps(d["q"]), "a": dumps(d["a"]),
-            "claims": dumps(d["claims"]), "tags": dumps(d["tags"]), "kind": d["kind"],
-            "difficulty": d["difficulty"], "followups": dumps(d["followups"]), "source": d["source"],
+            "id": cid,
+            "deck": kb.card_deck[cid],
+            "q": dumps(d["q"]),
+            "a": dumps(d["a"]),
+            "claims": dumps(d["claims"]),
+            "tags": dumps(d["tags"]),
+            "kind": d["kind"],
+            "difficulty": d["difficulty"],
+            "followups": dumps(d["followups"]),
+            "source": d["source"],
             "gist": dumps(d["gist"]),
             # a gist counts only where there is one: adding the field kept every other card's hash
-            "hash": _hash({k: d[k] for k in ("q", "a", "claims", "tags", "kind", "difficulty", "followups", "source")}
-                          | {"deck": kb.card_deck[cid]} | ({"gist": d["gist"]} if d["gist"] else {})),
-            "file": file, "line": line, "position": pos,
+            "hash": _hash(
+                {k: d[k] for k in ("q", "a", "claims", "tags", "kind", "difficulty", "followups", "source")}
+                | {"deck": kb.card_deck[cid]}
+                | ({"gist": d["gist"]} if d["gist"] else {})
+            ),
+            "file": file,
+            "line": line,
+            "position": pos,
         }
     sid, story = item_id, kb.stories[item_id]
     d = story.model_dump(mode="json")
     file, line = kb.where[("story", sid)]
     return {
-        "id": sid, "title": dumps(d["title"]), "claims": dumps(d["claims"]),
-        "competencies": dumps(d["competencies"]), "minutes": d["minutes"], "tags": dumps(d["tags"]),
-        "sections": dumps(d["sections"]), "followups": dumps(d["followups"]),
-        "hash": _hash(d), "file": file, "line": line, "position": pos,
+        "id": sid,
+        "title": dumps(d["title"]),
+        "claims": dumps(d["claims"]),
+        "competencies": dumps(d["competencies"]),
+        "minutes": d["minutes"],
+        "tags": dumps(d["tags"]),
+        "sections": dumps(d["sections"]),
+        "followups": dumps(d["followups"]),
+        "hash": _hash(d),
+        "file": file,
+        "line": line,
+        "position": pos,
     }
 
 
@@ -289,8 +314,13 @@ SEARCH_OFFSET = {"cards": 0, "stories": 1 << 40, "claims": 2 << 40}
 
 
 def _write_index(
-    db: Database, kb: KnowledgeBase, now: str, result: SyncResult, rebuild_search: bool = False,
-    tick: Callable[[], None] = lambda: None, fresh: set[str] | None = None,
+    db: Database,
+    kb: KnowledgeBase,
+    now: str,
+    result: SyncResult,
+    rebuild_search: bool = False,
+    tick: Callable[[], None] = lambda: None,
+    fresh: set[str] | None = None,
 ) -> None:
     """Write the index of `kb`. `fresh`: the files parsed this time (None: all); items of
     other files keep their rows, search entries and links, and only move if their place
@@ -318,8 +348,13 @@ def _write_index(
         # A parsed file's items get their links written again even when the row is the same:
         # a sync interrupted between batches may have written the rows but not the links.
         rewritten.append(("story" if table == "stories" else table[:-1], row["id"]))
-        if (not rebuild_search and table != "claims" and old is not None and not old[1]  # a claim's project is outside its hash
-                and (old[0], old[3], old[4], old[5]) == (row.get("hash"), row["position"], row.get("file"), row.get("line"))):
+        if (
+            not rebuild_search
+            and table != "claims"
+            and old is not None
+            and not old[1]  # a claim's project is outside its hash
+            and (old[0], old[3], old[4], old[5]) == (row.get("hash"), row["position"], row.get("file"), row.get("line"))
+        ):
             continue  # in a parsed file, but this item's row is the same
         if old is None:
             row |= {"created_at": now, "changed_at": now, "archived": 0}
@@ -353,7 +388,9 @@ def _write_index(
         for item_id, rowid in gone:
             tick()
             conn.execute(f"UPDATE {table} SET archived = 1 WHERE id = ?", [item_id])
-            reviews = conn.execute("SELECT count(*) FROM review_log WHERE item_type = ? AND item_id = ? AND undone = 0", [kind, item_id]).fetchone()[0]
+            reviews = conn.execute("SELECT count(*) FROM review_log WHERE item_type = ? AND item_id = ? AND undone = 0", [kind, item_id]).fetchone()[
+                0
+            ]
             if reviews:
                 result.archived_history.append((kind, item_id, reviews))
             rewritten.append((kind, item_id))
@@ -365,7 +402,17 @@ def _write_index(
         d = proj.model_dump(mode="json")
         conn.execute(
             "INSERT OR REPLACE INTO projects (id, position, company, name, role, period, stack, before, after, archived) VALUES (?,?,?,?,?,?,?,?,?,0)",
-            [pid, pos, dumps(d["company"]), dumps(d["name"]), dumps(d["role"]), d["period"], dumps(d["stack"]), dumps(d["before"]), dumps(d["after"])],
+            [
+                pid,
+                pos,
+                dumps(d["company"]),
+                dumps(d["name"]),
+                dumps(d["role"]),
+                d["period"],
+                dumps(d["stack"]),
+                dumps(d["before"]),
+                dumps(d["after"]),
+            ],
         )
     conn.execute("UPDATE decks SET archived = 1")
     for pos, (did, deck) in enumerate(kb.decks.items()):
@@ -397,5 +444,4 @@ def _write_links(conn, kb: KnowledgeBase, items: list[tuple[str, str]] | None, t
         links += [("story", sid, "backs", "claim", c) for c in story.claims]
     for start in range(0, len(links), 5000):
         tick()
-        conn.executemany("INSERT INTO links VALUES (?,?,?,?,?)", links[start:start + 5000])
-
+        conn.executemany("INSERT INTO links VALUES (?,?,?,?,?)", links[start : start + 5000])

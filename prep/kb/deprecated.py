@@ -28,7 +28,13 @@ def notes(root: Path) -> list[ContentError]:
             for k, fig in enumerate(numbers if isinstance(numbers, list) else []):
                 if isinstance(fig, dict) and "before" in fig:
                     path = ("projects", i, "claims", j, "numbers", k, "before")
-                    out.append(ContentError(RESUME, p.lines.get(path_key(path), 0), format_path(path),
-                                            "`before:` is now `other_version:` (the other resume version's wording, "
-                                            "not an old value; an old value is `from:`); still read, please rename"))
+                    out.append(
+                        ContentError(
+                            RESUME,
+                            p.lines.get(path_key(path), 0),
+                            format_path(path),
+                            "`before:` is now `other_version:` (the other resume version's wording, "
+                            "not an old value; an old value is `from:`); still read, please rename",
+                        )
+                    )
     return out

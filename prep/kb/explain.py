@@ -77,13 +77,13 @@ def _text_message(field: str, value: Any, raw_msg: str) -> str:
             hint = "".join(did_you_mean(str(k), LANGS) for k in unknown[:1])
             return f"unknown language key(s) {', '.join(repr(k) for k in unknown)}; use zh and/or en{hint}"
     if isinstance(value, (int, float)):
-        return f"must be text; quote the number: {field}: \"{value}\""
+        return f'must be text; quote the number: {field}: "{value}"'
     return raw_msg
 
 
 def _bool_message(field: str, value: bool, in_list: bool = False) -> str:
     word = "true" if value else "false"
-    example = f"- \"{'yes' if value else 'no'}\"" if in_list else f"{field}: \"{'yes' if value else 'no'}\""
+    example = f'- "{"yes" if value else "no"}"' if in_list else f'{field}: "{"yes" if value else "no"}"'
     return f"was read as the boolean {word} (YAML reads unquoted {_BOOL_WORDS} as booleans); quote it if you meant the text: {example}"
 
 
@@ -129,7 +129,7 @@ def message(e: Any, loc: tuple, root: type[BaseModel] | None) -> str:
         if isinstance(value, bool):
             return _bool_message(field, value, isinstance(loc[-1], int))
         if isinstance(value, (int, float)):
-            return f"must be text; quote the number: {field}: \"{value}\""
+            return f'must be text; quote the number: {field}: "{value}"'
         return f"must be text, got {type(value).__name__}"
     if kind == "list_type":
         return f"must be a list ([a, b] or one '- item' per line), got {value!r}"
@@ -139,7 +139,7 @@ def message(e: Any, loc: tuple, root: type[BaseModel] | None) -> str:
         return f"must be true or false, got {value!r}"
     msg = str(e["msg"])
     if msg.startswith("Value error, "):
-        msg = msg[len("Value error, "):]
+        msg = msg[len("Value error, ") :]
     if kind == "value_error":
         return _text_message(field, value, msg)
     return msg

@@ -65,14 +65,53 @@ for _key, _aliases in UNITS.items():
 _CJK_ALIASES = sorted((a for a in _ALIAS if not a.isascii()), key=len, reverse=True)
 # 个/家/条... may stand between a number and its unit, with a few words in between
 # ("6个主要的微服务", "上万的用户").
-_CLASSIFIER = re.compile(
-    r"\s*(?:(?:个|家|次|条|位|名|种|套|款|项|只)(?:[\u4e00-\u9fff]{0,4}?(?=" + "|".join(_CJK_ALIASES) + r"))?|的)?\s*"
-)
+_CLASSIFIER = re.compile(r"\s*(?:(?:个|家|次|条|位|名|种|套|款|项|只)(?:[\u4e00-\u9fff]{0,4}?(?=" + "|".join(_CJK_ALIASES) + r"))?|的)?\s*")
 _WORD = re.compile(r"(?:\s*|-)([A-Za-z%][A-Za-z0-9]*(?:/[A-Za-z]+)?|%)")
 _STOP = {
-    "to", "from", "and", "or", "of", "in", "at", "on", "for", "per", "the", "a", "an", "by", "with", "than",
-    "is", "are", "was", "were", "down", "up", "under", "over", "more", "less", "about", "around", "vs", "into",
-    "peak", "each", "every", "after", "before", "it", "we", "i", "that", "this", "then", "but", "so", "as",
+    "to",
+    "from",
+    "and",
+    "or",
+    "of",
+    "in",
+    "at",
+    "on",
+    "for",
+    "per",
+    "the",
+    "a",
+    "an",
+    "by",
+    "with",
+    "than",
+    "is",
+    "are",
+    "was",
+    "were",
+    "down",
+    "up",
+    "under",
+    "over",
+    "more",
+    "less",
+    "about",
+    "around",
+    "vs",
+    "into",
+    "peak",
+    "each",
+    "every",
+    "after",
+    "before",
+    "it",
+    "we",
+    "i",
+    "that",
+    "this",
+    "then",
+    "but",
+    "so",
+    "as",
 }
 # Words that may stand between a number and its unit without changing what is counted
 # ("2000 concurrent tasks"); a proper noun may too ("8 Kafka partitions").
@@ -80,7 +119,9 @@ _QUALIFIERS = {"concurrent", "background", "active", "daily", "peak", "online", 
 # Subjects written just before their number ("入口 QPS 峰值在 10000 以上", "用户数量百万级别").
 _SUBJECT = re.compile(
     r"(qps|用户|任务|订单|餐厅|企业|模块|微服务|槽位|users?|tasks?|orders?)"
-    r"(?:数量|总数|数|量|峰值|高峰|达到|达|在|为|约|是|有|超过|of|at|peak|:|：|\s)*$", re.I)
+    r"(?:数量|总数|数|量|峰值|高峰|达到|达|在|为|约|是|有|超过|of|at|peak|:|：|\s)*$",
+    re.I,
+)
 _CLAUSE_END = re.compile(r"[，。,;；:：!?！？\n()（）]")
 
 
@@ -134,9 +175,9 @@ def _unit_at(text: str, pos: int) -> tuple[str, float, int]:
 
 
 def _unit_before(text: str, start: int, floor: int) -> str:
-    window = text[max(floor, start - 14):start]
+    window = text[max(floor, start - 14) : start]
     cut = [m.end() for m in _CLAUSE_END.finditer(window)]
-    window = window[cut[-1]:] if cut else window
+    window = window[cut[-1] :] if cut else window
     found = _SUBJECT.search(window)
     return _ALIAS.get(found.group(1).lower(), "") if found else ""
 
@@ -144,8 +185,23 @@ def _unit_before(text: str, start: int, floor: int) -> str:
 # -- numbers -----------------------------------------------------------------------
 
 _MULT = {
-    "k": 1e3, "w": 1e4, "m": 1e6, "十": 10.0, "百": 1e2, "千": 1e3, "万": 1e4, "十万": 1e5, "百万": 1e6,
-    "千万": 1e7, "亿": 1e8, "万亿": 1e12, "thousand": 1e3, "million": 1e6, "billion": 1e9, "mn": 1e6, "bn": 1e9,
+    "k": 1e3,
+    "w": 1e4,
+    "m": 1e6,
+    "十": 10.0,
+    "百": 1e2,
+    "千": 1e3,
+    "万": 1e4,
+    "十万": 1e5,
+    "百万": 1e6,
+    "千万": 1e7,
+    "亿": 1e8,
+    "万亿": 1e12,
+    "thousand": 1e3,
+    "million": 1e6,
+    "billion": 1e9,
+    "mn": 1e6,
+    "bn": 1e9,
 }
 _MAG = {"十万": 1e5, "百万": 1e6, "千万": 1e7, "万": 1e4, "千": 1e3, "亿": 1e8}
 _VAGUE: list[tuple[str, float, float]] = [
@@ -159,8 +215,13 @@ _VAGUE: list[tuple[str, float, float]] = [
     ("几百|数百|hundreds of", 200, 999),
     ("几十|数十|dozens of", 20, 99),
     ("十几", 11, 19),
-    ("上千万", 1e7, INF), ("上百万", 1e6, INF), ("上十万", 1e5, INF), ("上亿", 1e8, INF),
-    ("上万", 1e4, INF), ("上千", 1e3, INF), ("上百", 100, INF),
+    ("上千万", 1e7, INF),
+    ("上百万", 1e6, INF),
+    ("上十万", 1e5, INF),
+    ("上亿", 1e8, INF),
+    ("上万", 1e4, INF),
+    ("上千", 1e3, INF),
+    ("上百", 100, INF),
 ]
 _NUMBER = re.compile(
     "|".join(f"(?P<v{i}>{p})" for i, (p, _, _) in enumerate(_VAGUE))
@@ -171,9 +232,7 @@ _NUMBER = re.compile(
     + r"|(?P<cn>[一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]+)"
     + r"|(?P<mag>十万|百万|千万|亿|万)"
 )
-_AR_MULT = re.compile(
-    r"(?:\s?(万亿|十万|百万|千万|万|亿|千|百|十)|\s?((?i:thousand|million|billion|mn|bn))(?![A-Za-z0-9])|([kKwWM])(?![0-9A-Za-z]))"
-)
+_AR_MULT = re.compile(r"(?:\s?(万亿|十万|百万|千万|万|亿|千|百|十)|\s?((?i:thousand|million|billion|mn|bn))(?![A-Za-z0-9])|([kKwWM])(?![0-9A-Za-z]))")
 _RANGE_SEP = re.compile(r"\s*(?:-|–|—|~|～|到|至|to)\s*")
 _ABOUT = re.compile(r"(?:about|around|approximately|roughly|nearly|almost|~|≈|约|大约|大概|将近|接近|近)\s*$", re.I)
 _ATLEAST = re.compile(r"(?:over|more than|above|at least|upwards of|超过|超|逾|多于|大于|高于|至少|不少于|>=|≥|(?<![-=])>)\s*$", re.I)
@@ -267,7 +326,7 @@ def _scan_number(text: str, m: re.Match) -> tuple[float, float, int] | None:
 
 def _modifier(text: str, start: int, end: int, lo: float, hi: float) -> tuple[float, float, bool, int]:
     """Apply 约/over/under/以上/+ around a number: (lo, hi, hi_open, end)."""
-    before = text[max(0, start - 16):start]
+    before = text[max(0, start - 16) : start]
     plus = _PLUS_AFTER.match(text, end)
     if plus or _ATLEAST.search(before):
         return lo, INF, False, plus.end() if plus else end
@@ -286,7 +345,7 @@ def _modifier(text: str, start: int, end: int, lo: float, hi: float) -> tuple[fl
 def _range(text: str, start: int, lo: float, hi: float, end: int, plain_first: bool) -> tuple[float, float, int] | None:
     """A second number after a range separator: `500-1000`, `10-20万`, `2k-3k`, `3 到 5`."""
     sep = _RANGE_SEP.match(text, end)
-    if not sep or lo != hi or _FROM.search(text[max(0, start - 12):start]):
+    if not sep or lo != hi or _FROM.search(text[max(0, start - 12) : start]):
         return None  # "from 500 to 1000" is a change, not a range
     m = _NUMBER.match(text, sep.end())
     if not m or m.lastgroup != "ar":
@@ -342,7 +401,7 @@ def _figures(text: str) -> tuple[Found, ...]:
         rng = _range(text, start, lo, hi, end, end == m.end()) if m.lastgroup == "ar" else None
         if rng:
             lo, hi, end = rng
-        if m.lastgroup == "mag" and not (_ATLEAST.search(text[max(0, start - 8):start]) or _ABOUT.search(text[max(0, start - 8):start])):
+        if m.lastgroup == "mag" and not (_ATLEAST.search(text[max(0, start - 8) : start]) or _ABOUT.search(text[max(0, start - 8) : start])):
             pos = m.end()  # a bare 万 or 百万 is a number only after 超过/近/约 ("超过百万用户")
             continue
         lo, hi, hi_open, end = _modifier(text, start, end, lo, hi)
@@ -368,12 +427,12 @@ def _roles(text: str, found: list[Found]) -> list[Found]:
     out = list(found)
     for i in range(len(out) - 1):
         a, b = out[i], out[i + 1]
-        between = text[a.end:b.start]
+        between = text[a.end : b.start]
         to = _TO.fullmatch(between) or re.fullmatch(r"\s*(?:to|到)\s*(?:under|below|不到|低于)?\s*", between)
         if not to:
             continue
         bare = between.strip() in ("到", "至", "to")
-        if bare and not _FROM.search(text[max(0, a.start - 12):a.start]):
+        if bare and not _FROM.search(text[max(0, a.start - 12) : a.start]):
             continue
         iv = a.interval if a.interval.unit else replace(a.interval, unit=b.interval.unit)
         out[i] = replace(a, interval=iv, role="before")
@@ -386,7 +445,7 @@ def parse_figure(value: str) -> Found | None:
     if not found or (value[: found[0].start].strip() and not _lead_ok(value[: found[0].start])):
         return None
     first = found[0]
-    if _BEFORE_WORD.search(value[first.end:]):
+    if _BEFORE_WORD.search(value[first.end :]):
         first = replace(first, role="before")
     return first
 

@@ -226,7 +226,7 @@ def _cycles(kb: KnowledgeBase) -> list[ContentError]:
             if nxt not in kb.cards:
                 continue
             if state.get(nxt) == 1:
-                cycle = [*path[path.index(nxt):], nxt]
+                cycle = [*path[path.index(nxt) :], nxt]
                 rel, line = kb.where[("card", node)]
                 errors.append(ContentError(rel, line, f"{node}.followups", "followup cycle: " + " -> ".join(cycle)))
             elif not state.get(nxt):

@@ -75,7 +75,7 @@ def spans(text: str) -> tuple[list[Span], list[str]]:
 
 
 def _snippet(text: str, at: int, width: int = 30) -> str:
-    return " ".join(text[max(0, at - width):at + width].split())
+    return " ".join(text[max(0, at - width) : at + width].split())
 
 
 def resolve(text: str, facts: Mapping[str, tuple[Any, str]], lang: str) -> str:

@@ -55,9 +55,22 @@ Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=200)]
 Tag = Annotated[str, Field(pattern=TAG_PATTERN, max_length=100)]
 Risk = Literal["low", "medium", "high"]
 Competency = Literal[
-    "ownership", "design", "failure", "incident", "oncall", "conflict", "ambiguity",
-    "performance", "scaling", "learning", "leadership", "communication", "delivery",
-    "mentoring", "prioritization", "quality",
+    "ownership",
+    "design",
+    "failure",
+    "incident",
+    "oncall",
+    "conflict",
+    "ambiguity",
+    "performance",
+    "scaling",
+    "learning",
+    "leadership",
+    "communication",
+    "delivery",
+    "mentoring",
+    "prioritization",
+    "quality",
 ]
 
 
@@ -129,7 +142,7 @@ class Fact(Strict):
 
 def _check_gist(value: Any) -> Any:
     value = _check_text(value)
-    for lang_text in ([value] if isinstance(value, str) else value.values()):
+    for lang_text in [value] if isinstance(value, str) else value.values():
         if not lang_text.strip():
             raise ValueError("must not be empty")
         if len(lang_text) > GIST_MAX:

@@ -16,24 +16,28 @@ from prep.kb.yamlsrc import path_key
 
 
 def _text(lang: str, hint: str) -> str:
-    return f"{{{lang}: \"{hint}\"}}"
+    return f'{{{lang}: "{hint}"}}'
 
 
 def card_block(card_id: str, lang: str, indent: str) -> str:
     q = "面试官会怎么问？" if lang == "zh" else "How would an interviewer ask it?"
-    a = "机制、关键数字、取舍、失败场景、和你系统的关系。" if lang == "zh" else "Mechanism, the numbers that matter, the trade-off, the failure mode, where it touches your system."
+    a = (
+        "机制、关键数字、取舍、失败场景、和你系统的关系。"
+        if lang == "zh"
+        else "Mechanism, the numbers that matter, the trade-off, the failure mode, where it touches your system."
+    )
     lines = [
         f"- id: {card_id}                # stable id: edit the text freely, history is kept",
         f"  q: {_text(lang, q)}",
         "  a: |                          # the full answer (study notes)",
         f"    {a}",
-        "  # gist: \"...\"                 # the answer in one breath (at most 240 characters)",
+        '  # gist: "..."                 # the answer in one breath (at most 240 characters)',
         "  claims: []                    # the claims this card helps you defend",
         "  tags: []                      # no spaces",
         "  kind: concept                 # concept | design | defend-the-number | behavioural | trivia",
         "  difficulty: 3                 # 1..5",
         "  followups: []                 # card ids the interviewer asks next",
-        "  # source: \"...\"               # what it was checked against",
+        '  # source: "..."               # what it was checked against',
     ]
     return "\n".join(indent + line for line in lines) + "\n"
 
@@ -42,11 +46,11 @@ def claim_block(claim_id: str, lang: str, indent: str) -> str:
     text = "简历上的原话" if lang == "zh" else "the resume line, quoted exactly as sent"
     lines = [
         f"- id: {claim_id}               # stable id: cards and stories link to it",
-        f"  text: \"{text}\"",
+        f'  text: "{text}"',
         "  numbers: []                   # every figure it asserts: 2000 tasks, {from: 24 h, to: 5 minutes}",
         "  tech: []",
         "  risk: medium                  # low | medium | high: how hard an interviewer will probe",
-        "  # notes: \"...\"                # what an interviewer would catch, how to answer",
+        '  # notes: "..."                # what an interviewer would catch, how to answer',
         "  # facts: []                    # the one design every story and card agrees with",
     ]
     return "\n".join(indent + line for line in lines) + "\n"
@@ -54,26 +58,44 @@ def claim_block(claim_id: str, lang: str, indent: str) -> str:
 
 def story_text(story_id: str, lang: str, claims: list[str]) -> str:
     title = "故事标题" if lang == "zh" else "Story title"
-    heads = {"zh": ("背景、规模、痛点，两三行。", "你负责什么，目标是什么。", "你做了什么、为什么这么选（第一人称）。", "结果和数字。"),
-             "en": ("Context, scale, the pain, in two or three lines.", "What you owned and the goal.",
-                    "What you did and why you chose it (first person).", "The result, with numbers.")}[lang]
-    return "\n".join([
-        "---",
-        "# A STAR story: about two minutes aloud. Mark anything you are not sure of as [text]{.assumed}.",
-        f"id: {story_id}",
-        f"title: {_text(lang, title)}",
-        f"claims: [{', '.join(claims)}]          # the claims this story backs",
-        "competencies: []               # ownership, design, failure, incident, conflict, performance, ...",
-        "minutes: 2",
-        f"lang: {lang}",
-        "---",
-        "## Situation", heads[0], "",
-        "## Task", heads[1], "",
-        "## Action", heads[2], "",
-        "## Result", heads[3], "",
-        "## Follow-ups", "",
-        "## Lessons", "",
-    ])
+    heads = {
+        "zh": ("背景、规模、痛点，两三行。", "你负责什么，目标是什么。", "你做了什么、为什么这么选（第一人称）。", "结果和数字。"),
+        "en": (
+            "Context, scale, the pain, in two or three lines.",
+            "What you owned and the goal.",
+            "What you did and why you chose it (first person).",
+            "The result, with numbers.",
+        ),
+    }[lang]
+    return "\n".join(
+        [
+            "---",
+            "# A STAR story: about two minutes aloud. Mark anything you are not sure of as [text]{.assumed}.",
+            f"id: {story_id}",
+            f"title: {_text(lang, title)}",
+            f"claims: [{', '.join(claims)}]          # the claims this story backs",
+            "competencies: []               # ownership, design, failure, incident, conflict, performance, ...",
+            "minutes: 2",
+            f"lang: {lang}",
+            "---",
+            "## Situation",
+            heads[0],
+            "",
+            "## Task",
+            heads[1],
+            "",
+            "## Action",
+            heads[2],
+            "",
+            "## Result",
+            heads[3],
+            "",
+            "## Follow-ups",
+            "",
+            "## Lessons",
+            "",
+        ]
+    )
 
 
 def _indent_of(line: str) -> str:

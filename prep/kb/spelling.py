@@ -14,7 +14,7 @@ _PREFILTER = 300
 
 
 def _grams(text: str) -> set[str]:
-    return {text[i:i + 2] for i in range(len(text) - 1)} or {text}
+    return {text[i : i + 2] for i in range(len(text) - 1)} or {text}
 
 
 def close_matches(value: str, choices: Iterable[str]) -> list[str]:

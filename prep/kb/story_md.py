@@ -80,7 +80,9 @@ def _parse_body(all_lines: list[str], start: int, rel: str, default_lang: str, l
                     blocks.setdefault(lang, {})
                     heading_line.setdefault(lang, lineno)
                 if name is None:
-                    errors.append(ContentError(rel, lineno, "body", f"unknown section '## {m.group(1)}'; expected one of {', '.join(STORY_SECTIONS)}"))
+                    errors.append(
+                        ContentError(rel, lineno, "body", f"unknown section '## {m.group(1)}'; expected one of {', '.join(STORY_SECTIONS)}")
+                    )
                     section = None
                     continue
                 if name in blocks[lang]:

@@ -91,7 +91,11 @@ def check(kb, parsed: list) -> list[ContentError]:
                 first = seen.get(fact.id) or (taken[fact.id][1] if fact.id in taken else None)
                 if first and first != (rel, line):
                     what = "fact" if fact.id in seen else taken[fact.id][0]
-                    errors.append(ContentError(rel, line, "facts.id", f"id '{fact.id}' is already a {what} (at {first[0]}:{first[1]}); ids are unique across all kinds"))
+                    errors.append(
+                        ContentError(
+                            rel, line, "facts.id", f"id '{fact.id}' is already a {what} (at {first[0]}:{first[1]}); ids are unique across all kinds"
+                        )
+                    )
                     continue
                 seen[fact.id] = (rel, line)
                 kb.where[("fact", fact.id)] = (rel, line)

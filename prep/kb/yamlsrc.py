@@ -155,9 +155,18 @@ def parse_yaml(text: str, rel: str, line_offset: int = 0) -> tuple[Any, LineMap,
         # A raw control character: libyaml gives a character offset, not a line.
         line = text[: e.position].count("\n") + 1 + line_offset
         char = e.character if isinstance(e.character, int) else ord(str(e.character)[:1] or "\0")
-        return None, {}, [ContentError(
-            rel, line, "", f"control character U+{char:04X} is not allowed in YAML; remove it, or write it as"
-            f' \\u{char:04X} inside a "double-quoted" string')]
+        return (
+            None,
+            {},
+            [
+                ContentError(
+                    rel,
+                    line,
+                    "",
+                    f'control character U+{char:04X} is not allowed in YAML; remove it, or write it as \\u{char:04X} inside a "double-quoted" string',
+                )
+            ],
+        )
     except yaml.YAMLError as e:
         return None, {}, [ContentError(rel, 0, "", f"invalid YAML: {e}")]
     if node is None:

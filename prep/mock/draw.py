@@ -36,13 +36,14 @@ from prep.study.srs import Settings
 
 COVERAGE = 0.3  # weight multiplier per question already drawn from the same project
 
+
 def scale_counts(counts: list[int], n: int) -> list[int]:
     """Spread `n` questions over the slots in proportion to their counts (largest
     remainder), every slot getting at least one while `n` allows, earlier slots first."""
     live = [i for i, c in enumerate(counts) if c > 0]
     out = [0] * len(counts)
     if n <= len(live):
-        for i in live[:max(n, 0)]:
+        for i in live[: max(n, 0)]:
             out[i] = 1
         return out
     total = sum(counts)
@@ -79,9 +80,7 @@ class _Drawer:
     def _in_scope(self, claims: list[str], project: str | None) -> bool:
         if self.claims_wanted and not self.claims_wanted.intersection(claims):
             return False
-        return not self.project or project == self.project or any(
-            self.pool.claims.get(c, {}).get("project") == self.project for c in claims
-        )
+        return not self.project or project == self.project or any(self.pool.claims.get(c, {}).get("project") == self.project for c in claims)
 
     def _free(self, item_type: str, item_id: str) -> bool:
         return (item_type, item_id) not in self.used and (item_type, item_id) not in self.exclude
@@ -166,9 +165,11 @@ class _Drawer:
     def story(self, slot: Slot) -> tuple | None:
         pool = self.pool
         cands = [
-            s for s in pool.stories.values()
+            s
+            for s in pool.stories.values()
             if (not slot.competencies or set(slot.competencies) & set(s["competencies"]))
-            and self._free("story", s["id"]) and self._in_scope(s["claims"], s["project"])
+            and self._free("story", s["id"])
+            and self._in_scope(s["claims"], s["project"])
         ]
         weights, whys = [], {}
         for s in cands:
@@ -314,10 +315,21 @@ def _draw(db: Database, profile: Profile, options: DrawOptions, now: dt.datetime
             # fact citations read as the facts' text on the sheets and in the TUI session
             q, points = cite(q, lang), cite(points, lang)
             fups = [dataclasses.replace(f, q=cite(f.q, lang), a=cite(f.a, lang)) for f in fups]
-            out.questions.append(Question(
-                slot=slot.kind, label=label, item_type=item_type, item_id=item_id, q=q, key_points=points,
-                followups=fups, minutes=round(slot.minutes * stretch, 1), project=proj, claims=list(claims), why=why,
-            ))
+            out.questions.append(
+                Question(
+                    slot=slot.kind,
+                    label=label,
+                    item_type=item_type,
+                    item_id=item_id,
+                    q=q,
+                    key_points=points,
+                    followups=fups,
+                    minutes=round(slot.minutes * stretch, 1),
+                    project=proj,
+                    claims=list(claims),
+                    why=why,
+                )
+            )
         if got < count:
             out.warnings.append(pick(SHORT_SLOT, lang).format(label=label, got=got, count=count))
     return out

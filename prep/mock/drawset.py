@@ -12,16 +12,28 @@ from dataclasses import asdict, dataclass, field
 PROMPTS = {
     "ownership": {"zh": "讲一个你从头到尾负责一件事的经历。", "en": "Tell me about a time you owned something end to end."},
     "design": {"zh": "讲一个你做过的关键技术设计决策，以及为什么这样选。", "en": "Tell me about a technical design decision you made, and why."},
-    "failure": {"zh": "讲一次你失败或做错决定的经历。你学到了什么？", "en": "Tell me about a time you failed or got something wrong. What did you learn?"},
+    "failure": {
+        "zh": "讲一次你失败或做错决定的经历。你学到了什么？",
+        "en": "Tell me about a time you failed or got something wrong. What did you learn?",
+    },
     "incident": {"zh": "讲一次你处理线上事故的经历。", "en": "Walk me through a production incident you handled."},
     "oncall": {"zh": "讲一次 oncall 中印象最深的报警处理。", "en": "Tell me about a memorable on-call page and how you handled it."},
-    "conflict": {"zh": "讲一次你和同事或其他团队意见不合的经历，最后怎么解决的？", "en": "Tell me about a disagreement with a colleague or another team. How was it resolved?"},
+    "conflict": {
+        "zh": "讲一次你和同事或其他团队意见不合的经历，最后怎么解决的？",
+        "en": "Tell me about a disagreement with a colleague or another team. How was it resolved?",
+    },
     "ambiguity": {"zh": "讲一次需求不清楚时你是怎么推进的。", "en": "Tell me about moving forward when the requirements were unclear."},
-    "performance": {"zh": "讲一次性能优化：怎么找到瓶颈，怎么证明优化有效？", "en": "Tell me about a performance problem you fixed: how did you find the bottleneck and prove the fix?"},
+    "performance": {
+        "zh": "讲一次性能优化：怎么找到瓶颈，怎么证明优化有效？",
+        "en": "Tell me about a performance problem you fixed: how did you find the bottleneck and prove the fix?",
+    },
     "scaling": {"zh": "讲一次系统需要扩容以应对增长的经历。", "en": "Tell me about a time a system had to scale for growth."},
     "learning": {"zh": "讲一次你快速学会一项新技术的经历。", "en": "Tell me about a time you had to learn a new technology quickly."},
     "leadership": {"zh": "讲一次你带着别人把一件事做成的经历。", "en": "Tell me about a time you led others to get something done."},
-    "communication": {"zh": "讲一次你向非技术人员解释技术问题的经历。", "en": "Tell me about explaining something technical to a non-technical audience."},
+    "communication": {
+        "zh": "讲一次你向非技术人员解释技术问题的经历。",
+        "en": "Tell me about explaining something technical to a non-technical audience.",
+    },
     "delivery": {"zh": "讲一次你在很紧的期限内交付的经历。", "en": "Tell me about delivering under a tight deadline."},
     "mentoring": {"zh": "讲一次你指导新人或同事的经历。", "en": "Tell me about a time you mentored someone."},
     "prioritization": {"zh": "讲一次你必须在几件事之间取舍的经历。", "en": "Tell me about prioritizing between competing demands."},

@@ -177,8 +177,13 @@ class _Cards:
                 self._deck_project = dict(self.db.execute("SELECT id, project FROM decks WHERE archived = 0").fetchall())
             claims = _j(claims_raw) or []
             self._decoded[card_id] = {
-                "id": card_id, "deck": self.deck[i], "kind": self.kind[i], "difficulty": self.difficulty[i],
-                "claims": claims, "followups": _j(followups_raw) or [], "project": self._deck_project.get(self.deck[i]) or self._claim_project(claims),
+                "id": card_id,
+                "deck": self.deck[i],
+                "kind": self.kind[i],
+                "difficulty": self.difficulty[i],
+                "claims": claims,
+                "followups": _j(followups_raw) or [],
+                "project": self._deck_project.get(self.deck[i]) or self._claim_project(claims),
             }
         return self._decoded[card_id]
 

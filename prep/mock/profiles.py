@@ -61,11 +61,16 @@ BUILTIN: dict[str, dict] = {
         "description": {"en": "A resume deep-dive on a high-risk claim with its followup chain, two STAR prompts, four technical questions."},
         "minutes": 45,
         "slots": [
-            {"kind": "deep-dive", "count": 1, "minutes": 12, "risk": ["high"], "depth": 3,
-             "label": {"zh": "简历深挖", "en": "Resume deep-dive"}},
+            {"kind": "deep-dive", "count": 1, "minutes": 12, "risk": ["high"], "depth": 3, "label": {"zh": "简历深挖", "en": "Resume deep-dive"}},
             {"kind": "story", "count": 2, "minutes": 6, "depth": 2, "label": {"zh": "行为面", "en": "Behavioural"}},
-            {"kind": "card", "count": 4, "minutes": 3.5, "depth": 2, "label": {"zh": "技术问题", "en": "Technical"},
-             "card_kinds": ["concept", "design", "defend-the-number", "trivia"]},
+            {
+                "kind": "card",
+                "count": 4,
+                "minutes": 3.5,
+                "depth": 2,
+                "label": {"zh": "技术问题", "en": "Technical"},
+                "card_kinds": ["concept", "design", "defend-the-number", "trivia"],
+            },
         ],
     },
     "phone-screen": {
@@ -73,11 +78,17 @@ BUILTIN: dict[str, dict] = {
         "description": {"en": "One claim walk-through, one STAR prompt, three quick technical questions."},
         "minutes": 30,
         "slots": [
-            {"kind": "deep-dive", "count": 1, "minutes": 8, "risk": ["high", "medium"], "depth": 2,
-             "label": {"zh": "简历", "en": "Resume"}},
+            {"kind": "deep-dive", "count": 1, "minutes": 8, "risk": ["high", "medium"], "depth": 2, "label": {"zh": "简历", "en": "Resume"}},
             {"kind": "story", "count": 1, "minutes": 7, "depth": 1, "label": {"zh": "行为面", "en": "Behavioural"}},
-            {"kind": "card", "count": 3, "minutes": 5, "depth": 1, "max_difficulty": 3,
-             "card_kinds": ["concept", "trivia", "defend-the-number"], "label": {"zh": "技术问题", "en": "Technical"}},
+            {
+                "kind": "card",
+                "count": 3,
+                "minutes": 5,
+                "depth": 1,
+                "max_difficulty": 3,
+                "card_kinds": ["concept", "trivia", "defend-the-number"],
+                "label": {"zh": "技术问题", "en": "Technical"},
+            },
         ],
     },
     "data-engineering": {
@@ -85,14 +96,38 @@ BUILTIN: dict[str, dict] = {
         "description": {"en": "A pipeline deep-dive on a high-risk claim, two data-design questions, three fundamentals, one STAR prompt."},
         "minutes": 45,
         "slots": [
-            {"kind": "deep-dive", "count": 1, "minutes": 12, "risk": ["high", "medium"], "depth": 3,
-             "label": {"zh": "数据链路深挖", "en": "Pipeline deep-dive"}},
-            {"kind": "card", "count": 2, "minutes": 6, "depth": 2, "card_kinds": ["design", "defend-the-number"],
-             "label": {"zh": "数据设计", "en": "Data design"}},
-            {"kind": "card", "count": 3, "minutes": 3, "depth": 1, "card_kinds": ["concept", "trivia"],
-             "label": {"zh": "基础", "en": "Fundamentals"}},
-            {"kind": "story", "count": 1, "minutes": 6, "depth": 2, "competencies": ["ownership", "failure", "quality", "incident"],
-             "label": {"zh": "行为面", "en": "Behavioural"}},
+            {
+                "kind": "deep-dive",
+                "count": 1,
+                "minutes": 12,
+                "risk": ["high", "medium"],
+                "depth": 3,
+                "label": {"zh": "数据链路深挖", "en": "Pipeline deep-dive"},
+            },
+            {
+                "kind": "card",
+                "count": 2,
+                "minutes": 6,
+                "depth": 2,
+                "card_kinds": ["design", "defend-the-number"],
+                "label": {"zh": "数据设计", "en": "Data design"},
+            },
+            {
+                "kind": "card",
+                "count": 3,
+                "minutes": 3,
+                "depth": 1,
+                "card_kinds": ["concept", "trivia"],
+                "label": {"zh": "基础", "en": "Fundamentals"},
+            },
+            {
+                "kind": "story",
+                "count": 1,
+                "minutes": 6,
+                "depth": 2,
+                "competencies": ["ownership", "failure", "quality", "incident"],
+                "label": {"zh": "行为面", "en": "Behavioural"},
+            },
         ],
     },
     "behavioural": {
@@ -101,8 +136,14 @@ BUILTIN: dict[str, dict] = {
         "minutes": 45,
         "slots": [
             {"kind": "story", "count": 5, "minutes": 7.5, "depth": 3, "label": {"zh": "STAR", "en": "STAR"}},
-            {"kind": "card", "count": 1, "minutes": 7.5, "depth": 1, "card_kinds": ["behavioural"],
-             "label": {"zh": "行为问题", "en": "Behavioural question"}},
+            {
+                "kind": "card",
+                "count": 1,
+                "minutes": 7.5,
+                "depth": 1,
+                "card_kinds": ["behavioural"],
+                "label": {"zh": "行为问题", "en": "Behavioural question"},
+            },
         ],
     },
     "system-design": {
@@ -110,10 +151,23 @@ BUILTIN: dict[str, dict] = {
         "description": {"en": "A deep-dive on a system you built, then design questions drilled down."},
         "minutes": 60,
         "slots": [
-            {"kind": "deep-dive", "count": 1, "minutes": 15, "risk": ["high", "medium"], "depth": 4,
-             "label": {"zh": "你做过的系统", "en": "A system you built"}},
-            {"kind": "card", "count": 3, "minutes": 15, "depth": 3, "card_kinds": ["design"], "min_difficulty": 3,
-             "label": {"zh": "设计问题", "en": "Design"}},
+            {
+                "kind": "deep-dive",
+                "count": 1,
+                "minutes": 15,
+                "risk": ["high", "medium"],
+                "depth": 4,
+                "label": {"zh": "你做过的系统", "en": "A system you built"},
+            },
+            {
+                "kind": "card",
+                "count": 3,
+                "minutes": 15,
+                "depth": 3,
+                "card_kinds": ["design"],
+                "min_difficulty": 3,
+                "label": {"zh": "设计问题", "en": "Design"},
+            },
         ],
     },
 }
@@ -176,11 +230,14 @@ def from_decks(kb_root: Path | None) -> Profile | None:
     ]
     slots += [{"kind": "card", "count": 1, "minutes": 4, "depth": 1, "decks": [d], "label": d} for d in decks[:MAX_DECK_SLOTS]]
     minutes = sum(s["count"] * s["minutes"] for s in slots)
-    return Profile.model_validate({
-        "title": {"zh": f"本知识库的话题（{minutes:g} 分钟）", "en": f"This knowledge base's topics ({minutes:g} min)"},
-        "description": {"en": "One question per deck of this knowledge base, after a deep-dive and a STAR prompt."},
-        "minutes": minutes, "slots": slots,
-    })
+    return Profile.model_validate(
+        {
+            "title": {"zh": f"本知识库的话题（{minutes:g} 分钟）", "en": f"This knowledge base's topics ({minutes:g} min)"},
+            "description": {"en": "One question per deck of this knowledge base, after a deep-dive and a STAR prompt."},
+            "minutes": minutes,
+            "slots": slots,
+        }
+    )
 
 
 def load_profiles(kb_root: Path | None = None) -> dict[str, Profile]:

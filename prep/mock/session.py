@@ -103,8 +103,15 @@ def targets(question: dict, rating: int, followups_shown: int) -> list[tuple[str
 
 
 def score_question(
-    db: Database, session_id: int, position: int, rubric: dict, now: dt.datetime, *,
-    followups_shown: int = 0, duration_ms: int | None = None, settings=None,
+    db: Database,
+    session_id: int,
+    position: int,
+    rubric: dict,
+    now: dt.datetime,
+    *,
+    followups_shown: int = 0,
+    duration_ms: int | None = None,
+    settings=None,
 ) -> dict:
     """Record the self-score of question `position`; returns the saved answer."""
     unknown = set(rubric) - set(RUBRIC)
@@ -126,15 +133,21 @@ def score_question(
             # Each answer commits on its own, like in review: a crash loses nothing recorded.
             log_ids.append(engine.record_answer(db, item_type, item_id, rating, now, duration_ms=duration_ms, mode="mock", settings=settings))
     row = {
-        "session_id": session_id, "position": position, "item_type": q["item_type"], "item_id": q["item_id"],
-        **{k: int(bool(rubric.get(k))) for k in RUBRIC}, "score": score_of(rubric), "passed": int(passed(rubric)),
-        "rating": rating, "followups_shown": followups_shown, "duration_ms": duration_ms, "answered_at": iso(now),
+        "session_id": session_id,
+        "position": position,
+        "item_type": q["item_type"],
+        "item_id": q["item_id"],
+        **{k: int(bool(rubric.get(k))) for k in RUBRIC},
+        "score": score_of(rubric),
+        "passed": int(passed(rubric)),
+        "rating": rating,
+        "followups_shown": followups_shown,
+        "duration_ms": duration_ms,
+        "answered_at": iso(now),
         "log_ids": dumps(log_ids),
     }
     with transaction(db):
-        db.conn.execute(
-            f"INSERT INTO mock_answers ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values())
-        )
+        db.conn.execute(f"INSERT INTO mock_answers ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
     return row | {"log_ids": log_ids}
 
 
@@ -152,8 +165,12 @@ def summary(db: Database, session_id: int) -> dict:
     s = get_session(db, session_id)
     ans = s["answers"]
     return {
-        "id": s["id"], "profile": s["profile"], "status": s["status"], "questions": len(s["draw"]["questions"]),
-        "answered": len(ans), "passed": sum(a["passed"] for a in ans),
+        "id": s["id"],
+        "profile": s["profile"],
+        "status": s["status"],
+        "questions": len(s["draw"]["questions"]),
+        "answered": len(ans),
+        "passed": sum(a["passed"] for a in ans),
         "score": round(sum(a["score"] for a in ans) / len(ans), 3) if ans else None,
         "failed": [a["item_id"] for a in ans if not a["passed"]],
     }
@@ -179,9 +196,7 @@ def recent_items(db: Database, sessions: int, now: dt.datetime | None = None) ->
     out: set[tuple[str, str]] = set()
     for session_id, draw in rows:
         questions = json.loads(draw)["questions"]
-        for position, shown in db.execute(
-            "SELECT position, followups_shown FROM mock_answers WHERE session_id = ?", [session_id]
-        ):
+        for position, shown in db.execute("SELECT position, followups_shown FROM mock_answers WHERE session_id = ?", [session_id]):
             if not 0 <= position < len(questions):
                 continue
             q = questions[position]
@@ -198,7 +213,6 @@ def list_sessions(db: Database, limit: int = 20) -> list[dict]:
         [limit],
     ).fetchall()
     return [
-        {"id": r[0], "profile": r[1], "started_at": r[2], "status": r[3], "answered": r[4],
-         "score": round(r[5], 3) if r[5] is not None else None}
+        {"id": r[0], "profile": r[1], "started_at": r[2], "status": r[3], "answered": r[4], "score": round(r[5], 3) if r[5] is not None else None}
         for r in rows
     ]

@@ -19,10 +19,14 @@ WORDS = {
     "title": {"zh": "模拟面试 — {title}（{who}）", "en": "Mock interview — {title} ({who})"},
     "interviewer": {"zh": "面试官", "en": "interviewer"},
     "candidate": {"zh": "候选人", "en": "candidate"},
-    "line": {"zh": "配置 `{profile}` · {n} 题 · {minutes:g} 分钟 · 种子 {seed} · {date}",
-             "en": "Profile `{profile}` · {n} questions · {minutes:g} min · seed {seed} · {date}"},
-    "ask": {"zh": "逐题提问，让候选人答完，再按顺序用追问往下挖。",
-            "en": "Ask each question, let the candidate answer, then drill down with the followups in order."},
+    "line": {
+        "zh": "配置 `{profile}` · {n} 题 · {minutes:g} 分钟 · 种子 {seed} · {date}",
+        "en": "Profile `{profile}` · {n} questions · {minutes:g} min · seed {seed} · {date}",
+    },
+    "ask": {
+        "zh": "逐题提问，让候选人答完，再按顺序用追问往下挖。",
+        "en": "Ask each question, let the candidate answer, then drill down with the followups in order.",
+    },
     "score": {"zh": "每题打分：", "en": "Score each answer: "},
     "note": {"zh": "注意", "en": "Note"},
     "min": {"zh": "分钟", "en": "min"},
@@ -31,8 +35,10 @@ WORDS = {
     "points": {"zh": "期望要点", "en": "Expected key points"},
     "followups": {"zh": "追问", "en": "Followups"},
     "score_line": {"zh": "评分", "en": "Score"},
-    "aloud": {"zh": "出声回答：技术题约一分钟，故事约两分钟；准备好被追问。",
-              "en": "Answer aloud, about a minute per technical answer and two for a story; expect followups."},
+    "aloud": {
+        "zh": "出声回答：技术题约一分钟，故事约两分钟；准备好被追问。",
+        "en": "Answer aloud, about a minute per technical answer and two for a story; expect followups.",
+    },
 }
 
 
@@ -56,16 +62,18 @@ def _quote(text: str) -> list[str]:
 def interviewer(d: Draw) -> str:
     lines = _header(d, "interviewer")
     lang = d.lang
-    lines += [w("ask", lang),
-              w("score", lang) + "; ".join(f"**{k}**: {pick(RUBRIC_HELP[k], lang)}" for k in RUBRIC) + ".", ""]
+    lines += [w("ask", lang), w("score", lang) + "; ".join(f"**{k}**: {pick(RUBRIC_HELP[k], lang)}" for k in RUBRIC) + ".", ""]
     for warning in d.warnings:
         lines.append(f"*{w('note', lang)}: {warning}*")
     if d.warnings:
         lines.append("")
     for i, q in enumerate(d.questions, 1):
         lines += [f"## {i}. {q.label} · {q.minutes:g} {w('min', lang)}", "", *_quote(q.q), ""]
-        ref = (f"`{q.item_type}:{q.item_id}`" + (f" · {w('claims', lang)}: {', '.join(q.claims)}" if q.claims else "")
-               + (f" · {w('why', lang)}: {q.why}" if q.why else ""))
+        ref = (
+            f"`{q.item_type}:{q.item_id}`"
+            + (f" · {w('claims', lang)}: {', '.join(q.claims)}" if q.claims else "")
+            + (f" · {w('why', lang)}: {q.why}" if q.why else "")
+        )
         lines += [ref, ""]
         if q.key_points.strip():
             lines += [f"**{w('points', lang)}**", "", q.key_points.strip(), ""]

@@ -54,8 +54,16 @@ def done_today(db: Database, now: dt.datetime, settings: Settings, item_type: st
 
 
 def build_queue(
-    db: Database, now: dt.datetime, settings: Settings | None = None, *, deck=None, claim=None, tag=None,
-    kind=None, cram: bool = False, ids=None,
+    db: Database,
+    now: dt.datetime,
+    settings: Settings | None = None,
+    *,
+    deck=None,
+    claim=None,
+    tag=None,
+    kind=None,
+    cram: bool = False,
+    ids=None,
 ) -> list[QueueItem]:
     """Due cards first (oldest due first), then new cards in deck order, within the daily
     limits. Cram: every selected card, weakest first, no limits, schedule untouched."""
@@ -79,14 +87,21 @@ def build_queue(
     ).fetchall()
     from prep.study import interview_mode  # (it builds on this module)
 
-    return interview_mode.apply(db, now, settings, [QueueItem("card", r[0], False, r[1]) for r in due],
-                                [QueueItem("card", r[0], True) for r in new], base, params, reviews, new_done)
+    return interview_mode.apply(
+        db,
+        now,
+        settings,
+        [QueueItem("card", r[0], False, r[1]) for r in due],
+        [QueueItem("card", r[0], True) for r in new],
+        base,
+        params,
+        reviews,
+        new_done,
+    )
 
 
 def get_state(db: Database, item_type: str, item_id: str) -> dict | None:
-    row = db.execute(
-        f"SELECT {', '.join(STATE_COLS)} FROM review_state WHERE item_type = ? AND item_id = ?", [item_type, item_id]
-    ).fetchone()
+    row = db.execute(f"SELECT {', '.join(STATE_COLS)} FROM review_state WHERE item_type = ? AND item_id = ?", [item_type, item_id]).fetchone()
     return dict(zip(STATE_COLS, row, strict=True)) if row else None
 
 
@@ -103,8 +118,15 @@ def intervals(db: Database, item_type: str, item_id: str, now: dt.datetime, sett
 
 
 def record_answer(
-    db: Database, item_type: str, item_id: str, rating: int, now: dt.datetime, *,
-    duration_ms: int | None = None, mode: str = "review", settings: Settings | None = None,
+    db: Database,
+    item_type: str,
+    item_id: str,
+    rating: int,
+    now: dt.datetime,
+    *,
+    duration_ms: int | None = None,
+    mode: str = "review",
+    settings: Settings | None = None,
 ) -> int:
     """Record one answer and commit it; returns the review_log id (for undo)."""
     if rating not in srs.RATINGS:
@@ -123,20 +145,23 @@ def record_answer(
             ans = srs.answer(scheduler, before_fsrs, rating, now)
             lapses = (row["lapses"] if row else 0) + int(ans.lapse)
             after_row = {
-                "fsrs": dumps(ans.after), "due": iso(ans.due), "state": ans.state,
-                "reps": (row["reps"] if row else 0) + 1, "lapses": lapses,
-                "last_review": iso(now), "leech": int(lapses >= settings.leech_lapses or bool(row and row["leech"])),
+                "fsrs": dumps(ans.after),
+                "due": iso(ans.due),
+                "state": ans.state,
+                "reps": (row["reps"] if row else 0) + 1,
+                "lapses": lapses,
+                "last_review": iso(now),
+                "leech": int(lapses >= settings.leech_lapses or bool(row and row["leech"])),
                 "reviewed_hash": item_hash(db, item_type, item_id),
             }
             db.conn.execute(
-                f"""INSERT INTO review_state (item_type, item_id, {', '.join(STATE_COLS)}) VALUES (?, ?, {', '.join('?' * len(STATE_COLS))})
-                    ON CONFLICT(item_type, item_id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in STATE_COLS)}""",
+                f"""INSERT INTO review_state (item_type, item_id, {", ".join(STATE_COLS)}) VALUES (?, ?, {", ".join("?" * len(STATE_COLS))})
+                    ON CONFLICT(item_type, item_id) DO UPDATE SET {", ".join(f"{c} = excluded.{c}" for c in STATE_COLS)}""",
                 [item_type, item_id, *after_row.values()],
             )
         cur = db.conn.execute(
             "INSERT INTO review_log (item_type, item_id, reviewed_at, rating, duration_ms, mode, before, after) VALUES (?,?,?,?,?,?,?,?)",
-            [item_type, item_id, iso(now), rating, duration_ms, mode, dumps(row) if row else None,
-             dumps(after_row) if after_row else None],
+            [item_type, item_id, iso(now), rating, duration_ms, mode, dumps(row) if row else None, dumps(after_row) if after_row else None],
         )
         assert cur.lastrowid is not None  # set by every INSERT
         return cur.lastrowid
@@ -178,9 +203,7 @@ def forecast(db: Database, now: dt.datetime, days: int = 14, settings: Settings 
     settings = settings or load_settings(db)
     start = srs.day_start(now, settings)
     counts = [0] * days
-    for (due,) in db.execute(
-        "SELECT s.due FROM review_state s JOIN cards c ON c.id = s.item_id WHERE s.item_type = 'card' AND c.archived = 0"
-    ):
+    for (due,) in db.execute("SELECT s.due FROM review_state s JOIN cards c ON c.id = s.item_id WHERE s.item_type = 'card' AND c.archived = 0"):
         d = (dt.datetime.fromisoformat(due) - start).days
         if d < days:
             counts[max(d, 0)] += 1

@@ -45,8 +45,15 @@ def pulled_today(db: Database, now: dt.datetime, settings: Settings) -> int:
 
 
 def apply(
-    db: Database, now: dt.datetime, settings: Settings, due: list[QueueItem], new: list[QueueItem],
-    base: str, params: list, reviews_done: int, new_done: int,
+    db: Database,
+    now: dt.datetime,
+    settings: Settings,
+    due: list[QueueItem],
+    new: list[QueueItem],
+    base: str,
+    params: list,
+    reviews_done: int,
+    new_done: int,
 ) -> list[QueueItem]:
     """The day's queue with the interview's cards brought forward and its new cards first.
     `base`/`params`: build_queue's FROM ... WHERE over cards c and review_state s."""
@@ -75,10 +82,14 @@ def apply(
         if len(first) >= new_room:
             break
         # Walk the deck-order index and stop at the limit: no rank is computed for every new card.
-        first += [r[0] for r in db.execute(
-            f"SELECT c.id {base} AND s.item_id IS NULL AND {risk} = ? ORDER BY c.position LIMIT ?",
-            [*params, *risk_params, rank, new_room],
-        ) if r[0] not in first][: new_room - len(first)]
+        first += [
+            r[0]
+            for r in db.execute(
+                f"SELECT c.id {base} AND s.item_id IS NULL AND {risk} = ? ORDER BY c.position LIMIT ?",
+                [*params, *risk_params, rank, new_room],
+            )
+            if r[0] not in first
+        ][: new_room - len(first)]
     rest = [q.item_id for q in new if q.item_id not in set(first)]
     fresh = [QueueItem("card", i, True) for i in (first + rest)[:new_room]]
     return due + pulled + fresh

@@ -43,8 +43,15 @@ class Interview:
 
     def to_dict(self) -> dict:
         return {
-            "id": self.id, "at": iso(self.at), "date": self.date, "time": self.time, "tz": self.tz,
-            "company": self.company, "role": self.role, "profile": self.profile, "claims": list(self.claims),
+            "id": self.id,
+            "at": iso(self.at),
+            "date": self.date,
+            "time": self.time,
+            "tz": self.tz,
+            "company": self.company,
+            "role": self.role,
+            "profile": self.profile,
+            "claims": list(self.claims),
         }
 
 
@@ -103,8 +110,16 @@ COLS = "id, at, date, time, tz, company, role, profile, claims"
 
 
 def add(
-    db: Database, date: str, now: dt.datetime, *, time: str | None = None, company: str | None = None,
-    role: str | None = None, profile: str | None = None, claims: list[str] | None = None, tz_name: str | None = None,
+    db: Database,
+    date: str,
+    now: dt.datetime,
+    *,
+    time: str | None = None,
+    company: str | None = None,
+    role: str | None = None,
+    profile: str | None = None,
+    claims: list[str] | None = None,
+    tz_name: str | None = None,
 ) -> Interview:
     tz = zone(tz_name)
     at = parse_when(date, time, tz)

@@ -52,9 +52,7 @@ def export_lines(db: Database, kb_id: str) -> Iterator[str]:
     """A header line, then every answer not undone, oldest first."""
     with transaction(db):  # name this database's own answers once, for good
         origin = _origin(db)
-        db.conn.execute(
-            "UPDATE review_log SET source_id = ? || ':' || id WHERE source = 'prep' AND source_id IS NULL", [origin]
-        )
+        db.conn.execute("UPDATE review_log SET source_id = ? || ':' || id WHERE source = 'prep' AND source_id IS NULL", [origin])
     yield json.dumps({"format": FORMAT, "version": VERSION, "kb": kb_id, "origin": origin})
     for row in db.execute(f"SELECT {', '.join(FIELDS)} FROM review_log WHERE undone = 0 ORDER BY reviewed_at, id"):
         yield json.dumps(dict(zip(FIELDS, row, strict=True)), ensure_ascii=False)
@@ -139,8 +137,7 @@ def import_records(db: Database, records: list[dict]) -> LogImport:
             cur = db.conn.execute(
                 """INSERT OR IGNORE INTO review_log (item_type, item_id, reviewed_at, rating, duration_ms, mode, source, source_id)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-                [*key, iso(dt.datetime.fromisoformat(r["reviewed_at"])), r["rating"], r.get("duration_ms"), r["mode"],
-                 r["source"], r["source_id"]],
+                [*key, iso(dt.datetime.fromisoformat(r["reviewed_at"])), r["rating"], r.get("duration_ms"), r["mode"], r["source"], r["source_id"]],
             )
             if cur.rowcount:
                 out.added += 1

@@ -105,9 +105,7 @@ def optimize(db: Database, *, save: bool = True, min_reviews: int = MIN_REVIEWS)
     rs = _rs()
     n = review_count(db)
     if n < min_reviews:
-        raise OptimizeError(
-            f"{n} review(s) in the log; fitting FSRS needs at least {min_reviews} ({min_reviews - n} more). Nothing was changed."
-        )
+        raise OptimizeError(f"{n} review(s) in the log; fitting FSRS needs at least {min_reviews} ({min_reviews - n} more). Nothing was changed.")
     settings = load_settings(db)
     items = training_items(rs, histories(db).values(), settings)
     if not items:

@@ -74,8 +74,11 @@ class Plan:
 
     def to_dict(self) -> dict:
         return {
-            "interview": self.interview.to_dict(), "now": self.now.isoformat(), "unstarted": self.unstarted,
-            "days": [asdict(d) for d in self.days], "claims": [asdict(c) for c in self.claims],
+            "interview": self.interview.to_dict(),
+            "now": self.now.isoformat(),
+            "unstarted": self.unstarted,
+            "days": [asdict(d) for d in self.days],
+            "claims": [asdict(c) for c in self.claims],
         }
 
 
@@ -117,8 +120,9 @@ def needs_pull(scheduler, item: Item, at: dt.datetime, last: dt.datetime, retent
 
 
 def _load(db: Database, targets: dict[Key, int]) -> list[Item]:
-    states = {(t, i): (json.loads(f), dt.datetime.fromisoformat(d)) for t, i, f, d in db.execute(
-        "SELECT item_type, item_id, fsrs, due FROM review_state")}
+    states = {
+        (t, i): (json.loads(f), dt.datetime.fromisoformat(d)) for t, i, f, d in db.execute("SELECT item_type, item_id, fsrs, due FROM review_state")
+    }
     items = []
     for table, kind in (("cards", "card"), ("stories", "story")):
         for item_id, pos in db.execute(f"SELECT id, position FROM {table} WHERE archived = 0 ORDER BY position"):
@@ -188,8 +192,9 @@ class _Sim:
         return PlanDay(local.date().isoformat(), cards, new, stories, pulled)
 
 
-def build_plan(db: Database, now: dt.datetime, interview: Interview | None = None, settings: Settings | None = None,
-               lang: str = "zh", days: int | None = None) -> Plan | None:
+def build_plan(
+    db: Database, now: dt.datetime, interview: Interview | None = None, settings: Settings | None = None, lang: str = "zh", days: int | None = None
+) -> Plan | None:
     """The plan for `interview` (default: the next one); None when no interview is ahead.
     `days`: only the first few days, without the readiness forecast (the dashboard's today)."""
     interview = interview or next_interview(db, now)

@@ -32,10 +32,7 @@ TRUTH_FLOOR = 0.3
 def item_retrievability(db: Database, now: dt.datetime, settings=None) -> dict[tuple[str, str], float]:
     settings = settings or load_settings(db)
     scheduler = srs.make_scheduler(settings)
-    return {
-        (t, i): srs.retrievability(scheduler, json.loads(f), now)
-        for t, i, f in db.execute("SELECT item_type, item_id, fsrs FROM review_state")
-    }
+    return {(t, i): srs.retrievability(scheduler, json.loads(f), now) for t, i, f in db.execute("SELECT item_type, item_id, fsrs FROM review_state")}
 
 
 def _age_days(now: dt.datetime, at: str) -> float:
@@ -62,7 +59,8 @@ def mock_scores(db: Database, now: dt.datetime) -> dict[str, dict]:
         last = max(at for _, at in answers)
         out[cid] = {
             "score": sum(w * s for w, (s, _) in zip(weights, answers, strict=True)) / sum(weights),
-            "answers": len(answers), "last": last,
+            "answers": len(answers),
+            "last": last,
             "recency": 0.5 ** (_age_days(now, last) / MOCK_HALF_LIFE_DAYS),
         }
     return out
@@ -70,7 +68,8 @@ def mock_scores(db: Database, now: dt.datetime) -> dict[str, dict]:
 
 def _last_rehearsals(db: Database) -> dict[str, str]:
     return {
-        i: at for i, at in db.execute(
+        i: at
+        for i, at in db.execute(
             "SELECT item_id, max(reviewed_at) FROM review_log WHERE item_type = 'story' AND undone = 0 AND mode != 'cram' GROUP BY item_id"
         )
     }
@@ -80,7 +79,7 @@ def truth_factor(contradictions: int, to_confirm: int) -> float:
     """How much a claim's unresolved contradictions and unconfirmed assumptions take off
     its readiness: a remembered answer that contradicts the story told ten minutes
     earlier, or rests on a detail nobody confirmed, is not ready."""
-    return max(TRUTH_FLOOR, CONTRADICTION_FACTOR ** contradictions * ASSUMPTION_FACTOR ** to_confirm)
+    return max(TRUTH_FLOOR, CONTRADICTION_FACTOR**contradictions * ASSUMPTION_FACTOR**to_confirm)
 
 
 def cached_checks(db: Database) -> dict[str, tuple[int, int]] | None:
@@ -144,8 +143,9 @@ class ClaimReadiness(TypedDict):
     score: float
 
 
-def claim_readiness(db: Database, now: dt.datetime, settings=None, lang: str = "zh", retrievability=None,
-                    checks: dict[str, tuple[int, int]] | None = None) -> list[ClaimReadiness]:
+def claim_readiness(
+    db: Database, now: dt.datetime, settings=None, lang: str = "zh", retrievability=None, checks: dict[str, tuple[int, int]] | None = None
+) -> list[ClaimReadiness]:
     """Each live claim's readiness. `retrievability`: (type, id) -> R to use instead of the
     stored states' (a forecast). `checks` (claim -> (contradictions, assumptions), from the
     audit) lowers it; by default the last audit's counts, when the content is unchanged."""
@@ -159,9 +159,7 @@ def claim_readiness(db: Database, now: dt.datetime, settings=None, lang: str = "
     mocks = mock_scores(db, now)
     rehearsed = _last_rehearsals(db)
     out: list[ClaimReadiness] = []
-    for cid, project, text, en, risk in db.execute(
-        "SELECT id, project, text, en, risk FROM claims WHERE archived = 0 ORDER BY position"
-    ):
+    for cid, project, text, en, risk in db.execute("SELECT id, project, text, en, risk FROM claims WHERE archived = 0 ORDER BY position"):
         n_cards, n_stories = counts.get((cid, "card"), 0), counts.get((cid, "story"), 0)
         card_sum, cards_known = recall.get((cid, "card"), (0.0, 0))
         story_sum, stories_known = recall.get((cid, "story"), (0.0, 0))
@@ -175,16 +173,25 @@ def claim_readiness(db: Database, now: dt.datetime, settings=None, lang: str = "
         contradictions, to_confirm = (checks or {}).get(cid, (0, 0))
         score *= truth_factor(contradictions, to_confirm)
         told = [rehearsed[s] for s in stories_of.get(cid, ()) if s in rehearsed]
-        out.append({
-            "id": cid, "project": project, "risk": risk,
-            "text": claim_text(json.loads(text), en, lang),
-            "cards": n_cards, "cards_known": cards_known,
-            "stories": n_stories, "stories_known": stories_known,
-            "card_score": round(card_score, 3), "story_score": round(story_score, 3),
-            "last_rehearsed": max(told) if told else None,
-            "mock_score": round(mock["score"], 3) if mock else None,
-            "mock_answers": mock["answers"] if mock else 0, "last_mock": mock["last"] if mock else None,
-            "contradictions": contradictions, "to_confirm": to_confirm,
-            "score": round(score, 3),
-        })
+        out.append(
+            {
+                "id": cid,
+                "project": project,
+                "risk": risk,
+                "text": claim_text(json.loads(text), en, lang),
+                "cards": n_cards,
+                "cards_known": cards_known,
+                "stories": n_stories,
+                "stories_known": stories_known,
+                "card_score": round(card_score, 3),
+                "story_score": round(story_score, 3),
+                "last_rehearsed": max(told) if told else None,
+                "mock_score": round(mock["score"], 3) if mock else None,
+                "mock_answers": mock["answers"] if mock else 0,
+                "last_mock": mock["last"] if mock else None,
+                "contradictions": contradictions,
+                "to_confirm": to_confirm,
+                "score": round(score, 3),
+            }
+        )
     return out

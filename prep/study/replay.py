@@ -35,9 +35,7 @@ def history(db: Database, item_type: str, item_id: str) -> list[tuple[int, str, 
     ).fetchall()
 
 
-def replay_state(
-    scheduler: Scheduler, settings: Settings, item_type: str, item_id: str, answers: list[tuple[dt.datetime, int]]
-) -> dict | None:
+def replay_state(scheduler: Scheduler, settings: Settings, item_type: str, item_id: str, answers: list[tuple[dt.datetime, int]]) -> dict | None:
     """The review_state row a single replay of `answers` (time, rating) gives, without
     the hash; None for no answers. Pure: the tests compare imports against it."""
     row = None
@@ -51,8 +49,12 @@ def _step(scheduler, settings, item_type, item_id, row, at: dt.datetime, rating:
     ans = srs.answer(scheduler, before, rating, at)
     lapses = (row["lapses"] if row else 0) + int(ans.lapse)
     return {
-        "fsrs": dumps(ans.after), "due": iso(ans.due), "state": ans.state,
-        "reps": (row["reps"] if row else 0) + 1, "lapses": lapses, "last_review": iso(at),
+        "fsrs": dumps(ans.after),
+        "due": iso(ans.due),
+        "state": ans.state,
+        "reps": (row["reps"] if row else 0) + 1,
+        "lapses": lapses,
+        "last_review": iso(at),
         "leech": int(lapses >= settings.leech_lapses or bool(row and row["leech"])),
         "reviewed_hash": item_hash,
     }
@@ -68,9 +70,7 @@ def replay(db: Database, item_type: str, item_id: str, settings: Settings, sched
         # An answer given in prep remembers which version of the item it saw.
         seen = (json.loads(after) or {}).get("reviewed_hash", current) if after else current
         new = _step(scheduler, settings, item_type, item_id, row, dt.datetime.fromisoformat(at), rating, seen)
-        db.conn.execute(
-            "UPDATE review_log SET before = ?, after = ? WHERE id = ?", [dumps(row) if row else None, dumps(new), log_id]
-        )
+        db.conn.execute("UPDATE review_log SET before = ?, after = ? WHERE id = ?", [dumps(row) if row else None, dumps(new), log_id])
         row = new
     if row is None:
         db.conn.execute("DELETE FROM review_state WHERE item_type = ? AND item_id = ?", [item_type, item_id])

@@ -71,7 +71,8 @@ def make_scheduler(settings: Settings) -> Scheduler:
     try:
         return Scheduler(
             parameters=settings.parameters or DEFAULT_PARAMETERS,
-            desired_retention=settings.desired_retention, enable_fuzzing=settings.enable_fuzzing,
+            desired_retention=settings.desired_retention,
+            enable_fuzzing=settings.enable_fuzzing,
         )
     except ValueError as e:  # a hand-edited or damaged database
         raise PrepError(f"the saved FSRS parameters are invalid ({e}); `prep optimize --reset` restores the defaults") from e

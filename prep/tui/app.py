@@ -55,8 +55,16 @@ class PrepApp(App):
     ]
 
     def __init__(
-        self, db: Database, *, lang: str = "zh", filters: dict | None = None, cram: bool = False,
-        clock: Callable[[], dt.datetime] = utcnow, settings=None, start: str = "dashboard", kb_root: Path | None = None,
+        self,
+        db: Database,
+        *,
+        lang: str = "zh",
+        filters: dict | None = None,
+        cram: bool = False,
+        clock: Callable[[], dt.datetime] = utcnow,
+        settings=None,
+        start: str = "dashboard",
+        kb_root: Path | None = None,
     ):
         super().__init__()
         self.db = db
@@ -85,9 +93,7 @@ class PrepApp(App):
         from prep.tui.words import binding_label
 
         for key, bindings in self._bindings.key_to_bindings.items():
-            self._bindings.key_to_bindings[key] = [
-                dataclasses.replace(b, description=binding_label(b.description, self.lang)) for b in bindings
-            ]
+            self._bindings.key_to_bindings[key] = [dataclasses.replace(b, description=binding_label(b.description, self.lang)) for b in bindings]
 
         self.push_screen(DashboardScreen())
         if self.start == "review":
@@ -106,7 +112,12 @@ class PrepApp(App):
 
 
 def run(
-    db: Database, *, kb_root: Path | None = None, lang: str = "zh", filters: dict | None = None, cram: bool = False,
+    db: Database,
+    *,
+    kb_root: Path | None = None,
+    lang: str = "zh",
+    filters: dict | None = None,
+    cram: bool = False,
     start: str = "review",
 ) -> None:
     """`start`: "review" reviews at once (over the dashboard, where leaving lands), or "dashboard"."""

@@ -14,20 +14,41 @@ _KEY_NAMES = {"escape": "Esc", "space": "Space", "enter": "Enter", "question_mar
 # Each screen's title and what to know beyond its keys, in the order a learner meets them.
 _NOTES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "PrepApp": ({"zh": "任何界面", "en": "Everywhere"}, {"zh": "", "en": ""}),
-    "DashboardScreen": ({"zh": "仪表盘", "en": "Dashboard"},
-                        {"zh": "在卡组上按 Enter 学这一组，在简历条目上按 Enter 突击它的卡。", "en": "Enter on a deck studies it, on a claim crams its cards."}),
-    "ReviewScreen": ({"zh": "复习", "en": "Review"},
-                     {"zh": "底栏显示每个评分多久后再出现；每个回答立即保存。", "en": "The footer shows when each rating brings the card back; every answer is saved at once."}),
-    "BrowseScreen": ({"zh": "浏览", "en": "Browse"},
-                     {"zh": "输入即搜索（中文子串可用）；Enter 打开结果。", "en": "Type to search (Chinese substrings work); Enter opens a result."}),
+    "DashboardScreen": (
+        {"zh": "仪表盘", "en": "Dashboard"},
+        {"zh": "在卡组上按 Enter 学这一组，在简历条目上按 Enter 突击它的卡。", "en": "Enter on a deck studies it, on a claim crams its cards."},
+    ),
+    "ReviewScreen": (
+        {"zh": "复习", "en": "Review"},
+        {
+            "zh": "底栏显示每个评分多久后再出现；每个回答立即保存。",
+            "en": "The footer shows when each rating brings the card back; every answer is saved at once.",
+        },
+    ),
+    "BrowseScreen": (
+        {"zh": "浏览", "en": "Browse"},
+        {"zh": "输入即搜索（中文子串可用）；Enter 打开结果。", "en": "Type to search (Chinese substrings work); Enter opens a result."},
+    ),
     "DetailScreen": ({"zh": "条目详情", "en": "An item"}, {"zh": "在链接上按 Enter 打开它。", "en": "Enter on a link opens it."}),
-    "StoryListScreen": ({"zh": "故事列表", "en": "Stories"}, {"zh": "Enter 开始讲光标所在的故事。", "en": "Enter rehearses the story under the cursor."}),
-    "RehearseScreen": ({"zh": "讲故事", "en": "Rehearsing a story"},
-                       {"zh": "对着计时器讲出来，逐节揭晓核对，再给自己打分。", "en": "Tell it aloud against the timer, reveal it section by section, then rate your telling."}),
-    "MockScreen": ({"zh": "模拟面试", "en": "Mock interview"},
-                   {"zh": "在面试类型上按 Enter 抽题并开始计时。", "en": "Enter on a profile draws the questions and starts the timer."}),
-    "MockSessionScreen": ({"zh": "模拟面试进行中", "en": "Mock session"},
-                          {"zh": "大声作答；1-4 勾选评分项，Enter 保存得分。", "en": "Answer aloud; 1-4 tick the rubric, Enter saves the score."}),
+    "StoryListScreen": (
+        {"zh": "故事列表", "en": "Stories"},
+        {"zh": "Enter 开始讲光标所在的故事。", "en": "Enter rehearses the story under the cursor."},
+    ),
+    "RehearseScreen": (
+        {"zh": "讲故事", "en": "Rehearsing a story"},
+        {
+            "zh": "对着计时器讲出来，逐节揭晓核对，再给自己打分。",
+            "en": "Tell it aloud against the timer, reveal it section by section, then rate your telling.",
+        },
+    ),
+    "MockScreen": (
+        {"zh": "模拟面试", "en": "Mock interview"},
+        {"zh": "在面试类型上按 Enter 抽题并开始计时。", "en": "Enter on a profile draws the questions and starts the timer."},
+    ),
+    "MockSessionScreen": (
+        {"zh": "模拟面试进行中", "en": "Mock session"},
+        {"zh": "大声作答；1-4 勾选评分项，Enter 保存得分。", "en": "Answer aloud; 1-4 tick the rubric, Enter saves the score."},
+    ),
 }
 
 
@@ -40,8 +61,7 @@ def _screens() -> list[type]:
     from prep.tui.screens.rehearse import RehearseScreen, StoryListScreen
     from prep.tui.screens.review import ReviewScreen
 
-    return [PrepApp, DashboardScreen, ReviewScreen, BrowseScreen, DetailScreen, StoryListScreen, RehearseScreen,
-            MockScreen, MockSessionScreen]
+    return [PrepApp, DashboardScreen, ReviewScreen, BrowseScreen, DetailScreen, StoryListScreen, RehearseScreen, MockScreen, MockSessionScreen]
 
 
 def key_name(key: str) -> str:

@@ -33,9 +33,7 @@ class PrepScreen(Screen[None]):
         # footer labels are declared in English and shown in the app's language.
         lang = self.app.lang
         for key, bindings in self._bindings.key_to_bindings.items():
-            self._bindings.key_to_bindings[key] = [
-                dataclasses.replace(b, description=binding_label(b.description, lang)) for b in bindings
-            ]
+            self._bindings.key_to_bindings[key] = [dataclasses.replace(b, description=binding_label(b.description, lang)) for b in bindings]
         self.refresh_bindings()
 
 

@@ -75,19 +75,27 @@ class DashboardScreen(PrepScreen):
         deck_cells = [(d["deck"], [d["name"], d["new"], d["due"]]) for d in self.deck_rows]
         claim_head = [t("col_claim"), t("col_risk"), t("col_ready"), t("col_cards"), t("col_stories")]
         bar = width >= 100  # the meter earns its four cells only on a wide terminal
-        claim_cells = [(c["id"], [
-            c["id"], t(f"risk_{c['risk']}") if c["risk"] in RISK_ORDER else c["risk"],
-            f"{meter(c['score'], 4) if bar else ''}{round(c['score'] * 100):>4}%",
-            f"{c['cards_known']}/{c['cards']}", f"{c['stories_known']}/{c['stories']}",
-        ]) for c in self.claim_rows]
+        claim_cells = [
+            (
+                c["id"],
+                [
+                    c["id"],
+                    t(f"risk_{c['risk']}") if c["risk"] in RISK_ORDER else c["risk"],
+                    f"{meter(c['score'], 4) if bar else ''}{round(c['score'] * 100):>4}%",
+                    f"{c['cards_known']}/{c['cards']}",
+                    f"{c['stories_known']}/{c['stories']}",
+                ],
+            )
+            for c in self.claim_rows
+        ]
         deck_w = [natural([r[1][i] for r in deck_cells], h) for i, h in enumerate(deck_head)]
         claim_w = [natural([r[1][i] for r in claim_cells], h) for i, h in enumerate(claim_head)]
         stacked = table_width(deck_w) + table_width(claim_w) > width
         self.query_one("#tables").set_class(stacked, "stacked")
         left = width if stacked else table_width(deck_w)
         right = width if stacked else width - left
-        deck_w[0], = share(left, deck_w[1:], deck_w[:1])
-        claim_w[0], = share(right, claim_w[1:], claim_w[:1])
+        (deck_w[0],) = share(left, deck_w[1:], deck_w[:1])
+        (claim_w[0],) = share(right, claim_w[1:], claim_w[:1])
         self.query_one("#left").styles.width = "100%" if stacked else left
         fill(self.query_one("#decks", DataTable), deck_head, deck_w, deck_cells)
         fill(self.query_one("#claims", DataTable), claim_head, claim_w, claim_cells)
@@ -101,10 +109,17 @@ class DashboardScreen(PrepScreen):
         now = app.now()
         s = read.stats(app.db, now=now, lang=app.lang)
         streak = engine.streak(app.db, now, app.settings)
-        self.query_one("#summary", Static).update(self.t(
-            "summary", due=s["due"], new=s["new"], stories=s["stories_due"], streak=streak,
-            leeches=len(s["leeches"]), cards=s["cards"],
-        ))
+        self.query_one("#summary", Static).update(
+            self.t(
+                "summary",
+                due=s["due"],
+                new=s["new"],
+                stories=s["stories_due"],
+                streak=streak,
+                leeches=len(s["leeches"]),
+                cards=s["cards"],
+            )
+        )
         interview = next_interview(app.db, now)
         self._countdown = headline(interview, now) if interview else None
         self.query_one("#countdown", Static).update(self.t("planning", line=self._countdown) if interview else "")
@@ -125,7 +140,7 @@ class DashboardScreen(PrepScreen):
         if self.app.size.height >= 34:
             lines += [self.t("heatmap")] + ["  " + row for row in heatmap(daily)]
         else:
-            weekly = [sum(daily[i:i + 7]) for i in range(0, 84, 7)]
+            weekly = [sum(daily[i : i + 7]) for i in range(0, 84, 7)]
             lines.append(self.t("weekly", bars=bars(weekly), total=sum(daily)))
         self.query_one("#charts", Static).update("\n".join(lines))
 
@@ -152,8 +167,17 @@ class DashboardScreen(PrepScreen):
         if plan.claims:
             today, day = (sum(getattr(c, f) for c in plan.claims) / len(plan.claims) for f in ("today", "planned"))
             weakest = min(plan.claims, key=lambda c: c.planned)
-            lines.append(self.t("plan_readiness", today_bar=meter(today, 8), today=f"{today:.0%}", day_bar=meter(day, 8),
-                                day=f"{day:.0%}", weakest=weakest.id, weakest_pct=f"{weakest.planned:.0%}"))
+            lines.append(
+                self.t(
+                    "plan_readiness",
+                    today_bar=meter(today, 8),
+                    today=f"{today:.0%}",
+                    day_bar=meter(day, 8),
+                    day=f"{day:.0%}",
+                    weakest=weakest.id,
+                    weakest_pct=f"{weakest.planned:.0%}",
+                )
+            )
         self.query_one("#countdown", Static).update("\n".join(lines))
 
     class AuditReady(Message):

@@ -56,8 +56,9 @@ class MockScreen(BackScreen):
         except ContentErrors as e:
             self.notify(self.t("profile_errors", n=len(e.errors), first=e.errors[0]), severity="error")
             self.profiles = {k: Profile.model_validate(v) for k, v in BUILTIN.items()}
-        self.rows = [(name, [name, sum(s.count for s in p.slots), f"{p.minutes:g}", pick(p.title, self.app.lang)])
-                     for name, p in self.profiles.items()]
+        self.rows = [
+            (name, [name, sum(s.count for s in p.slots), f"{p.minutes:g}", pick(p.title, self.app.lang)]) for name, p in self.profiles.items()
+        ]
         self.render_table()
         self.query_one("#profiles", DataTable).focus()
         self.refresh_data()
@@ -152,10 +153,19 @@ class MockSessionScreen(PrepScreen):
         q = self.question
         spent = now - self.q_started
         over = self.t("over_time") if spent > q.minutes * 60 else ""
-        self.query_one("#status", Static).update(self.t(
-            "mock_status", title=self.draw.title, n=self.index + 1, total=len(self.draw.questions), label=q.label,
-            spent=_clock(spent), budget=_clock(q.minutes * 60), all=total, over=over,
-        ))
+        self.query_one("#status", Static).update(
+            self.t(
+                "mock_status",
+                title=self.draw.title,
+                n=self.index + 1,
+                total=len(self.draw.questions),
+                label=q.label,
+                spent=_clock(spent),
+                budget=_clock(q.minutes * 60),
+                all=total,
+                over=over,
+            )
+        )
 
     def show_question(self) -> None:
         q = self.question
@@ -185,9 +195,7 @@ class MockSessionScreen(PrepScreen):
         fu.display = bool(lines)
 
     def render_rubric(self) -> None:
-        marks = "  ".join(
-            f"{i}[{'x' if self.rubric.get(k) else ' '}]{self.t('rubric_' + k)}" for i, k in enumerate(session.RUBRIC, 1)
-        )
+        marks = "  ".join(f"{i}[{'x' if self.rubric.get(k) else ' '}]{self.t('rubric_' + k)}" for i, k in enumerate(session.RUBRIC, 1))
         verdict = self.t(f"verdict_{session.rating_for(self.rubric)}")
         self.query_one("#rubric", Static).update(Text(self.t("self_score", marks=marks, verdict=verdict)))
 
@@ -237,8 +245,14 @@ class MockSessionScreen(PrepScreen):
         app = self.app
         duration = int((time.monotonic() - self.q_started) * 1000)
         saved = session.score_question(
-            app.db, self.session_id, self.index, self.rubric, app.now(),
-            followups_shown=self.followups_shown, duration_ms=duration, settings=app.settings,
+            app.db,
+            self.session_id,
+            self.index,
+            self.rubric,
+            app.now(),
+            followups_shown=self.followups_shown,
+            duration_ms=duration,
+            settings=app.settings,
         )
         self.results.append(saved)
         if self.index + 1 < len(self.draw.questions):
@@ -250,8 +264,7 @@ class MockSessionScreen(PrepScreen):
     def finish(self) -> None:
         self.done = True
         summary = session.finish_session(self.app.db, self.session_id, self.app.now())
-        lines = [self.t("mock_done", passed=summary["passed"], n=summary["questions"],
-                        pct=round((summary["score"] or 0) * 100)), ""]
+        lines = [self.t("mock_done", passed=summary["passed"], n=summary["questions"], pct=round((summary["score"] or 0) * 100)), ""]
         for i, (q, r) in enumerate(zip(self.draw.questions, self.results, strict=False), 1):
             ok = self.t("pass") if r["passed"] else self.t("fail")
             lines.append(f"{i}. {ok} {round(r['score'] * 100):>3}%  {q.label}: {' '.join(q.q.split())}")

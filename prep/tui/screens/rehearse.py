@@ -107,7 +107,9 @@ class RehearseScreen(BackScreen):
         self.story = story
         self.sections = [(k, v) for k, v in self.story["sections"].items() if v and k != "Follow-ups"]
         if self.story["followups"]:
-            self.sections.append(("Follow-ups", "\n".join(f"- {f['question']}" + (f"\n  {f['notes']}" if f["notes"] else "") for f in self.story["followups"])))
+            self.sections.append(
+                ("Follow-ups", "\n".join(f"- {f['question']}" + (f"\n  {f['notes']}" if f["notes"] else "") for f in self.story["followups"]))
+            )
         self.started = time.monotonic()
         self.set_interval(1, self.tick)
         self.tick()
@@ -136,7 +138,7 @@ class RehearseScreen(BackScreen):
         them starts at the top: what was just revealed is what the learner reads next."""
         body = self.query_one("#body", VerticalScroll)
         first: Markdown | None = None
-        for name, text in self.sections[self.shown: self.shown + count]:
+        for name, text in self.sections[self.shown : self.shown + count]:
             section = Markdown(classes="section")
             await body.mount(section, before=self.query_one("#done"))
             heading = self.t("sec_" + name) if "sec_" + name in WORDS else name

@@ -105,10 +105,17 @@ class ReviewScreen(PrepScreen):
         self.shown_at = time.monotonic()
         done = len(self.answered)
         mode = self.t("cram_mode") if self.mode == "cram" else ""
-        self.query_one("#status", Static).update(self.t(
-            "status", n=done + 1, total=max(self.total, done + 1), deck=card["deck"], kind=card["kind"],
-            stars="★" * card["difficulty"], mode=mode,
-        ))
+        self.query_one("#status", Static).update(
+            self.t(
+                "status",
+                n=done + 1,
+                total=max(self.total, done + 1),
+                deck=card["deck"],
+                kind=card["kind"],
+                stars="★" * card["difficulty"],
+                mode=mode,
+            )
+        )
         context = "\n".join(self.t("backs", id=c["id"], text=c["text"]) for c in card["claims"]) or self.t("backs_none")
         self.query_one("#context", Static).update(context)
         self.query_one("#question", Static).update(Text(card["q"], style="bold"))
@@ -165,9 +172,7 @@ class ReviewScreen(PrepScreen):
             key = str(rating)
             name = binding_label(name, app.lang)
             desc = name if self.mode == "cram" else f"{name} {labels[rating]}"
-            self._bindings.key_to_bindings[key] = [
-                dataclasses.replace(b, description=desc) for b in self._bindings.key_to_bindings[key]
-            ]
+            self._bindings.key_to_bindings[key] = [dataclasses.replace(b, description=desc) for b in self._bindings.key_to_bindings[key]]
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "rate":
@@ -203,7 +208,9 @@ class ReviewScreen(PrepScreen):
         app = self.app
         duration = int((time.monotonic() - self.shown_at) * 1000)
         try:
-            log_id = engine.record_answer(app.db, "card", self.current, rating, app.now(), duration_ms=duration, mode=self.mode, settings=app.settings)
+            log_id = engine.record_answer(
+                app.db, "card", self.current, rating, app.now(), duration_ms=duration, mode=self.mode, settings=app.settings
+            )
         except sqlite3.Error as e:
             # Another process holds the write lock past the busy timeout: say so, keep the card.
             self.notify(self.t("not_saved", why=sqlite_reason(e)), severity="error")
@@ -247,4 +254,3 @@ class ReviewScreen(PrepScreen):
                 self.app.pop_screen()
 
         self.app.push_screen(ConfirmScreen(question), done)
-

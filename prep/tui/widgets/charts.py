@@ -14,7 +14,7 @@ def bars(values: list[int]) -> str:
 
 def heatmap(values: list[int], weeks: int = 12) -> list[str]:
     """7 rows (days of the week) by `weeks` columns, oldest column first."""
-    values = values[-weeks * 7:]
+    values = values[-weeks * 7 :]
     values = [0] * (weeks * 7 - len(values)) + values
     top = max(values) if max(values) > 0 else 1
     rows = []

@@ -49,7 +49,7 @@ def fit(text: str | Text, cells: int) -> Text:
 def widths(available: int, headers: Sequence[str], rows: Sequence[tuple[str, Sequence[object]]], flex: int) -> list[int]:
     """Natural widths for every column but `flex`, which takes what is left of `available`."""
     out = [natural([r[1][i] for r in rows], h) for i, h in enumerate(headers)]
-    out[flex], = share(available, out[:flex] + out[flex + 1:], [out[flex]])
+    (out[flex],) = share(available, out[:flex] + out[flex + 1 :], [out[flex]])
     return out
 
 

@@ -20,10 +20,7 @@ def keys_width(items: list[tuple[str, str]], compact: bool) -> int:
 
 class PrepFooter(Footer):
     def shown(self) -> list[tuple[str, str]]:
-        return [
-            (self.app.get_key_display(binding), binding.description)
-            for _, binding, _, _ in self.screen.active_bindings.values() if binding.show
-        ]
+        return [(self.app.get_key_display(binding), binding.description) for _, binding, _, _ in self.screen.active_bindings.values() if binding.show]
 
     def needed(self) -> int:
         """Cells the footer takes in its current style."""
