@@ -13,7 +13,7 @@ from prep.export.when import when
 from prep.index.db import utcnow
 from prep.index.views import CardView, ClaimView, DeckView, HistoryEntry, ItemView, ProjectView, ReviewState, StoryView
 from prep.kb.marks import markers
-from prep.kb.vocab import pick
+from prep.kb.vocab import pick, say
 from prep.study.ratings import RATING_NAMES
 
 
@@ -34,7 +34,7 @@ def figure_line(fig: Mapping[str, Any], lang: str = "zh") -> str:
     """One figure of a claim: `**from → value** (other version: ...): note`."""
     note = " ".join(pick(fig.get("note"), lang).split())
     value = f"{fig['from_']} → {fig['value']}" if fig.get("from_") else fig["value"]
-    other = f" ({'另一版简历' if lang == 'zh' else 'other version'}: {fig['other_version']})" if fig.get("other_version") else ""
+    other = f" ({_w('other_figure', lang)}: {fig['other_version']})" if fig.get("other_version") else ""
     return f"**{value}**{other}" + (f": {note}" if note else "")
 
 
@@ -87,12 +87,14 @@ WORDS: dict[str, dict[str, str]] = {
     "due": {"en": "Due {when} · reps {reps} · lapses {lapses}", "zh": "到期 {when} · 复习 {reps} 次 · 遗忘 {lapses} 次"},
     "leech": {"en": " · **leech**", "zh": " · **顽固卡**"},
     "not_reviewed": {"en": "Not reviewed yet.", "zh": "还没复习过。"},
+    "other_figure": {"en": "other version", "zh": "另一版简历"},
+    "other_line": {"en": "Other resume version", "zh": "另一版简历"},
     "archived": {"en": "**archived**: no longer in the files (history kept)", "zh": "**已归档**：文件里已没有它（复习记录保留）"},
 }
 
 
 def _w(key: str, lang: str, **kw: object) -> str:
-    return pick(WORDS[key], lang).format(**kw)
+    return say(WORDS, key, lang, **kw)
 
 
 def _meta(detail: Detail, item: Mapping[str, Any], *parts: str | None, lang: str = "en") -> list[str]:
@@ -145,7 +147,7 @@ def _claim(c: ClaimView, detail: Detail, lang: str) -> list[str]:
         lines += [c["en"], ""]
     if c["before"]:
         # The other resume version's line, not an old value of the metric (a new user read "Before" so).
-        lines += [f"> {'另一版简历' if lang == 'zh' else 'Other resume version'}: {c['before']}", ""]
+        lines += [f"> {_w('other_line', lang)}: {c['before']}", ""]
     if c["numbers"]:
         lines += [*[f"- {figure_line(n, lang)}" for n in c["numbers"]], ""]
     if c["tech"]:

@@ -25,6 +25,12 @@ def pick(text: Any, lang: str = "zh") -> str:
     return text.get(lang) or text.get(other) or ""
 
 
+def say(words: dict[str, Any], key: str, lang: str, **kw: object) -> str:
+    """A generated string from a table of `{key: {zh, en}}`, in `lang`, with its blanks
+    filled: every module's own words (sheets, TUI labels, the item renderer) go through here."""
+    return pick(words[key], lang).format(**kw)
+
+
 def claim_text(text: Any, en: str | None, lang: str = "zh") -> str:
     """A claim's text in `lang`: its separate English line (`en`) when English is
     asked for and there is one, else `pick` of its text."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from prep.kb.vocab import pick
+from prep.kb.vocab import pick, say
 from prep.mock.draw import Draw
 from prep.mock.session import RUBRIC, RUBRIC_HELP
 
@@ -42,8 +42,8 @@ WORDS = {
 }
 
 
-def w(key: str, lang: str, **kw) -> str:
-    return pick(WORDS[key], lang).format(**kw)
+def w(key: str, lang: str, **kw: object) -> str:
+    return say(WORDS, key, lang, **kw)
 
 
 def _header(d: Draw, who: str) -> list[str]:

@@ -8,7 +8,7 @@ a screen declares its bindings once, in English, and `binding_label` does the re
 
 from __future__ import annotations
 
-from prep.kb.vocab import pick
+from prep.kb.vocab import say
 
 WORDS: dict[str, dict[str, str]] = {
     # dashboard
@@ -205,7 +205,7 @@ LABELS_ZH: dict[str, str] = {
 
 
 def t(key: str, lang: str, **kw: object) -> str:
-    return pick(WORDS[key], lang).format(**kw)
+    return say(WORDS, key, lang, **kw)
 
 
 def binding_label(description: str, lang: str) -> str:
