@@ -92,6 +92,7 @@ def test_leaving_mid_session_asks_and_keeps_answers(app_factory, db):
         assert isinstance(app.screen, ReviewScreen)
         await pilot.press("q", "y")
         assert isinstance(app.screen, DashboardScreen)
+        await settled(pilot)  # the dashboard's figures come from a worker
         assert "Due 0 · New 3" in str(app.screen.query_one("#summary", Static).content)
 
     run(app, steps)
@@ -102,6 +103,7 @@ def test_cram_claim_from_dashboard_leaves_schedule(app_factory, db):
     app = app_factory()
 
     async def steps(pilot):
+        await settled(pilot)
         table = app.screen.query_one("#claims", DataTable)
         table.focus()
         await pilot.press("enter")
@@ -191,7 +193,7 @@ def test_dashboard_refreshes_once_on_launch(app_factory, monkeypatch):
     app = app_factory()
 
     async def steps(pilot):
-        await pilot.pause()
+        await settled(pilot)
         assert len(count) == 1
         assert "cards" in str(app.screen.query_one("#summary", Static).render())
 

@@ -61,6 +61,12 @@ def assert_footer_whole(app) -> None:
     assert keys and max(k.region.right for k in keys) <= app.size.width
 
 
+async def figures(pilot):
+    """The dashboard's figures come from a worker: wait for it, and for the repaint."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_dashboard_names_and_ids_fit(db, wide_kb, now, size, lang):
@@ -68,6 +74,7 @@ def test_dashboard_names_and_ids_fit(db, wide_kb, now, size, lang):
     app = app_for(db, now, lang)
 
     async def steps(pilot):
+        await figures(pilot)
         screen = app.screen
         assert isinstance(screen, DashboardScreen)
         decks, claims = screen.query_one("#decks", DataTable), screen.query_one("#claims", DataTable)
@@ -92,6 +99,7 @@ def test_northwind_dashboard_fits_with_english_labels(db, tmp_path, now, size):
     app = app_for(db, now, "en")
 
     async def steps(pilot):
+        await figures(pilot)
         claims = app.screen.query_one("#claims", DataTable)
         assert {"northwind.cdc", "northwind.dbt", "northwind.quality"} <= set(cells(claims, 0))
         risks = set(cells(claims, 1))
@@ -109,6 +117,7 @@ def test_chinese_app_has_chinese_labels(db, kb, now):
     app = app_for(db, now, "zh")
 
     async def steps(pilot):
+        await figures(pilot)
         screen = app.screen
         labels = {b.binding.description for b in screen.active_bindings.values() if b.binding.show}
         assert {"学习", "浏览", "模拟", "帮助"} <= labels

@@ -16,6 +16,7 @@ WORDS: dict[str, dict[str, str]] = {
         "zh": "待复习 {due} · 新卡 {new} · 待讲故事 {stories} · 连续 {streak} 天 · 顽固卡 {leeches} · 共 {cards} 张",
         "en": "Due {due} · New {new} · Stories due {stories} · Streak {streak}d · Leeches {leeches} · {cards} cards",
     },
+    "dashboard_loading": {"zh": "正在读取…", "en": "Loading…"},
     "decks_title": {"zh": "卡组（Enter 学这一组）", "en": "Decks  (Enter: study deck)"},
     "claims_title": {"zh": "简历条目准备度（Enter 突击）", "en": "Claim readiness  (Enter: cram claim)"},
     "col_deck": {"zh": "卡组", "en": "deck"},

@@ -23,6 +23,7 @@ from prep.index.views import SearchHit
 from prep.tui.screens.base import BackScreen
 from prep.tui.widgets.columns import fill, widths
 from prep.tui.widgets.footer import PrepFooter
+from prep.tui.widgets.table import FixedTable
 
 TYPES = ("all", "claim", "card", "story")
 PAGE = 200  # rows shown at once: a search narrows a listing, it is never loaded whole
@@ -58,7 +59,7 @@ class BrowseScreen(BackScreen):
     def compose(self) -> ComposeResult:
         yield Input(placeholder=self.t("search_placeholder"), id="q")
         yield Static(id="info", classes="muted")
-        yield DataTable(id="results", cursor_type="row", zebra_stripes=True)
+        yield FixedTable(id="results", cursor_type="row", zebra_stripes=True)
         yield PrepFooter()
 
     def on_mount(self) -> None:

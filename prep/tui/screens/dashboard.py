@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from typing import ClassVar
 
 from textual import work
@@ -12,19 +13,15 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Header, Static
 
-from prep.audit import summary as audit_summary
-from prep.index import read
 from prep.index.views import DeckStats
-from prep.study import engine
-from prep.study.interviews import next_interview
-from prep.study.plan import Plan, build_plan, headline, today_text
-from prep.study.readiness import ClaimReadiness, claim_readiness
+from prep.study.plan import Plan, build_plan, today_text
+from prep.study.readiness import ClaimReadiness
+from prep.tui.dashboard_data import RISK_ORDER, DashboardData, gather
 from prep.tui.screens.base import PrepScreen
 from prep.tui.widgets.charts import bars, heatmap, meter
 from prep.tui.widgets.columns import fill, natural, share, table_width
 from prep.tui.widgets.footer import PrepFooter
-
-RISK_ORDER = {"high": 0, "medium": 1, "low": 2}
+from prep.tui.widgets.table import FixedTable
 
 
 class DashboardScreen(PrepScreen):
@@ -49,10 +46,10 @@ class DashboardScreen(PrepScreen):
         with Horizontal(id="tables"):
             with Vertical(id="left"):
                 yield Static(self.t("decks_title"), classes="muted")
-                yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
+                yield FixedTable(id="decks", cursor_type="row", zebra_stripes=True)
             with Vertical(id="right"):
                 yield Static(self.t("claims_title"), classes="muted")
-                yield DataTable(id="claims", cursor_type="row", zebra_stripes=True)
+                yield FixedTable(id="claims", cursor_type="row", zebra_stripes=True)
         yield Static(id="audit", classes="muted")
         yield Static(id="charts")
         yield PrepFooter()
@@ -60,9 +57,15 @@ class DashboardScreen(PrepScreen):
     def on_mount(self) -> None:
         self.deck_rows: list[DeckStats] = []
         self.claim_rows: list[ClaimReadiness] = []
+        self.data: DashboardData | None = None  # the figures painted, None until the first arrive
+        self._generation = 0  # the newest refresh; an older worker's figures are dropped
+        self._painted: tuple[int, list, list] | None = None  # (width, decks, claims) the tables show
+        self.query_one("#summary", Static).update(self.t("dashboard_loading"))
+        self.query_one("#audit", Static).update(" " + self.t("audit_checking"))
 
     def on_resize(self) -> None:
         self.render_tables()
+        self.render_charts()
 
     def render_tables(self) -> None:
         """Both tables side by side when their columns fit the terminal, else one above the
@@ -70,6 +73,10 @@ class DashboardScreen(PrepScreen):
         if not hasattr(self, "deck_rows"):
             return
         width = self.app.size.width
+        painted = (width, self.deck_rows, self.claim_rows)
+        if painted == self._painted:
+            return  # a resize, or a refresh, that changed nothing the tables show
+        self._painted = painted
         t = self.t
         deck_head = [t("col_deck"), t("col_new"), t("col_due")]
         deck_cells = [(d["deck"], [d["name"], d["new"], d["due"]]) for d in self.deck_rows]
@@ -101,41 +108,58 @@ class DashboardScreen(PrepScreen):
         fill(self.query_one("#claims", DataTable), claim_head, claim_w, claim_cells)
 
     def on_screen_resume(self) -> None:
-        # Also sent when the dashboard is first shown: the one refresh on launch.
-        self.refresh_data()
+        # Also sent when the dashboard is first shown: the one refresh on launch. After
+        # the repaint, so the worker's Python does not hold the GIL while the screen paints.
+        self.call_after_refresh(self.refresh_data)
 
     def refresh_data(self) -> None:
+        """Gather the figures in a worker; the ones painted stay until the new ones arrive."""
+        self._generation += 1
+        self.load_data(self._generation, self.app.now())
+
+    class DataReady(Message):
+        def __init__(self, generation: int, data: DashboardData) -> None:
+            super().__init__()
+            self.generation, self.data = generation, data
+
+    @work(thread=True, group="dashboard")
+    def load_data(self, generation: int, now: dt.datetime) -> None:
+        from prep.index.db import own_connection
+
         app = self.app
-        now = app.now()
-        s = read.stats(app.db, now=now, lang=app.lang)
-        streak = engine.streak(app.db, now, app.settings)
-        self.query_one("#summary", Static).update(
-            self.t(
-                "summary",
-                due=s["due"],
-                new=s["new"],
-                stories=s["stories_due"],
-                streak=streak,
-                leeches=len(s["leeches"]),
-                cards=s["cards"],
-            )
+        with own_connection(app.db) as db:
+            data = gather(db, now, app.settings, app.lang)
+        self.post_message(self.DataReady(generation, data))
+
+    def on_dashboard_screen_data_ready(self, message: DataReady) -> None:
+        if message.generation != self._generation:
+            return  # an older refresh finished after a newer one began
+        data, s = message.data, message.data.stats
+        summary = self.t(
+            "summary", due=s["due"], new=s["new"], stories=s["stories_due"], streak=data.streak, leeches=len(s["leeches"]), cards=s["cards"]
         )
-        interview = next_interview(app.db, now)
-        self._countdown = headline(interview, now) if interview else None
-        self.query_one("#countdown", Static).update(self.t("planning", line=self._countdown) if interview else "")
-        self.query_one("#countdown", Static).display = interview is not None
-        if interview:
-            self.load_forecast(now)
-        self.deck_rows = s["per_deck"]
-        ready = claim_readiness(app.db, now, app.settings, app.lang)
-        self.claim_rows = sorted(ready, key=lambda c: (RISK_ORDER.get(c["risk"], 3), c["score"]))
+        self.query_one("#summary", Static).update(summary)
+        self._countdown = data.countdown
+        countdown = self.query_one("#countdown", Static)
+        countdown.update(self.t("planning", line=data.countdown) if data.countdown else "")
+        countdown.display = data.countdown is not None
+        if data.countdown:
+            self.load_forecast(data.now)
+        self.deck_rows, self.claim_rows = s["per_deck"], data.claims
         self.render_tables()
-        line = audit_summary.cached(app.db, app.lang)
-        self.query_one("#audit", Static).update(" " + (line or self.t("audit_checking")))
-        if line is None:
-            self.load_audit(now)
-        fc = engine.forecast(app.db, now, 14, app.settings)
-        daily = engine.daily_reviews(app.db, now, 84, app.settings)
+        self.load_audit(data.now)
+        if self.data is None:
+            # Launch is over: what is alive now (Textual, the modules, the screen) lives as
+            # long as the app, so the cyclic GC stops rescanning it (a full pass over it
+            # was a 25-50 ms pause in the middle of a keypress at 50k cards).
+            gc.freeze()
+        self.data = data
+        self.render_charts()
+
+    def render_charts(self) -> None:
+        if self.data is None:
+            return
+        fc, daily = self.data.forecast, self.data.daily
         lines = [self.t("forecast", bars=bars(fc), total=sum(fc), today=fc[0])]
         if self.app.size.height >= 34:
             lines += [self.t("heatmap")] + ["  " + row for row in heatmap(daily)]
@@ -187,9 +211,16 @@ class DashboardScreen(PrepScreen):
 
     @work(thread=True, exclusive=True, group="audit")
     def load_audit(self, now: dt.datetime) -> None:
-        """Off the UI thread, so the dashboard paints at once even at 50k cards."""
+        """The cached line, or the audit run again after the content changed (seconds at 50k
+        cards): off the UI thread, after the figures. Imported here, not at the top: the
+        audit imports the content models (pydantic, ~100 ms), which launch does not need."""
+        from prep.audit import summary as audit_summary
+        from prep.index.db import own_connection
+
         app = self.app
-        self.post_message(self.AuditReady(audit_summary.compute(app.db, now, app.settings, app.lang)))
+        with own_connection(app.db) as db:
+            line = audit_summary.cached(db, app.lang)
+        self.post_message(self.AuditReady(line or audit_summary.compute(app.db, now, app.settings, app.lang)))
 
     def on_dashboard_screen_audit_ready(self, message: AuditReady) -> None:
         self.query_one("#audit", Static).update(" " + message.line)

@@ -61,12 +61,29 @@ def _cell(value: object, cells: int) -> object:
 
 
 def fill(table: DataTable, headers: Sequence[str], sizes: Sequence[int], rows: Iterable[tuple[str, Sequence[object]]]) -> None:
-    """Rebuild `table` with these columns and rows (key, cells), keeping the cursor row."""
+    """Show these columns and rows (key, cells) in `table`, keeping the cursor row. When
+    the columns and row keys are the ones shown, only changed cells are updated: a
+    refresh after one review then costs a few cells, not a rebuilt table."""
+    new = [(key, [_cell(c, w) for c, w in zip(cells, sizes, strict=True)]) for key, cells in rows]
+    if _same_shape(table, headers, sizes, [key for key, _ in new]):
+        columns = list(table.columns)
+        for key, cells in new:
+            for column, old, value in zip(columns, table.get_row(key), cells, strict=True):
+                if old != value:
+                    table.update_cell(key, column, value)
+        return
     row = table.cursor_row
     table.clear(columns=True)
     for header, width in zip(headers, sizes, strict=True):
         table.add_column(header, width=width)
-    for key, cells in rows:
-        table.add_row(*(_cell(c, w) for c, w in zip(cells, sizes, strict=True)), key=key)
+    for key, cells in new:
+        table.add_row(*cells, key=key)
     if table.row_count:
         table.move_cursor(row=min(row, table.row_count - 1), animate=False)
+
+
+def _same_shape(table: DataTable, headers: Sequence[str], sizes: Sequence[int], keys: Sequence[str]) -> bool:
+    columns = list(table.columns.values())
+    if [(str(c.label), c.width, c.auto_width) for c in columns] != [(h, w, False) for h, w in zip(headers, sizes, strict=True)]:
+        return False
+    return table.row_count == len(keys) and all(r.key.value == k for r, k in zip(table.ordered_rows, keys, strict=True))

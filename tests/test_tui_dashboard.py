@@ -1,0 +1,146 @@
+"""The dashboard's figures come from a worker: keys are handled while it runs, the
+figures painted stay until newer ones arrive, and an older refresh never overwrites a
+newer one. Driven by the pilot; the worker is held on an Event, never timed."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+
+import pytest
+from conftest import run_app as run
+from textual.widgets import DataTable, Static
+
+from prep.index.sync import sync
+from prep.tui import dashboard_data
+from prep.tui.app import PrepApp
+from prep.tui.screens import dashboard
+from prep.tui.screens.browse import BrowseScreen
+from prep.tui.screens.dashboard import DashboardScreen
+
+WAIT_S = 10  # a held worker gives up after this, so a broken test fails instead of hanging
+
+
+@pytest.fixture
+def make_app(db, kb, now, settings):
+    sync(db, kb, now=now)
+    return lambda: PrepApp(db, clock=lambda: now, settings=settings, lang="en")
+
+
+class Gate:
+    """Stands in for `dashboard_data.gather`: each call blocks until released (when held),
+    then returns the real figures, with `cards` replaced when `cards` is given."""
+
+    def __init__(self) -> None:
+        self.held = False
+        self.calls: list[threading.Event] = []
+        self.started = threading.Semaphore(0)
+        self.cards: list[int | None] = []
+
+    def __call__(self, db, now, settings, lang):
+        release = threading.Event()
+        if not self.held:
+            release.set()
+        self.calls.append(release)
+        cards = self.cards.pop(0) if self.cards else None
+        self.started.release()
+        release.wait(WAIT_S)
+        data = dashboard_data.gather(db, now, settings, lang)
+        return data if cards is None else dataclasses.replace(data, stats={**data.stats, "cards": cards})
+
+
+@pytest.fixture
+def gate(monkeypatch) -> Gate:
+    g = Gate()
+    monkeypatch.setattr(dashboard, "gather", g)
+    return g
+
+
+def summary(app) -> str:
+    return str(app.screen.query_one("#summary", Static).content)
+
+
+async def until(pilot, done) -> None:
+    """Let the app run (never blocking its loop) until `done()`; fail after many frames."""
+    for _ in range(1000):
+        if done():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("the app never got there")
+
+
+async def started(pilot, gate: Gate) -> None:
+    """Until one more refresh has called `gather`."""
+    await until(pilot, lambda: gate.started.acquire(blocking=False))
+
+
+async def settled(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def test_a_slow_refresh_shows_a_placeholder_and_keys_still_work(make_app, gate):
+    gate.held = True
+    app = make_app()
+
+    async def steps(pilot):
+        await started(pilot, gate)  # the launch refresh is running, held
+        assert summary(app) == "Loading…"  # a placeholder, never a zero
+        assert app.screen.query_one("#claims", DataTable).row_count == 0
+        await pilot.press("b")  # handled while the worker is still held
+        assert isinstance(app.screen, BrowseScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, DashboardScreen)
+        for release in gate.calls:
+            release.set()
+        await settled(pilot)
+        assert "Due 0 · New 4" in summary(app) and "4 cards" in summary(app)
+        assert app.screen.query_one("#claims", DataTable).row_count == 1
+
+    run(app, steps)
+
+
+def test_after_a_review_the_dashboard_shows_the_new_counts(make_app, gate):
+    app = make_app()
+
+    async def steps(pilot):
+        await settled(pilot)
+        assert "Due 0 · New 4" in summary(app)
+        decks = app.screen.query_one("#decks", DataTable)
+        before = {str(decks.get_row_at(i)[0]): decks.get_row_at(i)[1] for i in range(decks.row_count)}
+        gate.held = True
+        await pilot.press("s", "space", "3", "q", "y")  # one answer, then leave the session
+        assert isinstance(app.screen, DashboardScreen)
+        await started(pilot, gate)  # the launch refresh
+        await started(pilot, gate)  # the refresh on return, held
+        assert "Due 0 · New 4" in summary(app)  # the figures painted stay until the new ones arrive
+        gate.calls[-1].set()
+        await settled(pilot)
+        assert "Due 0 · New 3" in summary(app)
+        after = {str(decks.get_row_at(i)[0]): decks.get_row_at(i)[1] for i in range(decks.row_count)}
+        assert sum(before.values()) - sum(after.values()) == 1  # one deck's "new" went down by one
+
+    run(app, steps)
+
+
+def test_an_older_refresh_finishing_last_is_dropped(make_app, gate):
+    app = make_app()
+
+    async def steps(pilot):
+        await settled(pilot)
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        gate.held, gate.cards = True, [111, 222]
+        await started(pilot, gate)  # the launch refresh
+        screen.refresh_data()  # older: held until the newer one has been painted
+        await started(pilot, gate)
+        screen.refresh_data()
+        await started(pilot, gate)
+        older, newer = gate.calls[-2:]
+        newer.set()
+        await until(pilot, lambda: "222 cards" in summary(app))
+        older.set()
+        await settled(pilot)
+        assert "222 cards" in summary(app) and "111 cards" not in summary(app)
+
+    run(app, steps)
