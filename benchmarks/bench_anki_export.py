@@ -3,8 +3,10 @@
 Run by hand (not a test). Exports N cards (default 10,000) plus their stories from a
 warm index, and compares with a minimal genanki script writing the same notes in the
 same run: the same texts, rendered with markdown-it + pygments, one deck per topic,
-guid from the id. The ratio is what prep's extras cost (claims and follow-up
-fields, tags, media hooks, mod times, the index query). Targets: under 3 s, ratio under 2.
+guid from the id. Two figures: the first export (the rendered-HTML cache emptied before
+each run: everything is rendered, as the script does) and an unchanged re-export (from
+the cache). The three take turns, best of REPEAT each. Targets (issue 15): first export
+within 1.1x the script, re-export at most 0.5x.
 With --json, prints one JSON object of the figures (benchmarks/run_all.py reads it).
 """
 
@@ -73,13 +75,18 @@ def load_items(db, lang: str) -> list[tuple[str, str, str, str]]:
     return items
 
 
-def best(fn) -> float:
-    times = []
+def interleaved(runs: dict[str, tuple]) -> dict[str, float]:
+    """Best of REPEAT for each (fn, before) in `runs`, taking turns, so a burst of load on
+    this shared machine hits every figure alike rather than one of them."""
+    times: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(REPEAT):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
+        for name, (fn, before) in runs.items():
+            if before:
+                before()
+            t = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - t)
+    return {name: min(ts) for name, ts in times.items()}
 
 
 def main() -> None:
@@ -93,13 +100,21 @@ def main() -> None:
         sync(db, root)
         cold_sync = time.perf_counter() - t
 
-        t = time.perf_counter()
         result = anki.export(db, root, tmp / "prep.apkg")
-        first_s = time.perf_counter() - t  # nothing rendered before
-        prep_s = best(lambda: anki.export(db, root, tmp / "prep.apkg"))  # unchanged re-exports
         items = load_items(db, "zh")
         assert len(items) == result.notes
-        base_s = best(lambda: minimal_genanki(items, tmp / "minimal.apkg"))
+
+        def forget() -> None:  # a first export: nothing rendered before
+            db.execute("DELETE FROM export_html")
+
+        figures = interleaved(
+            {
+                "first": (lambda: anki.export(db, root, tmp / "prep.apkg"), forget),
+                "minimal": (lambda: minimal_genanki(items, tmp / "minimal.apkg"), None),
+                "again": (lambda: anki.export(db, root, tmp / "prep.apkg"), None),  # unchanged re-exports
+            }
+        )
+        first_s, prep_s, base_s = figures["first"], figures["again"], figures["minimal"]
 
         env = dict(os.environ, PREP_HOME=str(tmp / "home"))
         cli = [sys.executable, "-m", "prep", "--kb", str(root), "--db", str(tmp / "prep.db"), "export", "anki", "-o", str(tmp / "cli.apkg")]
@@ -113,11 +128,18 @@ def main() -> None:
             return
         print(f"notes: {result.notes:,} ({result.qa:,} cards, {result.stories} stories), {result.decks} decks, {size_mb:.1f} MB .apkg")
         print(f"cold sync of the knowledge base (not part of the export): {cold_sync:.2f} s")
-        print(f"`prep export anki` as a new process, warm index: {cli_s:.2f} s")
-        print(f"prep first export (warm index): {first_s:.2f} s")
-        print(f"prep re-export, unchanged (best of {REPEAT}): {prep_s:.2f} s  (target < 3 s: {'ok' if prep_s < 3 else 'MISSED'})")
+        print(f"`prep export anki` as a new process, warm index and cache: {cli_s:.2f} s")
         print(f"minimal genanki script, same notes (best of {REPEAT}): {base_s:.2f} s")
-        print(f"ratio prep / minimal: {prep_s / base_s:.2f}  (target < 2: {'ok' if prep_s / base_s < 2 else 'MISSED'})")
+        print(
+            f"prep first export, nothing cached (best of {REPEAT}): {first_s:.2f} s  ratio {first_s / base_s:.2f} (target <= 1.1: {_ok(first_s / base_s <= 1.1)})"
+        )
+        print(
+            f"prep re-export, unchanged (best of {REPEAT}): {prep_s:.2f} s  ratio {prep_s / base_s:.2f} (target <= 0.5: {_ok(prep_s / base_s <= 0.5)})"
+        )
+
+
+def _ok(met: bool) -> str:
+    return "ok" if met else "MISSED"
 
 
 if __name__ == "__main__":

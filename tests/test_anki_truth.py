@@ -43,13 +43,13 @@ def old_note_types(monkeypatch):
             css=notetypes.CSS,
         )
 
-    class OldNote(anki._Note):
-        def __init__(self, model, fields, **kw):
-            super().__init__(model, fields[: len(model.fields)], **kw)
+    class OldNote(anki.Note):
+        def __init__(self, model, fields, *args, **kw):
+            super().__init__(model, fields[: len(model.fields)], *args, **kw)
 
     monkeypatch.setattr(notetypes, "qa_model", qa)
     monkeypatch.setattr(notetypes, "story_model", story)
-    monkeypatch.setattr(anki, "_Note", OldNote)
+    monkeypatch.setattr(anki, "Note", OldNote)
     # notes rendered by the old version carry its older render epoch
     monkeypatch.setattr(anki, "RENDER_EPOCH", int((T0 - dt.timedelta(days=30)).timestamp()))
 

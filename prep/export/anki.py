@@ -15,24 +15,26 @@ import hashlib
 import itertools
 import json
 import re
-import sqlite3
 import time
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import genanki
 
 from prep.errors import PrepError
 from prep.export import notetypes
-from prep.export.render import ImageRef, MediaCollector, escape, inline_html, markdown_to_html, neutralize_anki
+from prep.export.apkg import Note, write_apkg
+from prep.export.html_cache import HtmlCache
+from prep.export.render import ImageRef, MediaCollector, escape, markdown_to_html, neutralize_anki
 from prep.index import read
 from prep.index.conn import Database
 from prep.index.db import get_meta, set_meta
 from prep.index.db import loads as _j
 from prep.index.facts import Citations
 from prep.index.facts import facts as fact_rows
+from prep.index.sync import no_gc
 from prep.kb.marks import citations, walk_text
 from prep.kb.vocab import claim_text, pick
 
@@ -80,8 +82,13 @@ def _deck_part(text: str) -> str:
     return " ".join(text.replace("::", ":").split())
 
 
+@lru_cache(maxsize=4096)  # a few tags, on thousands of notes
 def _tag(text: str) -> str:
     return re.sub(r"\s+", "_", text.strip())
+
+
+def _list(raw: str | None) -> list:
+    return [] if not raw or raw == "[]" else _j(raw)
 
 
 def _ts(iso_time: str | None) -> int:
@@ -100,21 +107,6 @@ def _source_html(text: str | None) -> str:
         pos = m.end()
     out.append(escape(text[pos:]))
     return "".join(out)
-
-
-class _Note(genanki.Note):
-    """A note written with its own mod time: genanki stamps every note with the export
-    time, which would make Anki overwrite every note (and the user's edits) on import."""
-
-    def __init__(self, *args, mod: int, tick: Callable[[], None] | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.mod = mod
-        self.tick = tick
-
-    def write_to_db(self, cursor, timestamp, deck_id, id_gen):
-        super().write_to_db(cursor, self.mod, deck_id, id_gen)
-        if self.tick:
-            self.tick()
 
 
 class _Exporter:
@@ -142,7 +134,10 @@ class _Exporter:
                 "FROM stories WHERE archived = 0 ORDER BY position"
             )
         )
-        self._question_html: dict[str, str] = {}
+        self.html = HtmlCache(db)  # markdown_to_html / inline_html, rendered once per input
+        self._q: dict[str, object] = {}  # card id -> its decoded question (followups show it)
+        self._card_decks: dict[str, genanki.Deck] = {}  # prep deck id -> its Anki deck
+        self._claims_html: dict[tuple[str, ...], str] = {}
         self.cite = Citations(db)  # {{fact:ID}} renders as the fact's text
         self.fact_claim = {f.id: f.claim for f in fact_rows(db)}
         # A note's fields depend on the language; switching it must update every note once.
@@ -167,13 +162,26 @@ class _Exporter:
 
     def cited_claims(self, *values) -> list[str]:
         """The claims whose facts these texts cite: a fact's edit must update the note."""
+        if not self.fact_claim:
+            return []
         return [self.fact_claim[f] for v in values for t in walk_text(v) for f in citations(t) if f in self.fact_claim]
 
     def _claim_text(self, claim_id: str) -> str:
         row = self.claims.get(claim_id)
         return claim_text(_j(row["text"]), row["en"], self.lang) if row else ""
 
+    def claim_ts(self, claim_id: str) -> int:
+        row = self.claims.get(claim_id)
+        return _ts(row["changed_at"]) if row else 0
+
     def claims_html(self, ids: list[str]) -> str:
+        key = tuple(ids)
+        html = self._claims_html.get(key)
+        if html is None:
+            html = self._claims_html[key] = self._claims_list(ids)
+        return html
+
+    def _claims_list(self, ids: list[str]) -> str:
         items = [f'<li><span class="claim">{escape(self._claim_text(c))}</span> <span class="id">{escape(c)}</span></li>' for c in ids]
         return f'<ul class="claims">{"".join(items)}</ul>' if items else ""
 
@@ -191,25 +199,20 @@ class _Exporter:
 
     # --- notes ----------------------------------------------------------------
 
-    def card_note(self, r, due: int, tick) -> _Note:
+    def question(self, card_id: str):
+        q = self._q.get(card_id)
+        if q is None:
+            q = self._q[card_id] = _j(self.card_by_id[card_id]["q"])
+        return q
+
+    def card_deck(self, deck: str) -> genanki.Deck:
+        """The Anki deck of the cards of a prep deck: Interview Prep::project::topic."""
+        found = self._card_decks.get(deck)
+        if found is not None:
+            return found
         lang = self.lang
-        where = f"{r['file']}:{r['line']}: card {r['id']}"
-        ref = ImageRef()
-        hook = self.media.hook(r["file"], where, ref)
-        claims, followups, tags = _j(r["claims"]) or [], _j(r["followups"]) or [], _j(r["tags"]) or []
-        question = markdown_to_html(self.text(_j(r["q"])), image=hook)
-        fq = [f"<li>{inline_html(self.text(_j(self.card_by_id[f]['q'])))}</li>" for f in followups if f in self.card_by_id]
-        fields = [
-            question or f"<p>{escape(r['id'])}</p>",  # an empty front would make no Anki card
-            markdown_to_html(self.text(_j(r["a"])), image=hook),
-            self.claims_html(claims),
-            f'<ul class="followups">{"".join(fq)}</ul>' if fq else "",
-            _source_html(r["source"]),
-            markdown_to_html(self.text(_j(r["gist"])), image=hook),
-        ]
-        fields.append(notetypes.legend(fields, lang))
-        deck_row = self.deck_rows.get(r["deck"])
-        topic = _deck_part(pick(_j(deck_row["name"]), lang) if deck_row else "") or r["deck"]
+        deck_row = self.deck_rows.get(deck)
+        topic = _deck_part(pick(_j(deck_row["name"]), lang) if deck_row else "") or deck
         project = self._project_part(deck_row["project"]) if deck_row else None
         name = "::".join(p for p in (ROOT_DECK, project, topic) if p)
         if name not in self.decks:
@@ -218,6 +221,27 @@ class _Exporter:
                 hook = self.media.hook(deck_row["file"], f"{deck_row['file']}: deck description")
                 desc = markdown_to_html(pick(_j(deck_row["description"]), lang), image=hook)
             self._deck(name, desc)
+        found = self._card_decks[deck] = self.decks[name]
+        return found
+
+    def card_note(self, r, due: int) -> Note:
+        ref = ImageRef()
+        # Raw JSON holds "![" exactly when a text does (JSON escapes neither character).
+        images = "![" in r["q"] or "![" in r["a"] or "![" in (r["gist"] or "")
+        hook = self.media.hook(r["file"], f"{r['file']}:{r['line']}: card {r['id']}", ref) if images else None
+        claims, followups, tags = _list(r["claims"]), _list(r["followups"]), _list(r["tags"])
+        q, a, gist = self.question(r["id"]), _j(r["a"]), _j(r["gist"])
+        block = self.html.block
+        fq = [f"<li>{self.html.inline(self.text(self.question(f)))}</li>" for f in followups if f in self.card_by_id]
+        fields = [
+            block(self.text(q), image=hook) or f"<p>{escape(r['id'])}</p>",  # an empty front would make no Anki card
+            block(self.text(a), image=hook),
+            self.claims_html(claims),
+            f'<ul class="followups">{"".join(fq)}</ul>' if fq else "",
+            _source_html(r["source"]),
+            block(self.text(gist), image=hook),
+        ]
+        fields.append(notetypes.legend(fields, self.lang))
         note_tags = (
             [_tag(t) for t in tags]
             + [
@@ -232,13 +256,14 @@ class _Exporter:
             _ts(r["changed_at"]),
             ref.mtime,
             *(_ts(self.card_by_id[f]["changed_at"]) for f in followups if f in self.card_by_id),
-            *(_ts(self.claims[c]["changed_at"]) for c in [*claims, *self.cited_claims(_j(r["q"]), _j(r["a"]), _j(r["gist"]))] if c in self.claims),
+            *(self.claim_ts(c) for c in claims),
+            *(self.claim_ts(c) for c in self.cited_claims(q, a, gist)),
         )
-        note = _Note(self.qa_model, [neutralize_anki(f) for f in fields], tags=note_tags, guid=genanki.guid_for(r["id"]), due=due, mod=mod, tick=tick)
-        self.decks[name].add_note(note)
+        note = Note(self.qa_model, [neutralize_anki(f) for f in fields], note_tags, genanki.guid_for(r["id"]), due, mod)
+        self.card_deck(r["deck"]).add_note(note)
         return note
 
-    def story_note(self, r, due: int, tick) -> _Note:
+    def story_note(self, r, due: int) -> Note:
         lang = self.lang
         where = f"{r['file']}:{r['line']}: story {r['id']}"
         ref = ImageRef()
@@ -247,14 +272,14 @@ class _Exporter:
         claims = _j(r["claims"]) or []
 
         def section(name: str) -> str:
-            return markdown_to_html(self.text(sections.get(name)), image=hook)
+            return self.html.block(self.text(sections.get(name)), image=hook)
 
         items = []
         for f in _j(r["followups"]) or []:
-            notes = markdown_to_html(self.text(f.get("notes")), image=hook)
-            items.append(f"<li>{inline_html(self.text(f['question']))}" + (f'<div class="notes">{notes}</div>' if notes else "") + "</li>")
+            notes = self.html.block(self.text(f.get("notes")), image=hook)
+            items.append(f"<li>{self.html.inline(self.text(f['question']))}" + (f'<div class="notes">{notes}</div>' if notes else "") + "</li>")
         fields = [
-            inline_html(pick(_j(r["title"]), lang)) or escape(r["id"]),
+            self.html.inline(pick(_j(r["title"]), lang)) or escape(r["id"]),
             section("Situation"),
             section("Task"),
             section("Action"),
@@ -274,7 +299,7 @@ class _Exporter:
         # Salted with the kind since ids were once unique per kind only; changing it now
         # would duplicate every story note in the collections that imported it.
         guid = genanki.guid_for("story", r["id"])
-        note = _Note(self.story_model, [neutralize_anki(f) for f in fields], tags=tags, guid=guid, due=due, mod=mod, tick=tick)
+        note = Note(self.story_model, [neutralize_anki(f) for f in fields], tags, guid, due, mod)
         self.decks[name].add_note(note)
         return note
 
@@ -285,6 +310,21 @@ def _selected(db: Database, table: str, selection: tuple[str, list] | None) -> s
         return set()
     where, params = selection
     return {r[0] for r in db.execute(f"SELECT id FROM {table} WHERE {where}", params)}
+
+
+def _notes(ex: _Exporter, cards: list, stories: list, progress: Progress | None) -> list[Note]:
+    notes = []
+    done, total = itertools.count(1), len(cards) + len(stories)
+    # due = position in the export: Anki shows new cards in document order.
+    for due, r in enumerate(cards):
+        notes.append(ex.card_note(r, due))
+        if progress:
+            progress("render", next(done), total)
+    for due, r in enumerate(stories, start=len(cards)):
+        notes.append(ex.story_note(r, due))
+        if progress:
+            progress("render", next(done), total)
+    return notes
 
 
 def export(
@@ -316,29 +356,22 @@ def export(
     total = len(cards) + len(chosen_stories)
     if total == 0:
         raise ExportError("nothing to export: no card or story matches the selection")
-    done = itertools.count(1)
-    written = itertools.count(1)
-
-    def tick():
-        if progress:
-            progress("write", next(written), total)
-
-    notes = []
-    # due = position in the export: Anki shows new cards in document order.
-    for due, r in enumerate(cards):
-        notes.append(ex.card_note(r, due, tick))
-        if progress:
-            progress("render", next(done), total)
-    for due, r in enumerate(chosen_stories, start=len(cards)):
-        notes.append(ex.story_note(r, due, tick))
-        if progress:
-            progress("render", next(done), total)
-    if ex.media.errors:
-        n = len(ex.media.errors)
-        raise ExportError(f"{n} image problem(s); nothing was written:\n  " + "\n  ".join(ex.media.errors))
-
-    # the note types' mod time too: their templates must beat the merge's re-stamp
-    _write_apkg(list(ex.decks.values()), ex.media.files, out, max(time.time(), ex.fields_at))
+    # Rendering allocates millions of objects that stay alive (tokens, fields, rows): the
+    # cyclic GC would rescan them again and again, and nothing here makes cycles.
+    with no_gc():
+        notes = _notes(ex, cards, chosen_stories, progress)
+        if ex.media.errors:
+            n = len(ex.media.errors)
+            raise ExportError(f"{n} image problem(s); nothing was written:\n  " + "\n  ".join(ex.media.errors))
+        written = itertools.count(1)
+        tick = (lambda: progress("write", next(written), total)) if progress else None
+        # the note types' mod time too: their templates must beat the merge's re-stamp
+        try:
+            write_apkg(list(ex.decks.values()), ex.media.files, out, max(time.time(), ex.fields_at), tick)
+        except PrepError as e:
+            raise ExportError(str(e)) from None
+    # Only now: a package that could not be written leaves the cache as it was.
+    ex.html.save(db, whole=deck is None and claim is None and tag is None and kind is None and stories)
     if ex.lang_changed or get_meta(db, "anki_export_lang") is None:
         set_meta(db, "anki_export_lang", lang)
         set_meta(db, "anki_export_lang_at", str(ex.lang_at))
@@ -354,35 +387,3 @@ def export(
         qa=len(cards),
         stories=len(chosen_stories),
     )
-
-
-def _write_apkg(decks: list[genanki.Deck], media: dict[str, Path], out: Path, timestamp: float) -> None:
-    """genanki's Package.write_to_file, but atomic (a failed export never leaves half a
-    file; only a regular file is replaced, see prep.fsio), with its temporary database next
-    to the target rather than leaked into the temp folder, and with media stored under their
-    content-hash names straight from the knowledge base (no copies)."""
-    from prep import fsio
-
-    def write(tmp_out: Path) -> None:
-        dbname = tmp_out.with_name(tmp_out.name + ".anki2")
-        try:
-            conn = sqlite3.connect(dbname)
-            try:
-                genanki.Package(decks).write_to_db(conn.cursor(), timestamp, itertools.count(int(timestamp * 1000)))
-                conn.commit()
-            finally:
-                conn.close()
-            with zipfile.ZipFile(tmp_out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as z:
-                z.write(dbname, "collection.anki2")
-                z.writestr("media", json.dumps({str(i): name for i, name in enumerate(media)}))
-                for i, src in enumerate(media.values()):
-                    z.write(src, str(i))
-        except sqlite3.Error as e:  # a full disk while genanki writes its database
-            raise OSError(28, f"cannot write the package's database ({e})") from None
-        finally:
-            dbname.unlink(missing_ok=True)
-
-    try:
-        fsio.write_atomic(out, write)
-    except PrepError as e:
-        raise ExportError(str(e)) from None

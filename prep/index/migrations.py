@@ -178,3 +178,11 @@ def m401_ux_figure_from_and_other_version(db: Database) -> None:
     # A figure's `before` is now `other_version`, and a figure may have a `from`: the
     # claims' stored figures must be rewritten by the next sync even if no file changed.
     db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('search_stale', '1')")
+
+
+@migrations()
+def m501_export_html_cache(db: Database) -> None:
+    # Rendered HTML of Anki exports (prep.export.html_cache), keyed by a hash of the exact
+    # renderer input and the renderer's identity: an entry is never stale, only unused,
+    # and the table may be emptied at any time.
+    db.execute("CREATE TABLE export_html (key BLOB PRIMARY KEY, html TEXT NOT NULL)")

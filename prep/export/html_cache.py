@@ -1,0 +1,165 @@
+"""Rendered HTML kept between Anki exports, so an unchanged re-export skips the renderer.
+
+markdown-it and pygments are about two thirds of an export's time, and their output
+depends on nothing but their input and themselves. So each rendering is stored under a
+hash of exactly that: the text as handed to the renderer (fact citations already
+resolved into it, in the export's language), the mode (block or inline), and the
+renderer's identity (the source of prep/export/render.py, the versions of markdown-it-py,
+mdit-py-plugins, pygments and Python). An edited card, a fact's new wording or a new
+renderer is a new key: an entry is never stale, only unused. Unused entries are dropped
+once they far outnumber the ones a whole export uses (both languages fit).
+
+Not cached: texts with images (rendering them registers media files and reports bad
+paths, which must happen on every export) and one-line plain texts (render's fast path
+costs less than a hash).
+
+It is a cache: failing to read or write it (a full disk, a locked or read-only
+database) costs time, never the export. Writes are short transactions that wait little
+for the lock and give way between batches, as a large sync does (prep.index.batches): a
+reviewer answering in the TUI meanwhile waits at most about half a second.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import sqlite3
+import sys
+import time
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+from prep.export import render
+from prep.index.batches import BATCH_S, GAP_S
+from prep.index.conn import Database
+from prep.index.db import BUSY_TIMEOUT_S
+
+FORMAT = b"prep export_html 1"
+PRUNE_FACTOR = 3  # unused entries are dropped when the table holds this many times what an export used
+WRITE_WAIT_MS = 200  # how long a cache write waits for the lock before giving up (it is a cache)
+ROWS_PER_CHECK = 500  # rows written between looks at the clock
+
+
+def renderer_identity(source: bytes | None) -> bytes | None:
+    """What the rendered HTML depends on besides its text; None (no caching) without the
+    renderer's source."""
+    if source is None:
+        return None
+    import markdown_it
+    import mdit_py_plugins
+    import pygments
+
+    parts = [FORMAT, b"%d.%d" % sys.version_info[:2], hashlib.sha256(source).digest()]
+    parts += [v.encode() for v in (markdown_it.__version__, mdit_py_plugins.__version__, pygments.__version__)]
+    return hashlib.sha256(b"\0".join(parts)).digest()
+
+
+@cache
+def current_renderer() -> bytes | None:
+    try:
+        source = Path(render.__file__).read_bytes()
+    except OSError:  # pragma: no cover - an install without the source (frozen, zipped)
+        source = None
+    return renderer_identity(source)
+
+
+def _needs_renderer(text: str) -> bool:
+    return "![" in text or render._plain(text)
+
+
+class HtmlCache:
+    """`block(text, image=hook)` and `inline(text)`: render's markdown_to_html and
+    inline_html, answered from the database when the same input was rendered before.
+    `save(db)` stores what this export rendered."""
+
+    def __init__(self, db: Database, renderer: bytes | None = None):
+        self.renderer = renderer if renderer is not None else current_renderer()
+        self.stored: dict[bytes, str] = {}
+        self.new: dict[bytes, str] = {}
+        self.used: set[bytes] = set()
+        if self.renderer is None:
+            return
+        self._prefix = {mode: hashlib.sha256(self.renderer + mode) for mode in (b"\0block\0", b"\0inline\0")}
+        with contextlib.suppress(sqlite3.Error):  # an unreadable cache is an empty one
+            self.stored = dict(db.execute("SELECT key, html FROM export_html"))
+
+    def _key(self, mode: bytes, text: str) -> bytes:
+        h = self._prefix[mode].copy()
+        h.update(text.encode("utf-8", "surrogatepass"))
+        return h.digest()
+
+    def _get(self, mode: bytes, text: str, fresh: Callable[[], str]) -> str:
+        key = self._key(mode, text)
+        self.used.add(key)
+        html = self.stored.get(key)
+        if html is None:
+            html = self.new.get(key)
+            if html is None:
+                html = self.new[key] = fresh()
+        return html
+
+    def block(self, text: str, *, image: render.ImageHook | None = None) -> str:
+        if not text or self.renderer is None or _needs_renderer(text):
+            return render.markdown_to_html(text, image=image)
+        return self._get(b"\0block\0", text, lambda: render.markdown_to_html(text, image=image))
+
+    def inline(self, text: str) -> str:
+        if not text or self.renderer is None or _needs_renderer(text):
+            return render.inline_html(text)
+        return self._get(b"\0inline\0", text, lambda: render.inline_html(text))
+
+    # --- storing ------------------------------------------------------------------
+
+    def save(self, db: Database, *, whole: bool) -> bool:
+        """Store the new renderings (and, after an export of everything, drop entries
+        long unused); False when the database refused (nothing is raised: it is a cache)."""
+        prune = whole and len(self.stored) + len(self.new) > PRUNE_FACTOR * max(len(self.used), 1)
+        if not self.new and not prune:
+            return True
+        conn = db.conn
+        try:
+            self._write(conn, list(self.new.items()))
+            if prune:
+                self._prune(conn)
+        except (sqlite3.Error, OSError):
+            with contextlib.suppress(sqlite3.Error):
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+            return False
+        finally:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        self.stored.update(self.new)
+        self.new = {}
+        return True
+
+    def _write(self, conn: sqlite3.Connection, rows: list[tuple[bytes, str]]) -> None:
+        """Insert in transactions of at most about BATCH_S, leaving the lock free for GAP_S
+        between them so a waiting writer gets in."""
+        pos = 0
+        while pos < len(rows):
+            if pos:
+                time.sleep(GAP_S)
+            _begin(conn)
+            start = time.monotonic()
+            while pos < len(rows) and time.monotonic() - start < BATCH_S:
+                conn.executemany("INSERT OR REPLACE INTO export_html (key, html) VALUES (?, ?)", rows[pos : pos + ROWS_PER_CHECK])
+                pos += ROWS_PER_CHECK
+            conn.execute("COMMIT")
+
+    def _prune(self, conn: sqlite3.Connection) -> None:
+        unused = [(k,) for k in self.stored.keys() - self.used]
+        for i in range(0, len(unused), 5000):
+            if i:
+                time.sleep(GAP_S)
+            _begin(conn)
+            conn.executemany("DELETE FROM export_html WHERE key = ?", unused[i : i + 5000])
+            conn.execute("COMMIT")
+        for (k,) in unused:
+            del self.stored[k]
+
+
+def _begin(conn: sqlite3.Connection) -> None:
+    conn.execute(f"PRAGMA busy_timeout = {WRITE_WAIT_MS}")
+    conn.execute("BEGIN IMMEDIATE")

@@ -1,0 +1,215 @@
+"""The rendered-HTML cache of Anki exports, and the bulk package writer.
+
+A re-export answered from the cache must be the package a fresh rendering makes, byte
+for byte; an edit (of a card, of a fact it cites, of the renderer) must re-render; and
+the cache failing (a locked or full database) must never fail the export.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import genanki
+import pytest
+from conftest import write
+from test_anki_export import T0, col, counts, do_export, import_apkg, rich_kb  # noqa: F401  (fixtures)
+
+from prep.export import anki, apkg, html_cache, render
+from prep.index.sync import sync
+
+pytest.importorskip("anki")
+
+
+def package_notes(path: Path) -> dict[str, tuple]:
+    """guid -> (flds as bytes, tags, mod, mid, sort field) of a package's notes."""
+    with zipfile.ZipFile(path) as z:
+        data = z.read("collection.anki2")
+    scratch = path.with_suffix(".anki2")
+    scratch.write_bytes(data)
+    conn = sqlite3.connect(scratch)
+    try:
+        rows = conn.execute("SELECT guid, CAST(flds AS BLOB), tags, mod, mid, sfld FROM notes").fetchall()
+    finally:
+        conn.close()
+    return {r[0]: r[1:] for r in rows}
+
+
+def cached_rows(db) -> int:
+    return db.execute("SELECT count(*) FROM export_html").fetchone()[0]
+
+
+def count_renders(monkeypatch) -> list[str]:
+    """The texts handed to markdown-it from now on."""
+    seen: list[str] = []
+    block, inline = render.markdown_to_html, render.inline_html
+
+    def counted_block(text, *, image=None):
+        seen.append(text)
+        return block(text, image=image)
+
+    def counted_inline(text):
+        seen.append(text)
+        return inline(text)
+
+    monkeypatch.setattr(render, "markdown_to_html", counted_block)
+    monkeypatch.setattr(render, "inline_html", counted_inline)
+    return seen
+
+
+def test_a_reexport_from_the_cache_is_byte_identical_to_a_fresh_one(rich_kb, db, tmp_path, monkeypatch):  # noqa: F811
+    first = do_export(db, rich_kb, tmp_path / "first.apkg")
+    assert cached_rows(db) > 0
+    seen = count_renders(monkeypatch)
+    again = anki.export(db, rich_kb, tmp_path / "again.apkg")
+    # only texts with images are rendered again (their media must be registered each time)
+    assert seen and all("![" in t or render._plain(t) for t in seen if t)
+    with monkeypatch.context() as m:
+        m.setattr(html_cache, "current_renderer", lambda: None)  # no cache at all
+        fresh = anki.export(db, rich_kb, tmp_path / "fresh.apkg")
+    assert package_notes(tmp_path / "again.apkg") == package_notes(tmp_path / "fresh.apkg") == package_notes(tmp_path / "first.apkg")
+    assert (first.media, first.notes, first.cards) == (again.media, again.notes, again.cards) == (fresh.media, fresh.notes, fresh.cards)
+    assert first.media == 2
+
+
+def test_editing_one_card_changes_only_its_html(rich_kb, db, col, tmp_path):  # noqa: F811
+    do_export(db, rich_kb, tmp_path / "a.apkg")
+    before = package_notes(tmp_path / "a.apkg")
+    import_apkg(col, tmp_path / "a.apkg")
+    deck = rich_kb / "decks/render.yaml"
+    deck.write_text(deck.read_text(encoding="utf-8").replace("| 1 | 2 |", "| 1 | 3 |"), encoding="utf-8")
+    do_export(db, rich_kb, tmp_path / "b.apkg", now=T0 + dt.timedelta(minutes=5))
+    after = package_notes(tmp_path / "b.apkg")
+    changed = {g for g in before if before[g][0] != after[g][0]}
+    assert changed == {genanki.guid_for("r.script")}
+    assert b"<td>3</td>" in after[genanki.guid_for("r.script")][0] and b"<td>3</td>" not in before[genanki.guid_for("r.script")][0]
+    # r.code shows r.script as a follow-up, so its mod follows r.script's edits (same fields)
+    new, updated, unchanged, conflicting = counts(import_apkg(col, tmp_path / "b.apkg"))
+    assert (new, updated, conflicting) == (0, 2, 0) and unchanged == len(before) - 2
+
+
+def test_a_fact_edit_rerenders_the_html_citing_it(kb, db, tmp_path):
+    write(
+        kb,
+        "decks/cited.yaml",
+        """
+        name: {en: Cited}
+        cards:
+          - id: cite.md
+            q: {en: How fast is checkout now?}
+            a: {en: "**Measured**: {{fact:acme.checkout-latency.p99}}."}
+            claims: [acme.checkout-latency]
+        """,
+    )
+    do_export(db, kb, tmp_path / "a.apkg", lang="en")
+    resume = kb / "stories/resume.yaml"
+    resume.write_text(resume.read_text(encoding="utf-8").replace("over 7 days", "over 14 days"), encoding="utf-8")
+    do_export(db, kb, tmp_path / "b.apkg", lang="en", now=T0 + dt.timedelta(minutes=5))
+    before = package_notes(tmp_path / "a.apkg")[genanki.guid_for("cite.md")][0]
+    after = package_notes(tmp_path / "b.apkg")[genanki.guid_for("cite.md")][0]
+    assert b"<strong>Measured</strong>" in after and b"over 7 days" in before
+    assert b"over 14 days" in after and b"over 7 days" not in after
+
+
+def test_a_renderer_change_rerenders(rich_kb, db, tmp_path, monkeypatch):  # noqa: F811
+    do_export(db, rich_kb, tmp_path / "a.apkg")
+    code = genanki.guid_for("tw.basic")  # a code block and no image
+    monkeypatch.setattr(render, "CODE_FG", "#123456")  # the renderer now writes another colour...
+    anki.export(db, rich_kb, tmp_path / "b.apkg")
+    assert b"#123456" not in package_notes(tmp_path / "b.apkg")[code][0]  # (the same identity: the cache answers)
+    # ...and its identity changes with its source, as an upgraded render.py's would
+    monkeypatch.setattr(html_cache, "current_renderer", lambda: html_cache.renderer_identity(b"render.py, edited"))
+    anki.export(db, rich_kb, tmp_path / "c.apkg")
+    assert b"color: #123456" in package_notes(tmp_path / "c.apkg")[code][0]
+
+
+def test_the_renderer_identity_covers_its_source_and_libraries(monkeypatch):
+    import pygments
+
+    assert html_cache.current_renderer() == html_cache.renderer_identity(Path(render.__file__).read_bytes())
+    one = html_cache.renderer_identity(b"source")
+    assert one == html_cache.renderer_identity(b"source") and one != html_cache.renderer_identity(b"source 2")
+    monkeypatch.setattr(pygments, "__version__", "0.0-other")
+    assert html_cache.renderer_identity(b"source") != one
+    assert html_cache.renderer_identity(None) is None
+
+
+def test_a_locked_database_costs_the_cache_not_the_export(rich_kb, db, tmp_path):  # noqa: F811
+    do_export(db, rich_kb, tmp_path / "a.apkg")
+    db.execute("DELETE FROM export_html")
+    path = db.execute("PRAGMA database_list").fetchone()[2]
+    other = sqlite3.connect(path, isolation_level=None)  # a reviewer answering in the TUI
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        result = anki.export(db, rich_kb, tmp_path / "b.apkg")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert result.notes == 9 and cached_rows(db) == 0
+    assert package_notes(tmp_path / "b.apkg") == package_notes(tmp_path / "a.apkg")
+    anki.export(db, rich_kb, tmp_path / "c.apkg")  # the lock is free again: the cache fills
+    assert cached_rows(db) > 0
+
+
+def test_a_full_disk_while_caching_costs_the_cache_not_the_export(rich_kb, db, tmp_path, monkeypatch):  # noqa: F811
+    def full(self, conn, rows):
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT INTO export_html (key, html) VALUES (x'00', 'half a batch')")
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(html_cache.HtmlCache, "_write", full)
+    result = do_export(db, rich_kb, tmp_path / "a.apkg")
+    assert result.notes == 9 and cached_rows(db) == 0  # the half-written batch was rolled back
+    assert not db.conn.in_transaction
+
+
+def test_unused_entries_are_dropped_after_a_whole_export_only(rich_kb, db, tmp_path, monkeypatch):  # noqa: F811
+    monkeypatch.setattr(html_cache, "PRUNE_FACTOR", 1)
+    do_export(db, rich_kb, tmp_path / "a.apkg")
+    rows = cached_rows(db)
+    deck = rich_kb / "decks/render.yaml"
+    deck.write_text(deck.read_text(encoding="utf-8").replace("| 1 | 2 |", "| 1 | 3 |"), encoding="utf-8")
+    sync(db, rich_kb, now=T0)
+    anki.export(db, rich_kb, tmp_path / "b.apkg", deck="render")  # a part: the rest stays
+    assert cached_rows(db) == rows + 1
+    anki.export(db, rich_kb, tmp_path / "c.apkg")  # the whole: the old answer goes
+    assert cached_rows(db) == rows
+    assert not db.execute("SELECT 1 FROM export_html WHERE html LIKE '%<td>2</td>%'").fetchall()
+
+
+def test_the_bulk_writer_writes_what_genanki_writes(rich_kb, db, tmp_path, monkeypatch):  # noqa: F811
+    """The same rows as genanki's own per-note writer, for the same notes and time."""
+    captured: dict = {}
+    monkeypatch.setattr(anki, "write_apkg", lambda decks, media, out, ts, tick=None: captured.update(decks=decks, ts=ts))
+    do_export(db, rich_kb, tmp_path / "a.apkg")
+    decks, ts = captured["decks"], captured["ts"]
+    ours = tmp_path / "ours.anki2"
+    apkg.write_collection(ours, decks, ts)
+
+    class Dated(genanki.Note):
+        def __init__(self, note: apkg.Note):
+            super().__init__(note.model, note.fields, tags=note.tags, guid=note.guid, due=note.due)
+            self.mod = note.mod
+
+        def write_to_db(self, cursor, timestamp, deck_id, id_gen):
+            super().write_to_db(cursor, self.mod, deck_id, id_gen)
+
+    theirs_decks = []
+    for d in decks:
+        g = genanki.Deck(d.deck_id, d.name, d.description)
+        for n in d.notes:
+            g.add_note(Dated(n))
+        theirs_decks.append(g)
+    theirs = sqlite3.connect(tmp_path / "theirs.anki2")
+    genanki.Package(theirs_decks).write_to_db(theirs.cursor(), ts, itertools.count(int(ts * 1000)))
+    theirs.commit()
+    mine = sqlite3.connect(ours)
+    for table in ("notes", "cards"):
+        assert mine.execute(f"SELECT * FROM {table} ORDER BY id").fetchall() == theirs.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
+    (d1, m1), (d2, m2) = (c.execute("SELECT decks, models FROM col").fetchone() for c in (mine, theirs))
+    assert json.loads(d1) == json.loads(d2)
+    assert {k: {**v, "did": 0} for k, v in json.loads(m1).items()} == {k: {**v, "did": 0} for k, v in json.loads(m2).items()}
