@@ -12,8 +12,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 from prep.errors import PrepError
 from prep.kb.manifest import Manifest, read_manifest
 
@@ -23,7 +21,12 @@ KB_DIR = "kbs"
 
 def data_dir() -> Path:
     home = os.environ.get("PREP_HOME")
-    path = Path(home).expanduser() if home else Path(platformdirs.user_data_dir("prep", appauthor=False))
+    if home:
+        path = Path(home).expanduser()
+    else:  # imported here: platformdirs costs a read command ~5 ms of start-up
+        import platformdirs
+
+        path = Path(platformdirs.user_data_dir("prep", appauthor=False))
     path.mkdir(parents=True, exist_ok=True)
     return path
 

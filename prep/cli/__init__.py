@@ -1,7 +1,9 @@
 """The `prep` command line: a click group with its commands registered top-down.
 
 Each command module defines plain click commands; this module is the one place that
-puts them on the group, so the command list reads in one screen.
+puts them on the group, so the command list reads in one screen. They are registered
+by import path (click's lazy group): `prep stats` imports only the module of `stats`,
+while `--help` and the README reference load them all.
 """
 
 from __future__ import annotations
@@ -9,11 +11,36 @@ from __future__ import annotations
 import click
 
 from prep import __version__
-from prep.cli import anki_import, content, doctor, interview, log, mv, new, optimize, practice, truth
 from prep.cli.base import LANG, Ctx, PrepGroup
 
+# name -> "module:attribute", in the order the README's command reference lists them
+COMMANDS = {
+    "validate": "prep.cli.content:validate",
+    "sync": "prep.cli.content:sync",
+    "list": "prep.cli.content:list_",
+    "show": "prep.cli.content:show",
+    "search": "prep.cli.content:search",
+    "stats": "prep.cli.content:stats",
+    "schema": "prep.cli.content:schema",
+    "init": "prep.cli.content:init",
+    "mv": "prep.cli.mv:mv",
+    "new": "prep.cli.new:new",
+    "study": "prep.cli.practice:study",
+    "config": "prep.cli.practice:config",
+    "draw": "prep.cli.practice:draw",
+    "audit": "prep.cli.practice:audit",
+    "confirm": "prep.cli.truth:confirm",
+    "export": "prep.cli.practice:export",
+    "import": "prep.cli.anki_import:import_",
+    "interview": "prep.cli.interview:interview",
+    "plan": "prep.cli.interview:plan",
+    "optimize": "prep.cli.optimize:optimize",
+    "log": "prep.cli.log:log_",
+    "doctor": "prep.cli.doctor:doctor",
+}
 
-@click.group(cls=PrepGroup, invoke_without_command=True)
+
+@click.group(cls=PrepGroup, lazy_subcommands=COMMANDS, invoke_without_command=True)
 @click.version_option(__version__, prog_name="prep")
 @click.option(
     "--kb", "kb", metavar="DIR", help="Knowledge base folder (default: PREP_KB, the nearest folder with decks/ and stories/, else the built-in one)."
@@ -31,34 +58,7 @@ def cli(ctx, kb, db, lang):
     studied with spaced repetition. With no command, opens the dashboard."""
     ctx.obj = Ctx(kb, db, lang)
     if ctx.invoked_subcommand is None:
-        ctx.invoke(cli.commands["study"], dashboard=True)
-
-
-for command in (
-    content.validate,
-    content.sync,
-    content.list_,
-    content.show,
-    content.search,
-    content.stats,
-    content.schema,
-    content.init,
-    mv.mv,
-    new.new,
-    practice.study,
-    practice.config,
-    practice.draw,
-    practice.audit,
-    truth.confirm,
-    practice.export,
-    anki_import.import_,
-    interview.interview,
-    interview.plan,
-    optimize.optimize,
-    log.log_,
-    doctor.doctor,
-):
-    cli.add_command(command)
+        ctx.invoke(cli.get_command(ctx, "study"), dashboard=True)
 
 
 def main() -> None:

@@ -147,6 +147,15 @@ class Ctx:
         return self.db, result
 
 
+def check_filters(db: Database, **filters: str | None) -> None:
+    """`prep.index.suggest.check_filters`, imported only when a filter is given (its
+    spelling suggestions load difflib, which a plain `prep list` need not pay for)."""
+    if any(filters.values()):
+        from prep.index.suggest import check_filters as check
+
+        check(db, **filters)
+
+
 # C0 controls but tab and newline, DEL and C1: content may carry `\x1b]0;...` or `\x1b[2J`
 # (YAML's "\e" escape, a Markdown story), which a terminal would obey rather than show.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -185,7 +194,35 @@ def resolve_lang(ctx: Ctx, lang: str | None) -> str:
 
 
 class PrepGroup(click.Group):
-    """Turns content and user errors into clear messages and exit code 1."""
+    """Turns content and user errors into clear messages and exit code 1, and imports each
+    command's module only when that command runs or a help lists it (click's lazy group:
+    `lazy_subcommands` maps a name to "module:attribute")."""
+
+    def __init__(self, *args: Any, lazy_subcommands: dict[str, str] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.lazy_subcommands = dict(lazy_subcommands or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy_subcommands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy_subcommands and cmd_name not in self.commands:
+            self.add_command(self._load(cmd_name), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def ordered_commands(self, ctx: click.Context) -> list[tuple[str, click.Command]]:
+        """Every command in the order registered (the README reference's order), loaded."""
+        names = [*self.lazy_subcommands, *(n for n in self.commands if n not in self.lazy_subcommands)]
+        return [(n, cmd) for n in names if (cmd := self.get_command(ctx, n)) is not None]
+
+    def _load(self, cmd_name: str) -> click.Command:
+        import importlib
+
+        module, _, attr = self.lazy_subcommands[cmd_name].partition(":")
+        cmd = getattr(importlib.import_module(module), attr)
+        if not isinstance(cmd, click.Command) or cmd.name != cmd_name:
+            raise TypeError(f"{module}:{attr} is not the click command '{cmd_name}'")
+        return cmd
 
     def invoke(self, ctx):
         try:

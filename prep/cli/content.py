@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from prep.cli.base import Ctx, emit_json, emit_json_rows, lang_option, resolve_lang, terminal_text
+from prep.cli.base import Ctx, check_filters, emit_json, emit_json_rows, lang_option, resolve_lang, terminal_text
 from prep.errors import ContentErrors, PrepError
 
 
@@ -86,8 +86,6 @@ def list_(obj: Ctx, what, deck, claim, tag, kind, project, archived, as_json, la
     db, _ = obj.synced()
     if project and what != "claims":
         raise PrepError(f"--project filters claims; for {what} use --claim (see `prep list claims --project {project}`) or --deck")
-    from prep.index.suggest import check_filters
-
     check_filters(db, deck=deck, claim=claim, tag=tag, kind=kind, project=project)
     lang = resolve_lang(obj, lang)
     rows: Sequence[Mapping[str, Any]]
@@ -200,13 +198,14 @@ def stats(obj: Ctx, as_json, lang):
 
 
 def _next_due(db, lang: str) -> None:
-    from prep.export.when import when
     from prep.index import read
     from prep.index.db import utcnow
 
     now = utcnow()
     nxt = read.next_due(db, now)
     if nxt:
+        from prep.export.when import when  # humanize: only when something is scheduled
+
         click.echo(f"Next due: {when(nxt, now, lang)}")
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from prep.cli.base import Ctx, emit_json, lang_option, resolve_lang
+from prep.cli.base import Ctx, check_filters, emit_json, lang_option, resolve_lang
 from prep.errors import PrepError
 
 
@@ -91,8 +91,6 @@ def study(obj: Ctx, deck, claim, tag, kind, cram, dashboard):
     from prep.tui.app import run
 
     db, _ = obj.synced()
-    from prep.index.suggest import check_filters
-
     check_filters(db, deck=deck, claim=claim, tag=tag, kind=kind)
     run(
         db,
@@ -139,10 +137,10 @@ def draw(obj: Ctx, profile_name, n, claim, project, minutes, seed, out, allow_re
     from prep.mock import sheets
     from prep.mock.draw import DrawOptions
     from prep.mock.draw import draw as do_draw
-    from prep.mock.profiles import describe, load_profiles
+    from prep.mock.specs import describe, draw_profiles
 
     lang = resolve_lang(obj, lang)
-    profiles = load_profiles(obj.kb.path)
+    profiles = draw_profiles(obj.kb.path)
     if list_profiles:
         for name, p in sorted(profiles.items()):
             click.echo(describe(name, p, lang))
@@ -153,8 +151,6 @@ def draw(obj: Ctx, profile_name, n, claim, project, minutes, seed, out, allow_re
     if profile_name not in profiles:
         raise PrepError(f"unknown profile '{profile_name}'; one of: {', '.join(sorted(profiles))}")
     db, _ = obj.synced()
-    from prep.index.suggest import check_filters
-
     check_filters(db, claim=claim, project=project)
     claim = claim or claims
     seed = random.SystemRandom().randrange(1, 1_000_000) if seed is None else seed
@@ -256,8 +252,6 @@ def export_anki(obj: Ctx, out, deck, claim, tag, kind, stories, lang):
 
         fsio.ensure_folder(folder)
         out = folder / f"{obj.kb.manifest.id}.apkg"
-    from prep.index.suggest import check_filters
-
     check_filters(db, deck=deck, claim=claim, tag=tag, kind=kind)
     with progress_bar() as progress:
         result = do_export(
@@ -280,8 +274,6 @@ def export_markdown(obj: Ctx, out, deck, claim, tag, kind, lang):
     from prep.export.markdown import document
 
     db, _ = obj.synced()
-    from prep.index.suggest import check_filters
-
     check_filters(db, deck=deck, claim=claim, tag=tag, kind=kind)
     text, cards, stories = document(db, lang=resolve_lang(obj, lang), deck=deck, claim=claim, tag=tag, kind=kind)
     if out == "-":

@@ -9,7 +9,10 @@ import click
 
 
 def _walk(group: click.Group, ctx: click.Context) -> Iterator[tuple[click.Command, click.Context]]:
-    for name, cmd in group.commands.items():
+    from prep.cli.base import PrepGroup
+
+    commands = group.ordered_commands(ctx) if isinstance(group, PrepGroup) else group.commands.items()
+    for name, cmd in commands:
         sub = click.Context(cmd, info_name=name, parent=ctx)
         if isinstance(cmd, click.Group):
             yield from _walk(cmd, sub)

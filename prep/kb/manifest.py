@@ -9,10 +9,8 @@ standard library reads it in a millisecond: every command reads the manifest.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import tomllib
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +30,8 @@ class Manifest:
 
 
 def _path_id(root: Path) -> str:
+    import hashlib  # here, as uuid in new_id: every command reads the manifest, few need these
+
     digest = hashlib.sha1(str(root.resolve()).encode()).hexdigest()[:12]
     return f"path-{digest}"
 
@@ -63,6 +63,8 @@ def read_manifest(root: Path) -> Manifest:
 
 
 def new_id(title: str) -> str:
+    import uuid
+
     slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:40] or "kb"
     return f"{slug}-{uuid.uuid4().hex[:8]}"
 

@@ -17,22 +17,23 @@ import datetime as dt
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from prep.errors import PrepError
-from prep.export.item import figure_line
 from prep.index.conn import Database
 from prep.index.db import iso
 from prep.index.db import loads as _j
 from prep.index.facts import Citations
-from prep.index.skills import skill_cards
-from prep.index.suggest import did_you_mean
 from prep.index.sync import no_gc
 from prep.kb.vocab import claim_text, pick
 from prep.mock.drawset import DEEP_DIVE, GENERIC_PROMPT, NO_RISK_CLAIM, PROMPTS, SHORT_SLOT, SLOT_LABELS, Draw, Followup, Question
 from prep.mock.pool import FLOOR, RISK_FACTOR, weighted_pick
 from prep.mock.pool import Pool as _Pool
-from prep.mock.profiles import Profile, Slot
-from prep.study.srs import Settings
+from prep.mock.specs import ProfileSpec, SlotSpec
+
+if TYPE_CHECKING:
+    from prep.mock.profiles import Profile
+    from prep.study.srs import Settings
 
 COVERAGE = 0.3  # weight multiplier per question already drawn from the same project
 
@@ -102,7 +103,7 @@ class _Drawer:
         return out
 
     # -- one question per slot kind --------------------------------------------
-    def deep_dive(self, slot: Slot, readiness: dict, warnings: list[str]) -> tuple | None:
+    def deep_dive(self, slot: SlotSpec, readiness: dict, warnings: list[str]) -> tuple | None:
         pool = self.pool
         cands = [c for c in pool.claims.values() if self._free("claim", c["id"]) and self._in_scope([c["id"]], c["project"])]
         if slot.risk:
@@ -122,7 +123,7 @@ class _Drawer:
         why = f"{c['risk']}-risk claim, ready {round(readiness.get(c['id'], 0.0) * 100)}%"
         return "claim", c["id"], c["project"], [c["id"]], chain, why
 
-    def card(self, slot: Slot) -> tuple | None:
+    def card(self, slot: SlotSpec) -> tuple | None:
         pool = self.pool
         cards = pool.cards
         kinds = set(slot.card_kinds or ["concept", "design", "defend-the-number", "trivia"])
@@ -130,6 +131,8 @@ class _Drawer:
         if slot.tags:
             only = pool.cards_with_tags(slot.tags) & (only if only is not None else set(cards.ids))
         if slot.skills:
+            from prep.index.skills import skill_cards
+
             only = skill_cards(pool.db) & (only if only is not None else set(cards.ids))
         if slot.decks:
             decks = set(slot.decks)
@@ -162,7 +165,7 @@ class _Drawer:
             self._scope = scope
         return self._scope
 
-    def story(self, slot: Slot) -> tuple | None:
+    def story(self, slot: SlotSpec) -> tuple | None:
         pool = self.pool
         cands = [
             s
@@ -200,6 +203,8 @@ def _card_text(db: Database, card_id: str, lang: str) -> tuple[str, str]:
 
 def _claim_question(db: Database, claim_id: str, chain: list[str], lang: str) -> tuple[str, str, list[Followup]]:
     text, en, numbers, notes = db.execute("SELECT text, en, numbers, notes FROM claims WHERE id = ?", [claim_id]).fetchone()
+    from prep.export.item import figure_line
+
     shown = claim_text(_j(text), en, lang)
     points = [f"- {figure_line(f, lang)}" for f in _j(numbers) or []]
     if notes:
@@ -252,14 +257,26 @@ class DrawOptions:
             raise PrepError("--minutes must be positive")
 
 
-def draw(db: Database, profile: Profile, options: DrawOptions, *, now: dt.datetime, settings: Settings | None = None) -> Draw:
+def _check_scope(pool: _Pool, claim: str | tuple[str, ...] | None, project: str | None) -> None:
+    for c in (claim,) if isinstance(claim, str) else claim or ():
+        if c not in pool.claims:
+            from prep.index.suggest import did_you_mean  # difflib: only for a name that is not there
+
+            raise PrepError(f"unknown claim '{c}'" + (did_you_mean(c, pool.claims) or " (see `prep list claims`)"))
+    if project and project not in pool.projects:
+        from prep.index.suggest import did_you_mean
+
+        raise PrepError(f"unknown project '{project}'" + did_you_mean(project, pool.projects))
+
+
+def draw(db: Database, profile: Profile | ProfileSpec, options: DrawOptions, *, now: dt.datetime, settings: Settings | None = None) -> Draw:
     """Fill the profile's slots for this seed; pure given the database state and `now`."""
     # Tens of thousands of small rows stay alive to the end: the cyclic GC would only rescan them.
     with no_gc():
-        return _draw(db, profile, options, now, settings)
+        return _draw(db, ProfileSpec.of(profile), options, now, settings)
 
 
-def _draw(db: Database, profile: Profile, options: DrawOptions, now: dt.datetime, settings: Settings | None) -> Draw:
+def _draw(db: Database, profile: ProfileSpec, options: DrawOptions, now: dt.datetime, settings: Settings | None) -> Draw:
     from prep.mock.session import recent_items
     from prep.study.engine import load_settings
 
@@ -268,11 +285,7 @@ def _draw(db: Database, profile: Profile, options: DrawOptions, now: dt.datetime
     claim, project, minutes, no_repeat = options.claim, options.project, options.minutes, options.no_repeat
     settings = settings or load_settings(db)
     pool = _Pool(db, now, settings)
-    for c in (claim,) if isinstance(claim, str) else claim or ():
-        if c not in pool.claims:
-            raise PrepError(f"unknown claim '{c}'" + (did_you_mean(c, pool.claims) or " (see `prep list claims`)"))
-    if project and project not in pool.projects:
-        raise PrepError(f"unknown project '{project}'" + did_you_mean(project, pool.projects))
+    _check_scope(pool, claim, project)
     counts = [s.count for s in profile.slots]
     if n is None and minutes is not None:
         n = max(1, round(sum(counts) * minutes / profile.minutes))

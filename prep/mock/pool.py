@@ -18,11 +18,14 @@ import itertools
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prep.index.conn import Database
 from prep.index.db import loads as _j
 from prep.study import srs
+
+if TYPE_CHECKING:
+    from fsrs import Scheduler
 
 FLOOR = 0.15  # even a well-known item can come up
 NEVER_BONUS = 0.5  # never rehearsed: weaker than merely forgotten
@@ -69,8 +72,8 @@ class Pool:
     """The live cards, stories and claims, with review state, as of `now`."""
 
     def __init__(self, db: Database, now: dt.datetime, settings):
-        self.db, self.now = db, now
-        self.scheduler = srs.make_scheduler(settings)
+        self.db, self.now, self.settings = db, now, settings
+        self._scheduler: Scheduler | None = None  # fsrs, made for the first reviewed item a draw weighs
         # raw JSON: decoded only for items whose weakness is asked
         self.states = {(t, i): (f, lapses) for t, i, f, lapses in db.execute("SELECT item_type, item_id, fsrs, lapses FROM review_state")}
         self.claims: dict[str, dict[str, Any]] = {
@@ -95,7 +98,9 @@ class Pool:
             if st is None:
                 self._weak[key] = (FLOOR + 1.0 + NEVER_BONUS, "never rehearsed")
             else:
-                r = srs.retrievability(self.scheduler, _j(st[0]), self.now)
+                if self._scheduler is None:
+                    self._scheduler = srs.make_scheduler(self.settings)
+                r = srs.retrievability(self._scheduler, _j(st[0]), self.now)
                 why = f"recall {round(r * 100)}%" + (f", {st[1]} lapse(s)" if st[1] else "")
                 self._weak[key] = (FLOOR + (1.0 - r) + LAPSE_WEIGHT * min(st[1], 4), why)
         return self._weak[key]

@@ -16,7 +16,8 @@ from typing import Literal
 from pydantic import Field, ValidationError, model_validator
 
 from prep.errors import ContentError, ContentErrors, PrepError
-from prep.kb.models import ID_PATTERN, Competency, Id, Kind, Risk, Strict, Tag, Text, pick
+from prep.kb.models import ID_PATTERN, Competency, Id, Kind, Risk, Strict, Tag, Text
+from prep.mock.specs import describe, profile_dirs  # noqa: F401 (re-exported)
 
 SlotKind = Literal["deep-dive", "story", "card"]
 
@@ -201,16 +202,6 @@ def load_file(path: Path, rel: str | None = None) -> Profile:
     return _validate(raw if raw is not None else {}, lines, rel)
 
 
-def profile_dirs(kb_root: Path | None) -> list[tuple[Path, Path]]:
-    """(folder, base for display) in increasing precedence: user data dir, then the knowledge base."""
-    from prep.paths import data_dir
-
-    out = [(data_dir() / "profiles", data_dir())]
-    if kb_root:
-        out.append((Path(kb_root) / "profiles", Path(kb_root)))
-    return out
-
-
 MAX_DECK_SLOTS = 8
 
 
@@ -267,8 +258,3 @@ def get_profile(name: str, kb_root: Path | None = None) -> Profile:
     if name not in profiles:
         raise PrepError(f"unknown profile '{name}'; one of: {', '.join(sorted(profiles))}")
     return profiles[name]
-
-
-def describe(pid: str, profile: Profile, lang: str = "zh") -> str:
-    n = sum(s.count for s in profile.slots)
-    return f"{pid}: {pick(profile.title, lang)} — {n} questions, {profile.minutes:g} min"

@@ -3,7 +3,9 @@
 FSRS is the scheduler (we never write our own); this module only adapts it to
 prep: state as JSON-able dicts, `now` always passed in (UTC, so tests are exact),
 stable integer card ids derived from string ids, and human interval labels for
-the footer ("10m", "3d").
+the footer ("10m", "3d"). fsrs is imported by the functions that schedule, not here:
+`prep draw` and `prep stats` import this module for its settings, and a draw with no
+reviews to weigh never needs a scheduler.
 """
 
 from __future__ import annotations
@@ -11,15 +13,26 @@ from __future__ import annotations
 import datetime as dt
 import zlib
 from dataclasses import asdict, dataclass
-
-from fsrs import Card, Rating, Scheduler, State
-from fsrs.card import CardDict
-from fsrs.scheduler import DEFAULT_PARAMETERS
+from typing import TYPE_CHECKING, Any
 
 from prep.errors import PrepError
 from prep.study.ratings import RATING_NAMES  # noqa: F401 (re-exported)
 
-RATINGS = {1: Rating.Again, 2: Rating.Hard, 3: Rating.Good, 4: Rating.Easy}
+if TYPE_CHECKING:
+    from fsrs import Scheduler
+    from fsrs.card import CardDict
+
+RATINGS = (1, 2, 3, 4)  # fsrs.Rating's values: Again, Hard, Good, Easy
+_FSRS_NAMES = {"Card": "fsrs", "Rating": "fsrs", "Scheduler": "fsrs", "State": "fsrs", "DEFAULT_PARAMETERS": "fsrs.scheduler"}
+
+
+def __getattr__(name: str) -> Any:
+    """`srs.Rating`, `srs.Card`...: fsrs' own names, imported when first asked for."""
+    if name in _FSRS_NAMES:
+        import importlib
+
+        return getattr(importlib.import_module(_FSRS_NAMES[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # Integer settings and the range that makes sense (beyond it SQLite and the queue break).
@@ -68,6 +81,9 @@ class Settings:
 
 
 def make_scheduler(settings: Settings) -> Scheduler:
+    from fsrs import Scheduler
+    from fsrs.scheduler import DEFAULT_PARAMETERS
+
     try:
         return Scheduler(
             parameters=settings.parameters or DEFAULT_PARAMETERS,
@@ -89,6 +105,8 @@ def _utc(now: dt.datetime) -> dt.datetime:
 
 
 def new_state(item_type: str, item_id: str, now: dt.datetime) -> CardDict:
+    from fsrs import Card
+
     return Card(card_id=fsrs_id(item_type, item_id), due=_utc(now)).to_dict()
 
 
@@ -101,8 +119,10 @@ class Answer:
 
 
 def answer(scheduler: Scheduler, before: CardDict, rating: int, now: dt.datetime) -> Answer:
+    from fsrs import Card, Rating, State
+
     card = Card.from_dict(before)
-    new, _log = scheduler.review_card(card, RATINGS[rating], review_datetime=_utc(now))
+    new, _log = scheduler.review_card(card, Rating(rating), review_datetime=_utc(now))
     lapse = card.state == State.Review and rating == 1
     return Answer(after=new.to_dict(), due=new.due, state=int(new.state), lapse=lapse)
 
@@ -117,6 +137,8 @@ def retrievability(scheduler: Scheduler, state: CardDict | None, now: dt.datetim
     """Probability of recall now; 0 for a never-reviewed item."""
     if not state or not state.get("last_review"):
         return 0.0
+    from fsrs import Card
+
     return float(scheduler.get_card_retrievability(Card.from_dict(state), _utc(now)))
 
 
