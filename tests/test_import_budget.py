@@ -1,6 +1,7 @@
 """Read commands start near the floor: they import no content models, YAML, sqlite_utils,
-Textual or genanki when nothing changed (issue 15). Checked in a new process with
-`-X importtime`, which lists every module a command imported."""
+Textual or genanki when nothing changed (issue 15), and `prep draw` no pydantic once its
+profiles are validated. Checked in a new process with `-X importtime`, which lists
+every module a command imported."""
 
 from __future__ import annotations
 
@@ -37,3 +38,36 @@ def test_a_changed_file_is_parsed_with_the_models(kb, prep_home):
     deck = kb / "decks/time-wheel.yaml"
     deck.write_text(deck.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert {"pydantic", "yaml"} <= imported(["--kb", str(kb), "stats"], prep_home)
+
+
+# fsrs: a draw weighs reviewed items by their retrievability, which only fsrs computes
+DRAW_HEAVY = tuple(m for m in HEAVY if m != "fsrs")
+
+
+@pytest.mark.parametrize("command", [["draw", "--json", "--seed", "1"], ["draw", "--seed", "2", "--profile", "decks"], ["draw", "--profiles"]])
+def test_a_warm_draw_imports_no_models(kb, prep_home, command):
+    """The first draw validates the profiles (pydantic); later ones read the cache."""
+    first = imported(["--kb", str(kb), "draw", "--json"], prep_home)
+    assert "pydantic" in first
+    heavy = sorted(set(DRAW_HEAVY) & imported(["--kb", str(kb), *command], prep_home))
+    assert heavy == [], f"prep {' '.join(command)} imported {heavy}"
+
+
+def test_an_edited_profile_brings_validation_back(kb, prep_home):
+    imported(["--kb", str(kb), "draw", "--json"], prep_home)
+    (kb / "profiles").mkdir()
+    (kb / "profiles" / "quick.yaml").write_text("title: Quick\nslots: [{kind: card}]\n", encoding="utf-8")
+    assert "pydantic" in imported(["--kb", str(kb), "draw", "--json", "--profile", "quick"], prep_home)
+    assert "pydantic" not in imported(["--kb", str(kb), "draw", "--json", "--profile", "quick"], prep_home)
+
+
+def test_only_the_command_that_runs_is_imported(kb, prep_home):
+    """The lazy group: `prep stats` loads the module of `stats`, not every command's."""
+    names = set()
+    env = dict(os.environ, PREP_HOME=str(prep_home))
+    out = subprocess.run([sys.executable, "-X", "importtime", "-m", "prep", "--kb", str(kb), "stats"], env=env, capture_output=True, text=True)
+    for line in out.stderr.splitlines():
+        if line.startswith("import time:") and "|" in line:
+            names.add(line.rsplit("|", 1)[1].strip())
+    assert "prep.cli.content" in names
+    assert not {"prep.cli.practice", "prep.cli.interview", "prep.cli.mv", "prep.cli.anki_import"} & names
