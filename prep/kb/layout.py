@@ -35,3 +35,10 @@ def list_files(root: Path) -> list[str]:
                 if p.is_file() and kind_of(rel):
                     out.append(rel)
     return out
+
+
+def outside(root: Path, rel: str) -> Path | None:
+    """Where a content file really is, if a symbolic link takes it outside the knowledge
+    base (refused, like images: a KB is one folder you can copy, share and audit)."""
+    real = (root / rel).resolve()
+    return None if real.is_relative_to(Path(root).resolve()) else real

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from prep.errors import ContentError, ContentErrors
 from prep.kb import truth
 from prep.kb.explain import ROOTS, clean_loc, explain
-from prep.kb.layout import kind_of, list_files  # the loader's API; layout has no pydantic
+from prep.kb.layout import kind_of, list_files, outside  # the loader's API; layout has no pydantic
 from prep.kb.models import Card, Claim, Deck, Project, Resume, Story
 from prep.kb.salvage import Kept, original, salvage
 from prep.kb.spelling import did_you_mean
@@ -82,13 +82,6 @@ class KnowledgeBase:
         return [s for s in self.stories.values() if claim_id in s.claims]
 
 
-def outside(root: Path, rel: str) -> Path | None:
-    """Where a content file really is, if a symbolic link takes it outside the knowledge
-    base (refused, like images: a KB is one folder you can copy, share and audit)."""
-    real = (root / rel).resolve()
-    return None if real.is_relative_to(Path(root).resolve()) else real
-
-
 def parse_file(root: Path, rel: str, data: bytes | None = None) -> Parsed:
     kind = kind_of(rel)
     if kind is None:
@@ -130,69 +123,89 @@ def validate(p: Parsed) -> tuple[Any, list[ContentError]]:
         return salvaged, p.errors + found
 
 
-def build(root: Path, parsed: list[Parsed]) -> tuple[KnowledgeBase, list[ContentError]]:
-    """Validate every file and the links between them."""
-    kb = KnowledgeBase(root=root)
-    errors: list[ContentError] = []
-    links: list[tuple[str, int, str, str, str]] = []  # (file, line, field, target kind, target id)
-    seen: dict[str, tuple[str, str, int]] = {}  # id -> (kind, file, line)
+# (file, line, field, target kind, target id): a reference another item must satisfy.
+Link = tuple[str, int, str, str, str]
 
-    def register(kind: str, item_id: str, rel: str, line: int, fld: str) -> bool:
+
+class _Collector:
+    """Registers the items of parsed files in one id space and notes their links."""
+
+    def __init__(self, root: Path):
+        self.kb = KnowledgeBase(root=root)
+        self.errors: list[ContentError] = []
+        self.links: list[Link] = []
+        self.seen: dict[str, tuple[str, str, int]] = {}  # id -> (kind, file, line)
+
+    def register(self, kind: str, item_id: str, rel: str, line: int, fld: str) -> bool:
         # One id names one item across every kind: `prep show ID`, links and the
         # review history look items up by id alone.
-        if item_id in seen:
-            k0, f0, l0 = seen[item_id]
-            errors.append(ContentError(rel, line, fld, f"id '{item_id}' is used by the {k0} at {f0}:{l0} and the {kind} at {rel}:{line}"))
+        if item_id in self.seen:
+            k0, f0, l0 = self.seen[item_id]
+            self.errors.append(ContentError(rel, line, fld, f"id '{item_id}' is used by the {k0} at {f0}:{l0} and the {kind} at {rel}:{line}"))
             return False
-        seen[item_id] = (kind, rel, line)
+        self.seen[item_id] = (kind, rel, line)
+        self.kb.where[(kind, item_id)] = (rel, line)
         return True
 
+    def resume(self, p: Parsed, obj: Resume) -> None:
+        kb = self.kb
+        kb.resume = obj
+        for i, proj in original(p.kept, ("projects",), obj.projects):
+            if self.register("project", proj.id, p.rel, line_for(p.lines, ("projects", i, "id")), f"projects[{i}].id"):
+                kb.projects[proj.id] = proj
+            for j, claim in original(p.kept, ("projects", i, "claims"), proj.claims):
+                ln = line_for(p.lines, ("projects", i, "claims", j, "id"))
+                if self.register("claim", claim.id, p.rel, ln, f"projects[{i}].claims[{j}].id"):
+                    kb.claims[claim.id] = claim
+                    kb.claim_project[claim.id] = proj.id
+
+    def deck(self, p: Parsed, obj: Deck) -> None:
+        kb, links = self.kb, self.links
+        deck_id = Path(p.rel).stem
+        if not self.register("deck", deck_id, p.rel, 1, ""):
+            return
+        kb.decks[deck_id] = obj
+        if obj.project:
+            links.append((p.rel, line_for(p.lines, ("project",)), "project", "project", obj.project))
+        for i, card in original(p.kept, ("cards",), obj.cards):
+            if not self.register("card", card.id, p.rel, line_for(p.lines, ("cards", i, "id")), f"cards[{i}].id"):
+                continue
+            kb.cards[card.id] = card
+            kb.card_deck[card.id] = deck_id
+            for j, c in original(p.kept, ("cards", i, "claims"), card.claims):
+                links.append((p.rel, line_for(p.lines, ("cards", i, "claims", j)), f"cards[{i}].claims[{j}]", "claim", c))
+            for j, c in original(p.kept, ("cards", i, "followups"), card.followups):
+                links.append((p.rel, line_for(p.lines, ("cards", i, "followups", j)), f"cards[{i}].followups[{j}]", "card", c))
+
+    def story(self, p: Parsed, obj: Story) -> None:
+        if self.register("story", obj.id, p.rel, line_for(p.lines, ("id",)), "id"):
+            self.kb.stories[obj.id] = obj
+            for j, c in original(p.kept, ("claims",), obj.claims):
+                self.links.append((p.rel, line_for(p.lines, ("claims", j)), f"claims[{j}]", "claim", c))
+
+
+def collect(root: Path, parsed: list[Parsed]) -> tuple[KnowledgeBase, list[Link], list[ContentError]]:
+    """Validate each file and register its items: the knowledge base of these files
+    alone, the links its items make (not yet resolved), and the errors found so far
+    (per file, and ids used twice among these files)."""
+    c = _Collector(root)
     for p in sorted(parsed, key=lambda p: (p.kind != "resume", p.rel)):
         check(p)
-        obj = p.model
-        errors += p.errors
-        if obj is None:
+        c.errors += p.errors
+        if p.model is None:
             continue
         if p.kind == "resume":
-            kb.resume = obj
-            for i, proj in original(p.kept, ("projects",), obj.projects):
-                ln = line_for(p.lines, ("projects", i, "id"))
-                if register("project", proj.id, p.rel, ln, f"projects[{i}].id"):
-                    kb.projects[proj.id] = proj
-                    kb.where[("project", proj.id)] = (p.rel, ln)
-                for j, claim in original(p.kept, ("projects", i, "claims"), proj.claims):
-                    ln = line_for(p.lines, ("projects", i, "claims", j, "id"))
-                    if register("claim", claim.id, p.rel, ln, f"projects[{i}].claims[{j}].id"):
-                        kb.claims[claim.id] = claim
-                        kb.claim_project[claim.id] = proj.id
-                        kb.where[("claim", claim.id)] = (p.rel, ln)
+            c.resume(p, p.model)
         elif p.kind == "deck":
-            deck_id = Path(p.rel).stem
-            if not register("deck", deck_id, p.rel, 1, ""):
-                continue
-            kb.decks[deck_id] = obj
-            kb.where[("deck", deck_id)] = (p.rel, 1)
-            if obj.project:
-                links.append((p.rel, line_for(p.lines, ("project",)), "project", "project", obj.project))
-            for i, card in original(p.kept, ("cards",), obj.cards):
-                ln = line_for(p.lines, ("cards", i, "id"))
-                if not register("card", card.id, p.rel, ln, f"cards[{i}].id"):
-                    continue
-                kb.cards[card.id] = card
-                kb.card_deck[card.id] = deck_id
-                kb.where[("card", card.id)] = (p.rel, ln)
-                for j, c in original(p.kept, ("cards", i, "claims"), card.claims):
-                    links.append((p.rel, line_for(p.lines, ("cards", i, "claims", j)), f"cards[{i}].claims[{j}]", "claim", c))
-                for j, c in original(p.kept, ("cards", i, "followups"), card.followups):
-                    links.append((p.rel, line_for(p.lines, ("cards", i, "followups", j)), f"cards[{i}].followups[{j}]", "card", c))
+            c.deck(p, p.model)
         else:
-            ln = line_for(p.lines, ("id",))
-            if register("story", obj.id, p.rel, ln, "id"):
-                kb.stories[obj.id] = obj
-                kb.where[("story", obj.id)] = (p.rel, ln)
-                for j, c in original(p.kept, ("claims",), obj.claims):
-                    links.append((p.rel, line_for(p.lines, ("claims", j)), f"claims[{j}]", "claim", c))
+            c.story(p, p.model)
+    return c.kb, c.links, c.errors
 
+
+def build(root: Path, parsed: list[Parsed]) -> tuple[KnowledgeBase, list[ContentError]]:
+    """Validate every file and the links between them."""
+    kb, links, errors = collect(root, parsed)
     targets: dict[str, Mapping[str, object]] = {"claim": kb.claims, "card": kb.cards, "project": kb.projects}
     suggested = 0  # difflib over 50k ids is ~0.1 s a link: suggest for the first few only
     for rel, line, fld, kind, target in links:

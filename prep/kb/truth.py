@@ -11,7 +11,7 @@ also be a card, a story or a claim, so a citation can never be ambiguous.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from typing import Any
 
 from prep.errors import ContentError
@@ -100,6 +100,14 @@ def check(kb, parsed: list) -> list[ContentError]:
                 seen[fact.id] = (rel, line)
                 kb.where[("fact", fact.id)] = (rel, line)
     known = set(seen) | set(facts_of(kb.claims))  # a clashing fact id is reported once, above, not at every citation
+    return errors + text_errors(kb, known)
+
+
+def text_errors(kb, known: Container[str]) -> list[ContentError]:
+    """Every citation of a fact not in `known` and every malformed assumption span in the
+    texts of `kb`'s items (which may be only some files' items: an incremental sync checks
+    the files it parsed against the facts in the index)."""
+    errors: list[ContentError] = []
     locate = Locator(kb.root)
     for rel, _kind, line, fld, text in item_texts(kb):
         for fid in citations(text):
