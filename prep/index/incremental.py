@@ -173,7 +173,7 @@ def _write_cards(db: Database, kb: KnowledgeBase, stale: Stale, now: str, result
     base = {file: min(old[file])[0] for file in new if file in old}
     if any(len(new.get(file, ())) != len(old.get(file, ())) for file in stale.files):
         base = _shift_cards(db, stale, {file: len(ids) for file, ids in new.items()})
-    out = []
+    out: list[tuple[str, str]] = []
     for file, ids in new.items():
         for i, cid in enumerate(ids):
             _write(db, "cards", rows.item_row(kb, "cards", cid, base[file] + i), stale.rows["cards"].get(cid), now, result, out)
@@ -205,7 +205,7 @@ def _write_stories(db: Database, kb: KnowledgeBase, stale: Stale, now: str, resu
     """Stories, one a file, in file order (the table is small: positions recomputed)."""
     others = [(r[1], r[0], r[2]) for r in db.execute("SELECT id, file, position FROM stories WHERE archived = 0") if r[1] not in stale.files]
     order = sorted([*others, *((kb.where[("story", sid)][0], sid, None) for sid in kb.stories)], key=lambda t: t[0])
-    out = []
+    out: list[tuple[str, str]] = []
     for pos, (_file, sid, was) in enumerate(order):
         if sid not in kb.stories:
             if was != pos:
