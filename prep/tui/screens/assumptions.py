@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Static
@@ -49,7 +50,8 @@ class AssumptionsScreen(BackScreen):
         table = self.query_one("#items", DataTable)
         table.clear()
         for i, a in enumerate(self.items):
-            table.add_row(f"{a.file}:{a.line}", a.item, " ".join(a.text.split())[:60], key=str(i))
+            # The text as Text, not str: a str cell is read as Rich markup (`list[int]` showed `list`).
+            table.add_row(f"{a.file}:{a.line}", a.item, Text(" ".join(a.text.split())[:60]), key=str(i))
         scope = f" · {self.claim}" if self.claim else ""
         self.query_one("#title", Static).update(f"{len(self.items)} to confirm{scope} (t: true as written; edit the file to replace)")
         self.show_context()

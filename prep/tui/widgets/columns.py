@@ -54,8 +54,10 @@ def widths(available: int, headers: Sequence[str], rows: Sequence[tuple[str, Seq
 
 
 def _cell(value: object, cells: int) -> object:
-    """A value that fits stays as it is (a str stays a str); a longer one is cut with …."""
-    if isinstance(value, str) and cell_len(value) <= cells and "\n" not in value:
+    """A value that fits stays as it is (a str stays a str); a longer one is cut with …. A
+    str with a `[` becomes Text: DataTable reads a str as Rich markup, and `list[int]` in a
+    card's question showed as `list`."""
+    if isinstance(value, str) and cell_len(value) <= cells and "\n" not in value and "[" not in value:
         return value
     return fit(value, cells) if isinstance(value, str | Text) else value
 
