@@ -122,7 +122,7 @@ class HtmlCache:
             self._write(conn, list(self.new.items()))
             if prune:
                 self._prune(conn)
-        except (sqlite3.Error, OSError):
+        except (sqlite3.Error, OSError, ValueError):  # ValueError: text SQLite cannot take
             with contextlib.suppress(sqlite3.Error):
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
