@@ -23,8 +23,11 @@ def test_cached_profiles_are_the_validated_ones(kb, monkeypatch):
     (kb / "profiles").mkdir()
     (kb / "profiles" / "quick.yaml").write_text(QUICK, encoding="utf-8")
     first = draw_profiles(kb)
-    assert first == {pid: ProfileSpec.of(p) for pid, p in load_profiles(kb).items()}
-    assert first["quick"].minutes == 10 and first["quick"].slots[0].count == 2
+    # repr, not ==: 45 == 45.0, but a draw's JSON would print the profile's 45 as 45.0
+    assert repr(first) == repr({pid: ProfileSpec.of(p) for pid, p in load_profiles(kb).items()})
+    assert repr(draw_profiles(kb)) == repr(first)  # read back from the cache
+    assert first["quick"].minutes == 10 and type(first["quick"].slots[0].minutes) is int  # the default 5
+    assert first["quick"].slots[0].count == 2
     assert first["quick"].slots[0].depth == 3  # pydantic's default, kept in the cache
     monkeypatch.setattr("prep.mock.profiles.load_profiles", _no_validation)
     assert draw_profiles(kb) == first

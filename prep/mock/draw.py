@@ -129,14 +129,16 @@ class _Drawer:
         kinds = set(slot.card_kinds or ["concept", "design", "defend-the-number", "trivia"])
         only = self._scope_cards()
         if slot.tags:
-            only = pool.cards_with_tags(slot.tags) & (only if only is not None else set(cards.ids))
+            tagged = pool.cards_with_tags(slot.tags)  # live cards only
+            only = tagged if only is None else tagged & only
         if slot.skills:
             from prep.index.skills import skill_cards
 
             only = skill_cards(pool.db) & (only if only is not None else set(cards.ids))
         if slot.decks:
             decks = set(slot.decks)
-            only = {c for c in (only if only is not None else cards.ids) if cards.deck[cards.index[c]] in decks}
+            in_decks = cards.in_decks(decks)
+            only = in_decks & only if only is not None else in_decks
         cands = pool.candidates(kinds, slot.min_difficulty, slot.max_difficulty, only)
 
         def accept(cid: str) -> float:

@@ -1,9 +1,10 @@
 """What a draw picks from, read once and weighted once.
 
 A draw at 50k cards must take milliseconds, so the pool never touches a card twice:
-one query over a covering index reads every live card's id, deck, kind and difficulty;
-each card's weakness is computed once (one constant for the never-rehearsed), and a
-slot draws by bisecting the cumulative weakness of its candidates (cached per filter).
+each slot's candidates (kind, difficulty) are selected in SQL over a covering index,
+ids only; each card's weakness is computed once (one constant for the never-rehearsed,
+so only reviewed cards cost a computation), and a slot draws by bisecting the
+cumulative weakness of its candidates (cached per filter).
 Risk, coverage and already-drawn items are applied by rejection: a proposal drawn by
 weakness is kept with probability risk/max-risk x coverage, which gives exactly the
 distribution weakness x risk x coverage over free items. JSON columns (claims,
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 
 FLOOR = 0.15  # even a well-known item can come up
 NEVER_BONUS = 0.5  # never rehearsed: weaker than merely forgotten
+NEVER = FLOOR + 1.0 + NEVER_BONUS  # the weakness of a never-rehearsed item
 LAPSE_WEIGHT = 0.25  # per lapse, up to 4
 RISK_FACTOR = {"high": 3.0, "medium": 1.5, "low": 1.0}
 REJECTIONS = 64  # proposals before an exact pass (most candidates taken or excluded)
@@ -88,7 +90,7 @@ class Pool:
             proj = next((self.claims[c]["project"] for c in claims if c in self.claims), None)
             self.stories[sid] = {"id": sid, "claims": claims, "competencies": _j(comps) or [], "project": proj}
         self._weak: dict[tuple[str, str], tuple[float, str]] = {}
-        self._base: list[float] | None = None
+        self._reviewed_cards: dict[str, float] | None = None
         self._candidates: dict[tuple, Candidates] = {}
 
     def weakness(self, item_type: str, item_id: str) -> tuple[float, str]:
@@ -96,7 +98,7 @@ class Pool:
         if key not in self._weak:
             st = self.states.get(key)
             if st is None:
-                self._weak[key] = (FLOOR + 1.0 + NEVER_BONUS, "never rehearsed")
+                self._weak[key] = (NEVER, "never rehearsed")
             else:
                 if self._scheduler is None:
                     self._scheduler = srs.make_scheduler(self.settings)
@@ -110,15 +112,12 @@ class Pool:
         top = max(risks, key=lambda r: RISK_FACTOR.get(r, 1.0), default=None)
         return (RISK_FACTOR.get(top, 1.0) if top else 1.0), top
 
-    def base_weights(self) -> list[float]:
-        """The weakness of every card, in `cards.ids` order: never-rehearsed cards (most
-        of a large KB) share one, so only reviewed cards cost a computation. Risk is
-        applied by rejection (`card_accept`), for proposed cards only."""
-        if self._base is None:
-            never = FLOOR + 1.0 + NEVER_BONUS
-            states = self.states
-            self._base = [self.weakness("card", cid)[0] if ("card", cid) in states else never for cid in self.cards.ids]
-        return self._base
+    def reviewed_card_weights(self) -> dict[str, float]:
+        """The weakness of every reviewed card; every other card's is NEVER. Risk is
+        applied by rejection (`card_risk`), for proposed cards only."""
+        if self._reviewed_cards is None:
+            self._reviewed_cards = {i: self.weakness("card", i)[0] for t, i in self.states if t == "card"}
+        return self._reviewed_cards
 
     def card_risk(self, card_id: str) -> float:
         """The card's risk factor as a share of the largest (an acceptance probability)."""
@@ -128,11 +127,11 @@ class Pool:
         """Cards of these kinds and difficulties (and in `only`, if given), cached per filter."""
         key = (tuple(sorted(kinds)), lo, hi, None if only is None else frozenset(only))
         if key not in self._candidates:
-            base, cards = self.base_weights(), self.cards
-            picked = [i for i, (k, d) in enumerate(zip(cards.kind, cards.difficulty, strict=True)) if k in kinds and lo <= d <= hi]
+            ids = self.cards.select(kinds, lo, hi)
             if only is not None:
-                picked = [i for i in picked if cards.ids[i] in only]
-            self._candidates[key] = Candidates([cards.ids[i] for i in picked], list(itertools.accumulate(base[i] for i in picked)))
+                ids = [c for c in ids if c in only]
+            weights = self.reviewed_card_weights()
+            self._candidates[key] = Candidates(ids, list(itertools.accumulate(map(weights.get, ids, itertools.repeat(NEVER)))))
         return self._candidates[key]
 
     def cards_with_tags(self, tags: list[str]) -> set[str]:
@@ -156,39 +155,59 @@ class Pool:
 
 
 class _Cards:
-    """Every live card's id, deck, kind and difficulty as parallel columns (ids sorted),
-    read through the covering index `cards_draw`; claims, followups and the project are
-    read and decoded per card, for the few a draw looks at."""
+    """The live cards, read as a draw asks: a slot's candidate ids in one query over the
+    covering index `cards_draw`; a card's deck, kind, difficulty, claims, followups and
+    project for the few cards a draw looks at."""
 
     def __init__(self, db: Database):
         self.db = db
-        rows = db.execute("SELECT id, deck, kind, difficulty FROM cards WHERE archived = 0 ORDER BY id").fetchall()
-        cols = list(zip(*rows, strict=True)) if rows else [()] * 4
-        self.ids: list[str] = list(cols[0])
-        self.deck, self.kind, self.difficulty = list(cols[1]), list(cols[2]), list(cols[3])
-        self.index = {cid: i for i, cid in enumerate(self.ids)}
+        self._ids: list[str] | None = None
+        self._live: dict[str, bool] = {}
         self._decoded: dict[str, dict[str, Any]] = {}
         self._deck_project: dict[str, str] | None = None
 
+    @property
+    def ids(self) -> list[str]:
+        """Every live card's id, sorted (for narrowed draws)."""
+        if self._ids is None:
+            self._ids = [r[0] for r in self.db.execute("SELECT id FROM cards WHERE archived = 0 ORDER BY id")]
+        return self._ids
+
+    def select(self, kinds: set[str], lo: int, hi: int) -> list[str]:
+        """Live cards of these kinds and difficulties, sorted by id."""
+        marks = ",".join("?" * len(kinds))
+        sql = f"SELECT id FROM cards WHERE archived = 0 AND kind IN ({marks}) AND difficulty BETWEEN ? AND ? ORDER BY id"
+        return [r[0] for r in self.db.execute(sql, [*sorted(kinds), lo, hi])]
+
+    def in_decks(self, decks: set[str]) -> set[str]:
+        marks = ",".join("?" * len(decks))
+        return {r[0] for r in self.db.execute(f"SELECT id FROM cards WHERE archived = 0 AND deck IN ({marks})", sorted(decks))}
+
     def __contains__(self, card_id: object) -> bool:
-        return card_id in self.index
+        if not isinstance(card_id, str):
+            return False
+        if card_id not in self._live:
+            self._live[card_id] = self.db.execute("SELECT 1 FROM cards WHERE id = ? AND archived = 0", [card_id]).fetchone() is not None
+        return self._live[card_id]
 
     def __getitem__(self, card_id: str) -> dict[str, Any]:
         """One card as a dict (id, deck, kind, difficulty, project, claims, followups)."""
         if card_id not in self._decoded:
-            i = self.index[card_id]
-            claims_raw, followups_raw = self.db.execute("SELECT claims, followups FROM cards WHERE id = ?", [card_id]).fetchone()
+            row = self.db.execute("SELECT deck, kind, difficulty, claims, followups FROM cards WHERE id = ? AND archived = 0", [card_id]).fetchone()
+            if row is None:
+                raise KeyError(card_id)
+            deck, kind, difficulty, claims_raw, followups_raw = row
             if self._deck_project is None:
                 self._deck_project = dict(self.db.execute("SELECT id, project FROM decks WHERE archived = 0").fetchall())
             claims = _j(claims_raw) or []
             self._decoded[card_id] = {
                 "id": card_id,
-                "deck": self.deck[i],
-                "kind": self.kind[i],
-                "difficulty": self.difficulty[i],
+                "deck": deck,
+                "kind": kind,
+                "difficulty": difficulty,
                 "claims": claims,
                 "followups": _j(followups_raw) or [],
-                "project": self._deck_project.get(self.deck[i]) or self._claim_project(claims),
+                "project": self._deck_project.get(deck) or self._claim_project(claims),
             }
         return self._decoded[card_id]
 

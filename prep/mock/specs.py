@@ -27,9 +27,9 @@ if TYPE_CHECKING:
     from prep.mock.profiles import Profile
 
 CACHE_VERSION = 1
-# prep's own files that decide what a profile validates to: the built-ins and defaults,
-# and the content types they use.
-_CODE = ("mock/profiles.py", "kb/models.py")
+# prep's own files that decide what a profile validates to (the built-ins and defaults,
+# the content types they use) and how it is dumped here
+_CODE = ("mock/profiles.py", "kb/models.py", "mock/specs.py")
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ class ProfileSpec:
 
     @classmethod
     def of(cls, profile: Profile | ProfileSpec) -> ProfileSpec:
-        return profile if isinstance(profile, ProfileSpec) else cls.from_dump(profile.model_dump(mode="json"))
+        return profile if isinstance(profile, ProfileSpec) else cls.from_dump(profile.model_dump())
 
 
 def describe(pid: str, profile: Profile | ProfileSpec, lang: str = "zh") -> str:
@@ -130,14 +130,17 @@ def _read(path: Path, key: str) -> dict[str, ProfileSpec] | None:
 
 
 def _write(path: Path, key: str, profiles: dict[str, Profile]) -> None:
+    import json
+
     from prep import fsio
     from prep.errors import PrepError
-    from prep.index.db import dumps
 
-    data = {"key": key, "profiles": {pid: p.model_dump(mode="json") for pid, p in profiles.items()}}
+    # python-mode dumps (a default 45 stays 45, not 45.0), keys in their order: read back,
+    # the specs are exactly those of the validated profiles
+    data = {"key": key, "profiles": {pid: p.model_dump() for pid, p in profiles.items()}}
     with contextlib.suppress(OSError, PrepError):  # a read-only data dir: validate next time too
         fsio.ensure_folder(path.parent)
-        fsio.write_text(path, dumps(data))
+        fsio.write_text(path, json.dumps(data, ensure_ascii=False))
 
 
 def draw_profiles(kb_root: Path | None = None) -> dict[str, ProfileSpec]:
