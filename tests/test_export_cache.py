@@ -213,3 +213,21 @@ def test_the_bulk_writer_writes_what_genanki_writes(rich_kb, db, tmp_path, monke
     (d1, m1), (d2, m2) = (c.execute("SELECT decks, models FROM col").fetchone() for c in (mine, theirs))
     assert json.loads(d1) == json.loads(d2)
     assert {k: {**v, "did": 0} for k, v in json.loads(m1).items()} == {k: {**v, "did": 0} for k, v in json.loads(m2).items()}
+
+
+def test_a_large_cache_write_leaves_the_lock_free_between_short_transactions(rich_kb, db, tmp_path, monkeypatch):  # noqa: F811
+    """Each transaction writes a slice and commits once BATCH_S has passed; a waiting
+    reviewer gets the lock in the gap. Here every slice (one row) is its own transaction."""
+    monkeypatch.setattr(html_cache, "ROWS_PER_CHECK", 1)
+    monkeypatch.setattr(html_cache, "BATCH_S", 0.0)
+    monkeypatch.setattr(html_cache, "GAP_S", 0.0)
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    try:
+        do_export(db, rich_kb, tmp_path / "a.apkg")
+    finally:
+        db.conn.set_trace_callback(None)
+    inserts = [i for i, s in enumerate(statements) if s.startswith("INSERT OR REPLACE INTO export_html")]
+    assert len(inserts) == cached_rows(db) > 1
+    for i in inserts:  # each insert between its own BEGIN IMMEDIATE and COMMIT
+        assert statements[i - 1] == "BEGIN IMMEDIATE" and statements[i + 1] == "COMMIT"

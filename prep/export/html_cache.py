@@ -143,9 +143,11 @@ class HtmlCache:
                 time.sleep(GAP_S)
             _begin(conn)
             start = time.monotonic()
-            while pos < len(rows) and time.monotonic() - start < BATCH_S:
+            while True:  # at least one slice per transaction, however short BATCH_S
                 conn.executemany("INSERT OR REPLACE INTO export_html (key, html) VALUES (?, ?)", rows[pos : pos + ROWS_PER_CHECK])
                 pos += ROWS_PER_CHECK
+                if pos >= len(rows) or time.monotonic() - start >= BATCH_S:
+                    break
             conn.execute("COMMIT")
 
     def _prune(self, conn: sqlite3.Connection) -> None:
