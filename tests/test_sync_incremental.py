@@ -348,3 +348,16 @@ def test_a_sync_left_half_done_is_redone_in_full(synced, kb, now):
     set_meta(synced, "sync_partial", "1")  # what a batched sync killed between batches leaves
     edit(kb, TW, "放到上层轮", "放到上一层的轮")
     assert sync(synced, kb, now=now).checked == "full"
+
+
+def test_reordering_a_decks_cards(synced, kb, tmp_path, now, monkeypatch):
+    text = (kb / TW).read_text(encoding="utf-8")
+    head, first, second = (
+        text[: text.index("  - id: tw.basic")],
+        text[text.index("  - id: tw.basic") : text.index("  - id: tw.hier")],
+        text[text.index("  - id: tw.hier") :],
+    )
+    (kb / TW).write_text(head + second.rstrip("\n") + "\n" + first, encoding="utf-8")
+    result = accepted(synced, kb, tmp_path, now, monkeypatch)
+    assert result.updated == 0  # moved, not edited: positions and lines change, history and hashes do not
+    assert synced.execute("SELECT id FROM cards WHERE deck = 'time-wheel' ORDER BY position").fetchall() == [("tw.hier",), ("tw.basic",)]

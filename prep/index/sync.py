@@ -92,7 +92,8 @@ def sync(db: Database, root: Path, *, now=None, force: bool = False, allow_empty
     if not force and not rebuild_search and same_kb:
         from prep.index.incremental import resync  # only now: the warm path above imports nothing more
 
-        done = resync(db, root, kb_key, rels, stats, now=now)
+        with no_gc():  # the content models' import and one deck's parse: no cycles to collect
+            done = resync(db, root, kb_key, rels, stats, now=now)
         if done is not None:
             return done
     cached = {row[0]: row for row in db.execute("SELECT path, kind, mtime_ns, size, sha1, raw, lines FROM files WHERE kb = ?", [kb_key])}

@@ -55,6 +55,7 @@ def line_for(lines: LineMap, path: tuple) -> int:
 
 
 _PLAIN_TAGS = ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map")
+_STR = "tag:yaml.org,2002:str"
 
 
 class _Budget(Exception):
@@ -78,6 +79,8 @@ class _Builder:
         line = node.start_mark.line + 1 + self.offset
         self.lines[key] = line
         if isinstance(node, ScalarNode):
+            if node.tag == _STR:  # what SafeConstructor gives for a string, without its bookkeeping
+                return node.value
             try:
                 value = self.constructor.construct_object(node, deep=True)
             except yaml.YAMLError as e:
