@@ -345,7 +345,7 @@ def test_an_index_of_another_sync_meanwhile_is_not_trusted(synced, kb, now, monk
 def test_a_sync_left_half_done_is_redone_in_full(synced, kb, now):
     from prep.index.db import set_meta
 
-    set_meta(synced, "sync_partial", "1")  # what a batched sync killed between batches leaves
+    set_meta(synced, "index_complete", "0")  # what a batched sync killed between batches leaves
     edit(kb, TW, "放到上层轮", "放到上一层的轮")
     assert sync(synced, kb, now=now).checked == "full"
 
@@ -361,3 +361,23 @@ def test_reordering_a_decks_cards(synced, kb, tmp_path, now, monkeypatch):
     result = accepted(synced, kb, tmp_path, now, monkeypatch)
     assert result.updated == 0  # moved, not edited: positions and lines change, history and hashes do not
     assert synced.execute("SELECT id FROM cards WHERE deck = 'time-wheel' ORDER BY position").fetchall() == [("tw.hier",), ("tw.basic",)]
+
+
+def test_an_index_written_by_an_older_prep_is_checked_in_full_once(synced, kb, now):
+    synced.execute("DELETE FROM meta WHERE key = 'index_complete'")  # an older prep never said its index was complete
+    edit(kb, TW, "放到上层轮", "放到上一层的轮")
+    assert sync(synced, kb, now=now).checked == "full"
+    edit(kb, TW, "放到上一层的轮", "放到上层轮")
+    assert sync(synced, kb, now=now).checked == "incremental"
+
+
+def test_a_big_sync_marks_the_index_incomplete_until_its_last_batch(db, kb, now, monkeypatch):
+    from prep.index import batches
+    from prep.index.db import get_meta
+
+    monkeypatch.setattr(batches, "BATCH_ITEMS", 0)
+    seen = []
+    real = batches.Batches.tick
+    monkeypatch.setattr(batches.Batches, "tick", lambda self: (seen.append(get_meta(db, "index_complete")), real(self))[1])
+    sync(db, kb, now=now)
+    assert seen and set(seen) == {"0"} and get_meta(db, "index_complete") == "1"

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,14 +68,16 @@ def resync(db: Database, root: Path, kb_key: str, rels: list[str], stats: dict[s
                 _apply(db, root, parsed, plan, iso(now), result)
             _write_files(db, kb_key, stats, plan, parsed)
             set_meta(db, "content_version", str(int(plan.version or "0") + 1))
-    except Fallback:
+    except sqlite3.Error:  # busy, full, read-only: the full sync would meet it too (and wait as long again)
+        raise
+    except Exception:  # a Fallback, or anything unforeseen: never worse than the full sync, which runs now
         return None
     return result
 
 
 def _state(db: Database, kb_key: str) -> tuple[str, str | None] | None:
     """("0", content_version) when the index is this knowledge base's last complete sync."""
-    if get_meta(db, "kb") != kb_key or get_meta(db, "search_stale") == "1" or get_meta(db, "sync_partial") == "1":
+    if get_meta(db, "kb") != kb_key or get_meta(db, "search_stale") == "1" or get_meta(db, "index_complete") != "1":
         return None
     return "0", get_meta(db, "content_version")
 

@@ -4,6 +4,8 @@ Every command that reads content calls `sync` first, so it must be nearly free w
 nothing changed (a `stat` per file). When something did change, only changed files
 are parsed; the whole knowledge base is then checked, and the index is written in
 one transaction only if there is no error: a broken edit never touches the database.
+(After an edit of a few files, prep.index.incremental checks them against the index
+instead of re-checking every file, and steps aside for this full check on any doubt.)
 Items are matched by id, so an edited card keeps its history; a card that disappears
 is archived (history kept) and comes back if its id returns.
 """
@@ -185,8 +187,8 @@ def _sync_changed(db: Database, scan: _Scan, result: SyncResult) -> SyncResult:
 
     big = len(kb.cards) + len(kb.stories) + len(kb.claims) > batches.BATCH_ITEMS
     with batches.Batches(db, batched=big) as batch:
-        if big:  # until the last batch commits, the index is not the files' (no incremental sync on it)
-            set_meta(db, "sync_partial", "1")
+        if big:  # until the last batch commits, the index is not the files' (prep.index.incremental)
+            set_meta(db, "index_complete", "0")
         # Files parsed now are rewritten; the rest carry their rows over (same content hash).
         # (All rewritten when another knowledge base was indexed last: its rows may share ids.)
         rewrite = None if (force or rebuild_search or get_meta(db, "kb") != kb_key) else set(result.parsed)
@@ -201,8 +203,7 @@ def _sync_changed(db: Database, scan: _Scan, result: SyncResult) -> SyncResult:
         db.conn.execute("DELETE FROM temp.pending_files")
         set_meta(db, "kb", kb_key)
         set_meta(db, "search_stale", "0")
-        if big:
-            set_meta(db, "sync_partial", "0")
+        set_meta(db, "index_complete", "1")  # the index is exactly these files (an older prep never said so)
         # Lets content-only derived results (the audit summary) be cached until the next change.
         set_meta(db, "content_version", str(int(get_meta(db, "content_version", "0")) + 1))
     return result

@@ -2,8 +2,9 @@
 
 Parsing (the slow part) is per file and cacheable: `parse_file` gives plain data and
 a line map that the store keeps, so an unchanged file is never parsed twice. Checking
-(`build`) is cheap and always runs over every file, because a link in an unchanged
-deck can break when another file changes.
+(`build`) runs over every file, because a link in an unchanged deck can break when
+another file changes; `collect` is its first half (each file's items, their ids and
+links), which the incremental sync runs on the changed files alone.
 """
 
 from __future__ import annotations
