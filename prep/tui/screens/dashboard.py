@@ -63,6 +63,9 @@ class DashboardScreen(PrepScreen):
         self.query_one("#summary", Static).update(self.t("dashboard_loading"))
         self.query_one("#audit", Static).update(" " + self.t("audit_checking"))
 
+    def on_unmount(self) -> None:
+        gc.unfreeze()  # the app is closing: what launch froze may be collected again
+
     def on_resize(self) -> None:
         self.render_tables()
         self.render_charts()
