@@ -144,3 +144,40 @@ def test_an_older_refresh_finishing_last_is_dropped(make_app, gate):
         assert "222 cards" in summary(app) and "111 cards" not in summary(app)
 
     run(app, steps)
+
+
+def test_the_interview_plan_painted_stays_while_a_new_one_is_computed(make_app, db, now, gate, monkeypatch):
+    import datetime as dt
+
+    from prep.study import interviews
+
+    monkeypatch.setenv("TZ", "UTC")
+    interviews.add(db, (now + dt.timedelta(days=3)).date().isoformat(), now, time="15:00", company="ACME")
+    real, hold = dashboard.build_plan, threading.Event()
+    plans: list[int] = []
+
+    def slow_plan(*args, **kw):
+        plans.append(1)
+        if len(plans) > 1:
+            hold.wait(WAIT_S)
+        return real(*args, **kw)
+
+    monkeypatch.setattr(dashboard, "build_plan", slow_plan)
+    app = make_app()
+
+    def line() -> str:
+        return str(app.screen.query_one("#countdown", Static).content)
+
+    async def steps(pilot):
+        await settled(pilot)
+        assert "ACME" in line() and "today: " in line()
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        screen.refresh_data()
+        await until(pilot, lambda: len(plans) == 2)  # the figures are in, the new plan is held
+        assert "today: " in line() and "planning…" not in line()
+        hold.set()
+        await settled(pilot)
+        assert "today: " in line()
+
+    run(app, steps)

@@ -59,6 +59,7 @@ class DashboardScreen(PrepScreen):
         self.claim_rows: list[ClaimReadiness] = []
         self.data: DashboardData | None = None  # the figures painted, None until the first arrive
         self._generation = 0  # the newest refresh; an older worker's figures are dropped
+        self._plan_shown = False  # the interview plan's line is painted (not "planning…")
         self._painted: tuple[int, list, list] | None = None  # (width, decks, claims) the tables show
         self.query_one("#summary", Static).update(self.t("dashboard_loading"))
         self.query_one("#audit", Static).update(" " + self.t("audit_checking"))
@@ -144,10 +145,14 @@ class DashboardScreen(PrepScreen):
         self.query_one("#summary", Static).update(summary)
         self._countdown = data.countdown
         countdown = self.query_one("#countdown", Static)
-        countdown.update(self.t("planning", line=data.countdown) if data.countdown else "")
+        if data.countdown is None:
+            countdown.update("")
+            self._plan_shown = False
+        elif not self._plan_shown:  # a plan painted stays until the new one arrives
+            countdown.update(self.t("planning", line=data.countdown))
         countdown.display = data.countdown is not None
         if data.countdown:
-            self.load_forecast(data.now)
+            self.load_forecast(message.generation, data.now)
         self.deck_rows, self.claim_rows = s["per_deck"], data.claims
         self.render_tables()
         self.load_audit(data.now)
@@ -172,23 +177,23 @@ class DashboardScreen(PrepScreen):
         self.query_one("#charts", Static).update("\n".join(lines))
 
     class ForecastReady(Message):
-        def __init__(self, plan: Plan | None) -> None:
+        def __init__(self, generation: int, plan: Plan | None) -> None:
             super().__init__()
-            self.plan = plan
+            self.generation, self.plan = generation, plan
 
     @work(thread=True, exclusive=True, group="forecast")
-    def load_forecast(self, now: dt.datetime) -> None:
+    def load_forecast(self, generation: int, now: dt.datetime) -> None:
         """The whole plan runs FSRS forward over every item: off the UI thread."""
         from prep.index.db import own_connection
 
         app = self.app
         with own_connection(app.db) as db:
             plan = build_plan(db, now, settings=app.settings, lang=app.lang)
-        self.post_message(self.ForecastReady(plan))
+        self.post_message(self.ForecastReady(generation, plan))
 
     def on_dashboard_screen_forecast_ready(self, message: ForecastReady) -> None:
         plan = message.plan
-        if plan is None or not plan.days or not self._countdown:
+        if message.generation != self._generation or plan is None or not plan.days or not self._countdown:
             return
         lines = [f"{self._countdown} · {today_text(plan)}"]
         if plan.claims:
@@ -206,6 +211,7 @@ class DashboardScreen(PrepScreen):
                 )
             )
         self.query_one("#countdown", Static).update("\n".join(lines))
+        self._plan_shown = True
 
     class AuditReady(Message):
         def __init__(self, line: str) -> None:
