@@ -100,7 +100,7 @@ def launch(size, prep: list[str], env, n: int) -> float:
 
 def empty_app(size, env, n: int) -> float:
     name = f"empty-{size[0]}x{size[1]}-{n}"
-    script = Path(env["PREP_HOME"]) / "empty_app.py"
+    script = Path(env["PREP_HOME"]) / "empty_app.py"  # in a temp dir
     script.write_text(EMPTY_APP, encoding="utf-8")
     t = start(name, size, [sys.executable, str(script)], env)
     took = wait_for(name, lambda s: "hello-empty" in s) - t
@@ -161,8 +161,6 @@ def main() -> None:
         raise SystemExit("tmux is not installed")
     print("load:", os.getloadavg(), flush=True)
     with tempfile.TemporaryDirectory() as tmp:
-        home = Path(tmp) / "home"
-        home.mkdir()
         kb: list[str] = []
         if args.cards:
             sys.path.insert(0, str(HERE))
@@ -173,10 +171,14 @@ def main() -> None:
             kb = ["--kb", args.kb]
         prep = [str(Path(sys.executable).parent / "prep"), *kb, "--lang", "en"]
         trees = [Path(t).resolve() for t in args.tree or [TREE]]
-        envs = {tree: {"PREP_HOME": str(home), "PYTHONPATH": str(tree), "TERM": "xterm-256color"} for tree in trees}
-        t = time.perf_counter()
-        subprocess.run([*prep, "sync"], env={**os.environ, **envs[trees[0]]}, check=True, capture_output=True)
-        print(f"first sync: {time.perf_counter() - t:.1f} s", flush=True)
+        # One PREP_HOME (so one database) per checkout: a newer schema is refused by older code.
+        homes = {tree: Path(tmp) / f"home-{i}" for i, tree in enumerate(trees)}
+        envs = {tree: {"PREP_HOME": str(homes[tree]), "PYTHONPATH": str(tree), "TERM": "xterm-256color"} for tree in trees}
+        for tree in trees:
+            homes[tree].mkdir()
+            t = time.perf_counter()
+            subprocess.run([*prep, "sync"], env={**os.environ, **envs[tree]}, check=True, capture_output=True)
+            print(f"first sync ({tree}): {time.perf_counter() - t:.1f} s", flush=True)
         try:
             for tree in trees:
                 launch(SIZES[0], prep, envs[tree], 0)  # untimed: bytecode, OS cache, the audit line
