@@ -181,3 +181,34 @@ def test_the_interview_plan_painted_stays_while_a_new_one_is_computed(make_app, 
         assert "today: " in line()
 
     run(app, steps)
+
+
+def test_browse_opened_again_is_as_new(make_app):
+    from textual.widgets import Input
+
+    from prep.tui.screens.browse import DEBOUNCE_S
+
+    app = make_app()
+
+    async def listed(pilot) -> str:
+        await pilot.pause(DEBOUNCE_S + 0.05)
+        await settled(pilot)
+        return str(app.screen.query_one("#info", Static).render())
+
+    async def steps(pilot):
+        await settled(pilot)
+        await pilot.press("b")
+        first = app.screen
+        assert "type: all" in await listed(pilot)
+        claims = app.screen.query_one("#results", DataTable).row_count
+        await pilot.press("ctrl+t", "ctrl+t", *"wheel")
+        assert "type: card" in await listed(pilot)
+        await pilot.press("escape", "b")
+        assert app.screen is first  # the same screen, shown again
+        assert app.screen.query_one("#q", Input).value == ""
+        info = await listed(pilot)
+        assert "type: all" in info and "result" in info
+        table = app.screen.query_one("#results", DataTable)
+        assert table.row_count == claims and table.cursor_row == 0
+
+    run(app, steps)

@@ -67,6 +67,21 @@ class BrowseScreen(BackScreen):
         self.run_search("")
         self.query_one("#q", Input).focus()
 
+    def reopen(self) -> None:
+        """Shown again from the dashboard: as a new one would be (every type, no search, the
+        first row), without building it again."""
+        self.type_filter = "all"
+        if self._debounce is not None:
+            self._debounce.stop()
+        query = self.query_one("#q", Input)
+        with query.prevent(Input.Changed):
+            query.value = ""
+        table = self.query_one("#results", DataTable)
+        table.move_cursor(row=0, animate=False)
+        table.scroll_home(animate=False)
+        self.run_search("")
+        query.focus()
+
     def on_input_changed(self, event: Input.Changed) -> None:
         if self._debounce is not None:
             self._debounce.stop()
