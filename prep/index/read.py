@@ -13,12 +13,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from prep.index.conn import Database
 from prep.index.db import iso, utcnow
 from prep.index.db import loads as _j
-from prep.index.facts import Citations
-from prep.index.facts import facts as fact_rows
-from prep.index.search import search  # noqa: F401  (re-exported: read.search is the query API)
 from prep.kb.vocab import STORY_SECTIONS, claim_text, pick
 
 if TYPE_CHECKING:  # TypedDicts cost ~2 ms to build; read models need them for mypy only
+    from prep.index.facts import Citations, FactRow
     from prep.index.views import (
         CardRow,
         CardView,
@@ -30,6 +28,7 @@ if TYPE_CHECKING:  # TypedDicts cost ~2 ms to build; read models need them for m
         ItemView,
         ProjectView,
         ReviewState,
+        SearchHit,
         Stats,
         StoryRow,
         StoryView,
@@ -37,6 +36,26 @@ if TYPE_CHECKING:  # TypedDicts cost ~2 ms to build; read models need them for m
 
 Row = dict[str, Any]
 V = TypeVar("V")
+
+
+def search(db: Database, query: str, *, limit: int = 50, types: tuple[str, ...] = (), lang: str | None = None) -> list[SearchHit]:
+    """Full-text search (`prep.index.search.search`): the query API, imported when used."""
+    from prep.index.search import search as run
+
+    return run(db, query, limit=limit, types=types, lang=lang)
+
+
+def _citations(db: Database) -> Citations:
+    # imported here: the facts and marks' regexes are for `show`, not for list or stats
+    from prep.index.facts import Citations
+
+    return Citations(db)
+
+
+def _facts(db: Database, claim: str) -> list[FactRow]:
+    from prep.index.facts import facts
+
+    return facts(db, claim)
 
 
 def item_hash(db: Database, item_type: str, item_id: str) -> str | None:
@@ -284,7 +303,7 @@ def show_project(db: Database, project_id: str, lang: str = "zh") -> ProjectView
 
 
 def _show_card(db: Database, r: Row, lang: str) -> CardView:
-    cite = Citations(db)  # {{fact:ID}} reads as the fact's text
+    cite = _citations(db)  # {{fact:ID}} reads as the fact's text
     return {
         "type": "card",
         "id": r["id"],
@@ -311,7 +330,7 @@ def _show_card(db: Database, r: Row, lang: str) -> CardView:
 def _show_story(db: Database, r: Row, lang: str) -> StoryView:
     raw = _j(r["sections"]) or {}
     # stored JSON has sorted keys; a story is told in STAR order
-    cite = Citations(db)
+    cite = _citations(db)
     sections = {k: cite(pick(raw[k], lang), lang) for k in STORY_SECTIONS if k in raw}
     return {
         "type": "story",
@@ -345,10 +364,10 @@ def _show_claim(db: Database, r: Row, lang: str) -> ClaimView:
         "risk": r["risk"],
         "numbers": _j(r["numbers"]),
         "tech": _j(r["tech"]),
-        "notes": Citations(db)(pick(_j(r["notes"]), lang), lang),
+        "notes": _citations(db)(pick(_j(r["notes"]), lang), lang),
         "facts": [
             {"id": f.id, "text": pick(f.text, lang), "figure": f.figure, "status": f.status, "source": f.source, "file": f.file, "line": f.line}
-            for f in fact_rows(db, r["id"])
+            for f in _facts(db, r["id"])
         ],
         "stories": [
             {"id": s, "title": pick(_j(db.execute("SELECT title FROM stories WHERE id=?", [s]).fetchone()[0]), lang)}

@@ -18,8 +18,7 @@ import datetime as dt
 import itertools
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from prep.index.conn import Database
 from prep.index.db import loads as _j
@@ -48,8 +47,7 @@ def weighted_pick(rng: random.Random, items: list, weights: list[float]):
     return items[-1]
 
 
-@dataclass
-class Candidates:
+class Candidates(NamedTuple):
     """The cards one slot filter admits, with cumulative base weights for bisection."""
 
     ids: list[str]
