@@ -77,12 +77,16 @@ def load_items(db, lang: str) -> list[tuple[str, str, str, str]]:
 
 def interleaved(runs: dict[str, tuple]) -> dict[str, float]:
     """Best of REPEAT for each (fn, before) in `runs`, taking turns, so a burst of load on
-    this shared machine hits every figure alike rather than one of them."""
+    this shared machine hits every figure alike rather than one of them. Each run starts
+    with nothing left to write back (os.sync, untimed): on ext4 an fsync (prep's, of its
+    package) also waits for other files' pending writes, so a run would pay for the one
+    before it (the bare script's 30 MB, the cache deletion of `forget`)."""
     times: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(REPEAT):
         for name, (fn, before) in runs.items():
             if before:
                 before()
+            os.sync()
             t = time.perf_counter()
             fn()
             times[name].append(time.perf_counter() - t)
@@ -107,13 +111,10 @@ def main() -> None:
         cached = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'export_html'").fetchone()
 
         def forget() -> None:
-            """A first export: nothing rendered before (a tree without the cache: nothing to do).
-            The deletion's megabytes are checkpointed and flushed here, untimed: left dirty, the
-            export's own fsync would pay for them, which a real first export never does."""
+            """A first export: nothing rendered before (a tree without the cache: nothing to do)."""
             if cached:
                 db.execute("DELETE FROM export_html")
                 db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                os.sync()
 
         figures = interleaved(
             {
