@@ -231,3 +231,18 @@ def test_a_large_cache_write_leaves_the_lock_free_between_short_transactions(ric
     assert len(inserts) == cached_rows(db) > 1
     for i in inserts:  # each insert between its own BEGIN IMMEDIATE and COMMIT
         assert statements[i - 1] == "BEGIN IMMEDIATE" and statements[i + 1] == "COMMIT"
+
+
+def test_texts_with_images_are_rendered_on_every_export(rich_kb, db, tmp_path):  # noqa: F811
+    """Their HTML names the picture by its content hash, and a missing one must be reported."""
+    do_export(db, rich_kb, tmp_path / "a.apkg")
+    image = rich_kb / "decks/images/时间轮.png"
+    old_name = render.MediaCollector(rich_kb)._name(image.resolve(), (0, 0))
+    assert old_name.encode() in package_notes(tmp_path / "a.apkg")[genanki.guid_for("r.code")][0]
+    image.write_bytes(image.read_bytes() + b"edited")
+    anki.export(db, rich_kb, tmp_path / "b.apkg")
+    field = package_notes(tmp_path / "b.apkg")[genanki.guid_for("r.code")][0]
+    assert old_name.encode() not in field and render.MediaCollector(rich_kb)._name(image.resolve(), (0, 0)).encode() in field
+    image.unlink()
+    with pytest.raises(anki.ExportError, match=r"时间轮\.png' not found"):
+        anki.export(db, rich_kb, tmp_path / "c.apkg")

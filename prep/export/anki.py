@@ -227,7 +227,7 @@ class _Exporter:
     def card_note(self, r, due: int) -> Note:
         ref = ImageRef()
         # Raw JSON holds "![" exactly when a text does (JSON escapes neither character).
-        images = "![" in r["q"] or "![" in r["a"] or "![" in (r["gist"] or "")
+        images = any("![" in (r[c] or "") for c in ("q", "a", "gist"))
         hook = self.media.hook(r["file"], f"{r['file']}:{r['line']}: card {r['id']}", ref) if images else None
         claims, followups, tags = _list(r["claims"]), _list(r["followups"]), _list(r["tags"])
         q, a, gist = self.question(r["id"]), _j(r["a"]), _j(r["gist"])
