@@ -381,3 +381,25 @@ def test_a_big_sync_marks_the_index_incomplete_until_its_last_batch(db, kb, now,
     monkeypatch.setattr(batches.Batches, "tick", lambda self: (seen.append(get_meta(db, "index_complete")), real(self))[1])
     sync(db, kb, now=now)
     assert seen and set(seen) == {"0"} and get_meta(db, "index_complete") == "1"
+
+
+def test_an_id_passing_from_a_story_back_to_its_archived_card(synced, kb, tmp_path, now, monkeypatch):
+    text = (kb / TW).read_text(encoding="utf-8")
+    story = "stories/checkout-latency.md"
+    (kb / TW).write_text(text[: text.index("  - id: tw.hier")].replace("    followups: [tw.hier]\n", ""), encoding="utf-8")
+    accepted(synced, kb, tmp_path, now, monkeypatch)  # the card tw.hier archived
+    edit(kb, story, "id: checkout-latency", "id: tw.hier")
+    assert accepted(synced, kb, tmp_path, now, monkeypatch).added == 1  # now a story's id
+    edit(kb, story, "id: tw.hier", "id: checkout-latency")
+    (kb / TW).write_text(text, encoding="utf-8")
+    result = accepted(synced, kb, tmp_path, now, monkeypatch)  # a card again, in the same sync
+    assert (result.restored, result.archived) == (2, 1)  # the card tw.hier and the story checkout-latency back; the story tw.hier gone
+
+
+def test_a_deck_turned_into_a_link_out_of_the_knowledge_base_is_refused(synced, kb, tmp_path, now, monkeypatch):
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text((kb / TW).read_text(encoding="utf-8").replace("放到上层轮", "elsewhere"), encoding="utf-8")
+    (kb / TW).unlink()
+    (kb / TW).symlink_to(outside)
+    errors = rejected(synced, kb, tmp_path, now, monkeypatch)
+    assert "outside the knowledge base" in errors[0].message

@@ -73,20 +73,24 @@ def check(db: Database, kb: KnowledgeBase, links: list[Link], stale: Stale) -> N
 
 
 def _ids(db: Database, kb: KnowledgeBase, stale: Stale) -> None:
-    """The new items' ids are used by no item of another file, of any kind (facts too)."""
-    ids = {item_id for _kind, item_id in kb.where}
+    """The new items' ids are used by no item of another file, of any kind (facts too).
+    An id the stale files held already was unique last time, and no other file changed:
+    only ids new to them are looked up (none when a card's text was edited)."""
+    mine = {*stale.cards, *stale.stories, *(did for did, (file, _) in stale.decks.items() if file in stale.files)}
+    fresh = {item_id for _kind, item_id in kb.where} - mine
     for table in ("claims", "projects"):
-        if ids_in(db, f"SELECT id FROM {table} WHERE archived = 0 AND id IN ({{}})", ids):
+        if ids_in(db, f"SELECT id FROM {table} WHERE archived = 0 AND id IN ({{}})", fresh):
             raise Fallback(f"an id of the parsed files is a live {table[:-1]}")
-    if ids_in(db, "SELECT id FROM facts WHERE id IN ({})", ids):
+    if ids_in(db, "SELECT id FROM facts WHERE id IN ({})", fresh):
         raise Fallback("an id of the parsed files is a fact")
-    if any(did in ids and file not in stale.files for did, (file, _) in stale.decks.items()):
+    if any(did in fresh and file not in stale.files for did, (file, _) in stale.decks.items()):
         raise Fallback("an id of the parsed files is another file's deck")
-    for table, mine in (("cards", stale.cards), ("stories", stale.stories)):
-        found = {r[0]: r[1:] for r in ids_in(db, f"SELECT id, {OLD_COLS} FROM {table} WHERE id IN ({{}})", ids)}
-        if any(not old[1] and item_id not in mine for item_id, old in found.items()):
+    for table, items, old in (("cards", kb.cards, stale.cards), ("stories", kb.stories, stale.stories)):
+        # and the rows the new items take over: their own, or an archived one of the same id
+        found = {r[0]: r[1:] for r in ids_in(db, f"SELECT id, {OLD_COLS} FROM {table} WHERE id IN ({{}})", fresh | (set(items) - set(old)))}
+        if any(not row[1] and item_id not in old for item_id, row in found.items()):
             raise Fallback(f"an id of the parsed files is a live {table[:-1]} of another file")
-        stale.rows[table] = found
+        stale.rows[table] = found | {item_id: row for item_id, row in old.items() if item_id in items}
 
 
 def _links(db: Database, kb: KnowledgeBase, links: list[Link], stale: Stale) -> None:
