@@ -23,7 +23,7 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from prep.index import crosscheck, rows
 from prep.index.conn import Database
@@ -177,20 +177,10 @@ def _unedited(db: Database, kb_key: str, parsed: list[Parsed]) -> set[str]:
         before = json.loads(row[0]) if row else None
         if not (isinstance(before, dict) and isinstance(p.raw, dict)):
             continue
-        old = {c.get("id"): c for c in before.get("cards") or [] if isinstance(c, dict)}
-        out |= {c["id"] for c in p.raw.get("cards") or [] if isinstance(c, dict) and _same(old.get(c.get("id")), c)}
+        # compared as JSON text: equal values of another type (1, 1.0, true) are not the same card
+        old = {c.get("id"): dumps(c) for c in before.get("cards") or [] if isinstance(c, dict)}
+        out |= {c["id"] for c in p.raw.get("cards") or [] if isinstance(c, dict) and old.get(c.get("id")) == dumps(c)}
     return out
-
-
-def _same(a: Any, b: Any) -> bool:
-    """Equal, and of the same types all the way down (1 == True == 1.0 in Python)."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(_same(v, b[k]) for k, v in a.items())
-    if isinstance(a, list):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
-    return bool(a == b)
 
 
 def _write_cards(db: Database, kb: KnowledgeBase, stale: Stale, now: str, result: SyncResult, unedited: set[str]) -> list[tuple[str, str]]:

@@ -56,7 +56,7 @@ def link_lines(lines: LineMap) -> LineMap:
     Keeping every value's line for 50k cards would cost ~100 MB."""
     keep = {}
     for key, line in lines.items():
-        parts = key.split(".")
+        parts = key.rsplit(".", 2)  # the last two segments are all that matter
         if key in ("", "project") or parts[-1] == "id" or (len(parts) > 1 and parts[-2] in ("claims", "followups")):
             keep[key] = line
     return keep
