@@ -18,12 +18,9 @@ from pydantic import BaseModel, ValidationError
 
 from prep.errors import ContentError, ContentErrors
 from prep.kb import truth
-from prep.kb.explain import ROOTS, clean_loc, explain
 from prep.kb.layout import kind_of, list_files, outside  # the loader's API; layout has no pydantic
 from prep.kb.models import Card, Claim, Deck, Project, Resume, Story
 from prep.kb.salvage import Kept, original, salvage
-from prep.kb.spelling import did_you_mean
-from prep.kb.story_md import parse_story
 from prep.kb.yamlsrc import LineMap, line_for, parse_yaml, read_text
 
 RESUME = "stories/resume.yaml"
@@ -95,6 +92,8 @@ def parse_file(root: Path, rel: str, data: bytes | None = None) -> Parsed:
     if text is None:
         return Parsed(rel, kind, None, {}, errors)
     if kind == "story":
+        from prep.kb.story_md import parse_story
+
         raw, lines, errors = parse_story(text, rel)
     else:
         raw, lines, errors = parse_yaml(text, rel)
@@ -104,6 +103,10 @@ def parse_file(root: Path, rel: str, data: bytes | None = None) -> Parsed:
 
 
 def _pydantic_errors(p: Parsed, exc: ValidationError) -> list[ContentError]:
+    # The error explainer (and its spelling hints) only when a file is wrong: a resync of a
+    # valid edit never loads it.
+    from prep.kb.explain import ROOTS, explain
+
     return explain(p.rel, p.lines, exc, ROOTS.get(p.kind))
 
 
@@ -120,6 +123,8 @@ def validate(p: Parsed) -> tuple[Any, list[ContentError]]:
     except ValidationError as exc:
         # Keep what did validate, so the id, link and cycle checks still run on it.
         found = _pydantic_errors(p, exc)
+        from prep.kb.explain import clean_loc
+
         salvaged, p.kept = salvage(model, p.raw, [clean_loc(e["loc"]) for e in exc.errors()])
         return salvaged, p.errors + found
 
@@ -211,6 +216,8 @@ def build(root: Path, parsed: list[Parsed]) -> tuple[KnowledgeBase, list[Content
     suggested = 0  # difflib over 50k ids is ~0.1 s a link: suggest for the first few only
     for rel, line, fld, kind, target in links:
         if target not in targets[kind]:
+            from prep.kb.spelling import did_you_mean
+
             hint = did_you_mean(target, targets[kind]) if suggested < SUGGEST_LINKS else ""
             suggested += 1
             errors.append(ContentError(rel, line, fld, f"unknown {kind} '{target}'{hint}"))

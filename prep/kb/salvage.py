@@ -17,7 +17,6 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from prep.kb.explain import NESTED
 from prep.kb.yamlsrc import path_key
 
 # Required text fields: an empty string stands in, so the item (and its id) stays.
@@ -52,6 +51,8 @@ def _repair(model: type[BaseModel], data: dict, locs: list[tuple], path: tuple, 
             continue
         value = out.get(name)
         if isinstance(value, list) and sub and all(s and isinstance(s[0], int) for s in sub):
+            from prep.kb.explain import NESTED  # only when a file is wrong: explain is the error path
+
             out[name] = _repair_list(NESTED.get(model, {}).get(name), value, sub, (*path, name), kept)
         elif not model.model_fields[name].is_required():
             out.pop(name, None)
