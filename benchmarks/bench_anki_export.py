@@ -98,6 +98,9 @@ def main() -> None:
     n = int(args[0]) if args else 10_000
     with tempfile.TemporaryDirectory() as tmp_dir:
         tmp = Path(tmp_dir)
+        # genanki's write_to_file leaves its temporary database behind (15 MB at 10k, each run):
+        # in here, it goes with the rest
+        tempfile.tempdir = tmp_dir
         root = generate(tmp / "kb", n)
         db = open_db(tmp / "prep.db")
         t = time.perf_counter()
