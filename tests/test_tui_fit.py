@@ -272,3 +272,31 @@ def test_mock_status_line_is_whole_at_80_columns(db, kb, now):
         assert_footer_whole(app)
 
     run_app(app, steps, size=(80, 24))
+
+
+def test_dashboard_drawn_again_after_a_live_resize(db, wide_kb, now):
+    """The tables keep their drawn lines across focus moves and screens; a resize must still
+    draw them at the new widths (the deck name cut at 50 columns, whole at 120)."""
+    sync(db, wide_kb, now=now)
+    app = app_for(db, now, "en")
+
+    def drawn(table: DataTable) -> str:
+        return "\n".join(table.render_line(y).text for y in range(table.size.height))
+
+    async def steps(pilot):
+        await figures(pilot)
+        decks = app.screen.query_one("#decks", DataTable)
+        assert LONG_DECK["en"] in drawn(decks)
+        await pilot.press("b", "escape")  # another screen over the dashboard and back
+        await figures(pilot)
+        assert LONG_DECK["en"] in drawn(decks)
+        await pilot.resize_terminal(50, 24)
+        await figures(pilot)
+        narrow = drawn(decks)
+        assert LONG_DECK["en"] not in narrow and "Data-distribution" in narrow and "…" in narrow
+        assert_no_sideways_scroll(decks)
+        await pilot.resize_terminal(120, 40)
+        await figures(pilot)
+        assert LONG_DECK["en"] in drawn(decks)
+
+    run_app(app, steps, size=(120, 40))

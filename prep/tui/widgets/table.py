@@ -9,7 +9,7 @@ need no height of their own; the virtual size is still computed by Textual.
 DataTable also throws away every rendered line whenever its styles are recomputed, which
 Textual does when focus moves or a screen is pushed over it: back on the dashboard, both
 tables were rendered again from nothing (~30 ms of a 45 ms return), as they were after
-any Resize event, which Textual sends even when no size changed. Its caches are keyed
+any Resize event. Its caches are keyed
 by the table's pseudo-classes (focus, hover) already, so here they are kept unless what
 the table looks like in its current state (its own and its components' styles) changed.
 """
@@ -33,12 +33,12 @@ class FixedTable(DataTable):
             return None
 
     def _on_resize(self, event: events.Resize) -> None:
-        # DataTable's own handler (Textual runs it after this one) bumps its cache generation
-        # on every Resize, also when only the virtual size changed (rows were added, and the
-        # generation was bumped for them already) or nothing did. Lines are keyed by width.
-        if self.__dict__.get("_size") == event.size:
+        # DataTable's own handler (Textual runs it after this one) only bumps the generation
+        # its caches are keyed by; the event arrives after the frame at the new size was
+        # drawn, so every line is drawn again. Lines are keyed by width already, and with
+        # set column widths a row's cells do not depend on the table's size.
+        if not any(column.auto_width for column in self.columns.values()):
             event.prevent_default()
-        self._size = event.size
 
     def notify_style_update(self) -> None:
         # Textual 8.2: DataTable.notify_style_update is Widget's plus clearing every cache.
