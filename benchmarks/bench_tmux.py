@@ -186,9 +186,15 @@ def main() -> None:
                 tag = f"{size[0]}x{size[1]}"
                 empty = statistics.median(empty_app(size, envs[trees[0]], n) for n in range(args.runs))
                 print(f"{tag}  empty Textual app {empty:.0f} ms", flush=True)
+                runs: dict[Path, list[float]] = {tree: [] for tree in trees}
+                for n in range(args.runs):  # round-robin, so a change in load hits every checkout alike
+                    for tree in trees:
+                        runs[tree].append(launch(size, prep, envs[tree], n + 1))
                 for tree in trees:
-                    runs = [launch(size, prep, envs[tree], n + 1) for n in range(args.runs)]
-                    print(f"{tag}  {tree}: launch to dashboard figures, median {statistics.median(runs):.0f} ms  {[round(r) for r in runs]}")
+                    print(
+                        f"{tag}  {tree}: launch to dashboard figures, median {statistics.median(runs[tree]):.0f} ms  {[round(r) for r in runs[tree]]}"
+                    )
+                for tree in trees:
                     for label, ms in keys(size, prep, envs[tree]).items():
                         print(f"{tag}  {tree}: {label:<14}{ms:>8.0f} ms", flush=True)
         finally:

@@ -151,11 +151,11 @@ class DashboardScreen(PrepScreen):
         elif not self._plan_shown:  # a plan painted stays until the new one arrives
             countdown.update(self.t("planning", line=data.countdown))
         countdown.display = data.countdown is not None
-        if data.countdown:
-            self.load_forecast(message.generation, data.now)
+        if data.countdown:  # the slower extras start once these figures are painted
+            self.call_after_refresh(self.load_forecast, message.generation, data.now)
         self.deck_rows, self.claim_rows = s["per_deck"], data.claims
         self.render_tables()
-        self.load_audit(data.now)
+        self.call_after_refresh(self.load_audit, data.now)
         if self.data is None:
             # Launch is over: what is alive now (Textual, the modules, the screen) lives as
             # long as the app, so the cyclic GC stops rescanning it (a full pass over it
