@@ -46,52 +46,61 @@ def rows(kb: KnowledgeBase, carry=lambda file: False):
 
 
 def item_row(kb: KnowledgeBase, table: str, item_id: str, pos: int) -> dict:
-    if table == "claims":
-        cid, claim = item_id, kb.claims[item_id]
-        d = claim.model_dump(mode="json")
-        file, line = kb.where[("claim", cid)]
-        return {
-            "id": cid,
-            "project": kb.claim_project[cid],
-            "text": dumps(d["text"]),
-            "en": d["en"],
-            "source": d["source"],
-            "before": d["before"],
-            "numbers": dumps(d["numbers"]),
-            "tech": dumps(d["tech"]),
-            "risk": d["risk"],
-            "notes": dumps(d["notes"]),
-            "hash": content_hash(d),
-            "file": file,
-            "line": line,
-            "position": pos,
-        }
-    if table == "cards":
-        cid, card = item_id, kb.cards[item_id]
-        d = card.model_dump(mode="json")
-        file, line = kb.where[("card", cid)]
-        return {
-            "id": cid,
-            "deck": kb.card_deck[cid],
-            "q": dumps(d["q"]),
-            "a": dumps(d["a"]),
-            "claims": dumps(d["claims"]),
-            "tags": dumps(d["tags"]),
-            "kind": d["kind"],
-            "difficulty": d["difficulty"],
-            "followups": dumps(d["followups"]),
-            "source": d["source"],
-            "gist": dumps(d["gist"]),
-            # a gist counts only where there is one: adding the field kept every other card's hash
-            "hash": content_hash(
-                {k: d[k] for k in ("q", "a", "claims", "tags", "kind", "difficulty", "followups", "source")}
-                | {"deck": kb.card_deck[cid]}
-                | ({"gist": d["gist"]} if d["gist"] else {})
-            ),
-            "file": file,
-            "line": line,
-            "position": pos,
-        }
+    """The full row of one item at position `pos`."""
+    return {"claims": _claim_row, "cards": _card_row}.get(table, _story_row)(kb, item_id, pos)
+
+
+def _claim_row(kb: KnowledgeBase, item_id: str, pos: int) -> dict:
+    cid, claim = item_id, kb.claims[item_id]
+    d = claim.model_dump(mode="json")
+    file, line = kb.where[("claim", cid)]
+    return {
+        "id": cid,
+        "project": kb.claim_project[cid],
+        "text": dumps(d["text"]),
+        "en": d["en"],
+        "source": d["source"],
+        "before": d["before"],
+        "numbers": dumps(d["numbers"]),
+        "tech": dumps(d["tech"]),
+        "risk": d["risk"],
+        "notes": dumps(d["notes"]),
+        "hash": content_hash(d),
+        "file": file,
+        "line": line,
+        "position": pos,
+    }
+
+
+def _card_row(kb: KnowledgeBase, item_id: str, pos: int) -> dict:
+    cid, card = item_id, kb.cards[item_id]
+    d = card.model_dump(mode="json")
+    file, line = kb.where[("card", cid)]
+    return {
+        "id": cid,
+        "deck": kb.card_deck[cid],
+        "q": dumps(d["q"]),
+        "a": dumps(d["a"]),
+        "claims": dumps(d["claims"]),
+        "tags": dumps(d["tags"]),
+        "kind": d["kind"],
+        "difficulty": d["difficulty"],
+        "followups": dumps(d["followups"]),
+        "source": d["source"],
+        "gist": dumps(d["gist"]),
+        # a gist counts only where there is one: adding the field kept every other card's hash
+        "hash": content_hash(
+            {k: d[k] for k in ("q", "a", "claims", "tags", "kind", "difficulty", "followups", "source")}
+            | {"deck": kb.card_deck[cid]}
+            | ({"gist": d["gist"]} if d["gist"] else {})
+        ),
+        "file": file,
+        "line": line,
+        "position": pos,
+    }
+
+
+def _story_row(kb: KnowledgeBase, item_id: str, pos: int) -> dict:
     sid, story = item_id, kb.stories[item_id]
     d = story.model_dump(mode="json")
     file, line = kb.where[("story", sid)]

@@ -28,7 +28,7 @@ from prep.index.db import dumps, get_meta, iso, set_meta, utcnow
 from prep.kb import layout
 
 if TYPE_CHECKING:
-    from prep.kb.loader import KnowledgeBase
+    from prep.kb.loader import KnowledgeBase, Parsed
 
 
 @dataclass
@@ -134,15 +134,15 @@ class _Scan:
     allow_empty: bool  # allow a sync that archives every card or story
 
 
-def _sync_changed(db: Database, scan: _Scan, result: SyncResult) -> SyncResult:
-    root, kb_key, rels, stats, now = scan.root, scan.kb_key, scan.rels, scan.stats, scan.now
+def _parse_all(db: Database, scan: _Scan, result: SyncResult) -> list[Parsed]:
+    """Every file validated: the changed ones parsed (their cache rows kept aside in a temp
+    table until the sync commits), the others from the parse cache."""
+    root, kb_key, rels, stats = scan.root, scan.kb_key, scan.rels, scan.stats
     cached: Any = scan.cached  # sqlite rows, read by position below
-    force, rebuild_search, allow_empty = scan.force, scan.rebuild_search, scan.allow_empty
     # Content models (pydantic) and the YAML parser are needed only now that a file changed.
     from prep.kb import loader, yamlsrc
     from prep.kb.loader import Parsed
 
-    result.checked = "full"
     parsed: list[Parsed] = []
     # Parse-cache rows wait in a per-connection temp table until the whole knowledge base
     # validates: at 50k cards they are ~40 MB of JSON better kept out of the Python heap.
@@ -153,7 +153,7 @@ def _sync_changed(db: Database, scan: _Scan, result: SyncResult) -> SyncResult:
     for rel in rels:
         row = cached.get(rel)
         # A symlink that leaves the knowledge base is re-checked every time (and refused).
-        again = force or loader.outside(root, rel) is not None
+        again = scan.force or loader.outside(root, rel) is not None
         fresh = not (row and (row[2], row[3]) == stats[rel]) or again
         if fresh:
             data = (root / rel).read_bytes() if stats[rel][1] <= limit else None
@@ -176,6 +176,15 @@ def _sync_changed(db: Database, scan: _Scan, result: SyncResult) -> SyncResult:
         db.conn.execute(pending, (kb_key, rel, p.kind, *stats[rel], sha, dumps(p.raw), json.dumps(p.lines)))
         p.raw = None
         parsed.append(p)
+    return parsed
+
+
+def _sync_changed(db: Database, scan: _Scan, result: SyncResult) -> SyncResult:
+    root, kb_key, rels, now = scan.root, scan.kb_key, scan.rels, scan.now
+    force, rebuild_search, allow_empty = scan.force, scan.rebuild_search, scan.allow_empty
+    result.checked = "full"
+    parsed = _parse_all(db, scan, result)
+    from prep.kb import loader
 
     kb, errors = loader.build(root, parsed)
     if errors:
