@@ -403,3 +403,10 @@ def test_a_deck_turned_into_a_link_out_of_the_knowledge_base_is_refused(synced, 
     (kb / TW).symlink_to(outside)
     errors = rejected(synced, kb, tmp_path, now, monkeypatch)
     assert "outside the knowledge base" in errors[0].message
+
+
+def test_deleting_the_first_deck_moves_the_others_up(synced, kb, tmp_path, now, monkeypatch):
+    (kb / PERF).unlink()
+    assert accepted(synced, kb, tmp_path, now, monkeypatch).archived == 2
+    assert synced.execute("SELECT id, position FROM cards WHERE archived = 0 ORDER BY position").fetchall() == [("tw.basic", 0), ("tw.hier", 1)]
+    assert synced.execute("SELECT id, position FROM decks WHERE archived = 0").fetchall() == [("time-wheel", 0)]
