@@ -125,7 +125,6 @@ def show(obj: Ctx, item_id, as_json, lang):
 
     Example: prep show meican.scheduler --lang en
     """
-    from prep.export.item import render
     from prep.index import read
 
     db, _ = obj.synced()
@@ -135,8 +134,10 @@ def show(obj: Ctx, item_id, as_json, lang):
         raise PrepError(f"no card, story, claim, project or deck has the id '{item_id}' (try: prep search {item_id})")
     if as_json:
         emit_json(item)
-    else:
-        click.echo(terminal_text(render(item, lang=lang)))
+        return
+    from prep.export.item import render  # the renderer's words and humanize: text output only
+
+    click.echo(terminal_text(render(item, lang=lang)))
 
 
 @click.command()
