@@ -195,15 +195,15 @@ class _Drawer:
         return "story", s["id"], s["project"], s["claims"], comp, whys[s["id"]]
 
 
-def _card_text(db: Database, card_id: str, lang: str) -> tuple[str, str]:
+def _card_text(db: Database, card_id: str, lang: str, cite: Citations | None = None) -> tuple[str, str]:
     """(question, expected key points): the card's gist when it has one, else its answer;
     fact citations read as the facts' text."""
     q, a, gist = db.execute("SELECT q, a, gist FROM cards WHERE id = ?", [card_id]).fetchone()
-    cite = Citations(db)
+    cite = cite or Citations(db)
     return cite(pick(_j(q), lang), lang), cite(pick(_j(gist), lang) or pick(_j(a), lang), lang)
 
 
-def _claim_question(db: Database, claim_id: str, chain: list[str], lang: str) -> tuple[str, str, list[Followup]]:
+def _claim_question(db: Database, claim_id: str, chain: list[str], lang: str, cite: Citations) -> tuple[str, str, list[Followup]]:
     text, en, numbers, notes = db.execute("SELECT text, en, numbers, notes FROM claims WHERE id = ?", [claim_id]).fetchone()
     from prep.export.item import figure_line
 
@@ -217,7 +217,7 @@ def _claim_question(db: Database, claim_id: str, chain: list[str], lang: str) ->
     ).fetchall()
     if stories:
         points += ["", pick({"en": "Stories: ", "zh": "相关故事："}, lang) + "; ".join(f"{pick(_j(t), lang)} (`{i}`)" for i, t in stories)]
-    followups = [Followup(*_card_text(db, c, lang), card=c) for c in chain]
+    followups = [Followup(*_card_text(db, c, lang, cite), card=c) for c in chain]
     if not followups:
         for (fups,) in db.execute(
             "SELECT followups FROM stories WHERE archived = 0 AND EXISTS (SELECT 1 FROM json_each(stories.claims) WHERE value = ?) ORDER BY position",
@@ -283,7 +283,7 @@ def _draw(db: Database, profile: ProfileSpec, options: DrawOptions, now: dt.date
     from prep.study.engine import load_settings
 
     name, seed, lang, n = options.name, options.seed, options.lang, options.n
-    cite = Citations(db)
+    cite = Citations(db)  # the facts, read once: every question and followup cites them
     claim, project, minutes, no_repeat = options.claim, options.project, options.minutes, options.no_repeat
     settings = settings or load_settings(db)
     pool = _Pool(db, now, settings)
@@ -321,10 +321,10 @@ def _draw(db: Database, profile: ProfileSpec, options: DrawOptions, now: dt.date
             got += 1
             item_type, item_id, proj, claims, extra, why = r
             if item_type == "claim":
-                q, points, fups = _claim_question(db, item_id, extra, lang)
+                q, points, fups = _claim_question(db, item_id, extra, lang, cite)
             elif item_type == "card":
-                q, points = _card_text(db, item_id, lang)
-                fups = [Followup(*_card_text(db, c, lang), card=c) for c in extra]
+                q, points = _card_text(db, item_id, lang, cite)
+                fups = [Followup(*_card_text(db, c, lang, cite), card=c) for c in extra]
             else:
                 q, points, fups = _story_question(db, item_id, extra, slot.depth, lang)
             # fact citations read as the facts' text on the sheets and in the TUI session
