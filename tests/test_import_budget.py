@@ -5,11 +5,13 @@ every module a command imported."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
 
 import pytest
+from conftest import kb_db_file
 
 HEAVY = ("pydantic", "sqlite_utils", "yaml", "textual", "genanki", "fsrs", "markdown_it", "pygments")
 
@@ -40,17 +42,28 @@ def test_a_changed_file_is_parsed_with_the_models(kb, prep_home):
     assert {"pydantic", "yaml"} <= imported(["--kb", str(kb), "stats"], prep_home)
 
 
-# fsrs: a draw weighs reviewed items by their retrievability, which only fsrs computes
-DRAW_HEAVY = tuple(m for m in HEAVY if m != "fsrs")
-
-
 @pytest.mark.parametrize("command", [["draw", "--json", "--seed", "1"], ["draw", "--seed", "2", "--profile", "decks"], ["draw", "--profiles"]])
 def test_a_warm_draw_imports_no_models(kb, prep_home, command):
-    """The first draw validates the profiles (pydantic); later ones read the cache."""
+    """The first draw validates the profiles (pydantic); later ones read the cache. With
+    nothing reviewed there is no retrievability to ask fsrs for."""
     first = imported(["--kb", str(kb), "draw", "--json"], prep_home)
     assert "pydantic" in first
-    heavy = sorted(set(DRAW_HEAVY) & imported(["--kb", str(kb), *command], prep_home))
+    heavy = sorted(set(HEAVY) & imported(["--kb", str(kb), *command], prep_home))
     assert heavy == [], f"prep {' '.join(command)} imported {heavy}"
+
+
+def test_a_draw_imports_fsrs_once_something_is_reviewed(kb, prep_home):
+    """Reviewed items are weighed by their retrievability, which only fsrs computes."""
+    imported(["--kb", str(kb), "draw", "--json"], prep_home)
+    from prep.index.db import open_db
+    from prep.study import engine
+    from prep.study.srs import Settings
+
+    db = open_db(kb_db_file(prep_home, kb))
+    engine.record_answer(db, "card", "tw.basic", 3, dt.datetime(2026, 11, 1, tzinfo=dt.UTC), settings=Settings(enable_fuzzing=False))
+    db.close()
+    heavy = set(HEAVY) & imported(["--kb", str(kb), "draw", "--json", "--seed", "1"], prep_home)
+    assert heavy == {"fsrs"}
 
 
 def test_an_edited_profile_brings_validation_back(kb, prep_home):

@@ -304,7 +304,9 @@ def _draw(db: Database, profile: ProfileSpec, options: DrawOptions, now: dt.date
     if any(s.kind == "deep-dive" and c for s, c in zip(profile.slots, counts, strict=True)):
         from prep.study.readiness import claim_readiness
 
-        readiness = {r["id"]: r["score"] for r in claim_readiness(db, now, settings, lang)}
+        # the pool's recall: the same retrievability readiness computes, and no fsrs import
+        # when nothing has been reviewed
+        readiness = {r["id"]: r["score"] for r in claim_readiness(db, now, settings, lang, retrievability=pool.recall())}
     out = Draw(profile=name, title=pick(profile.title, lang), seed=seed, lang=lang, minutes=round(total_minutes, 1), drawn_at=iso(now))
     for slot, count in zip(profile.slots, counts, strict=True):
         label = pick(slot.label, lang) or pick(SLOT_LABELS[slot.kind], lang)

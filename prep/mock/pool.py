@@ -89,6 +89,7 @@ class Pool:
             self.stories[sid] = {"id": sid, "claims": claims, "competencies": _j(comps) or [], "project": proj}
         self._weak: dict[tuple[str, str], tuple[float, str]] = {}
         self._reviewed_cards: dict[str, float] | None = None
+        self._recall: dict[tuple[str, str], float] | None = None
         self._candidates: dict[tuple, Candidates] = {}
 
     def weakness(self, item_type: str, item_id: str) -> tuple[float, str]:
@@ -98,12 +99,23 @@ class Pool:
             if st is None:
                 self._weak[key] = (NEVER, "never rehearsed")
             else:
-                if self._scheduler is None:
-                    self._scheduler = srs.make_scheduler(self.settings)
-                r = srs.retrievability(self._scheduler, _j(st[0]), self.now)
+                r = self.recall()[key]
                 why = f"recall {round(r * 100)}%" + (f", {st[1]} lapse(s)" if st[1] else "")
                 self._weak[key] = (FLOOR + (1.0 - r) + LAPSE_WEIGHT * min(st[1], 4), why)
         return self._weak[key]
+
+    def recall(self) -> dict[tuple[str, str], float]:
+        """Every item's FSRS retrievability now, as `prep.study.readiness` would read it from
+        the stored states: computed once for the weights and the claims' readiness, and
+        fsrs imported only if an item has actually been reviewed."""
+        if self._recall is None:
+            self._recall = {}
+            for key, (raw, _) in self.states.items():
+                state = _j(raw)
+                if srs.has_review(state) and self._scheduler is None:
+                    self._scheduler = srs.make_scheduler(self.settings)
+                self._recall[key] = srs.retrievability(self._scheduler, state, self.now) if self._scheduler else 0.0
+        return self._recall
 
     def risk(self, claim_ids: list[str]) -> tuple[float, str | None]:
         risks = [self.claims[c]["risk"] for c in claim_ids if c in self.claims]

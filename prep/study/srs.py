@@ -132,9 +132,14 @@ def preview(scheduler: Scheduler, before: CardDict, now: dt.datetime) -> dict[in
     return {r: answer(scheduler, before, r, now).due - now for r in RATINGS}
 
 
+def has_review(state: CardDict | None) -> bool:
+    """Whether fsrs holds a memory of the item (else its retrievability is 0, no scheduler asked)."""
+    return bool(state and state.get("last_review"))
+
+
 def retrievability(scheduler: Scheduler, state: CardDict | None, now: dt.datetime) -> float:
     """Probability of recall now; 0 for a never-reviewed item."""
-    if not state or not state.get("last_review"):
+    if state is None or not has_review(state):
         return 0.0
     from fsrs import Card
 
