@@ -113,18 +113,3 @@ def plan(obj: Ctx, as_json, lang):
     click.echo(f"{'claim':<28} {'risk':<6} {'today':>5} {'no study':>8} {'planned':>7}")
     for c in p.claims:
         click.echo(f"{c.id:<28} {c.risk:<6} {c.today:>5.2f} {c.untouched:>8.2f} {c.planned:>7.2f} {_bar(c.planned)}")
-
-
-def draw_defaults(obj: Ctx, profile: str | None, claim: str | None, project: str | None) -> tuple[str, tuple[str, ...]]:
-    """`prep draw` with no --profile/--claim/--project rehearses the next interview: its
-    profile and its claims (a note on stderr says so)."""
-    from prep.index.db import utcnow
-    from prep.study.interviews import next_interview
-
-    iv = next_interview(obj.db, utcnow())
-    if iv is None:
-        return profile or "backend-onsite", ()
-    claims = () if (claim or project) else iv.claims
-    if (not profile and iv.profile) or claims:
-        click.echo(f"Note: drawing for interview {iv.title()}" + (f" ({len(claims)} claim(s))" if claims else ""), err=True)
-    return profile or iv.profile or "backend-onsite", claims

@@ -145,8 +145,6 @@ def draw(obj: Ctx, profile_name, n, claim, project, minutes, seed, out, allow_re
         for name, p in sorted(profiles.items()):
             click.echo(describe(name, p, lang))
         return
-    from prep.cli.interview import draw_defaults
-
     profile_name, claims = draw_defaults(obj, profile_name, claim, project)
     if profile_name not in profiles:
         raise PrepError(f"unknown profile '{profile_name}'; one of: {', '.join(sorted(profiles))}")
@@ -174,6 +172,21 @@ def draw(obj: Ctx, profile_name, n, claim, project, minutes, seed, out, allow_re
     else:
         click.echo(sheets.candidate(drawn), nl=False)
     click.echo(f"{len(drawn.questions)} questions, {drawn.minutes:g} min, seed {seed} (same seed, same set).", err=True)
+
+
+def draw_defaults(obj: Ctx, profile: str | None, claim: str | None, project: str | None) -> tuple[str, tuple[str, ...]]:
+    """`prep draw` with no --profile/--claim/--project rehearses the next interview: its
+    profile and its claims (a note on stderr says so)."""
+    from prep.index.db import utcnow
+    from prep.study.interviews import next_interview
+
+    iv = next_interview(obj.db, utcnow())
+    if iv is None:
+        return profile or "backend-onsite", ()
+    claims = () if (claim or project) else iv.claims
+    if (not profile and iv.profile) or claims:
+        click.echo(f"Note: drawing for interview {iv.title()}" + (f" ({len(claims)} claim(s))" if claims else ""), err=True)
+    return profile or iv.profile or "backend-onsite", claims
 
 
 @click.command()
