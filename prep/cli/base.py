@@ -171,6 +171,21 @@ def emit_json(obj) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False, indent=2))
 
 
+def echo_lines(lines: Iterable[str], batch: int = 500) -> int:
+    """`click.echo` each line, a few hundred lines per write (one echo per line cost a
+    518-card `prep list` ~4 ms). Returns how many lines were written."""
+    n, chunk = 0, []
+    for line in lines:
+        chunk.append(line)
+        n += 1
+        if len(chunk) >= batch:
+            click.echo("\n".join(chunk))
+            chunk = []
+    if chunk:
+        click.echo("\n".join(chunk))
+    return n
+
+
 def emit_json_rows(rows: Iterable[Any], batch: int = 500) -> int:
     """The text `emit_json(list(rows))` prints, written as the rows come: a 50k-card list
     never sits in memory whole. Returns how many rows were written."""

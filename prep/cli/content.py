@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from prep.cli.base import Ctx, check_filters, emit_json, emit_json_rows, lang_option, resolve_lang, terminal_text
+from prep.cli.base import Ctx, check_filters, echo_lines, emit_json, emit_json_rows, lang_option, resolve_lang, terminal_text
 from prep.errors import ContentErrors, PrepError
 
 
@@ -95,10 +95,7 @@ def list_(obj: Ctx, what, deck, claim, tag, kind, project, archived, as_json, la
         if as_json:
             emit_json_rows(cards)
             return
-        n = 0
-        for r in cards:
-            click.echo(terminal_text(f"{r['id']:<32} {r['deck']:<24} {r['q']}"))
-            n += 1
+        n = echo_lines(terminal_text(f"{r['id']:<32} {r['deck']:<24} {r['q']}") for r in cards)
         click.echo(f"{n} {what}", err=True)
         return
     if what == "stories":
@@ -110,8 +107,7 @@ def list_(obj: Ctx, what, deck, claim, tag, kind, project, archived, as_json, la
     if as_json:
         emit_json(rows)
         return
-    for line in lines:
-        click.echo(terminal_text(line))
+    echo_lines(terminal_text(line) for line in lines)
     click.echo(f"{len(rows)} {what}", err=True)
 
 
@@ -162,12 +158,14 @@ def search(obj: Ctx, query_text, limit, types, as_json):
 
     # Hits in bold on a terminal; [between brackets] in a pipe or file, where styles are stripped.
     marks = (click.style("", bold=True, fg="yellow", reset=False), "\x1b[0m") if sys.stdout.isatty() else ("[", "]")
+    lines = []
     for r in rows:
-        click.echo(terminal_text(f"{r['type']:<6} {r['id']:<32} {r['title'][:80]}"))
+        lines.append(terminal_text(f"{r['type']:<6} {r['id']:<32} {r['title'][:80]}"))
         # Marks as private-use placeholders, so stripping the content's control characters
         # leaves our own styling escapes alone.
         line = terminal_text(f"       {highlighted(r, chr(0xE000), chr(0xE001))}")
-        click.echo(line.replace(chr(0xE000), marks[0]).replace(chr(0xE001), marks[1]))
+        lines.append(line.replace(chr(0xE000), marks[0]).replace(chr(0xE001), marks[1]))
+    echo_lines(lines)
     click.echo(f"{len(rows)} result(s)", err=True)
 
 

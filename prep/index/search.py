@@ -157,8 +157,15 @@ def _titles(db: Database, hits: list[SearchHit], lang: str) -> dict[tuple[str, s
     return out
 
 
+_WIDTH: dict[str, int] = {}
+
+
 def _cells(ch: str) -> int:
-    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+    """Terminal cells of a character (2 for wide CJK), remembered per character."""
+    w = _WIDTH.get(ch)
+    if w is None:
+        w = _WIDTH[ch] = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+    return w
 
 
 def _inside_word(text: str, i: int) -> bool:
@@ -201,8 +208,8 @@ def cut_snippet(
     if start > 0 and _inside_word(text, start) and " " in text[start:at]:
         start = text.index(" ", start) + 1  # do not open mid-word
     end, used = start, 0
-    while end < len(text) and used + _cells(text[end]) <= cells:
-        used += _cells(text[end])
+    while end < len(text) and used + (w := _cells(text[end])) <= cells:
+        used += w
         end += 1
     if end < len(text) and _inside_word(text, end) and " " in text[max(at + 1, start) : end]:
         end = text.rindex(" ", max(at + 1, start), end)
