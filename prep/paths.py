@@ -9,8 +9,8 @@ is whatever folder the user is working in, falling back to the one shipped with 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from prep.errors import PrepError
 from prep.kb.manifest import Manifest, read_manifest
@@ -55,8 +55,7 @@ def builtin_kb() -> Path:
     raise PrepError("the built-in knowledge base is missing from this installation")
 
 
-@dataclass(frozen=True)
-class KbChoice:
+class KbChoice(NamedTuple):  # a NamedTuple: built by every command, cheaper to define
     path: Path
     reason: str  # why this one: --kb, PREP_KB, cwd, built-in
     manifest: Manifest

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from prep.kb.vocab import pick
 
@@ -25,8 +24,7 @@ SPAN = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\{([^{}]*)\}")
 ASSUMED = "assumed"
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):  # a NamedTuple: every command citing facts imports this module
     """An assumption: its text (Markdown) and its source form, as written."""
 
     text: str
