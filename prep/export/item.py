@@ -7,14 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prep.export.when import when
 from prep.index.db import utcnow
-from prep.index.views import CardView, ClaimView, DeckView, HistoryEntry, ItemView, ProjectView, ReviewState, StoryView
 from prep.kb.marks import markers
 from prep.kb.vocab import pick, say
 from prep.study.ratings import RATING_NAMES
+
+if TYPE_CHECKING:  # annotations only: `prep show` need not build the read models' classes
+    from prep.index.views import CardView, ClaimView, DeckView, HistoryEntry, ItemView, ProjectView, ReviewState, StoryView
 
 
 @dataclass(frozen=True)

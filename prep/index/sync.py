@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,6 +69,8 @@ class SyncResult:
 
 
 def _sha1(data: bytes) -> str:
+    import hashlib  # the slow path only: every command runs the warm one
+
     return hashlib.sha1(data).hexdigest()
 
 
