@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from prep.index.conn import Database
 from prep.index.rows import OLD_COLS, Old
+from prep.kb import chains
 
 if TYPE_CHECKING:
     from prep.kb.loader import KnowledgeBase, Link
@@ -148,23 +149,8 @@ def _cycles(db: Database, kb: KnowledgeBase, stale: Stale) -> None:
                 edges[origin].add(reached)
             else:  # a stale card not among the new ones: _removed has refused it already
                 raise Fallback("a follow-up chain reaches a removed card")
-    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
-    for start in edges:
-        if state.get(start):
-            continue
-        stack = [(start, iter(edges[start]))]
-        state[start] = 1
-        while stack:
-            node, it = stack[-1]
-            step = next(it, None)
-            if step is None:
-                stack.pop()
-                state[node] = 2
-            elif state.get(step) == 1:
-                raise Fallback("followup cycle")
-            elif not state.get(step):
-                state[step] = 1
-                stack.append((step, iter(edges[step])))
+    if next(chains.cycles(edges, edges.__getitem__), None) is not None:
+        raise Fallback("followup cycle")
 
 
 class _FactIds:

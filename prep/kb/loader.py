@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from prep.errors import ContentError, ContentErrors
-from prep.kb import truth
+from prep.kb import chains, truth
 from prep.kb.layout import kind_of, list_files, outside  # the loader's API; layout has no pydantic
 from prep.kb.models import Card, Claim, Deck, Project, Resume, Story
 from prep.kb.salvage import Kept, original, salvage
@@ -229,31 +229,9 @@ def build(root: Path, parsed: list[Parsed]) -> tuple[KnowledgeBase, list[Content
 def _cycles(kb: KnowledgeBase) -> list[ContentError]:
     """Followup chains must end: report each cycle once, at the card that closes it."""
     errors = []
-    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
-    for start in kb.cards:
-        if state.get(start):
-            continue
-        stack = [(start, iter(kb.cards[start].followups))]
-        path = [start]
-        state[start] = 1
-        while stack:
-            node, it = stack[-1]
-            nxt = next(it, None)
-            if nxt is None:
-                stack.pop()
-                path.pop()
-                state[node] = 2
-                continue
-            if nxt not in kb.cards:
-                continue
-            if state.get(nxt) == 1:
-                cycle = [*path[path.index(nxt) :], nxt]
-                rel, line = kb.where[("card", node)]
-                errors.append(ContentError(rel, line, f"{node}.followups", "followup cycle: " + " -> ".join(cycle)))
-            elif not state.get(nxt):
-                state[nxt] = 1
-                path.append(nxt)
-                stack.append((nxt, iter(kb.cards[nxt].followups)))
+    for node, cycle in chains.cycles(kb.cards, lambda cid: kb.cards[cid].followups):
+        rel, line = kb.where[("card", node)]
+        errors.append(ContentError(rel, line, f"{node}.followups", "followup cycle: " + " -> ".join(cycle)))
     return errors
 
 
