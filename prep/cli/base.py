@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
 import sqlite3
+import sys
 from collections.abc import Iterable
 from json.encoder import encode_basestring as _escape  # ensure_ascii=False's escaper (C)
 from typing import TYPE_CHECKING, Any
@@ -291,6 +293,11 @@ class PrepGroup(click.Group):
             click.secho(f"Error: {sqlite_message(self._db_name(ctx), e)}", fg="red", err=True)
             ctx.exit(1)
         except OSError as e:
+            if isinstance(e, BrokenPipeError) and e.filename is None:
+                # The reader of our output (`prep list cards | head`) has what it wanted: stop
+                # quietly, as Unix tools do, and keep Python's exit-time flush off the closed pipe.
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                ctx.exit(1)
             # Disk full, a file-size limit, a read-only folder: one sentence, never a traceback.
             where = f"{e.filename}: " if e.filename else ""
             click.secho(f"Error: {where}{e.strerror or e}; nothing was lost", fg="red", err=True)
