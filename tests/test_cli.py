@@ -50,7 +50,7 @@ def test_help_does_not_import_heavy_modules():
 
 def test_validate_ok_and_errors(kb):
     result = run("--kb", str(kb), "validate")
-    assert "OK: 1 claims, 1 stories, 4 cards in 2 decks." in result.output
+    assert "OK: 1 claim, 1 story, 4 cards in 2 decks." in result.output
     (kb / "decks/bad.yaml").write_text("name: x\nwrong: 1\ncards:\n  - id: a\n")
     result = run("--kb", str(kb), "validate", ok=False)
     assert result.exit_code == 1
@@ -237,3 +237,15 @@ def test_readme_reference_is_generated_from_the_code():
 def test_every_command_docstring_has_an_example():
     missing = [" ".join(path) for path, cmd in all_commands() if not isinstance(cmd, click.Group) and "Example:" not in (cmd.help or "")]
     assert missing == []
+
+
+def test_counts_read_as_english():
+    from prep.kb.vocab import count
+
+    assert [count(1, "deck"), count(2, "deck"), count(0, "story"), count(1, "story"), count(3, "day")] == [
+        "1 deck",
+        "2 decks",
+        "0 stories",
+        "1 story",
+        "3 days",
+    ]

@@ -11,6 +11,7 @@ import click
 
 from prep.cli.base import Ctx, check_filters, echo_lines, emit_json, emit_json_rows, lang_option, resolve_lang, terminal_text
 from prep.errors import ContentErrors, PrepError
+from prep.kb.vocab import count
 
 
 @click.command()
@@ -44,7 +45,8 @@ def validate(obj: Ctx, as_json):
     if as_json:
         emit_json([])
     else:
-        click.echo(f"OK: {len(kb.claims)} claims, {len(kb.stories)} stories, {len(kb.cards)} cards in {len(kb.decks)} decks.")
+        counts = [count(len(kb.claims), "claim"), count(len(kb.stories), "story"), count(len(kb.cards), "card")]
+        click.echo(f"OK: {', '.join(counts)} in {count(len(kb.decks), 'deck')}.")
 
 
 @click.command()
@@ -185,7 +187,8 @@ def stats(obj: Ctx, as_json, lang):
     if as_json:
         emit_json(s | {"kb": str(obj.kb.path)})
         return
-    click.echo(f"{s['claims']} claims, {s['stories']} stories, {s['cards']} cards in {s['decks']} decks ({s['archived_cards']} archived)")
+    counts = [count(s["claims"], "claim"), count(s["stories"], "story"), count(s["cards"], "card")]
+    click.echo(f"{', '.join(counts)} in {count(s['decks'], 'deck')} ({s['archived_cards']} archived)")
     click.echo(
         f"Due now: {s['due']}   New: {s['new']}   Stories due: {s['stories_due']}   Reviews done: {s['reviews']} ({s['anki_reviews']} from Anki)   Leeches: {len(s['leeches'])}"
     )

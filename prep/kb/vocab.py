@@ -31,6 +31,13 @@ def say(words: dict[str, Any], key: str, lang: str, **kw: object) -> str:
     return pick(words[key], lang).format(**kw)
 
 
+def count(n: int, noun: str) -> str:
+    """'1 deck', '2 decks', '1 story', '3 stories': a count of a countable English noun."""
+    if n == 1:
+        return f"{n} {noun}"
+    return f"{n} {noun[:-1]}ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else f"{n} {noun}s"
+
+
 def claim_text(text: Any, en: str | None, lang: str = "zh") -> str:
     """A claim's text in `lang`: its separate English line (`en`) when English is
     asked for and there is one, else `pick` of its text."""
