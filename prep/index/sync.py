@@ -25,6 +25,7 @@ from prep.index import batches
 from prep.index.conn import Database
 from prep.index.db import dumps, get_meta, iso, set_meta, utcnow
 from prep.kb import layout
+from prep.kb.vocab import count
 
 if TYPE_CHECKING:
     from prep.kb.loader import KnowledgeBase, Parsed
@@ -53,10 +54,9 @@ class SyncResult:
             if not items:
                 continue
             total = sum(n for _, n in items)
-            plural = "stories" if kind == "story" and len(items) > 1 else f"{kind}s" if len(items) > 1 else kind
             first = items[0][0]
             out.append(
-                f"{len(items)} {plural} archived with {total} review(s): {', '.join(i for i, _ in items[:5])}"
+                f"{count(len(items), kind)} archived with {total} review(s): {', '.join(i for i, _ in items[:5])}"
                 f"{' ...' if len(items) > 5 else ''}; if you renamed {'it' if len(items) == 1 else 'one'}, "
                 f"`prep mv {first} NEW` brings its history back"
             )
