@@ -5,7 +5,8 @@ run on the same files, so the ratio means something on any machine:
 - warm read commands (`stats`, `show`, `list`, `search`) and `prep --help` vs `python -c pass`,
   plain `sqlite3` (open + the same query) and the `sqlite-utils` CLI
 - `prep draw --json` (a new process) vs `prep stats` on the same KB; draw in-process
-- resync after editing one card vs a warm (unchanged) sync: time and peak memory
+- resync after editing one card vs a warm (unchanged) sync: time and peak memory, and vs its
+  floor: a warm sync plus importing pydantic and the content models (what any edit needs)
 - `list cards --json` vs `sqlite-utils` selecting the same columns: time and peak memory
 - warm sync vs reading path/mtime/size only
 - TUI launch and browse keys (benchmarks/bench_tui.py) vs an empty Textual app, a no-op key
@@ -76,6 +77,18 @@ def proc_mem(module: str, args: list[str], env: dict, tmp: Path, n: int = 3) -> 
         subprocess.run([PY, "-c", WRAP, module, *args], env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         times.append(time.perf_counter() - t)
         mems.append(int(hwm.read_text()) / 1024)
+    return statistics.median(times), statistics.median(mems)
+
+
+def code_mem(code: str, env: dict, n: int = 5) -> tuple[float, float]:
+    """(median seconds, median peak MB) of `python -c code`."""
+    hwm = "print([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0])"
+    times, mems = [], []
+    for _ in range(n):
+        t = time.perf_counter()
+        out = subprocess.run([PY, "-c", f"{code}\n{hwm}"], env=env, check=True, capture_output=True, text=True).stdout
+        times.append(time.perf_counter() - t)
+        mems.append(int(out.split()[-1]) / 1024)
     return statistics.median(times), statistics.median(mems)
 
 
@@ -180,6 +193,12 @@ def size_figures(n: int, tmp: Path, env: dict, with_tui: bool) -> dict[str, floa
         times.append(t)
         mems.append(m)
     f["resync_one"], f["resync_one_mb"] = statistics.median(times), statistics.median(mems)
+    # What any edit must load: pydantic and the content models (the one validator). A resync
+    # can be no lighter than a warm sync plus that import, over a bare interpreter.
+    pass_s, pass_mb = code_mem("pass", env)
+    models_s, models_mb = code_mem("import prep.kb.loader", env)
+    f["resync_floor"] = f["warm_sync"] + models_s - pass_s
+    f["resync_floor_mb"] = f["warm_sync_mb"] + models_mb - pass_mb
     f["list_json"], f["list_json_mb"] = proc_mem("prep", [*prep[3:], "list", "cards", "--json"], env, tmp)
     f["list_su"], f["list_su_mb"] = proc_mem(
         "sqlite_utils", [str(db_path), f"SELECT {LIST_COLS} FROM cards WHERE archived = 0 ORDER BY position"], env, tmp
@@ -209,7 +228,9 @@ MEASURES = [
     ("draw in-process", "draw_inproc", None, "target 150 ms", "s"),
     ("warm sync in-process", "warm_sync_inproc", "stat_only", "path/mtime/size + stat only", "s"),
     ("resync after 1 edited card", "resync_one", "warm_sync", "warm `prep sync`", "s"),
+    ("  vs its floor", "resync_one", "resync_floor", "warm sync + content models' import", "s"),
     ("  its peak memory", "resync_one_mb", "warm_sync_mb", "warm `prep sync`", "MB"),
+    ("  vs its floor", "resync_one_mb", "resync_floor_mb", "warm sync + content models' import", "MB"),
     ("`list cards --json`", "list_json", "list_su", "sqlite-utils same columns", "s"),
     ("  its peak memory", "list_json_mb", "list_su_mb", "sqlite-utils", "MB"),
     ("TUI launch to painted dashboard", "tui_launch_ms", "tui_empty_app_ms", "empty Textual app", "s"),

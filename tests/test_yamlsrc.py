@@ -56,6 +56,7 @@ def test_a_mapping_key_may_be_an_alias_to_a_string():
 def test_anchor_and_alias_mistakes_are_named_with_their_line():
     assert messages("a: 1\nb: *nope\n") == ["2: : invalid YAML: found undefined alias 'nope'"]
     assert messages("a: &x 1\nb: &x 2\n") == ["2: : invalid YAML: found duplicate anchor; first occurrence second occurrence"]
+    assert messages("a: &x [1, &x 2]\n") == ["1: : invalid YAML: found duplicate anchor; first occurrence second occurrence"]
     assert messages("a: &x\n  - *x\n") == ["2: : invalid YAML: alias *x is inside its own anchor &x (a cycle)"]
 
 

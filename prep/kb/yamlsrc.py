@@ -109,8 +109,8 @@ class _Events:
             rec[2].append(event)
         anchor = event.anchor if kind is not AliasEvent and isinstance(event, NodeEvent) else None
         if anchor is not None:
-            if anchor in self.anchors:
-                first = self.anchors[anchor][1]
+            first = self.anchors[anchor][1] if anchor in self.anchors else next((rec[3] for rec in self.recording if rec[0] == anchor), None)
+            if first is not None:
                 raise ComposerError("found duplicate anchor; first occurrence", first.start_mark, "second occurrence", event.start_mark)
             self.recording.append([anchor, step, [event], event])
         while self.recording and self.recording[-1][1] == 0:
