@@ -88,6 +88,7 @@ class _Events:
 
     def __init__(self, text: str):
         self.parser = Loader(text)
+        self.get_event = self.parser.get_event
         self.replays: list[Iterator[Any]] = []
         self.recording: list[list[Any]] = []  # [anchor, depth, events, first event]
         self.anchors: dict[str, tuple[list[Any], Any]] = {}
@@ -96,12 +97,22 @@ class _Events:
         self.parser.dispose()
 
     def next(self) -> Any:
+        if self.replays:
+            return self._replayed()
+        event = self.get_event()
+        if self.recording or getattr(event, "anchor", None) is not None:
+            self._record(event)
+        return event
+
+    def _replayed(self) -> Any:
         while self.replays:
             event = next(self.replays[-1], None)
             if event is not None:
                 return event
             self.replays.pop()
-        event = self.parser.get_event()
+        return self.next()
+
+    def _record(self, event: Any) -> None:
         kind = type(event)
         step = 1 if kind in _ENTER else -1 if kind in _LEAVE else 0
         for rec in self.recording:
@@ -116,7 +127,6 @@ class _Events:
         while self.recording and self.recording[-1][1] == 0:
             name, _, events, first = self.recording.pop()
             self.anchors[name] = (events, first)
-        return event
 
     def replay(self, alias: Any) -> Any:
         """The first event of the value `alias` names; the rest follow from next()."""
