@@ -83,6 +83,18 @@ def test_an_answer_on_a_full_disk_is_a_sentence_and_loses_nothing(tmp_path, kb, 
     assert dump(synced) == before
 
 
+@pytest.mark.parametrize("limit", [0, 40_000])
+def test_a_new_database_on_a_full_disk_says_so_and_opens_later(tmp_path, kb, limit):
+    """SQLite says only "disk I/O error" when it cannot create or grow the file."""
+    db = tmp_path / "new" / "prep.db"
+    result = run_limited(["--kb", str(kb), "--db", str(db), "stats"], limit)
+    assert result.returncode == 1, result.stderr
+    assert "the disk is full (or a file-size limit was reached)" in one_line(result.stderr)
+    assert one_line(result.stderr).startswith(f"Error: {db}: ") and "Traceback" not in result.stderr
+    again = CliRunner().invoke(cli, ["--kb", str(kb), "--db", str(db), "stats"])  # room again
+    assert again.exit_code == 0, again.output
+
+
 def test_a_backup_that_does_not_fit_leaves_no_backup_and_an_unchanged_db(tmp_path):
     path = tmp_path / "old.db"
     old_db(path)

@@ -83,7 +83,33 @@ def damaged_message(path: Path, e: Exception) -> str:
     return f"{path}: the database is damaged ({e}); it was left untouched. Run `prep doctor` to check and repair what can be repaired; {where}."
 
 
-def sqlite_reason(e: sqlite3.Error) -> str:
+FULL = "the disk is full (or a file-size limit was reached)"
+
+
+def no_room(path: Path | str | None) -> bool:
+    """Whether the folder of `path` has no room to write: SQLite reports a full disk or a
+    file-size limit met while creating or growing a file as a bare "disk I/O error"."""
+    if path is None:
+        return False
+    import resource  # only when something failed
+
+    soft = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
+    if soft != resource.RLIM_INFINITY:
+        return True  # a limit is set: the likely cause of a write error under it
+    try:
+        st = os.statvfs(Path(path).parent)
+    except OSError:
+        return False
+    return st.f_bavail * st.f_frsize < 1024 * 1024
+
+
+def because(path: Path | str | None, e: sqlite3.Error) -> str:
+    """What went wrong, to follow "cannot open the database": SQLite's words in brackets,
+    or that the disk is full."""
+    return f": {FULL}" if "disk I/O" in str(e) and no_room(path) else f" ({e})"
+
+
+def sqlite_reason(e: sqlite3.Error, path: Path | str | None = None) -> str:
     """What a SQLite error means for the user, as the end of a sentence."""
     text = str(e)
     if "locked" in text or "busy" in text:
@@ -91,8 +117,9 @@ def sqlite_reason(e: sqlite3.Error) -> str:
     if "readonly" in text or "read-only" in text:
         return "the database is read-only; prep needs to write to it (check the file's and its folder's permissions)"
     code = getattr(e, "sqlite_errorname", "")
-    if "full" in text or code in ("SQLITE_IOERR_WRITE", "SQLITE_IOERR_TRUNCATE", "SQLITE_IOERR_FSYNC"):
-        return "the disk is full (or a file-size limit was reached); the last change was not saved, everything before it is kept"
+    full = "full" in text or code in ("SQLITE_IOERR_WRITE", "SQLITE_IOERR_TRUNCATE", "SQLITE_IOERR_FSYNC")
+    if full or ("disk I/O" in text and no_room(path)):
+        return f"{FULL}; the last change was not saved, everything before it is kept"
     if "disk I/O" in text:
         return "the disk reported an input/output error; the last change was not saved"
     return f"database error ({text})"
@@ -111,7 +138,7 @@ def sqlite_message(path: Path | str, e: sqlite3.Error) -> str:
     """One sentence for a SQLite error raised while using the database at `path`."""
     if is_damage(e):
         return damaged_message(Path(path), e)
-    return f"{path}: {sqlite_reason(e)}"
+    return f"{path}: {sqlite_reason(e, path)}"
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -179,7 +206,7 @@ def open_db(path: Path | str, *, migrate: bool = True) -> Database:
     try:
         conn = _connect(path)
     except sqlite3.Error as e:
-        raise PrepError(f"{path}: cannot open the database ({e})") from None
+        raise PrepError(f"{path}: cannot open the database{because(path, e)}") from None
     # Opening waits as long as a migration may take: another process opening the same old
     # database may be switching it to WAL or migrating it right now. Afterwards, writes
     # wait about a second (BUSY_TIMEOUT_S).
@@ -209,7 +236,7 @@ def open_db(path: Path | str, *, migrate: bool = True) -> Database:
             raise PrepError("cannot open the database: " + damaged_message(path, e)) from None
         if "locked" in str(e) or "busy" in str(e) or "readonly" in str(e):
             raise PrepError(sqlite_message(path, e)) from None
-        raise PrepError(f"{path}: cannot open the database ({e}); the file was left untouched") from None
+        raise PrepError(f"{path}: cannot open the database{because(path, e)}; the file was left untouched") from None
     return db
 
 
@@ -244,7 +271,7 @@ def _migrate(db: Database, path: Path, app_id: int) -> None:
                 conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             migrations.apply(db)
     except sqlite3.OperationalError as e:
-        raise PrepError(f"{path}: migration failed ({e}); the database was not changed") from None
+        raise PrepError(f"{path}: migration failed{because(path, e)}; the database was not changed") from None
     finally:
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
 
