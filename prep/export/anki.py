@@ -28,12 +28,12 @@ from prep.export import notetypes
 from prep.export.apkg import Note, write_apkg
 from prep.export.html_cache import HtmlCache
 from prep.export.render import ImageRef, MediaCollector, escape, markdown_to_html, neutralize_anki
-from prep.index import read
 from prep.index.conn import Database
 from prep.index.db import get_meta, set_meta
 from prep.index.db import loads as _j
 from prep.index.facts import Citations
 from prep.index.facts import facts as fact_rows
+from prep.index.filters import card_filter, story_filter
 from prep.index.sync import no_gc
 from prep.kb.marks import citations, walk_text
 from prep.kb.vocab import claim_text, pick
@@ -305,7 +305,7 @@ class _Exporter:
 
 
 def _selected(db: Database, table: str, selection: tuple[str, list] | None) -> set[str]:
-    """Ids of `table` matching a `prep.index.read` filter (None selects nothing)."""
+    """Ids of `table` matching a `prep.index.filters` filter (None selects nothing)."""
     if selection is None:
         return set()
     where, params = selection
@@ -348,9 +348,9 @@ def export(
     ex = _Exporter(db, Path(root), lang)
     # The same selection as `prep list` and the study queue; stories only when no card-only
     # filter (--deck, --kind) is given. Rows keep the knowledge base's order.
-    picked = _selected(db, "cards", read.card_filter(deck=deck, claim=claim, tag=tag, kind=kind))
+    picked = _selected(db, "cards", card_filter(deck=deck, claim=claim, tag=tag, kind=kind))
     cards = [r for r in ex.cards if r["id"] in picked]
-    story_selection = read.story_filter(deck=deck, claim=claim, tag=tag, kind=kind) if stories else None
+    story_selection = story_filter(deck=deck, claim=claim, tag=tag, kind=kind) if stories else None
     picked = _selected(db, "stories", story_selection)
     chosen_stories = [r for r in ex.stories if r["id"] in picked]
     total = len(cards) + len(chosen_stories)

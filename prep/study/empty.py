@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from prep.index.conn import Database
 from prep.index.db import iso
-from prep.index.read import card_filter
+from prep.index.filters import card_filter
 from prep.study.engine import done_today, load_settings
 from prep.study.srs import Settings
 

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from prep.errors import PrepError
 from prep.index.conn import Database
 from prep.index.db import dumps, get_meta, iso, set_meta, transaction
-from prep.index.read import card_filter, item_hash
+from prep.index.filters import card_filter
+from prep.index.read import item_hash
 from prep.study import srs
 from prep.study.srs import Settings
 
