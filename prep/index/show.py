@@ -115,7 +115,7 @@ def _show_card(db: Database, r: Row, lang: str) -> CardView:
         "source": r["source"],
         "claims": [{"id": c, "text": _claim_text(db, c, lang)} for c in _j(r["claims"])],
         "followups": [{"id": f, "q": _card_q(db, f, lang)} for f in _j(r["followups"])],
-        "followup_of": [x[0] for x in db.execute("SELECT src FROM links WHERE dst_type = 'card' AND dst = ? AND rel = 'followup'", [r["id"]])],
+        "followup_of": [x[1] for x in _linked(db, "followup", "card", r["id"])],
         "archived": bool(r["archived"]),
         "changed_at": r["changed_at"],
         "file": r["file"],
@@ -149,8 +149,23 @@ def _show_story(db: Database, r: Row, lang: str) -> StoryView:
     }
 
 
+# The links table has no order of its own (read by an index it comes by id; a resync writes
+# an edited item's links again at its end): list what links to an item as the knowledge
+# base does, cards before stories, each in file order.
+_LINKED = """SELECT l.src_type, l.src FROM links l
+    LEFT JOIN cards c ON l.src_type = 'card' AND c.id = l.src
+    LEFT JOIN stories s ON l.src_type = 'story' AND s.id = l.src
+    WHERE l.rel = ? AND l.dst_type = ? AND l.dst = ?
+    ORDER BY l.src_type, coalesce(c.position, s.position), l.src"""
+
+
+def _linked(db: Database, rel: str, dst_type: str, dst: str) -> list[tuple[str, str]]:
+    """(type, id) of the items with a `rel` link to `dst`, in the knowledge base's order."""
+    return [(t, i) for t, i in db.execute(_LINKED, [rel, dst_type, dst])]
+
+
 def _show_claim(db: Database, r: Row, lang: str) -> ClaimView:
-    backing = db.execute("SELECT src_type, src FROM links WHERE dst_type='claim' AND dst = ? AND rel='backs'", [r["id"]]).fetchall()
+    backing = _linked(db, "backs", "claim", r["id"])
     return {
         "type": "claim",
         "id": r["id"],
