@@ -282,24 +282,15 @@ def _draw(db: Database, profile: ProfileSpec, options: DrawOptions, now: dt.date
     from prep.mock.session import recent_items
     from prep.study.engine import load_settings
 
-    name, seed, lang, n = options.name, options.seed, options.lang, options.n
+    name, seed, lang = options.name, options.seed, options.lang
     cite = Citations(db)  # the facts, read once: every question and followup cites them
-    claim, project, minutes, no_repeat = options.claim, options.project, options.minutes, options.no_repeat
     settings = settings or load_settings(db)
     pool = _Pool(db, now, settings)
-    _check_scope(pool, claim, project)
-    counts = [s.count for s in profile.slots]
-    if n is None and minutes is not None:
-        n = max(1, round(sum(counts) * minutes / profile.minutes))
-    if n is not None:
-        counts = scale_counts(counts, n)
-    planned = sum(c * s.minutes for c, s in zip(counts, profile.slots, strict=True)) or 1.0
-    # --n alone keeps each question's time; --minutes (or the profile's budget) stretches them.
-    total_minutes = minutes or (planned if n is not None else profile.minutes)
-    stretch = total_minutes / planned
-    exclude = recent_items(db, profile.no_repeat_sessions if no_repeat is None else no_repeat, now)
-    rng = random.Random(seed)
-    d = _Drawer(pool, rng, exclude, claim, project, lang)
+    _check_scope(pool, options.claim, options.project)
+    counts, total_minutes = _counts(profile, options)
+    stretch = total_minutes / (sum(c * s.minutes for c, s in zip(counts, profile.slots, strict=True)) or 1.0)
+    no_repeat = profile.no_repeat_sessions if options.no_repeat is None else options.no_repeat
+    d = _Drawer(pool, random.Random(seed), recent_items(db, no_repeat, now), options.claim, options.project, lang)
     readiness = {}
     if any(s.kind == "deep-dive" and c for s, c in zip(profile.slots, counts, strict=True)):
         from prep.study.readiness import claim_readiness
@@ -321,32 +312,48 @@ def _draw(db: Database, profile: ProfileSpec, options: DrawOptions, now: dt.date
             if r is None:
                 break
             got += 1
-            item_type, item_id, proj, claims, extra, why = r
-            if item_type == "claim":
-                q, points, fups = _claim_question(db, item_id, extra, lang, cite)
-            elif item_type == "card":
-                q, points = _card_text(db, item_id, lang, cite)
-                fups = [Followup(*_card_text(db, c, lang, cite), card=c) for c in extra]
-            else:
-                q, points, fups = _story_question(db, item_id, extra, slot.depth, lang)
-            # fact citations read as the facts' text on the sheets and in the TUI session
-            q, points = cite(q, lang), cite(points, lang)
-            fups = [dataclasses.replace(f, q=cite(f.q, lang), a=cite(f.a, lang)) for f in fups]
-            out.questions.append(
-                Question(
-                    slot=slot.kind,
-                    label=label,
-                    item_type=item_type,
-                    item_id=item_id,
-                    q=q,
-                    key_points=points,
-                    followups=fups,
-                    minutes=round(slot.minutes * stretch, 1),
-                    project=proj,
-                    claims=list(claims),
-                    why=why,
-                )
-            )
+            out.questions.append(_question(db, slot, label, r, round(slot.minutes * stretch, 1), lang, cite))
         if got < count:
             out.warnings.append(pick(SHORT_SLOT, lang).format(label=label, got=got, count=count))
     return out
+
+
+def _counts(profile: ProfileSpec, options: DrawOptions) -> tuple[list[int], float]:
+    """How many questions each slot draws, and the minutes the whole round takes."""
+    counts = [s.count for s in profile.slots]
+    n, minutes = options.n, options.minutes
+    if n is None and minutes is not None:
+        n = max(1, round(sum(counts) * minutes / profile.minutes))
+    if n is not None:
+        counts = scale_counts(counts, n)
+    planned = sum(c * s.minutes for c, s in zip(counts, profile.slots, strict=True)) or 1.0
+    # --n alone keeps each question's time; --minutes (or the profile's budget) stretches them.
+    return counts, minutes or (planned if n is not None else profile.minutes)
+
+
+def _question(db: Database, slot: SlotSpec, label: str, drawn: tuple, minutes: float, lang: str, cite: Citations) -> Question:
+    """The drawn item as a question, with its key points and followups in `lang`."""
+    item_type, item_id, proj, claims, extra, why = drawn
+    if item_type == "claim":
+        q, points, fups = _claim_question(db, item_id, extra, lang, cite)
+    elif item_type == "card":
+        q, points = _card_text(db, item_id, lang, cite)
+        fups = [Followup(*_card_text(db, c, lang, cite), card=c) for c in extra]
+    else:
+        q, points, fups = _story_question(db, item_id, extra, slot.depth, lang)
+    # fact citations read as the facts' text on the sheets and in the TUI session
+    q, points = cite(q, lang), cite(points, lang)
+    fups = [dataclasses.replace(f, q=cite(f.q, lang), a=cite(f.a, lang)) for f in fups]
+    return Question(
+        slot=slot.kind,
+        label=label,
+        item_type=item_type,
+        item_id=item_id,
+        q=q,
+        key_points=points,
+        followups=fups,
+        minutes=minutes,
+        project=proj,
+        claims=list(claims),
+        why=why,
+    )
