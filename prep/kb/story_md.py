@@ -47,8 +47,27 @@ def parse_story(text: str, rel: str) -> tuple[dict | None, LineMap, list[Content
 
 
 def _parse_body(all_lines: list[str], start: int, rel: str, default_lang: str, lines: LineMap):
-    errors: list[ContentError] = []
     default_lang = default_lang if default_lang in LANGS else "zh"
+    blocks, heading_line, errors = _blocks(all_lines, start, rel, default_lang, lines)
+    if not blocks:
+        errors.append(ContentError(rel, start + 1, "body", "no sections; a story needs ## Situation, ## Task, ## Action and ## Result"))
+    for lang, secs in blocks.items():
+        for req in REQUIRED_SECTIONS:
+            if not "\n".join(secs.get(req, [])).strip():
+                errors.append(ContentError(rel, heading_line[lang], f"{lang}.{req}", f"missing or empty section '## {req}'"))
+    sections: dict[str, dict[str, str]] = {}
+    per_lang_followups: dict[str, list[tuple[str, str]]] = {}
+    for lang, secs in blocks.items():
+        for name, body in secs.items():
+            sections.setdefault(name, {})[lang] = "\n".join(body).strip()
+        per_lang_followups[lang] = _followups(secs.get("Follow-ups", []))
+    return sections, _zip_followups(per_lang_followups), errors
+
+
+def _blocks(all_lines: list[str], start: int, rel: str, default_lang: str, lines: LineMap):
+    """The body's lines by language block and section (outside code fences, `# zh` opens a
+    language and `## Action` a section), with the line of each language's first heading."""
+    errors: list[ContentError] = []
     blocks: dict[str, dict[str, list[str]]] = {}
     heading_line: dict[str, int] = {}
     lang: str | None = None
@@ -97,28 +116,21 @@ def _parse_body(all_lines: list[str], start: int, rel: str, default_lang: str, l
             continue
         blocks[lang][section].append(line)
     blocks.pop("_ignored", None)
-    if not blocks:
-        errors.append(ContentError(rel, start + 1, "body", "no sections; a story needs ## Situation, ## Task, ## Action and ## Result"))
-    for lang, secs in blocks.items():
-        for req in REQUIRED_SECTIONS:
-            if not "\n".join(secs.get(req, [])).strip():
-                errors.append(ContentError(rel, heading_line[lang], f"{lang}.{req}", f"missing or empty section '## {req}'"))
-    sections: dict[str, dict[str, str]] = {}
-    per_lang_followups: dict[str, list[tuple[str, str]]] = {}
-    for lang, secs in blocks.items():
-        for name, body in secs.items():
-            sections.setdefault(name, {})[lang] = "\n".join(body).strip()
-        per_lang_followups[lang] = _followups(secs.get("Follow-ups", []))
+    return blocks, heading_line, errors
+
+
+def _zip_followups(per_lang: dict[str, list[tuple[str, str]]]) -> list[dict]:
+    """The i-th follow-up of every language block as one follow-up {question, notes}."""
     followups = []
-    for i in range(max((len(v) for v in per_lang_followups.values()), default=0)):
+    for i in range(max((len(v) for v in per_lang.values()), default=0)):
         q, notes = {}, {}
-        for lang, items in per_lang_followups.items():
+        for lang, items in per_lang.items():
             if i < len(items):
                 q[lang] = items[i][0]
                 if items[i][1]:
                     notes[lang] = items[i][1]
         followups.append({"question": q, "notes": notes or None})
-    return sections, followups, errors
+    return followups
 
 
 def _followups(body: list[str]) -> list[tuple[str, str]]:
