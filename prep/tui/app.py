@@ -75,6 +75,10 @@ class PrepApp(App):
         self.settings = settings or load_settings(db)
         self.start = start
         self.kb_root = kb_root  # the knowledge base's folder: its profiles/ feed the mock screen
+        from prep.tui.screens import dashboard
+
+        # The dashboard's first figures, gathered while Textual starts (prep.tui.dashboard_data).
+        self.prefetch = dashboard.prefetch(self)
 
     def _handle_exception(self, error: Exception) -> None:
         # A busy, full, read-only or damaged database is a sentence here too, as on the

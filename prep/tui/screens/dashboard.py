@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+from concurrent.futures import Future
 from typing import ClassVar
 
 from textual import work
@@ -16,12 +17,19 @@ from textual.widgets import DataTable, Header, Static
 from prep.index.views import DeckStats
 from prep.study.plan import Plan, build_plan, today_text
 from prep.study.readiness import ClaimReadiness
-from prep.tui.dashboard_data import RISK_ORDER, DashboardData, gather
+from prep.tui.app import PrepApp
+from prep.tui.dashboard_data import RISK_ORDER, DashboardData, Prefetch, gather
 from prep.tui.screens.base import PrepScreen
 from prep.tui.widgets.charts import bars, heatmap, meter
 from prep.tui.widgets.columns import fill, natural, share, table_width
 from prep.tui.widgets.footer import PrepFooter
 from prep.tui.widgets.table import FixedTable
+
+
+def prefetch(app: PrepApp) -> Prefetch:
+    """The launch's figures, started before the app runs; `gather` is looked up here so a
+    test that replaces it replaces the launch's call too."""
+    return Prefetch(app.db, app.now(), app.settings, app.lang, lambda *args: gather(*args))
 
 
 class DashboardScreen(PrepScreen):
@@ -112,14 +120,22 @@ class DashboardScreen(PrepScreen):
         fill(self.query_one("#claims", DataTable), claim_head, claim_w, claim_cells)
 
     def on_screen_resume(self) -> None:
-        # Also sent when the dashboard is first shown: the one refresh on launch. After
-        # the repaint, so the worker's Python does not hold the GIL while the screen paints.
-        self.call_after_refresh(self.refresh_data)
+        # Also sent when the dashboard is first shown: the one refresh on launch, whose
+        # figures are being gathered already (app.prefetch). Later ones start after the
+        # repaint, so the worker's Python does not hold the GIL while the screen paints.
+        if self._generation == 0:
+            self.refresh_data()
+        else:
+            self.call_after_refresh(self.refresh_data)
 
     def refresh_data(self) -> None:
         """Gather the figures in a worker; the ones painted stay until the new ones arrive."""
         self._generation += 1
-        self.load_data(self._generation, self.app.now())
+        launch = self.app.prefetch.take() if self._generation == 1 else None
+        if launch is not None and launch.done() and launch.exception() is None:
+            self.post_message(self.DataReady(self._generation, launch.result()))  # painted in the first frame
+        else:
+            self.load_data(self._generation, self.app.now(), launch)
 
     class DataReady(Message):
         def __init__(self, generation: int, data: DashboardData) -> None:
@@ -127,9 +143,12 @@ class DashboardScreen(PrepScreen):
             self.generation, self.data = generation, data
 
     @work(thread=True, group="dashboard")
-    def load_data(self, generation: int, now: dt.datetime) -> None:
+    def load_data(self, generation: int, now: dt.datetime, launch: Future[DashboardData] | None = None) -> None:
         from prep.index.db import own_connection
 
+        if launch is not None:  # the launch's reading, still running on its own thread
+            self.post_message(self.DataReady(generation, launch.result()))
+            return
         app = self.app
         with own_connection(app.db) as db:
             data = gather(db, now, app.settings, app.lang)

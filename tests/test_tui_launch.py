@@ -1,0 +1,114 @@
+"""Launch: the dashboard's first figures are gathered while Textual starts (a prefetch),
+used only while the database is unchanged, and its tables hold every row, reached by the
+cursor past the first screenful. Driven by the pilot, never timed."""
+
+from __future__ import annotations
+
+from conftest import run_app as run
+from conftest import write
+from textual.widgets import DataTable, Static
+
+from prep.index import read
+from prep.index.db import iso, transaction
+from prep.index.sync import sync
+from prep.study.readiness import claim_readiness
+from prep.tui.app import PrepApp
+from prep.tui.dashboard_data import RISK_ORDER
+from prep.tui.screens import dashboard
+
+DECKS = 60  # more deck rows than a 100x30 dashboard shows at once
+
+
+def summary(app) -> str:
+    return str(app.screen.query_one("#summary", Static).content)
+
+
+async def settled(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def counting(monkeypatch) -> list[int]:
+    calls: list[int] = []
+    real = dashboard.gather
+
+    def gather(*args):
+        calls.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(dashboard, "gather", gather)
+    return calls
+
+
+def test_launch_gathers_the_figures_once(db, kb, now, settings, monkeypatch):
+    sync(db, kb, now=now)
+    calls = counting(monkeypatch)
+    app = PrepApp(db, clock=lambda: now, settings=settings, lang="en")
+
+    async def steps(pilot):
+        await settled(pilot)
+        assert "Due 0 · New 4" in summary(app)
+        assert len(calls) == 1  # the prefetch's reading, not a second one after the first frame
+
+    run(app, steps)
+
+
+def test_a_write_before_the_first_refresh_drops_the_prefetched_figures(db, kb, now, settings, monkeypatch):
+    sync(db, kb, now=now)
+    calls = counting(monkeypatch)
+    app = PrepApp(db, clock=lambda: now, settings=settings, lang="en")
+    app.prefetch._future.result(timeout=10)  # type: ignore[union-attr]  # the reading is taken: streak 0
+    with transaction(db):
+        db.execute(
+            "INSERT INTO review_log (item_type, item_id, reviewed_at, rating, mode) VALUES ('card', 'tw.basic', ?, 3, 'review')",
+            [iso(now)],
+        )
+
+    async def steps(pilot):
+        await settled(pilot)
+        assert "Streak 1d" in summary(app)  # read again after the answer, not the stale 0d
+        assert len(calls) == 2
+
+    run(app, steps)
+
+
+def test_every_row_is_shown_and_the_cursor_reaches_the_last(db, kb, now, settings):
+    for d in range(DECKS):
+        write(
+            kb,
+            f"decks/many-{d:02}.yaml",
+            f"""
+            name: {{zh: 主题{d:02}, en: Topic {d:02}}}
+            cards:
+              - id: many.{d}
+                q: Question {d}?
+                a: Answer {d}.
+                claims: [acme.checkout-latency]
+            """,
+        )
+    sync(db, kb, now=now)
+    app = PrepApp(db, clock=lambda: now, settings=settings, lang="en")
+    decks_expected = [d["deck"] for d in read.stats(db, now=now, lang="en")["per_deck"]]
+    ready = claim_readiness(db, now, settings, "en")
+    claims_expected = [c["id"] for c in sorted(ready, key=lambda c: (RISK_ORDER.get(c["risk"], 3), c["score"]))]
+
+    async def steps(pilot):
+        await settled(pilot)
+        decks = app.screen.query_one("#decks", DataTable)
+        claims = app.screen.query_one("#claims", DataTable)
+        assert len(decks_expected) > DECKS > decks.scrollable_content_region.height  # more than fit
+        assert [r.key.value for r in decks.ordered_rows] == decks_expected
+        assert [r.key.value for r in claims.ordered_rows] == claims_expected
+        decks.focus()
+        for _ in range(len(decks_expected) - 1):
+            await pilot.press("down")
+        await pilot.pause()
+        assert decks.cursor_row == len(decks_expected) - 1
+        last = decks.coordinate_to_cell_key(decks.cursor_coordinate).row_key.value
+        assert last == decks_expected[-1]
+        assert decks.scroll_y > 0
+        assert "Topic 59" in app.export_screenshot().replace("&#160;", " ")  # scrolled into view
+        await pilot.press("down")
+        assert decks.cursor_row == len(decks_expected) - 1  # the end, not past it
+
+    run(app, steps)
