@@ -72,6 +72,24 @@ def test_a_write_before_the_first_refresh_drops_the_prefetched_figures(db, kb, n
     run(app, steps)
 
 
+def test_figures_prefetched_long_before_the_dashboard_shows_are_read_again(db, kb, now, settings, monkeypatch):
+    import datetime as dt
+
+    sync(db, kb, now=now)
+    calls = counting(monkeypatch)
+    clock = [now]
+    app = PrepApp(db, clock=lambda: clock[0], settings=settings, lang="en")
+    later = now + dt.timedelta(hours=1)  # e.g. `prep study`: the dashboard shows when the review closes
+    clock[0] = later
+
+    async def steps(pilot):
+        await settled(pilot)
+        assert len(calls) == 2
+        assert app.screen.data is not None and app.screen.data.now == later
+
+    run(app, steps)
+
+
 def test_every_row_is_shown_and_the_cursor_reaches_the_last(db, kb, now, settings):
     for d in range(DECKS):
         write(

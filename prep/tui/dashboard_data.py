@@ -65,13 +65,16 @@ Gather = Callable[[Database, dt.datetime, Settings, str], DashboardData]
 
 
 class Prefetch:
-    """`gather` on a thread of its own, started now; `take()` hands its result over once,
+    """`gather` on a thread of its own, started now; `take(now)` hands its result over once,
     and only while the database is as it was when the thread started (no write on this
-    connection, no commit by another), so the figures shown are never older than a refresh
-    started later would read."""
+    connection, no commit by another) and within MAX_AGE of its `now` (`prep study` shows
+    the dashboard only when the review closes), so the figures shown are those a refresh
+    started then would read."""
+
+    MAX_AGE = dt.timedelta(seconds=5)
 
     def __init__(self, db: Database, now: dt.datetime, settings: Settings, lang: str, gather: Gather) -> None:
-        self._db = db
+        self._db, self._now = db, now
         row = db.execute("PRAGMA database_list").fetchone()
         path = row[2] if row else ""
         self._future: Future[DashboardData] | None = Future() if path else None  # in memory: no second connection
@@ -83,9 +86,10 @@ class Prefetch:
     def _state(self) -> tuple[int, int]:
         return self._db.conn.total_changes, self._db.execute("PRAGMA data_version").fetchone()[0]
 
-    def take(self) -> Future[DashboardData] | None:
+    def take(self, now: dt.datetime) -> Future[DashboardData] | None:
         future, self._future = self._future, None
-        return future if future is not None and self._state() == self._mark else None
+        fresh = dt.timedelta(0) <= now - self._now <= self.MAX_AGE
+        return future if future is not None and fresh and self._state() == self._mark else None
 
 
 _SWITCH_S = 0.0005  # the GIL's switch interval while a prefetch runs (Python's default: 5 ms)

@@ -143,11 +143,12 @@ class DashboardScreen(PrepScreen):
     def refresh_data(self) -> None:
         """Gather the figures in a worker; the ones painted stay until the new ones arrive."""
         self._generation += 1
-        launch = self.app.prefetch.take() if self._generation == 1 else None
+        now = self.app.now()
+        launch = self.app.prefetch.take(now) if self._generation == 1 else None
         if launch is not None and _ready(launch):
             self.post_message(self.DataReady(self._generation, launch.result()))  # painted in the first frame
         else:
-            self.load_data(self._generation, self.app.now(), launch)
+            self.load_data(self._generation, now, launch)
 
     class DataReady(Message):
         def __init__(self, generation: int, data: DashboardData) -> None:
