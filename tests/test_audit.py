@@ -145,7 +145,7 @@ def test_clean_kb_has_no_flags(clean, db, now, settings):
     report = audit(db, now, settings)
     assert flags_by_claim(report) == {"p.ok": set()}
     assert report["summary"]["flagged"] == 0
-    assert summary_line(report) == "Audit: all 1 claims covered, figures consistent"
+    assert summary_line(report) == "Audit: the claim is covered, figures consistent"
 
 
 def test_each_kind_of_gap_is_flagged(gaps, db, now, settings):
@@ -232,7 +232,7 @@ def test_cli_audit_json_and_strict(gaps):
 def test_cli_audit_strict_passes_on_clean_kb(clean):
     r = CliRunner().invoke(cli, ["--kb", str(clean), "audit", "--strict"])
     assert r.exit_code == 0, r.output
-    assert "all 1 claims covered" in r.stdout
+    assert "the claim is covered" in r.stdout
 
 
 def test_before_after_disagreement_answered_in_notes_is_listed_not_flagged(gaps, db, now, settings):
@@ -251,3 +251,14 @@ def test_before_after_disagreement_answered_in_notes_is_listed_not_flagged(gaps,
         assert answered["kind"] == "before-after" and len(answered["quotes"]) == 2
     assert report["summary"]["by_kind"]["before-after"] == 0
     assert "before-after, answered in the notes" in format_text(report)
+
+
+def test_summary_counts_read_as_english():
+    def line(claims: int, flagged: int) -> str:
+        by_kind = {"no-story": flagged} if flagged else {}
+        return summary_line({"summary": {"claims": claims, "flagged": flagged, "by_kind": by_kind, "to_confirm": 0}})
+
+    assert line(1, 0) == "Audit: the claim is covered, figures consistent"
+    assert line(3, 0) == "Audit: all 3 claims covered, figures consistent"
+    assert line(1, 1) == "Audit: 1 of 1 claim flagged (no-story 1)"
+    assert line(12, 2) == "Audit: 2 of 12 claims flagged (no-story 2)"

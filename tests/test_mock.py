@@ -158,7 +158,7 @@ def test_mock_session_in_the_tui(synced, now, settings):
         assert isinstance(dash, DashboardScreen)
         await app.workers.wait_for_complete()  # the audit runs in a worker thread
         await pilot.pause()
-        assert "Audit: all 1 claims covered, figures consistent" in str(dash.query_one("#audit", Static).content)
+        assert "Audit: the claim is covered, figures consistent" in str(dash.query_one("#audit", Static).content)
         assert any(b.binding.key == "m" and b.binding.show for b in dash.active_bindings.values())
         await pilot.press("m")
         assert isinstance(app.screen, MockScreen)

@@ -281,11 +281,11 @@ def test_dashboard_audit_summary_is_cached_until_content_changes(app_factory, db
 
     async def first(pilot):
         await settled(pilot)
-        assert "Audit: all 1 claims covered" in str(pilot.app.screen.query_one("#audit", Static).content)
+        assert "Audit: the claim is covered" in str(pilot.app.screen.query_one("#audit", Static).content)
 
     run(app_factory(), first)
     version = get_meta(db, "content_version")
-    assert get_meta(db, "audit_version") == version and get_meta(db, "audit_summary").startswith("Audit: all 1")
+    assert get_meta(db, "audit_version") == version and get_meta(db, "audit_summary").startswith("Audit: the claim is covered")
 
     db.execute("UPDATE meta SET value = 'Audit: cached line' WHERE key = 'audit_summary'")
 
@@ -300,7 +300,7 @@ def test_dashboard_audit_summary_is_cached_until_content_changes(app_factory, db
 
     async def recomputed(pilot):
         await settled(pilot)
-        assert "Audit: all 1 claims covered" in str(pilot.app.screen.query_one("#audit", Static).content)
+        assert "Audit: the claim is covered" in str(pilot.app.screen.query_one("#audit", Static).content)
 
     run(app_factory(), recomputed)
 
@@ -310,7 +310,7 @@ def test_dashboard_audit_summary_is_in_the_apps_language(app_factory, db):
 
     async def english(pilot):
         await settled(pilot)
-        assert "Audit: all 1 claims covered" in str(pilot.app.screen.query_one("#audit", Static).content)
+        assert "Audit: the claim is covered" in str(pilot.app.screen.query_one("#audit", Static).content)
 
     run(app_factory(), english)
 

@@ -26,7 +26,7 @@ from prep.index.db import loads as _j
 from prep.index.db import set_meta
 from prep.kb import marks
 from prep.kb.figures import Found, Interval, figures, format_interval, parse_figure
-from prep.kb.vocab import all_text, claim_text
+from prep.kb.vocab import all_text, claim_text, count
 
 MIN_CARDS = 3
 FLAG_KINDS = ("no-story", "few-cards", "number-missing", "contradiction", "before-after")
@@ -213,12 +213,13 @@ def summary_line(report: dict, hint: str = "", lang: str = "en") -> str:
     n = s.get("to_confirm")
     confirm = (f" · 待确认 {n} 处" if zh else f" · {n} to confirm") if n else ""
     if not s["flagged"]:
-        covered = f"审计：{s['claims']} 个条目都有支撑，数字一致" if zh else f"Audit: all {s['claims']} claims covered, figures consistent"
+        every = "the claim is" if s["claims"] == 1 else f"all {s['claims']} claims"
+        covered = f"审计：{s['claims']} 个条目都有支撑，数字一致" if zh else f"Audit: {every} covered, figures consistent"
         return covered + confirm
     kinds = ", ".join(f"{k} {n}" for k, n in s["by_kind"].items() if n)
     if zh:
         return f"审计：{s['claims']} 个条目中 {s['flagged']} 个有问题（{kinds}）{confirm}{hint}"
-    return f"Audit: {s['flagged']} of {s['claims']} claims flagged ({kinds}){confirm}{hint}"
+    return f"Audit: {s['flagged']} of {count(s['claims'], 'claim')} flagged ({kinds}){confirm}{hint}"
 
 
 def format_text(report: dict) -> str:
@@ -247,10 +248,10 @@ def format_text(report: dict) -> str:
     g = report["summary"].get("gists")
     lines.append("")
     if g:
-        lines.append(f"Gists: {g['with_gist']} of {g['cards']} cards have one")
+        lines.append(f"Gists: {g['with_gist']} of {count(g['cards'], 'card')} {'has' if g['with_gist'] == 1 else 'have'} one")
     sk = report["summary"].get("skills")
     if sk and sk["listed"]:
         missing = f"; nothing to study for: {', '.join(sk['uncovered'])} (tag a card with it)" if sk["uncovered"] else ""
-        lines.append(f"Skills: {sk['covered']} of {sk['listed']} on the resume have cards or claims{missing}")
+        lines.append(f"Skills: {sk['covered']} of {sk['listed']} on the resume {'has' if sk['covered'] == 1 else 'have'} cards or claims{missing}")
     lines.append(summary_line(report))
     return "\n".join(lines)
