@@ -21,6 +21,7 @@ from typing import Any
 
 from prep.audit.skills import coverage as skill_coverage
 from prep.audit.sources import Backing, backings, locator
+from prep.audit.unfinished import unfinished
 from prep.index.conn import Database
 from prep.index.db import loads as _j
 from prep.index.db import set_meta
@@ -170,15 +171,18 @@ def audit(db: Database, now: dt.datetime, settings=None, lang: str = "zh", min_c
         c["readiness_detail"] = {k: r[k] for k in READINESS_KEYS if k in r}
         c["to_confirm"] = len(c["assumptions"])
     to_confirm = unique({c["id"]: [Assumption(**a) for a in c["assumptions"]] for c in out})
+    left = unfinished(db)
     return {
         "claims": out,
         "to_confirm": [a.to_dict() for a in to_confirm],
+        "unfinished": [u.to_dict() for u in left],
         "summary": {
             "claims": len(out),
             "flagged": sum(1 for c in out if c["flags"]),
             "flags": sum(by_kind.values()),
             "by_kind": by_kind,
             "to_confirm": len(to_confirm),
+            "unfinished": len(left),
             "gists": _gists(db),
             "skills": skill_coverage(db),
         },
@@ -200,7 +204,7 @@ STRICT_KINDS = ("no-story", "few-cards", "number-missing", "contradiction", "bef
 def failed(report: dict, confirmed: bool = False) -> bool:
     """Does the report fail `--strict` (and, with `--confirmed`, any assumption left)?"""
     s = report["summary"]
-    return any(s["by_kind"].get(k) for k in STRICT_KINDS) or (confirmed and s["to_confirm"] > 0)
+    return any(s["by_kind"].get(k) for k in STRICT_KINDS) or bool(s.get("unfinished")) or (confirmed and s["to_confirm"] > 0)
 
 
 def summary_line(report: dict, hint: str = "", lang: str = "en") -> str:
@@ -212,6 +216,8 @@ def summary_line(report: dict, hint: str = "", lang: str = "en") -> str:
         return "审计：没有简历条目" if zh else "Audit: no claims"
     n = s.get("to_confirm")
     confirm = (f" · 待确认 {n} 处" if zh else f" · {n} to confirm") if n else ""
+    u = s.get("unfinished")
+    confirm += (f" · 未写完 {u} 项" if zh else f" · {u} unfinished") if u else ""
     if not s["flagged"]:
         every = "the claim is" if s["claims"] == 1 else f"all {s['claims']} claims"
         covered = f"审计：{s['claims']} 个条目都有支撑，数字一致" if zh else f"Audit: {every} covered, figures consistent"
@@ -245,6 +251,10 @@ def format_text(report: dict) -> str:
         lines += ["", f"To confirm ({len(report['to_confirm'])}): details written for you; replace each with the truth and drop the marker"]
         for a in report["to_confirm"]:
             lines.append(f"  {a['file']}:{a['line']}: {a['item']}: {' '.join(a['text'].split())}")
+    if report.get("unfinished"):
+        left = report["unfinished"]
+        lines += ["", f"Unfinished ({len(left)}): still the hints `prep new` wrote; write the real text"]
+        lines += [f"  {u['file']}:{u['line']}: {u['item']}: {', '.join(u['fields'])}" for u in left]
     g = report["summary"].get("gists")
     lines.append("")
     if g:

@@ -45,8 +45,25 @@ def validate(obj: Ctx, as_json):
     if as_json:
         emit_json([])
     else:
+        for note in _unfinished(kb):
+            click.secho(f"note: {note}", fg="yellow", err=True)
         counts = [count(len(kb.claims), "claim"), count(len(kb.stories), "story"), count(len(kb.cards), "card")]
         click.echo(f"OK: {', '.join(counts)} in {count(len(kb.decks), 'deck')}.")
+
+
+def _unfinished(kb) -> list[str]:
+    """Items that validate but still hold the hints `prep new` wrote (valid, not written)."""
+    from prep.kb.placeholders import card_fields, claim_fields, story_fields
+
+    found = [("claim", i, claim_fields(c.text)) for i, c in kb.claims.items()]
+    found += [("story", i, story_fields(s.title, s.sections)) for i, s in kb.stories.items()]
+    found += [("card", i, card_fields(c.q, c.a)) for i, c in kb.cards.items()]
+    notes = []
+    for kind, item_id, fields in found:
+        if fields:
+            file, line = kb.where[(kind, item_id)]
+            notes.append(f"{file}:{line}: {kind} {item_id}: {', '.join(fields)} still as `prep new` wrote it; write the real text")
+    return notes
 
 
 @click.command()

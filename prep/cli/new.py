@@ -19,7 +19,8 @@ from prep.errors import PrepError
 @click.pass_obj
 def new(obj: Ctx, kind, item_id, deck, project, claims):
     """Add a card (to a deck), a claim (to a project in the resume) or a story (its own
-    file, stories/ID.md), with every field commented; the id is checked first.
+    file, stories/ID.md), with every field commented; the id is checked first. Its text
+    fields hold hints to replace: `prep audit` lists the item as unfinished until they are.
 
     Example: prep new card --deck kafka --claim northwind.cdc kafka.exactly-once
     """

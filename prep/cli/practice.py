@@ -192,7 +192,9 @@ def draw_defaults(obj: Ctx, profile: str | None, claim: str | None, project: str
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the audit as a JSON object.")
 @click.option(
-    "--strict", is_flag=True, help="Exit with status 1 on a coverage gap, a contradiction or an unanswered before/after difference (for CI)."
+    "--strict",
+    is_flag=True,
+    help="Exit with status 1 on a coverage gap, a contradiction, an unanswered before/after difference or an item `prep new` left unfinished (for CI).",
 )
 @click.option("--confirmed", is_flag=True, help="With --strict: also fail while any assumption is left to confirm.")
 @click.option("--min-cards", default=3, show_default=True, type=click.IntRange(0, 1000), help="Flag claims backed by fewer cards than this.")

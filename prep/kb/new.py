@@ -12,6 +12,7 @@ from pathlib import Path
 
 from prep.errors import ContentErrors, PrepError
 from prep.kb import loader
+from prep.kb.placeholders import hint
 from prep.kb.yamlsrc import path_key
 
 
@@ -20,12 +21,7 @@ def _text(lang: str, hint: str) -> str:
 
 
 def card_block(card_id: str, lang: str, indent: str) -> str:
-    q = "面试官会怎么问？" if lang == "zh" else "How would an interviewer ask it?"
-    a = (
-        "机制、关键数字、取舍、失败场景、和你系统的关系。"
-        if lang == "zh"
-        else "Mechanism, the numbers that matter, the trade-off, the failure mode, where it touches your system."
-    )
+    q, a = hint("card.q", lang), hint("card.a", lang)
     lines = [
         f"- id: {card_id}                # stable id: edit the text freely, history is kept",
         f"  q: {_text(lang, q)}",
@@ -43,7 +39,7 @@ def card_block(card_id: str, lang: str, indent: str) -> str:
 
 
 def claim_block(claim_id: str, lang: str, indent: str) -> str:
-    text = "简历上的原话" if lang == "zh" else "the resume line, quoted exactly as sent"
+    text = hint("claim.text", lang)
     lines = [
         f"- id: {claim_id}               # stable id: cards and stories link to it",
         f'  text: "{text}"',
@@ -57,16 +53,8 @@ def claim_block(claim_id: str, lang: str, indent: str) -> str:
 
 
 def story_text(story_id: str, lang: str, claims: list[str]) -> str:
-    title = "故事标题" if lang == "zh" else "Story title"
-    heads = {
-        "zh": ("背景、规模、痛点，两三行。", "你负责什么，目标是什么。", "你做了什么、为什么这么选（第一人称）。", "结果和数字。"),
-        "en": (
-            "Context, scale, the pain, in two or three lines.",
-            "What you owned and the goal.",
-            "What you did and why you chose it (first person).",
-            "The result, with numbers.",
-        ),
-    }[lang]
+    title = hint("story.title", lang)
+    heads = tuple(hint(f"story.{name}", lang) for name in ("Situation", "Task", "Action", "Result"))
     return "\n".join(
         [
             "---",

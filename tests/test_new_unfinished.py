@@ -1,0 +1,67 @@
+"""What `prep new` writes validates, but its hints are not an answer: `prep validate`
+notes each item still holding them, `prep audit` lists it as unfinished (and fails
+`--strict`), until the text is written."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from prep.cli import cli
+from prep.kb.placeholders import card_fields, hint, story_fields
+
+
+def run(kb, *args):
+    return CliRunner().invoke(cli, ["--kb", str(kb), "--lang", "en", *args])
+
+
+def add_all(kb):
+    for args in (
+        ("card", "--deck", "time-wheel", "--claim", "acme.checkout-latency", "tw.cascade"),
+        ("story", "--claim", "acme.checkout-latency", "cascade-story"),
+        ("claim", "acme.cascade"),
+    ):
+        assert run(kb, "new", *args).exit_code == 0
+
+
+def test_validate_notes_each_unfinished_item_and_passes(kb):
+    add_all(kb)
+    result = run(kb, "validate")
+    assert result.exit_code == 0, result.output
+    deck = (kb / "decks/time-wheel.yaml").read_text().split("\n")
+    line = next(n for n, text in enumerate(deck, 1) if text.startswith("  - id: tw.cascade"))
+    assert f"note: decks/time-wheel.yaml:{line}: card tw.cascade: q, a still as `prep new` wrote it; write the real text" in result.stderr
+    assert "story cascade-story: title, Situation, Task, Action, Result still as" in result.stderr
+    assert "claim acme.cascade: text still as" in result.stderr
+
+
+def test_audit_lists_them_and_strict_fails_until_written(kb):
+    add_all(kb)
+    result = run(kb, "audit", "--json")
+    report = json.loads(result.output)
+    assert [(u["item"], u["fields"]) for u in report["unfinished"]] == [
+        ("claim acme.cascade", ["text"]),
+        ("story cascade-story", ["title", "Situation", "Task", "Action", "Result"]),
+        ("card tw.cascade", ["q", "a"]),
+    ]
+    assert report["summary"]["unfinished"] == 3
+    text = run(kb, "audit").output
+    assert "Unfinished (3): still the hints `prep new` wrote; write the real text" in text and "· 3 unfinished" in text
+    assert run(kb, "audit", "--strict").exit_code == 1
+    deck = kb / "decks/time-wheel.yaml"
+    written = deck.read_text().replace(hint("card.q", "en"), "Why cascade?")
+    deck.write_text(written)
+    left = json.loads(run(kb, "audit", "--json").output)["unfinished"]
+    assert ("card tw.cascade", ["a"]) in [(u["item"], u["fields"]) for u in left]  # the answer is still the hint
+    deck.write_text(written.replace(hint("card.a", "en"), "Tasks past the wheel's span go up a level."))
+    left = json.loads(run(kb, "audit", "--json").output)["unfinished"]
+    assert "card tw.cascade" not in [u["item"] for u in left]
+
+
+def test_a_hint_kept_beside_real_text_is_still_unfinished_but_a_title_must_be_the_hint():
+    a = hint("card.a", "zh")
+    assert card_fields({"zh": "真正的问题？"}, f"{a}\n补了一行") == ["a"]
+    assert card_fields("How would an interviewer ask it? Really?", "done") == []
+    assert story_fields({"en": "Story title"}, {"Action": {"en": "I did it."}}) == ["title"]
+    assert story_fields("A story title about Kafka", {"Result": {"zh": "结果和数字。"}}) == ["Result"]
