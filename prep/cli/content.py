@@ -45,8 +45,8 @@ def validate(obj: Ctx, as_json):
     if as_json:
         emit_json([])
     else:
-        for note in _unfinished(kb):
-            click.secho(f"note: {note}", fg="yellow", err=True)
+        for left in _unfinished(kb):
+            click.secho(f"note: {left}", fg="yellow", err=True)
         counts = [count(len(kb.claims), "claim"), count(len(kb.stories), "story"), count(len(kb.cards), "card")]
         click.echo(f"OK: {', '.join(counts)} in {count(len(kb.decks), 'deck')}.")
 
