@@ -86,8 +86,10 @@ def test_tui_to_confirm_from_the_dashboard_and_the_claim_detail(kb2, db, now, se
         assert isinstance(screen, AssumptionsScreen)
         assert str(screen.query_one("#title", Static).content).startswith("3 to confirm")
         table = screen.query_one("#items", DataTable)
-        assert table.get_row_at(table.cursor_row)[0] == f"{STORY}:13"
-        assert "conversion dropped on slow requests" in str(screen.query_one("#context", Static).content)
+        assert str(table.get_row_at(table.cursor_row)[0]) == "story checkout-latency"  # 100 columns: no file:line column
+        context = str(screen.query_one("#context", Static).content)
+        assert context.startswith(f"{STORY}:13 · story checkout-latency · claim acme.checkout-latency")
+        assert "conversion dropped on slow requests" in context
         await pilot.press("t")
         await pilot.pause()
         assert str(screen.query_one("#title", Static).content).startswith("2 to confirm")
@@ -102,3 +104,23 @@ def test_tui_to_confirm_from_the_dashboard_and_the_claim_detail(kb2, db, now, se
         assert isinstance(app.screen, AssumptionsScreen) and app.screen.claim == "acme.checkout-latency"
 
     run_app(app, steps)
+
+
+def test_tui_to_confirm_speaks_the_kbs_language(kb2, db, now, settings):
+    sync(db, kb2, now=now)
+    app = PrepApp(db, clock=lambda: now, settings=settings, lang="zh", kb_root=kb2)
+
+    async def steps(pilot):
+        await pilot.press("c")
+        screen = app.screen
+        assert str(screen.query_one("#title", Static).content).startswith("待确认 3 处（t：按原文确认属实")
+        table = screen.query_one("#items", DataTable)
+        assert [str(c.label) for c in table.columns.values()] == ["位置", "所在", "待确认的内容"]  # wide: file:line too
+        assert str(table.get_row_at(table.cursor_row)[1]) == "故事 checkout-latency"
+        assert "· 故事 checkout-latency · 条目 acme.checkout-latency" in str(screen.query_one("#context", Static).content)
+        await pilot.press("escape")
+        app.push_screen(DetailScreen("acme.checkout-latency"))
+        await pilot.pause()
+        assert "**待确认 3 处**（c：逐条确认）" in app.screen.query_one("#doc", Markdown).source
+
+    run_app(app, steps, size=(160, 40))

@@ -97,6 +97,7 @@ WORDS: dict[str, dict[str, str]] = {
     "type_claim": {"zh": "条目", "en": "claim"},
     "type_project": {"zh": "项目", "en": "project"},
     "type_deck": {"zh": "卡组", "en": "deck"},
+    "type_fact": {"zh": "事实", "en": "fact"},
     "linked": {"zh": "关联（Enter 打开）", "en": "Linked (Enter opens)"},
     "no_item": {"zh": "没有 `{id}` 这一项。", "en": "No item `{id}`."},
     # stories
@@ -165,6 +166,18 @@ WORDS: dict[str, dict[str, str]] = {
         "zh": "在第 {n}/{total} 题离开模拟面试？已打的 {scores} 个分都已保存；这次面试记为中途放弃。",
         "en": "Leave the mock at question {n}/{total}? Your {scores} score(s) are saved; the session is marked abandoned.",
     },
+    # to confirm (assumptions)
+    "confirm_title": {
+        "zh": "待确认 {n} 处{scope}（t：按原文确认属实；要换成实情请编辑文件）",
+        "en": "{n} to confirm{scope} (t: true as written; edit the file to replace)",
+    },
+    "col_where": {"zh": "位置", "en": "where"},
+    "col_item": {"zh": "所在", "en": "item"},
+    "col_assumed": {"zh": "待确认的内容", "en": "assumed"},
+    "confirm_claim_line": {
+        "zh": "*{facts} 条事实 · **待确认 {n} 处**（c：逐条确认）*",
+        "en": "*{facts} fact(s) · **{n} to confirm** (c: walk them)*",
+    },
     # confirm
     "yes": {"zh": "是 (y)", "en": "Yes (y)"},
     "no": {"zh": "否 (n)", "en": "No (n)"},
@@ -207,6 +220,12 @@ LABELS_ZH: dict[str, str] = {
 
 def t(key: str, lang: str, **kw: object) -> str:
     return say(WORDS, key, lang, **kw)
+
+
+def item_label(item: str, lang: str) -> str:
+    """ "card perf.p99" (as the audit names an item) with its kind in `lang`."""
+    kind, _, rest = item.partition(" ")
+    return f"{t(f'type_{kind}', lang)} {rest}" if rest and f"type_{kind}" in WORDS else item
 
 
 def binding_label(description: str, lang: str) -> str:

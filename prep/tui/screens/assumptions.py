@@ -18,6 +18,10 @@ from textual.widgets import DataTable, Footer, Static
 from prep.audit.assumptions import Assumption, to_confirm
 from prep.errors import PrepError
 from prep.tui.screens.base import BACK, BackScreen
+from prep.tui.widgets.columns import fill, widths
+from prep.tui.words import item_label
+
+WIDE = 150  # columns from which the table shows each assumption's file:line too
 
 
 class AssumptionsScreen(BackScreen):
@@ -42,18 +46,34 @@ class AssumptionsScreen(BackScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#items", DataTable).add_columns("where", "item", "assumed")
         self.reload()
+
+    def on_resize(self) -> None:
+        if self.items:
+            self.render_table()
+
+    def render_table(self) -> None:
+        """The assumed text takes what the other columns leave; below WIDE columns the
+        file:line goes (the line under the table shows it for the selected row)."""
+        lang = self.app.lang
+        wide = self.app.size.width >= WIDE
+        headers = [self.t("col_item"), self.t("col_assumed")]
+        rows = [(str(i), [item_label(a.item, lang), " ".join(a.text.split())]) for i, a in enumerate(self.items)]
+        if wide:
+            headers.insert(0, self.t("col_where"))
+            rows = [(key, [f"{a.file}:{a.line}", *cells]) for (key, cells), a in zip(rows, self.items, strict=True)]
+        table = self.query_one("#items", DataTable)
+        fill(table, headers, widths(self.app.size.width, headers, rows, flex=len(headers) - 1), rows)
 
     def reload(self) -> None:
         self.items = to_confirm(self.app.db, self.app.lang, self.claim)
         table = self.query_one("#items", DataTable)
-        table.clear()
-        for i, a in enumerate(self.items):
-            # The text as Text, not str: a str cell is read as Rich markup (`list[int]` showed `list`).
-            table.add_row(f"{a.file}:{a.line}", a.item, Text(" ".join(a.text.split())[:60]), key=str(i))
+        if not self.items:
+            table.clear()
+        else:
+            self.render_table()
         scope = f" · {self.claim}" if self.claim else ""
-        self.query_one("#title", Static).update(f"{len(self.items)} to confirm{scope} (t: true as written; edit the file to replace)")
+        self.query_one("#title", Static).update(Text(self.t("confirm_title", n=len(self.items), scope=scope)))
         self.show_context()
 
     def selected(self) -> Assumption | None:
@@ -64,8 +84,11 @@ class AssumptionsScreen(BackScreen):
 
     def show_context(self) -> None:
         a = self.selected()
-        text = "" if a is None else f"{a.file}:{a.line} · {a.item} · claim {a.claim}\n\n…{a.context or a.text}…"
-        self.query_one("#context", Static).update(text)
+        lang = self.app.lang
+        text = (
+            "" if a is None else f"{a.file}:{a.line} · {item_label(a.item, lang)} · {item_label(f'claim {a.claim}', lang)}\n\n…{a.context or a.text}…"
+        )
+        self.query_one("#context", Static).update(Text(text))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.show_context()

@@ -60,7 +60,7 @@ class DetailScreen(BackScreen):
 
             n = len(to_confirm(self.app.db, self.app.lang, self.item_id))
             facts = len(self.item["facts"])
-            doc += f"\n\n*{facts} fact(s) · **{n} to confirm** (c: walk them)*"
+            doc += "\n\n" + self.t("confirm_claim_line", facts=facts, n=n)
         self.query_one("#doc", Markdown).update(doc)
         self.rows = [(item_id, [self.t(f"type_{kind}"), item_id, " ".join(text.split())[:200]]) for kind, item_id, text in linked(self.item)]
         self.render_table()
