@@ -66,3 +66,26 @@ def test_stories_of_the_interview_come_first_in_the_rehearsal_list(db, kb, now, 
         record_answer(db, "story", s, 4, now + dt.timedelta(minutes=20), mode="rehearsal", settings=settings)
     assert interview_stories(db, now + dt.timedelta(hours=1), settings) == set()
     assert interview_stories(db, now + dt.timedelta(days=5), settings) == set()  # the interview is over
+
+
+def test_the_rehearsal_list_says_when_a_story_is_due_in_words(db, kb, now):
+    from textual.widgets import DataTable
+
+    from prep.study.engine import record_answer
+
+    sync(db, kb, now=now)
+    settings = Settings(enable_fuzzing=False)
+    story = db.execute("SELECT id FROM stories ORDER BY id").fetchone()[0]
+    record_answer(db, "story", story, 3, now - dt.timedelta(days=1), mode="rehearsal", settings=settings)
+    due = db.execute("SELECT due FROM review_state WHERE item_id = ?", [story]).fetchone()[0]
+    cells: dict[str, str] = {}
+
+    async def look(pilot):
+        await pilot.press("r")
+        await pilot.pause()
+        table = pilot.app.screen.query_one("#stories", DataTable)
+        cells.update({str(table.get_row_at(i)[0]): str(table.get_row_at(i)[2]) for i in range(table.row_count)})
+
+    run_app(PrepApp(db, clock=lambda: now, settings=settings, lang="en"), look)
+    assert due[:10] not in cells[story]  # not the UTC date of the stored timestamp
+    assert cells[story].endswith(" ago") or cells[story].startswith("in ") or cells[story] == "now"

@@ -11,6 +11,7 @@ from conftest import run_app as run
 from textual.widgets import Static
 
 from prep.errors import PrepError
+from prep.export.when import local
 from prep.index.db import iso
 from prep.index.sync import sync
 from prep.mock import session as mock
@@ -215,8 +216,27 @@ def test_leaving_a_mock_early_keeps_scores(synced, now, settings):
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
         assert isinstance(app.screen, MockScreen)
-        assert "abandoned" in str(app.screen.query_one("#recent", Static).content)
+        recent = str(app.screen.query_one("#recent", Static).content)
+        assert f"#1 {local(now)} (now)  backend-onsite" in recent and "abandoned" in recent  # local time, not UTC ISO
 
     run(app, steps)
     assert db.execute("SELECT status FROM mock_sessions").fetchall() == [("abandoned",)]
     assert db.execute("SELECT count(*), sum(rating) FROM mock_answers").fetchone() == (1, 1)
+
+
+def test_the_mock_screen_words_times_and_states_in_the_kbs_language(synced, now, settings):
+    from prep.tui.screens.mock import MockScreen
+
+    db = synced
+    then = now - dt.timedelta(days=2)
+    drawn = draw(db, get_profile("backend-onsite"), DrawOptions(name="backend-onsite", seed=5), now=then, settings=settings)
+    mock.finish_session(db, mock.start_session(db, drawn, then), then)
+    app = PrepApp(db, clock=lambda: now, settings=settings, lang="zh")
+
+    async def steps(pilot):
+        app.push_screen(MockScreen(seed=5))
+        await pilot.pause()
+        recent = str(app.screen.query_one("#recent", Static).content)
+        assert f"#1 {local(then)} (2天前)  backend-onsite" in recent and "已完成" in recent
+
+    run(app, steps)

@@ -178,6 +178,9 @@ WORDS: dict[str, dict[str, str]] = {
         "zh": "*{facts} 条事实 · **待确认 {n} 处**（c：逐条确认）*",
         "en": "*{facts} fact(s) · **{n} to confirm** (c: walk them)*",
     },
+    "session_running": {"zh": "进行中", "en": "running"},
+    "session_finished": {"zh": "已完成", "en": "finished"},
+    "session_abandoned": {"zh": "中途放弃", "en": "abandoned"},
     # confirm
     "yes": {"zh": "是 (y)", "en": "Yes (y)"},
     "no": {"zh": "否 (n)", "en": "No (n)"},

@@ -24,6 +24,7 @@ from prep.mock.draw import Draw
 from prep.tui.screens.base import BACK, BackScreen, PrepScreen
 from prep.tui.widgets.columns import fill, widths
 from prep.tui.widgets.footer import PrepFooter
+from prep.tui.words import WORDS
 
 
 def _clock(seconds: float) -> str:
@@ -75,14 +76,21 @@ class MockScreen(BackScreen):
         self.refresh_data()
 
     def refresh_data(self) -> None:
+        from prep.export.when import local, relative
+
         rows = session.list_sessions(self.app.db, limit=5)
+        now, lang = self.app.now(), self.app.lang
         lines = [self.t("recent")] + [
-            f"  #{r['id']} {r['started_at'][:16].replace('T', ' ')}  {r['profile']:<16} {r['status']:<9} "
+            f"  #{r['id']} {local(r['started_at'])} ({relative(r['started_at'], now, lang)})  {r['profile']:<16} {self._status(r['status'])} "
             + self.t("answered", n=r["answered"])
             + (self.t("session_score", pct=round(r["score"] * 100)) if r["score"] is not None else "")
             for r in rows
         ]
         self.query_one("#recent", Static).update(Text("\n".join(lines) if rows else self.t("no_sessions")))
+
+    def _status(self, status: str) -> str:
+        key = f"session_{status}"
+        return self.t(key) if key in WORDS else status
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value is not None:

@@ -53,6 +53,8 @@ class StoryListScreen(BackScreen):
         self.refresh_data()
 
     def refresh_data(self) -> None:
+        from prep.export.when import relative
+
         app = self.app
         now_s = app.now().isoformat()
         ahead = interview_stories(app.db, app.now(), app.settings)  # an interview ahead: its stories first
@@ -63,7 +65,7 @@ class StoryListScreen(BackScreen):
             rows.append((0 if s["id"] in ahead else 1 if not st or due <= now_s else 2, due, s))
         self.rows = []
         for group, due, s in sorted(rows, key=lambda r: (r[0], r[1])):
-            when = self.t("story_interview") if group == 0 else due[:10] if due else self.t("story_new")
+            when = self.t("story_interview") if group == 0 else relative(due, app.now(), app.lang) if due else self.t("story_new")
             self.rows.append((s["id"], [s["id"], f"{s['minutes']:g}", when, s["title"]]))
         self.render_table()
 
