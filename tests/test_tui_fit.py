@@ -300,3 +300,23 @@ def test_dashboard_drawn_again_after_a_live_resize(db, wide_kb, now):
         assert LONG_DECK["en"] in drawn(decks)
 
     run_app(app, steps, size=(120, 40))
+
+
+def test_the_footer_is_rebuilt_only_when_its_keys_change(db, kb, now):
+    sync(db, kb, now=now)
+    app = app_for(db, now, "en", start="review")
+
+    async def steps(pilot):
+        screen = app.screen
+        footer = screen.query_one(PrepFooter)
+        before = list(footer.query("FooterKey"))
+        screen.refresh_bindings()  # what a focus change or a mount signals: the same keys
+        await pilot.pause()
+        await pilot.pause()
+        assert list(footer.query("FooterKey")) == before and all(a is b for a, b in zip(footer.query("FooterKey"), before, strict=True))
+        await pilot.press("space")  # revealed: the rating keys come
+        await pilot.pause()
+        keys = {str(k.key) for k in footer.query("FooterKey")}
+        assert {"1", "2", "3", "4"} <= keys and not any(a is b for a, b in zip(footer.query("FooterKey"), before, strict=False))
+
+    run_app(app, steps, size=(80, 24))
