@@ -187,7 +187,7 @@ def test_unbacked_figure_is_missing(tmp_path, db, now, settings):
     )
     (tmp_path / "decks").mkdir()
     sync(db, tmp_path, now=now)
-    (c,) = audit(db, now, settings)["claims"]
+    (c,) = audit(db, now, settings, lang="en")["claims"]
     assert {f["kind"] for f in c["flags"]} == {"no-story", "few-cards", "number-missing"}
     assert any("nothing backs this claim" in f["message"] for f in c["flags"])
 
@@ -230,9 +230,34 @@ def test_cli_audit_json_and_strict(gaps):
 
 
 def test_cli_audit_strict_passes_on_clean_kb(clean):
-    r = CliRunner().invoke(cli, ["--kb", str(clean), "audit", "--strict"])
+    r = CliRunner().invoke(cli, ["--kb", str(clean), "--lang", "en", "audit", "--strict"])
     assert r.exit_code == 0, r.output
     assert "the claim is covered" in r.stdout
+
+
+def test_cli_audit_counts_in_the_kbs_language(clean, tmp_path):
+    """A Chinese KB's audit is in Chinese, its counts with measure words; English counts
+    agree in number: never 'all 1 claims' or '1 card(s)'."""
+    r = CliRunner().invoke(cli, ["--kb", str(clean), "audit"])
+    assert r.exit_code == 0, r.output
+    assert "审计：这个条目有支撑，数字一致" in r.stdout and "一句话答案：3 张卡中 0 张有" in r.stdout
+    assert "Audit" not in r.stdout and "Gists" not in r.stdout and "claims" not in r.stdout
+    en = CliRunner().invoke(cli, ["--kb", str(clean), "--lang", "en", "audit"]).stdout
+    assert "Gists: 0 of 3 cards have one" in en and "all 1 claims" not in en
+
+
+def test_flags_and_summary_count_in_both_languages(gaps, db, now, settings):
+    sync(db, gaps, now=now)
+    en, zh = (audit(db, now, settings, lang=lang) for lang in ("en", "zh"))
+    (few,) = [f for c in en["claims"] for f in c["flags"] if f["kind"] == "few-cards"]
+    assert few["message"] == "backed by 1 card; at least 3 wanted"
+    (few,) = [f for c in zh["claims"] for f in c["flags"] if f["kind"] == "few-cards"]
+    assert few["message"] == "只有 1 张卡支撑这个条目；至少要 3 张"
+    assert format_text(zh).endswith("审计：8 个条目中 6 个有问题（no-story 1, few-cards 1, number-missing 2, contradiction 1, before-after 2）")
+    assert format_text(en).endswith("Audit: 6 of 8 claims flagged (no-story 1, few-cards 1, number-missing 2, contradiction 1, before-after 2)")
+    assert summary_line({"summary": {"claims": 3, "flagged": 0, "by_kind": {}, "to_confirm": 0, "unfinished": 1}}, lang="zh") == (
+        "审计：3 个条目都有支撑，数字一致 · 未写完 1 项"
+    )
 
 
 def test_before_after_disagreement_answered_in_notes_is_listed_not_flagged(gaps, db, now, settings):
@@ -250,7 +275,7 @@ def test_before_after_disagreement_answered_in_notes_is_listed_not_flagged(gaps,
         (answered,) = by_id[cid]["answered"]
         assert answered["kind"] == "before-after" and len(answered["quotes"]) == 2
     assert report["summary"]["by_kind"]["before-after"] == 0
-    assert "before-after, answered in the notes" in format_text(report)
+    assert "before-after, answered in the notes" in format_text(report, "en")
 
 
 def test_summary_counts_read_as_english():

@@ -60,7 +60,7 @@ def skills_kb(root):
 def test_the_audit_names_listed_skills_with_nothing_to_study(tmp_path):
     root = skills_kb(tmp_path / "kb")
     result = CliRunner().invoke(cli, ["--kb", str(root), "audit"])
-    assert "Skills: 4 of 5 on the resume have cards or claims; nothing to study for: Terraform" in result.output
+    assert "Skills: 4 of 5 skills on the resume have cards or claims; nothing to study for: Terraform" in result.output
     data = json.loads(CliRunner().invoke(cli, ["--kb", str(root), "audit", "--json"]).stdout)
     assert data["summary"]["skills"] == {"listed": 5, "covered": 4, "uncovered": ["Terraform"]}
 

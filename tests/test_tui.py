@@ -317,7 +317,7 @@ def test_dashboard_audit_summary_is_in_the_apps_language(app_factory, db):
     async def chinese(pilot):  # the English line cached above is not shown in a Chinese app
         await settled(pilot)
         line = str(pilot.app.screen.query_one("#audit", Static).content)
-        assert "审计：1 个条目都有支撑" in line and "Audit" not in line
+        assert "审计：这个条目有支撑" in line and "Audit" not in line
 
     run(app_factory(lang="zh"), chinese)
     assert get_meta(db, "audit_summary").startswith("审计")

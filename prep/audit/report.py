@@ -21,13 +21,16 @@ from typing import Any
 
 from prep.audit.skills import coverage as skill_coverage
 from prep.audit.sources import Backing, backings, locator
+from prep.audit.text import WORDS, format_text, summary_line
 from prep.audit.unfinished import unfinished
 from prep.index.conn import Database
 from prep.index.db import loads as _j
 from prep.index.db import set_meta
 from prep.kb import marks
 from prep.kb.figures import Found, Interval, figures, format_interval, parse_figure
-from prep.kb.vocab import all_text, claim_text, count
+from prep.kb.vocab import all_text, claim_text, count, say
+
+__all__ = ["audit", "checks", "failed", "format_text", "remember", "summary_line"]
 
 MIN_CARDS = 3
 FLAG_KINDS = ("no-story", "few-cards", "number-missing", "contradiction", "before-after")
@@ -80,7 +83,7 @@ class Flag:
     quotes: list[dict] = field(default_factory=list)  # {"source": ..., "text": ...}
 
 
-def _number_flags(b: Backing) -> list[Flag]:
+def _number_flags(b: Backing, lang: str = "en") -> list[Flag]:
     """A claim figure no backing story or card states is a gap (a figure stated
     differently is a contradiction, found by prep.audit.contradictions)."""
     flags = []
@@ -91,11 +94,11 @@ def _number_flags(b: Backing) -> list[Flag]:
             continue
         if any(find(value, t.text)[0] for t in b.items):
             continue
-        where = "in any backing story or card" if b.items else "anywhere: nothing backs this claim"
+        key = "missing_backed" if b.items else "missing_none"
         flags.append(
             Flag(
                 "number-missing",
-                f"'{value}' ({format_interval(lead.interval)}) is not found {where}",
+                say(WORDS, key, lang, value=value, interval=format_interval(lead.interval)),
                 [{"source": f"claim {b.claim} ({b.file}:{b.line})", "text": value}],
             )
         )
@@ -122,10 +125,10 @@ def checks(db: Database, lang: str = "zh", min_cards: int = MIN_CARDS) -> list[d
         cards = [t.item for t in b.items if t.kind == "card"]
         flags = []
         if not stories:
-            flags.append(Flag("no-story", "no STAR story backs this claim"))
+            flags.append(Flag("no-story", say(WORDS, "no_story", lang)))
         if len(cards) < min_cards:
-            flags.append(Flag("few-cards", f"{len(cards)} card(s) back this claim; at least {min_cards} wanted"))
-        flags += _number_flags(b)
+            flags.append(Flag("few-cards", say(WORDS, "few_cards", lang, cards=count(len(cards), "card", lang), min=min_cards)))
+        flags += _number_flags(b, lang)
         found = [Flag(**f) for f in contra.contradictions(b, locate)]
         ba, answered = contra.before_after(
             b, "\n".join(filter(None, [all_text(_j(row["text"])), row["en"]])), row["before"] or "", [t for t in b.items if t.kind == "card"]
@@ -173,6 +176,7 @@ def audit(db: Database, now: dt.datetime, settings=None, lang: str = "zh", min_c
     to_confirm = unique({c["id"]: [Assumption(**a) for a in c["assumptions"]] for c in out})
     left = unfinished(db)
     return {
+        "lang": lang,  # the language of its texts (format_text words the report in it)
         "claims": out,
         "to_confirm": [a.to_dict() for a in to_confirm],
         "unfinished": [u.to_dict() for u in left],
@@ -205,63 +209,3 @@ def failed(report: dict, confirmed: bool = False) -> bool:
     """Does the report fail `--strict` (and, with `--confirmed`, any assumption left)?"""
     s = report["summary"]
     return any(s["by_kind"].get(k) for k in STRICT_KINDS) or bool(s.get("unfinished")) or (confirmed and s["to_confirm"] > 0)
-
-
-def summary_line(report: dict, hint: str = "", lang: str = "en") -> str:
-    """One line for the dashboard: 'Audit: 3 of 12 claims flagged (no-story 1, ...) · 5 to confirm',
-    in the app's language."""
-    s = report["summary"]
-    zh = lang == "zh"
-    if not s["claims"]:
-        return "审计：没有简历条目" if zh else "Audit: no claims"
-    n = s.get("to_confirm")
-    confirm = (f" · 待确认 {n} 处" if zh else f" · {n} to confirm") if n else ""
-    u = s.get("unfinished")
-    confirm += (f" · 未写完 {u} 项" if zh else f" · {u} unfinished") if u else ""
-    if not s["flagged"]:
-        every = "the claim is" if s["claims"] == 1 else f"all {s['claims']} claims"
-        covered = f"审计：{s['claims']} 个条目都有支撑，数字一致" if zh else f"Audit: {every} covered, figures consistent"
-        return covered + confirm
-    kinds = ", ".join(f"{k} {n}" for k, n in s["by_kind"].items() if n)
-    if zh:
-        return f"审计：{s['claims']} 个条目中 {s['flagged']} 个有问题（{kinds}）{confirm}{hint}"
-    return f"Audit: {s['flagged']} of {count(s['claims'], 'claim')} flagged ({kinds}){confirm}{hint}"
-
-
-def format_text(report: dict) -> str:
-    """The coverage matrix, each flag with its quoted sources, then what to confirm."""
-    lines = [f"{'claim':<28} {'risk':<6} {'stories':>7} {'cards':>5} {'ready':>5} {'conf.':>5}  flags"]
-    for c in report["claims"]:
-        kinds = ",".join(sorted({f["kind"] for f in c["flags"]})) or "ok"
-        lines.append(
-            f"{c['id']:<28} {c['risk']:<6} {len(c['stories']):>7} {len(c['cards']):>5} "
-            f"{round(c['readiness'] * 100):>4}% {c.get('to_confirm', 0):>5}  {kinds}"
-        )
-    details = [c for c in report["claims"] if c["flags"] or c.get("answered")]
-    if details:
-        lines.append("")
-    for c in details:
-        lines.append(f"{c['file']}:{c['line']}: {c['id']}: {c['text']}")
-        for f in c["flags"] + c.get("answered", []):
-            tag = f["kind"] if f in c["flags"] else f"{f['kind']}, answered in the notes"
-            lines.append(f"  [{tag}] {f['message']}")
-            for q in f["quotes"]:
-                lines.append(f'      {q["source"]}: "{" ".join(q["text"].split())}"')
-    if report.get("to_confirm"):
-        lines += ["", f"To confirm ({len(report['to_confirm'])}): details written for you; replace each with the truth and drop the marker"]
-        for a in report["to_confirm"]:
-            lines.append(f"  {a['file']}:{a['line']}: {a['item']}: {' '.join(a['text'].split())}")
-    if report.get("unfinished"):
-        left = report["unfinished"]
-        lines += ["", f"Unfinished ({len(left)}): still the hints `prep new` wrote; write the real text"]
-        lines += [f"  {u['file']}:{u['line']}: {u['item']}: {', '.join(u['fields'])}" for u in left]
-    g = report["summary"].get("gists")
-    lines.append("")
-    if g:
-        lines.append(f"Gists: {g['with_gist']} of {count(g['cards'], 'card')} {'has' if g['with_gist'] == 1 else 'have'} one")
-    sk = report["summary"].get("skills")
-    if sk and sk["listed"]:
-        missing = f"; nothing to study for: {', '.join(sk['uncovered'])} (tag a card with it)" if sk["uncovered"] else ""
-        lines.append(f"Skills: {sk['covered']} of {sk['listed']} on the resume {'has' if sk['covered'] == 1 else 'have'} cards or claims{missing}")
-    lines.append(summary_line(report))
-    return "\n".join(lines)

@@ -31,8 +31,25 @@ def say(words: dict[str, Any], key: str, lang: str, **kw: object) -> str:
     return pick(words[key], lang).format(**kw)
 
 
-def count(n: int, noun: str) -> str:
-    """'1 deck', '2 decks', '1 story', '3 stories': a count of a countable English noun."""
+# A Chinese count takes a measure word, not a plural: 1 张卡, 3 个故事.
+NOUNS_ZH: dict[str, str] = {
+    "claim": "个条目",
+    "card": "张卡",
+    "story": "个故事",
+    "deck": "个卡组",
+    "fact": "条事实",
+    "skill": "项技能",
+    "item": "项",
+    "flag": "个问题",
+    "review": "次复习",
+}
+
+
+def count(n: int, noun: str, lang: str = "en") -> str:
+    """'1 deck', '2 decks', '1 story', '3 stories': a count of a countable English noun;
+    in zh its measure word from NOUNS_ZH ('3 个故事')."""
+    if lang == "zh" and noun in NOUNS_ZH:
+        return f"{n} {NOUNS_ZH[noun]}"
     if n == 1:
         return f"{n} {noun}"
     return f"{n} {noun[:-1]}ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else f"{n} {noun}s"
