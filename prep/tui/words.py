@@ -106,6 +106,7 @@ WORDS: dict[str, dict[str, str]] = {
     "col_min": {"zh": "分钟", "en": "min"},
     "col_title": {"zh": "标题", "en": "title"},
     "story_new": {"zh": "新", "en": "new"},
+    "story_due": {"zh": "已到期（{ago}）", "en": "due ({ago})"},
     "story_interview": {"zh": "面试", "en": "interview"},
     "tell_aloud": {
         "zh": "先出声讲一遍（情境、任务、行动、结果），再逐节揭晓来核对。",

@@ -65,7 +65,10 @@ class StoryListScreen(BackScreen):
             rows.append((0 if s["id"] in ahead else 1 if not st or due <= now_s else 2, due, s))
         self.rows = []
         for group, due, s in sorted(rows, key=lambda r: (r[0], r[1])):
-            when = self.t("story_interview") if group == 0 else relative(due, app.now(), app.lang) if due else self.t("story_new")
+            # A due time past reads "due (1 month ago)", not only "1 month ago": it waits to be told.
+            due_in = relative(due, app.now(), app.lang) if due else self.t("story_new")
+            due_in = self.t("story_due", ago=due_in) if group == 1 and due else due_in
+            when = self.t("story_interview") if group == 0 else due_in
             self.rows.append((s["id"], [s["id"], f"{s['minutes']:g}", when, s["title"]]))
         self.render_table()
 
