@@ -65,3 +65,24 @@ def test_a_hint_kept_beside_real_text_is_still_unfinished_but_a_title_must_be_th
     assert card_fields("How would an interviewer ask it? Really?", "done") == []
     assert story_fields({"en": "Story title"}, {"Action": {"en": "I did it."}}) == ["title"]
     assert story_fields("A story title about Kafka", {"Result": {"zh": "结果和数字。"}}) == ["Result"]
+
+
+def test_a_todo_left_by_hand_is_unfinished_but_a_mention_of_todo_is_not(kb):
+    deck = kb / "decks/time-wheel.yaml"
+    deck.write_text(
+        deck.read_text(encoding="utf-8")
+        + "  - id: tw.todo\n    q: How does the wheel tick?\n    a: |\n      TODO: the numbers\n"
+        + "  - id: tw.zh\n    q: {zh: 待补充, en: When does it overflow?}\n    a: Past the span, a task goes up a level.\n"
+        + "  - id: tw.ctx\n    q: What context goes in?\n    a: ctx first; use `context.TODO()` when unsure. TODO-lists are not markers.\n",
+        encoding="utf-8",
+    )
+    report = json.loads(run(kb, "audit", "--json").output)
+    assert [(u["item"], u["fields"]) for u in report["unfinished"]] == [("card tw.todo", ["a"]), ("card tw.zh", ["q"])]
+    assert run(kb, "audit", "--strict").exit_code == 1
+    assert "card tw.todo: a" in run(kb, "audit").output
+
+
+def test_the_builtin_kb_has_nothing_unfinished(tmp_path):
+    result = CliRunner().invoke(cli, ["audit", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["unfinished"] == []
