@@ -150,7 +150,7 @@ def test_clean_kb_has_no_flags(clean, db, now, settings):
 
 def test_each_kind_of_gap_is_flagged(gaps, db, now, settings):
     sync(db, gaps, now=now)
-    report = audit(db, now, settings)
+    report = audit(db, now, settings, lang="en")
     assert flags_by_claim(report) == {
         "p.ok": set(),
         "p.nostory": {"no-story"},
@@ -242,6 +242,7 @@ def test_cli_audit_counts_in_the_kbs_language(clean, tmp_path):
     assert r.exit_code == 0, r.output
     assert "审计：这个条目有支撑，数字一致" in r.stdout and "一句话答案：3 张卡中 0 张有" in r.stdout
     assert "Audit" not in r.stdout and "Gists" not in r.stdout and "claims" not in r.stdout
+    assert r.stdout.split("\n")[1].split()[:2] == ["p.ok", "高"]  # the risk too
     en = CliRunner().invoke(cli, ["--kb", str(clean), "--lang", "en", "audit"]).stdout
     assert "Gists: 0 of 3 cards have one" in en and "all 1 claims" not in en
 
@@ -253,7 +254,11 @@ def test_flags_and_summary_count_in_both_languages(gaps, db, now, settings):
     assert few["message"] == "backed by 1 card; at least 3 wanted"
     (few,) = [f for c in zh["claims"] for f in c["flags"] if f["kind"] == "few-cards"]
     assert few["message"] == "只有 1 张卡支撑这个条目；至少要 3 张"
-    assert format_text(zh).endswith("审计：8 个条目中 6 个有问题（no-story 1, few-cards 1, number-missing 2, contradiction 1, before-after 2）")
+    assert format_text(zh).endswith("审计：8 个条目中 6 个有问题（无故事 1、卡片不足 1、数字无出处 2、矛盾 1、前后不一 2）")
+    messages = {f["kind"]: f["message"] for c in zh["claims"] for f in c["flags"]}
+    assert messages["contradiction"] == "story p-disagree 说 2500 tasks，而条目说 3000 tasks（claim p.disagree）"
+    assert "与另一版简历的说法不一致" in messages["before-after"] or "旧版" in messages["before-after"]
+    assert "no figure" not in format_text(zh) and " says " not in format_text(zh)
     assert format_text(en).endswith("Audit: 6 of 8 claims flagged (no-story 1, few-cards 1, number-missing 2, contradiction 1, before-after 2)")
     assert summary_line({"summary": {"claims": 3, "flagged": 0, "by_kind": {}, "to_confirm": 0, "unfinished": 1}}, lang="zh") == (
         "审计：3 个条目都有支撑，数字一致 · 未写完 1 项"

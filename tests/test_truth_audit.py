@@ -49,7 +49,7 @@ def test_a_story_contradicting_its_claim_is_flagged_naming_the_story(init_kb, db
     story = (init_kb / STORY).read_text(encoding="utf-8")
     (init_kb / STORY).write_text(story.replace("{{fact:acme.checkout-latency.p99}}", "p99 fell from 800 ms to 250 ms"), encoding="utf-8")
     sync(db, init_kb, now=now)
-    (flag,) = contradictions(by_id(audit(db, now, S))["acme.checkout-latency"])
+    (flag,) = contradictions(by_id(audit(db, now, S, lang="en"))["acme.checkout-latency"])
     assert flag["message"] == "story checkout-latency says 250 ms where the claim says 120 ms (claim acme.checkout-latency)"
     story_quote, claim_quote = flag["quotes"]
     assert story_quote["source"] == f"story checkout-latency ({STORY}:23)" and "250 ms" in story_quote["text"]
@@ -108,7 +108,7 @@ def test_300_million_contradicts_million_class_but_a_million_plus_does_not(init_
             """,
         )
     sync(db, init_kb, now=now)
-    claims = by_id(audit(db, now, S))
+    claims = by_id(audit(db, now, S, lang="en"))
     (flag,) = contradictions(claims["acme.users"])
     assert flag["message"].startswith("story users-story says 1e6-1e7 users where the claim says 3e8 users")
     assert flag["quotes"][0]["source"] == "story users-story (stories/users-story.md:7)"

@@ -20,8 +20,10 @@ import re
 from dataclasses import dataclass
 
 from prep.audit.sources import Backing, Text, excerpt
+from prep.audit.text import WORDS
 from prep.kb import marks
 from prep.kb.figures import Found, Interval, figures, parse_figure, show
+from prep.kb.vocab import say
 
 GENERAL_CARD_KINDS = ("concept", "trivia")
 # A percentage says nothing until you know of what: 60% of orders at lunch is no
@@ -81,7 +83,7 @@ def _quote(s: Stated, locate) -> dict:
     }
 
 
-def contradictions(b: Backing, locate) -> list[dict]:
+def contradictions(b: Backing, locate, lang: str = "en") -> list[dict]:
     """Flags (kind 'contradiction') for one claim: each with both quotes."""
     truth = [s for t in b.anchors if t.kind != "fact" or t.role == "figure" for s in _stated(t) if s.iv.unit]
     explainers = [figures(marks.prose(t.text)) for t in [*b.notes, *b.anchors] if t.kind == "fact" or t.kind == "note"]
@@ -110,20 +112,23 @@ def contradictions(b: Backing, locate) -> list[dict]:
             flags.append(
                 {
                     "kind": "contradiction",
-                    "message": (f"{s.text.label} says {show(s.iv)} where the claim says {show(nearest.iv)} ({nearest.text.label})"),
+                    "message": say(
+                        WORDS, "contradiction", lang, label=s.text.label, said=show(s.iv), claim=show(nearest.iv), source=nearest.text.label
+                    ),
                     "quotes": [_quote(s, locate), _quote(nearest, locate)],
                 }
             )
     return flags
 
 
-def before_after(b: Backing, claim_text: str, before: str, cards: list[Text]) -> tuple[list[dict], list[dict]]:
+def before_after(b: Backing, claim_text: str, before: str, cards: list[Text], lang: str = "en") -> tuple[list[dict], list[dict]]:
     """(unanswered, answered) differences between a claim's figures and its before wording.
     Answered only by a note, or a defend-the-number card of the claim, naming the figure's
     value and (if it has one) the before value."""
     answers = [figures(marks.prose(t.text)) for t in b.notes]
     answers += [figures(marks.prose(t.text)) for t in cards if t.card_kind == "defend-the-number"]
     src = f"claim {b.claim} ({b.file}:{b.line})"
+    none = say(WORDS, "no_figure", lang)
     flags: list[dict] = []
     answered: list[dict] = []
     for fig in b.figures:
@@ -133,10 +138,10 @@ def before_after(b: Backing, claim_text: str, before: str, cards: list[Text]) ->
         olds = figures(fig["other_version"])
         if lead is not None and any(n.interval == lead.interval for n in olds):
             continue
-        said = ", ".join(f"{n.raw} = {show(n.interval)}" for n in olds) or "no figure"
+        said = ", ".join(f"{n.raw} = {show(n.interval)}" for n in olds) or none
         flag = {
             "kind": "before-after",
-            "message": f"figure '{fig['value']}' disagrees with the other version's wording ({said})",
+            "message": say(WORDS, "other_version", lang, value=fig["value"], said=said),
             "quotes": [
                 {"source": f"{src} numbers: value", "text": fig["value"]},
                 {"source": f"{src} numbers: other_version", "text": fig["other_version"]},
@@ -149,10 +154,9 @@ def before_after(b: Backing, claim_text: str, before: str, cards: list[Text]) ->
         after = {n.interval: n.raw for n in figures(claim_text)}
         old = {n.interval: n.raw for n in figures(before)}
         if set(after) != set(old):
-            said = f"text: {', '.join(after.values()) or 'no figure'}; before: {', '.join(old.values()) or 'no figure'}"
             flag = {
                 "kind": "before-after",
-                "message": f"the claim's figures differ between the sent text and the before wording ({said})",
+                "message": say(WORDS, "text_before", lang, after=", ".join(after.values()) or none, before=", ".join(old.values()) or none),
                 "quotes": [{"source": f"{src} text", "text": claim_text}, {"source": f"{src} before", "text": before}],
             }
             wanted = list(after) + list(old)

@@ -129,9 +129,9 @@ def checks(db: Database, lang: str = "zh", min_cards: int = MIN_CARDS) -> list[d
         if len(cards) < min_cards:
             flags.append(Flag("few-cards", say(WORDS, "few_cards", lang, cards=count(len(cards), "card", lang), min=min_cards)))
         flags += _number_flags(b, lang)
-        found = [Flag(**f) for f in contra.contradictions(b, locate)]
+        found = [Flag(**f) for f in contra.contradictions(b, locate, lang)]
         ba, answered = contra.before_after(
-            b, "\n".join(filter(None, [all_text(_j(row["text"])), row["en"]])), row["before"] or "", [t for t in b.items if t.kind == "card"]
+            b, "\n".join(filter(None, [all_text(_j(row["text"])), row["en"]])), row["before"] or "", [t for t in b.items if t.kind == "card"], lang
         )
         out.append(
             {

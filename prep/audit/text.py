@@ -30,7 +30,7 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "gists": {"zh": "一句话答案：{cards}中 {n} 张有", "en": "Gists: {n} of {cards} {have} one"},
     "skills": {
-        "zh": "技能：简历上的{skills}中 {n} 项有卡片或条目{missing}",
+        "zh": "技能：简历上的 {skills}中 {n} 项有卡片或条目{missing}",
         "en": "Skills: {n} of {skills} on the resume {have} cards or claims{missing}",
     },
     "skills_missing": {"zh": "；没有可学的：{names}（给一张卡打上这个标签）", "en": "; nothing to study for: {names} (tag a card with it)"},
@@ -45,7 +45,23 @@ WORDS: dict[str, dict[str, str]] = {
         "zh": "'{value}'（{interval}）哪里都找不到：没有东西支撑这个条目",
         "en": "'{value}' ({interval}) is not found anywhere: nothing backs this claim",
     },
+    "contradiction": {
+        "zh": "{label} 说 {said}，而条目说 {claim}（{source}）",
+        "en": "{label} says {said} where the claim says {claim} ({source})",
+    },
+    "other_version": {
+        "zh": "数字 '{value}' 与另一版简历的说法不一致（{said}）",
+        "en": "figure '{value}' disagrees with the other version's wording ({said})",
+    },
+    "text_before": {
+        "zh": "条目的数字在投出的文本和旧版说法之间不一致（文本：{after}；旧版：{before}）",
+        "en": "the claim's figures differ between the sent text and the before wording (text: {after}; before: {before})",
+    },
+    "no_figure": {"zh": "没有数字", "en": "no figure"},
 }
+# A flag's kind is a code (`--json`, `--strict`); the Chinese summary line names it.
+KINDS_ZH = {"no-story": "无故事", "few-cards": "卡片不足", "number-missing": "数字无出处", "contradiction": "矛盾", "before-after": "前后不一"}
+RISK_ZH = {"high": "高", "medium": "中", "low": "低"}
 # The matrix's column heads and widths (negative: left-aligned), padded by terminal
 # cells, since a Chinese head is twice as wide as its length.
 HEADS = {
@@ -73,7 +89,8 @@ def summary_line(report: dict, hint: str = "", lang: str = "en") -> str:
     if not s["flagged"]:
         key = "covered_one" if s["claims"] == 1 else "covered_all"
         return say(WORDS, key, lang, claims=claims) + tail
-    kinds = ", ".join(f"{k} {n}" for k, n in s["by_kind"].items() if n)
+    names = KINDS_ZH if lang == "zh" else {}
+    kinds = ("、" if lang == "zh" else ", ").join(f"{names.get(k, k)} {n}" for k, n in s["by_kind"].items() if n)
     return say(WORDS, "flagged", lang, n=s["flagged"], claims=claims, kinds=kinds) + tail + hint
 
 
@@ -85,9 +102,10 @@ def _matrix(report: dict, lang: str) -> list[str]:
     lines = [" ".join(heads[:-1]) + "  " + heads[-1]]
     for c in report["claims"]:
         kinds = ",".join(sorted({f["kind"] for f in c["flags"]})) or "ok"
+        risk = RISK_ZH.get(c["risk"], c["risk"]) if lang == "zh" else c["risk"]
+        risk += " " * max(0, 6 - cell_len(risk))
         lines.append(
-            f"{c['id']:<28} {c['risk']:<6} {len(c['stories']):>7} {len(c['cards']):>5} "
-            f"{round(c['readiness'] * 100):>4}% {c.get('to_confirm', 0):>5}  {kinds}"
+            f"{c['id']:<28} {risk} {len(c['stories']):>7} {len(c['cards']):>5} {round(c['readiness'] * 100):>4}% {c.get('to_confirm', 0):>5}  {kinds}"
         )
     return lines
 
