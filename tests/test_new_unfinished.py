@@ -31,9 +31,12 @@ def test_validate_notes_each_unfinished_item_and_passes(kb):
     assert result.exit_code == 0, result.output
     deck = (kb / "decks/time-wheel.yaml").read_text().split("\n")
     line = next(n for n, text in enumerate(deck, 1) if text.startswith("  - id: tw.cascade"))
-    assert f"note: decks/time-wheel.yaml:{line}: card tw.cascade: q, a still as `prep new` wrote it; write the real text" in result.stderr
-    assert "story cascade-story: title, Situation, Task, Action, Result still as" in result.stderr
-    assert "claim acme.cascade: text still as" in result.stderr
+    assert (
+        f"note: decks/time-wheel.yaml:{line}: card tw.cascade: q, a unfinished (the hint `prep new` wrote, or a to-do); write the real text"
+        in result.stderr
+    )
+    assert "story cascade-story: title, Situation, Task, Action, Result unfinished" in result.stderr
+    assert "claim acme.cascade: text unfinished" in result.stderr
 
 
 def test_audit_lists_them_and_strict_fails_until_written(kb):
@@ -80,6 +83,8 @@ def test_a_todo_left_by_hand_is_unfinished_but_a_mention_of_todo_is_not(kb):
     assert [(u["item"], u["fields"]) for u in report["unfinished"]] == [("card tw.todo", ["a"]), ("card tw.zh", ["q"])]
     assert run(kb, "audit", "--strict").exit_code == 1
     assert "card tw.todo: a" in run(kb, "audit").output
+    notes = run(kb, "validate").stderr  # validate notes the same items, by the same check
+    assert "card tw.todo: a unfinished" in notes and "card tw.zh: q unfinished" in notes and "tw.ctx" not in notes
 
 
 def test_the_builtin_kb_has_nothing_unfinished(tmp_path):

@@ -52,7 +52,7 @@ def validate(obj: Ctx, as_json):
 
 
 def _unfinished(kb) -> list[str]:
-    """Items that validate but still hold the hints `prep new` wrote (valid, not written)."""
+    """Items that validate but still hold the hints `prep new` wrote, or a to-do marker."""
     from prep.kb.placeholders import card_fields, claim_fields, story_fields
 
     found = [("claim", i, claim_fields(c.text)) for i, c in kb.claims.items()]
@@ -62,7 +62,9 @@ def _unfinished(kb) -> list[str]:
     for kind, item_id, fields in found:
         if fields:
             file, line = kb.where[(kind, item_id)]
-            notes.append(f"{file}:{line}: {kind} {item_id}: {', '.join(fields)} still as `prep new` wrote it; write the real text")
+            notes.append(
+                f"{file}:{line}: {kind} {item_id}: {', '.join(fields)} unfinished (the hint `prep new` wrote, or a to-do); write the real text"
+            )
     return notes
 
 

@@ -1,13 +1,15 @@
 """The hints `prep new` writes into a new card, claim or story, and how to tell one is left.
 
 A new item must validate, so its fields hold hints ("How would an interviewer ask it?")
-rather than nothing. A hint left in place would be studied, exported and drawn as if it
-were the answer: `prep validate` notes it and `prep audit` lists it as unfinished, by
-the same table `prep new` writes from. No pydantic here: the audit reads the index.
+rather than nothing. A hint left in place, or a field written as "TODO", would be studied,
+exported and drawn as if it were the answer: `prep validate` notes it and `prep audit`
+lists it as unfinished, by these functions (and the table `prep new` writes from). No
+pydantic here: the audit reads the index.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -51,17 +53,37 @@ def is_hint(field: str, value: Any) -> bool:
     return False
 
 
+# A field the author left as a to-do ("TODO", "TBD: numbers", "待补充") validates as well as a
+# hint does. Only a field that *starts* with one counts: an answer about Go's
+# `context.TODO()` is not unfinished.
+MARKERS = ("TODO", "TBD", "FIXME", "待补充", "待填写", "待写")
+_MARKED = re.compile(r"^\W*(TODO|TBD|FIXME)(?![\w(.])|^\W*(待补充|待填写|待写)")
+
+
+def marked(value: Any) -> bool:
+    """Whether a text (or any language of `{zh, en}`) starts with a to-do marker."""
+    return any(_MARKED.match(text.strip()) for text in _texts(value))
+
+
+def _fields(found: list[str], values: dict[str, Any]) -> list[str]:
+    """`found` (hinted fields) and the fields starting with a marker, each once, in order."""
+    return list(dict.fromkeys([*found, *(name for name, value in values.items() if marked(value))]))
+
+
 def card_fields(q: Any, a: Any) -> list[str]:
-    """The fields of a card still holding their hint."""
-    return [name for name, value in (("q", q), ("a", a)) if is_hint(f"card.{name}", value)]
+    """The fields of a card still holding their hint or a to-do marker."""
+    return _fields([name for name, value in (("q", q), ("a", a)) if is_hint(f"card.{name}", value)], {"q": q, "a": a})
 
 
 def story_fields(title: Any, sections: dict[str, Any] | None) -> list[str]:
-    """The fields of a story still holding their hint (its title, its STAR sections)."""
-    out = ["title"] if is_hint("story.title", title) else []
+    """The fields of a story still holding their hint or a to-do marker (its title, its sections)."""
     sections = sections or {}
-    return out + [name for name in ("Situation", "Task", "Action", "Result") if is_hint(f"story.{name}", sections.get(name))]
+    hinted = (["title"] if is_hint("story.title", title) else []) + [
+        name for name in ("Situation", "Task", "Action", "Result") if is_hint(f"story.{name}", sections.get(name))
+    ]
+    return _fields(hinted, {"title": title, **sections})
 
 
 def claim_fields(text: Any) -> list[str]:
-    return ["text"] if is_hint("claim.text", text) else []
+    """["text"] when a claim's text is still the hint or a to-do marker."""
+    return _fields(["text"] if is_hint("claim.text", text) else [], {"text": text})
