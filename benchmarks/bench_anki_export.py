@@ -7,6 +7,13 @@ guid from the id. Two figures: the first export (the rendered-HTML cache emptied
 each run: everything is rendered, as the script does) and an unchanged re-export (from
 the cache). The three take turns, best of REPEAT each. Targets (issue 15): first export
 within 1.1x the script, re-export at most 0.5x.
+
+Peak memory is each figure's ru_maxrss as a new process (`prep export anki`, and the
+script run alone), from os.wait4: first export, re-export, script (the `*_mb` keys).
+With `--before TREE` the same two `prep export anki` processes also run with PYTHONPATH
+at TREE (another checkout of prep, e.g. `git worktree add --detach /tmp/base main`),
+taking turns with this tree's, on the same knowledge base and database: before/after
+figures from one run (`before_*` and `cli_*` keys). `--repeat N` sets the turns (3).
 With --json, prints one JSON object of the figures (benchmarks/run_all.py reads it).
 """
 
@@ -30,6 +37,7 @@ from prep.index.sync import sync  # noqa: E402
 from prep.kb.models import pick  # noqa: E402
 
 REPEAT = 3
+HERE_FILE = Path(__file__).resolve()
 
 
 def minimal_genanki(items: list[tuple[str, str, str, str]], out: Path) -> None:
@@ -75,6 +83,38 @@ def load_items(db, lang: str) -> list[tuple[str, str, str, str]]:
     return items
 
 
+# A child's ru_maxrss starts at its parent's peak: exec keeps the old address space's
+# high-water mark (and subprocess forks this large benchmark). So the measured command
+# is started by a bare interpreter (~10 MB), which reports the command's own peak.
+WRAPPER = (
+    "import os, subprocess, sys\n"
+    "p = subprocess.Popen(sys.argv[2:])\n"
+    "_, status, usage = os.wait4(p.pid, 0)\n"
+    "open(sys.argv[1], 'w').write(str(usage.ru_maxrss))\n"
+    "sys.exit(os.waitstatus_to_exitcode(status))\n"
+)
+
+
+def child(cmd: list[str], env: dict[str, str]) -> float:
+    """Run `cmd` to completion; its peak resident memory in MB (ru_maxrss, KiB on Linux).
+    It runs in a scratch folder: `python -m prep` imports the prep of its working
+    directory before PYTHONPATH's."""
+    with tempfile.TemporaryDirectory() as scratch:
+        peak = Path(scratch) / "maxrss"
+        wrapped = [sys.executable, "-c", WRAPPER, str(peak), *cmd]
+        out = subprocess.run(wrapped, env=env, cwd=scratch, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        if out.returncode:
+            raise SystemExit(f"{' '.join(cmd)} failed:\n{out.stderr.decode(errors='replace')[-2000:]}")
+        return int(peak.read_text()) / 1024
+
+
+def minimal_child(db_path: str, out: str) -> None:
+    """`--minimal-child DB OUT`: the bare script alone in its process, for its peak memory."""
+    tempfile.tempdir = str(Path(out).parent)  # genanki leaves its temporary database behind
+    db = open_db(Path(db_path))
+    minimal_genanki(load_items(db, "zh"), Path(out))
+
+
 def interleaved(runs: dict[str, tuple]) -> dict[str, float]:
     """Best of REPEAT for each (fn, before) in `runs`, taking turns, so a burst of load on
     this shared machine hits every figure alike rather than one of them. Each run starts
@@ -93,9 +133,26 @@ def interleaved(runs: dict[str, tuple]) -> dict[str, float]:
     return {name: min(ts) for name, ts in times.items()}
 
 
+def options(argv: list[str]) -> tuple[int, Path | None, int]:
+    """N, --before TREE, --repeat N."""
+    rest, before, repeat = [], None, REPEAT
+    it = iter(argv)
+    for a in it:
+        if a == "--before":
+            before = Path(next(it)).resolve()
+        elif a == "--repeat":
+            repeat = int(next(it))
+        elif not a.startswith("--"):
+            rest.append(a)
+    return (int(rest[0]) if rest else 10_000), before, repeat
+
+
 def main() -> None:
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    n = int(args[0]) if args else 10_000
+    global REPEAT
+    if sys.argv[1:2] == ["--minimal-child"]:
+        minimal_child(sys.argv[2], sys.argv[3])
+        return
+    n, before, REPEAT = options(sys.argv[1:])
     with tempfile.TemporaryDirectory() as tmp_dir:
         tmp = Path(tmp_dir)
         # genanki's write_to_file leaves its temporary database behind (15 MB at 10k, each run):
@@ -119,28 +176,57 @@ def main() -> None:
                 db.execute("DELETE FROM export_html")
                 db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
-        figures = interleaved(
-            {
-                "first": (lambda: anki.export(db, root, tmp / "prep.apkg"), forget),
-                "minimal": (lambda: minimal_genanki(items, tmp / "minimal.apkg"), None),
-                "again": (lambda: anki.export(db, root, tmp / "prep.apkg"), None),  # unchanged re-exports
-            }
-        )
-        first_s, prep_s, base_s = figures["first"], figures["again"], figures["minimal"]
-
         env = dict(os.environ, PREP_HOME=str(tmp / "home"))
         cli = [sys.executable, "-m", "prep", "--kb", str(root), "--db", str(tmp / "prep.db"), "export", "anki", "-o", str(tmp / "cli.apkg")]
-        t = time.perf_counter()
-        subprocess.run(cli, env=env, check=True, capture_output=True)
-        cli_s = time.perf_counter() - t
+        peaks: dict[str, float] = {}
+
+        def process(name: str, cmd: list[str], tree: Path | None = None):
+            run_env = env if tree is None else dict(env, PYTHONPATH=str(tree))
+
+            def run() -> None:  # the highest of the turns' peaks
+                peaks[name] = max(peaks.get(name, 0.0), child(cmd, run_env))
+
+            return run
+
+        runs: dict[str, tuple] = {
+            "first": (lambda: anki.export(db, root, tmp / "prep.apkg"), forget),
+            "minimal": (lambda: minimal_genanki(items, tmp / "minimal.apkg"), None),
+            "again": (lambda: anki.export(db, root, tmp / "prep.apkg"), None),  # unchanged re-exports
+            "cli_first": (process("cli_first", cli), forget),
+            "cli_again": (process("cli_again", cli), None),
+            "minimal_proc": (
+                process("minimal_proc", [sys.executable, str(HERE_FILE), "--minimal-child", str(tmp / "prep.db"), str(tmp / "m.apkg")]),
+                None,
+            ),
+        }
+        if before:
+            runs["before_first"] = (process("before_first", cli, before), forget)
+            runs["before_again"] = (process("before_again", cli, before), None)
+        figures = interleaved(runs)
+        first_s, prep_s, base_s = figures["first"], figures["again"], figures["minimal"]
+        cli_s = figures["cli_again"]
+        mem = {"first_mb": peaks["cli_first"], "again_mb": peaks["cli_again"], "minimal_mb": peaks["minimal_proc"]}
+        extra = {k: figures[k] for k in figures if k.startswith(("cli_", "before_"))} | mem | {"minimal_proc": figures["minimal_proc"]}
+        if before:
+            extra |= {"before_first_mb": peaks["before_first"], "before_again_mb": peaks["before_again"]}
 
         size_mb = (tmp / "prep.apkg").stat().st_size / 1e6
         if "--json" in sys.argv:
-            print(json.dumps({"first": first_s, "again": prep_s, "minimal": base_s, "cli": cli_s}))
+            print(json.dumps({"first": first_s, "again": prep_s, "minimal": base_s, "cli": cli_s} | extra))
             return
         print(f"notes: {result.notes:,} ({result.qa:,} cards, {result.stories} stories), {result.decks} decks, {size_mb:.1f} MB .apkg")
         print(f"cold sync of the knowledge base (not part of the export): {cold_sync:.2f} s")
         print(f"`prep export anki` as a new process, warm index and cache: {cli_s:.2f} s")
+        print(
+            f"peak memory as a new process: first export {mem['first_mb']:.0f} MB, re-export {mem['again_mb']:.0f} MB, "
+            f"bare genanki script {mem['minimal_mb']:.0f} MB"
+        )
+        if before:
+            print(
+                f"before ({before}), as a new process: first export {figures['before_first']:.2f} s {peaks['before_first']:.0f} MB, "
+                f"re-export {figures['before_again']:.2f} s {peaks['before_again']:.0f} MB; "
+                f"after: {figures['cli_first']:.2f} s {peaks['cli_first']:.0f} MB, {figures['cli_again']:.2f} s {peaks['cli_again']:.0f} MB"
+            )
         print(f"minimal genanki script, same notes (best of {REPEAT}): {base_s:.2f} s")
         print(
             f"prep first export, nothing cached (best of {REPEAT}): {first_s:.2f} s  ratio {first_s / base_s:.2f} (target <= 1.1: {_ok(first_s / base_s <= 1.1)})"

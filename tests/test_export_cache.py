@@ -17,9 +17,9 @@ from pathlib import Path
 import genanki
 import pytest
 from conftest import write
-from test_anki_export import T0, col, counts, do_export, import_apkg, rich_kb  # noqa: F401  (fixtures)
+from test_anki_export import N_NOTES, T0, assert_integrity, col, counts, do_export, import_apkg, rich_kb  # noqa: F401  (fixtures)
 
-from prep.export import anki, apkg, html_cache, render
+from prep.export import anki, anki_rows, apkg, html_cache, render
 from prep.index.sync import sync
 
 pytest.importorskip("anki")
@@ -181,14 +181,31 @@ def test_unused_entries_are_dropped_after_a_whole_export_only(rich_kb, db, tmp_p
     assert not db.execute("SELECT 1 FROM export_html WHERE html LIKE '%<td>2</td>%'").fetchall()
 
 
+def _by_guid(conn: sqlite3.Connection) -> tuple[dict, dict]:
+    """A collection's notes by guid and cards by (guid, ord), their ids left out: the
+    streaming writer numbers notes in the export's order, genanki deck by deck."""
+    guid = dict(conn.execute("SELECT id, guid FROM notes"))
+    notes = {r[1]: r[2:] for r in conn.execute("SELECT * FROM notes")}
+    cards = {(guid[r[1]], r[3]): (r[2], *r[4:]) for r in conn.execute("SELECT * FROM cards")}
+    return notes, cards
+
+
 def test_the_bulk_writer_writes_what_genanki_writes(rich_kb, db, tmp_path, monkeypatch):  # noqa: F811
     """The same rows as genanki's own per-note writer, for the same notes and time."""
+    streamed: list[tuple[genanki.Deck, apkg.Note]] = []
     captured: dict = {}
-    monkeypatch.setattr(anki, "write_apkg", lambda decks, media, out, ts, tick=None: captured.update(decks=decks, ts=ts))
-    do_export(db, rich_kb, tmp_path / "a.apkg")
-    decks, ts = captured["decks"], captured["ts"]
+    real = apkg.write_apkg
+
+    def capture(notes, media, out, ts):
+        captured["ts"] = ts
+        return real((streamed.append(pair) or pair for pair in notes), media, out, ts)
+
+    monkeypatch.setattr(anki, "write_apkg", capture)
+    result = do_export(db, rich_kb, tmp_path / "a.apkg")
+    ts = captured["ts"]
+    assert len(streamed) == result.notes == 9
     ours = tmp_path / "ours.anki2"
-    apkg.write_collection(ours, decks, ts)
+    assert apkg.write_collection(ours, streamed, ts) == (result.notes, result.cards)
 
     class Dated(genanki.Note):
         def __init__(self, note: apkg.Note):
@@ -198,18 +215,19 @@ def test_the_bulk_writer_writes_what_genanki_writes(rich_kb, db, tmp_path, monke
         def write_to_db(self, cursor, timestamp, deck_id, id_gen):
             super().write_to_db(cursor, self.mod, deck_id, id_gen)
 
-    theirs_decks = []
-    for d in decks:
-        g = genanki.Deck(d.deck_id, d.name, d.description)
-        for n in d.notes:
-            g.add_note(Dated(n))
-        theirs_decks.append(g)
+    theirs_decks: dict[int, genanki.Deck] = {}
+    for d, n in streamed:
+        g = theirs_decks.get(d.deck_id) or theirs_decks.setdefault(d.deck_id, genanki.Deck(d.deck_id, d.name, d.description))
+        g.add_note(Dated(n))
     theirs = sqlite3.connect(tmp_path / "theirs.anki2")
-    genanki.Package(theirs_decks).write_to_db(theirs.cursor(), ts, itertools.count(int(ts * 1000)))
+    genanki.Package(list(theirs_decks.values())).write_to_db(theirs.cursor(), ts, itertools.count(int(ts * 1000)))
     theirs.commit()
     mine = sqlite3.connect(ours)
-    for table in ("notes", "cards"):
-        assert mine.execute(f"SELECT * FROM {table} ORDER BY id").fetchall() == theirs.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
+    assert _by_guid(mine) == _by_guid(theirs)
+    ids = "SELECT id FROM notes UNION ALL SELECT id FROM cards ORDER BY id"
+    assert mine.execute(ids).fetchall() == theirs.execute(ids).fetchall()  # the same counter, in another order
+    # ours in the export's order: Anki's browser shows notes created in document order
+    assert [g for (g,) in mine.execute("SELECT guid FROM notes ORDER BY id")] == [n.guid for _, n in streamed]
     (d1, m1), (d2, m2) = (c.execute("SELECT decks, models FROM col").fetchone() for c in (mine, theirs))
     assert json.loads(d1) == json.loads(d2)
     assert {k: {**v, "did": 0} for k, v in json.loads(m1).items()} == {k: {**v, "did": 0} for k, v in json.loads(m2).items()}
@@ -246,3 +264,56 @@ def test_texts_with_images_are_rendered_on_every_export(rich_kb, db, tmp_path): 
     image.unlink()
     with pytest.raises(anki.ExportError, match=r"时间轮\.png' not found"):
         anki.export(db, rich_kb, tmp_path / "c.apkg")
+
+
+def package_col(path: Path) -> tuple:
+    """A package's deck and note type JSON (note types' mod aside: it is the export time)."""
+    with zipfile.ZipFile(path) as z:
+        scratch = path.with_suffix(".col.anki2")
+        scratch.write_bytes(z.read("collection.anki2"))
+    conn = sqlite3.connect(scratch)
+    try:
+        decks, models = conn.execute("SELECT decks, models FROM col").fetchone()
+    finally:
+        conn.close()
+    return json.loads(decks), {k: {**v, "mod": 0} for k, v in json.loads(models).items()}
+
+
+def test_notes_streamed_a_few_at_a_time_make_the_same_package(rich_kb, db, col, tmp_path, monkeypatch):  # noqa: F811
+    """Rows read one at a time (r.code's follow-up r.script in another chunk), notes
+    inserted two at a time and renderings written one at a time while the export runs:
+    the package a whole-at-once export makes, which Anki imports, and a re-export with
+    the defaults then changes nothing in Anki."""
+    do_export(db, rich_kb, tmp_path / "whole.apkg")
+    rows = cached_rows(db)
+    db.execute("DELETE FROM export_html")
+    monkeypatch.setattr(anki_rows, "CHUNK", 1)
+    monkeypatch.setattr(apkg, "FLUSH_NOTES", 2)
+    monkeypatch.setattr(html_cache, "FLUSH_ROWS", 1)
+    small = anki.export(db, rich_kb, tmp_path / "small.apkg")
+    assert (small.notes, small.cards) == (N_NOTES, N_NOTES) and cached_rows(db) == rows
+    assert package_notes(tmp_path / "small.apkg") == package_notes(tmp_path / "whole.apkg")
+    assert package_col(tmp_path / "small.apkg") == package_col(tmp_path / "whole.apkg")
+    assert b"alert(1)" in package_notes(tmp_path / "small.apkg")[genanki.guid_for("r.code")][0]  # the follow-up's question
+    assert counts(import_apkg(col, tmp_path / "small.apkg")) == (N_NOTES, 0, 0, 0)
+    monkeypatch.undo()
+    anki.export(db, rich_kb, tmp_path / "again.apkg")
+    assert counts(import_apkg(col, tmp_path / "again.apkg")) == (0, 0, N_NOTES, 0)
+    assert col.note_count() == N_NOTES
+    assert_integrity(col)
+
+
+def test_a_reexport_reads_only_the_entries_it_uses(rich_kb, db, tmp_path):  # noqa: F811
+    """The cache is probed per text, never read whole: a table full of other entries
+    (another knowledge base's, an old renderer's) costs neither memory nor time."""
+    do_export(db, rich_kb, tmp_path / "a.apkg")
+    db.conn.executemany("INSERT INTO export_html (key, html) VALUES (randomblob(32), ?)", [("other",)] * 50)
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    try:
+        anki.export(db, rich_kb, tmp_path / "b.apkg", deck="render")
+    finally:
+        db.conn.set_trace_callback(None)
+    reads = [s for s in statements if "FROM export_html" in s]
+    assert reads and all("WHERE key = " in s or "LIMIT 1" in s for s in reads), reads
+    assert package_notes(tmp_path / "b.apkg").items() <= package_notes(tmp_path / "a.apkg").items()

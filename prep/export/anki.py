@@ -16,7 +16,7 @@ import itertools
 import json
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -24,7 +24,7 @@ from pathlib import Path
 import genanki
 
 from prep.errors import PrepError
-from prep.export import notetypes
+from prep.export import anki_rows, notetypes
 from prep.export.apkg import Note, write_apkg
 from prep.export.html_cache import HtmlCache
 from prep.export.render import ImageRef, MediaCollector, escape, markdown_to_html, neutralize_anki
@@ -49,7 +49,7 @@ RENDER_EPOCH = 1_796_083_200  # 2026-12-01: gists, fact citations, assumption sp
 # time a user takes to import it (see _Exporter).
 FIELDS_GRACE = 3600
 
-# stage ("render" | "write"), done, total
+# stage ("render": each note is written as soon as it is rendered), done, total
 Progress = Callable[[str, int, int], None]
 
 
@@ -121,21 +121,8 @@ class _Exporter:
         self.deck_rows = {r["id"]: r for r in db.query("SELECT id, name, project, description, file FROM decks WHERE archived = 0")}
         self.projects = {r["id"]: pick(_j(r["company"]), lang) or r["id"] for r in db.query("SELECT id, company FROM projects WHERE archived = 0")}
         self.claims = {r["id"]: r for r in db.query("SELECT id, project, text, en, changed_at FROM claims WHERE archived = 0")}
-        self.cards = list(
-            db.query(
-                "SELECT id, deck, q, a, gist, claims, tags, kind, difficulty, followups, source, file, line, changed_at "
-                "FROM cards WHERE archived = 0 ORDER BY position"
-            )
-        )
-        self.card_by_id = {r["id"]: r for r in self.cards}
-        self.stories = list(
-            db.query(
-                "SELECT id, title, claims, competencies, tags, sections, followups, file, line, changed_at "
-                "FROM stories WHERE archived = 0 ORDER BY position"
-            )
-        )
+        self.follows: dict[str, tuple[str, str | None]] = {}  # the current chunk's follow-ups (anki_rows.followed)
         self.html = HtmlCache(db)  # markdown_to_html / inline_html, rendered once per input
-        self._q: dict[str, object] = {}  # card id -> its decoded question (followups show it)
         self._card_decks: dict[str, genanki.Deck] = {}  # prep deck id -> its Anki deck
         self._claims_html: dict[tuple[str, ...], str] = {}
         self.cite = Citations(db)  # {{fact:ID}} renders as the fact's text
@@ -199,12 +186,6 @@ class _Exporter:
 
     # --- notes ----------------------------------------------------------------
 
-    def question(self, card_id: str):
-        q = self._q.get(card_id)
-        if q is None:
-            q = self._q[card_id] = _j(self.card_by_id[card_id]["q"])
-        return q
-
     def card_deck(self, deck: str) -> genanki.Deck:
         """The Anki deck of the cards of a prep deck: Interview Prep::project::topic."""
         found = self._card_decks.get(deck)
@@ -224,15 +205,16 @@ class _Exporter:
         found = self._card_decks[deck] = self.decks[name]
         return found
 
-    def card_note(self, r, due: int) -> Note:
+    def card_note(self, r, due: int) -> tuple[genanki.Deck, Note]:
         ref = ImageRef()
         # Raw JSON holds "![" exactly when a text does (JSON escapes neither character).
         images = any("![" in (r[c] or "") for c in ("q", "a", "gist"))
         hook = self.media.hook(r["file"], f"{r['file']}:{r['line']}: card {r['id']}", ref) if images else None
         claims, followups, tags = _list(r["claims"]), _list(r["followups"]), _list(r["tags"])
-        q, a, gist = self.question(r["id"]), _j(r["a"]), _j(r["gist"])
+        q, a, gist = _j(r["q"]), _j(r["a"]), _j(r["gist"])
         block = self.html.block
-        fq = [f"<li>{self.html.inline(self.text(self.question(f)))}</li>" for f in followups if f in self.card_by_id]
+        follows = [self.follows[f] for f in followups if f in self.follows]
+        fq = [f"<li>{self.html.inline(self.text(_j(raw)))}</li>" for raw, _ in follows]
         fields = [
             block(self.text(q), image=hook) or f"<p>{escape(r['id'])}</p>",  # an empty front would make no Anki card
             block(self.text(a), image=hook),
@@ -255,15 +237,14 @@ class _Exporter:
         mod = self._mod(
             _ts(r["changed_at"]),
             ref.mtime,
-            *(_ts(self.card_by_id[f]["changed_at"]) for f in followups if f in self.card_by_id),
+            *(_ts(changed) for _, changed in follows),
             *(self.claim_ts(c) for c in claims),
             *(self.claim_ts(c) for c in self.cited_claims(q, a, gist)),
         )
         note = Note(self.qa_model, [neutralize_anki(f) for f in fields], note_tags, genanki.guid_for(r["id"]), due, mod)
-        self.card_deck(r["deck"]).add_note(note)
-        return note
+        return self.card_deck(r["deck"]), note
 
-    def story_note(self, r, due: int) -> Note:
+    def story_note(self, r, due: int) -> tuple[genanki.Deck, Note]:
         lang = self.lang
         where = f"{r['file']}:{r['line']}: story {r['id']}"
         ref = ImageRef()
@@ -291,7 +272,7 @@ class _Exporter:
         fields.append(notetypes.legend(fields, lang))
         project = next((self._project_part(self.claims[c]["project"]) for c in claims if c in self.claims), None)
         name = "::".join(p for p in (ROOT_DECK, project, STORIES_DECK[lang]) if p)
-        self._deck(name)
+        deck = self._deck(name)
         tags = ["story"] + [_tag(t) for t in _j(r["tags"]) or []] + [f"competency::{c}" for c in _j(r["competencies"]) or []]
         tags += [f"claim::{c}" for c in claims]
         shown = [*claims, *self.cited_claims(sections, _j(r["followups"]))]
@@ -300,31 +281,28 @@ class _Exporter:
         # would duplicate every story note in the collections that imported it.
         guid = genanki.guid_for("story", r["id"])
         note = Note(self.story_model, [neutralize_anki(f) for f in fields], tags, guid, due, mod)
-        self.decks[name].add_note(note)
-        return note
+        return deck, note
 
 
-def _selected(db: Database, table: str, selection: tuple[str, list] | None) -> set[str]:
-    """Ids of `table` matching a `prep.index.filters` filter (None selects nothing)."""
-    if selection is None:
-        return set()
-    where, params = selection
-    return {r[0] for r in db.execute(f"SELECT id FROM {table} WHERE {where}", params)}
-
-
-def _notes(ex: _Exporter, cards: list, stories: list, progress: Progress | None) -> list[Note]:
-    notes = []
+def _notes(ex: _Exporter, db: Database, cards: list[str], stories: list[str], progress: Progress | None) -> Iterator[tuple[genanki.Deck, Note]]:
+    """(deck, note) of the selected cards, then stories, a chunk of rows read at a time;
+    ExportError at the end if any image was bad (the package is then not written)."""
     done, total = itertools.count(1), len(cards) + len(stories)
-    # due = position in the export: Anki shows new cards in document order.
-    for due, r in enumerate(cards):
-        notes.append(ex.card_note(r, due))
-        if progress:
-            progress("render", next(done), total)
-    for due, r in enumerate(stories, start=len(cards)):
-        notes.append(ex.story_note(r, due))
-        if progress:
-            progress("render", next(done), total)
-    return notes
+    due = itertools.count()  # position in the export: Anki shows new cards in document order
+    for rows in anki_rows.chunks(db, "cards", anki_rows.CARD_COLUMNS, cards):
+        ex.follows = anki_rows.followed(db, rows)
+        for r in rows:
+            yield ex.card_note(r, next(due))
+            if progress:
+                progress("render", next(done), total)
+    for rows in anki_rows.chunks(db, "stories", anki_rows.STORY_COLUMNS, stories):
+        for r in rows:
+            yield ex.story_note(r, next(due))
+            if progress:
+                progress("render", next(done), total)
+    if ex.media.errors:
+        n = len(ex.media.errors)
+        raise ExportError(f"{n} image problem(s); nothing was written:\n  " + "\n  ".join(ex.media.errors))
 
 
 def export(
@@ -348,29 +326,22 @@ def export(
     ex = _Exporter(db, Path(root), lang)
     # The same selection as `prep list` and the study queue; stories only when no card-only
     # filter (--deck, --kind) is given. Rows keep the knowledge base's order.
-    picked = _selected(db, "cards", card_filter(deck=deck, claim=claim, tag=tag, kind=kind))
-    cards = [r for r in ex.cards if r["id"] in picked]
+    cards = anki_rows.selected_ids(db, "cards", card_filter(deck=deck, claim=claim, tag=tag, kind=kind))
     story_selection = story_filter(deck=deck, claim=claim, tag=tag, kind=kind) if stories else None
-    picked = _selected(db, "stories", story_selection)
-    chosen_stories = [r for r in ex.stories if r["id"] in picked]
-    total = len(cards) + len(chosen_stories)
-    if total == 0:
+    chosen_stories = anki_rows.selected_ids(db, "stories", story_selection)
+    if not cards and not chosen_stories:
         raise ExportError("nothing to export: no card or story matches the selection")
-    # Rendering allocates millions of objects that stay alive (tokens, fields, rows): the
-    # cyclic GC would rescan them again and again, and nothing here makes cycles.
+    # Rendering allocates millions of short-lived objects and nothing here makes cycles:
+    # the cyclic GC would only rescan the ones alive (cf. prep.index.sync.no_gc).
     with no_gc():
-        notes = _notes(ex, cards, chosen_stories, progress)
-        if ex.media.errors:
-            n = len(ex.media.errors)
-            raise ExportError(f"{n} image problem(s); nothing was written:\n  " + "\n  ".join(ex.media.errors))
-        written = itertools.count(1)
-        tick = (lambda: progress("write", next(written), total)) if progress else None
+        notes = _notes(ex, db, cards, chosen_stories, progress)
         # the note types' mod time too: their templates must beat the merge's re-stamp
         try:
-            write_apkg(list(ex.decks.values()), ex.media.files, out, max(time.time(), ex.fields_at), tick)
+            n_notes, n_cards = write_apkg(notes, lambda: ex.media.files, out, max(time.time(), ex.fields_at))
         except PrepError as e:
             raise ExportError(str(e)) from None
-    # Only now: a package that could not be written leaves the cache as it was.
+    # Renderings were written as they came (an entry is never stale); pruning waits for a
+    # package that was written.
     ex.html.save(db, whole=deck is None and claim is None and tag is None and kind is None and stories)
     if ex.lang_changed or get_meta(db, "anki_export_lang") is None:
         set_meta(db, "anki_export_lang", lang)
@@ -380,8 +351,8 @@ def export(
         set_meta(db, "anki_export_fields_at", str(ex.fields_at))
     return ExportResult(
         path=out.resolve(),
-        notes=len(notes),
-        cards=sum(len(n.cards) for n in notes),
+        notes=n_notes,
+        cards=n_cards,
         media=len(ex.media.files),
         decks=len(ex.decks),
         qa=len(cards),

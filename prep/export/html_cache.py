@@ -13,10 +13,17 @@ Not cached: texts with images (rendering them registers media files and reports 
 paths, which must happen on every export) and one-line plain texts (render's fast path
 costs less than a hash).
 
+Memory follows the export, not the table: an entry is looked up when its text comes
+(a primary-key probe, ~10 us), never loaded with the rest, and new renderings are
+written FLUSH_ROWS at a time while the export goes on. Only the keys this export used
+stay in memory (32 bytes each), for pruning. Writing before the package is complete is
+harmless: an entry is never stale.
+
 It is a cache: failing to read or write it (a full disk, a locked or read-only
-database) costs time, never the export. Writes are short transactions that wait little
-for the lock and give way between batches, as a large sync does (prep.index.batches): a
-reviewer answering in the TUI meanwhile waits at most about half a second.
+database) costs time, never the export; after one failed write it stops trying for the
+rest of the export. Writes are short transactions that wait little for the lock and
+give way between batches, as a large sync does (prep.index.batches): a reviewer
+answering in the TUI meanwhile waits at most about half a second.
 """
 
 from __future__ import annotations
@@ -39,6 +46,8 @@ FORMAT = b"prep export_html 1"
 PRUNE_FACTOR = 3  # unused entries are dropped when the table holds this many times what an export used
 WRITE_WAIT_MS = 200  # how long a cache write waits for the lock before giving up (it is a cache)
 ROWS_PER_CHECK = 500  # rows written between looks at the clock
+FLUSH_ROWS = 1000  # new renderings held before they are written (~2 MB of HTML)
+PRUNE_ROWS = 5000  # entries deleted per transaction
 
 
 def renderer_identity(source: bytes | None) -> bytes | None:
@@ -71,32 +80,45 @@ def _needs_renderer(text: str) -> bool:
 class HtmlCache:
     """`block(text, image=hook)` and `inline(text)`: render's markdown_to_html and
     inline_html, answered from the database when the same input was rendered before.
-    `save(db)` stores what this export rendered."""
+    New renderings are written as they pile up; `save(db, whole=...)` writes the rest."""
 
     def __init__(self, db: Database, renderer: bytes | None = None):
         self.renderer = renderer if renderer is not None else current_renderer()
-        self.stored: dict[bytes, str] = {}
-        self.new: dict[bytes, str] = {}
+        self.conn = db.conn
+        self.new: dict[bytes, str] = {}  # rendered, not yet written
         self.used: set[bytes] = set()
+        self.writable = True
+        self._stored = False  # whether a lookup can find anything: not in an empty table
         if self.renderer is None:
             return
         self._prefix = {mode: hashlib.sha256(self.renderer + mode) for mode in (b"\0block\0", b"\0inline\0")}
         with contextlib.suppress(sqlite3.Error):  # an unreadable cache is an empty one
-            self.stored = dict(db.execute("SELECT key, html FROM export_html"))
+            self._stored = self.conn.execute("SELECT 1 FROM export_html LIMIT 1").fetchone() is not None
 
     def _key(self, mode: bytes, text: str) -> bytes:
         h = self._prefix[mode].copy()
         h.update(text.encode("utf-8", "surrogatepass"))
         return h.digest()
 
+    def _lookup(self, key: bytes) -> str | None:
+        if not self._stored:
+            return None
+        try:
+            row = self.conn.execute("SELECT html FROM export_html WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:  # unreadable now (locked schema, corrupt page): render instead
+            return None
+        return row[0] if row else None
+
     def _get(self, mode: bytes, text: str, fresh: Callable[[], str]) -> str:
         key = self._key(mode, text)
         self.used.add(key)
-        html = self.stored.get(key)
+        html = self.new.get(key)
         if html is None:
-            html = self.new.get(key)
+            html = self._lookup(key)
             if html is None:
                 html = self.new[key] = fresh()
+                if len(self.new) >= FLUSH_ROWS:
+                    self.flush()
         return html
 
     def block(self, text: str, *, image: render.ImageHook | None = None) -> str:
@@ -111,17 +133,29 @@ class HtmlCache:
 
     # --- storing ------------------------------------------------------------------
 
+    def flush(self) -> bool:
+        """Write the renderings held so far; False when the database refused (then the
+        rest of this export writes nothing: nothing is raised, it is a cache)."""
+        rows, self.new = list(self.new.items()), {}
+        if not rows or not self.writable:
+            return self.writable
+        if not self._guarded(lambda: self._write(self.conn, rows)):
+            self.writable = False
+            return False
+        self._stored = True
+        return True
+
     def save(self, db: Database, *, whole: bool) -> bool:
-        """Store the new renderings (and, after an export of everything, drop entries
-        long unused); False when the database refused (nothing is raised: it is a cache)."""
-        prune = whole and len(self.stored) + len(self.new) > PRUNE_FACTOR * max(len(self.used), 1)
-        if not self.new and not prune:
-            return True
-        conn = db.conn
+        """Write what is left and, after an export of everything, drop entries long unused;
+        False when the database refused."""
+        if not self.flush():
+            return False
+        return not whole or self.renderer is None or self._guarded(self._prune)
+
+    def _guarded(self, write: Callable[[], None]) -> bool:
+        conn = self.conn
         try:
-            self._write(conn, list(self.new.items()))
-            if prune:
-                self._prune(conn)
+            write()
         except (sqlite3.Error, OSError, ValueError):  # ValueError: text SQLite cannot take
             with contextlib.suppress(sqlite3.Error):
                 if conn.in_transaction:
@@ -130,8 +164,6 @@ class HtmlCache:
         finally:
             with contextlib.suppress(sqlite3.Error):
                 conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-        self.stored.update(self.new)
-        self.new = {}
         return True
 
     def _write(self, conn: sqlite3.Connection, rows: list[tuple[bytes, str]]) -> None:
@@ -150,16 +182,21 @@ class HtmlCache:
                     break
             conn.execute("COMMIT")
 
-    def _prune(self, conn: sqlite3.Connection) -> None:
-        unused = [(k,) for k in self.stored.keys() - self.used]
-        for i in range(0, len(unused), 5000):
+    def _prune(self) -> None:
+        """Delete the entries this export did not use, once they far outnumber those it
+        did: their rowids are found by reading keys only, then deleted a batch at a time."""
+        conn = self.conn
+        (stored,) = conn.execute("SELECT count(*) FROM export_html").fetchone()
+        if stored <= PRUNE_FACTOR * max(len(self.used), 1):
+            return
+        used = self.used
+        unused = [(rowid,) for rowid, key in conn.execute("SELECT rowid, key FROM export_html") if key not in used]
+        for i in range(0, len(unused), PRUNE_ROWS):
             if i:
                 time.sleep(GAP_S)
             _begin(conn)
-            conn.executemany("DELETE FROM export_html WHERE key = ?", unused[i : i + 5000])
+            conn.executemany("DELETE FROM export_html WHERE rowid = ?", unused[i : i + PRUNE_ROWS])
             conn.execute("COMMIT")
-        for (k,) in unused:
-            del self.stored[k]
 
 
 def _begin(conn: sqlite3.Connection) -> None:
