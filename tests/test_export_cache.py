@@ -317,3 +317,26 @@ def test_a_reexport_reads_only_the_entries_it_uses(rich_kb, db, tmp_path):  # no
     reads = [s for s in statements if "FROM export_html" in s]
     assert reads and all("WHERE key = " in s or "LIMIT 1" in s for s in reads), reads
     assert package_notes(tmp_path / "b.apkg").items() <= package_notes(tmp_path / "a.apkg").items()
+
+
+def test_a_sync_during_the_export_changes_nothing_of_its_package(rich_kb, db, tmp_path, monkeypatch):  # noqa: F811
+    """Rows are read a chunk at a time while the package is written: a writer meanwhile
+    (the TUI syncing an edit, another `prep`) must not leave half the package before its
+    change and half after, nor drop a card it archived."""
+    do_export(db, rich_kb, tmp_path / "before.apkg")
+    monkeypatch.setattr(anki_rows, "CHUNK", 1)
+    other = sqlite3.connect(db.execute("PRAGMA database_list").fetchone()[2], isolation_level=None)
+    ids = [r[0] for r in db.execute("SELECT id FROM cards WHERE archived = 0 ORDER BY position")]
+    first, last = ids[1], ids[-1]  # both read after the first note
+    wrote: list[int] = []
+
+    def meanwhile(stage: str, done: int, total: int) -> None:
+        if done == 1 and not wrote:  # after the first note: the rest is still to be read
+            other.execute("UPDATE cards SET q = '\"edited meanwhile\"' WHERE id = ?", [first])
+            wrote.append(other.execute("UPDATE cards SET archived = 1 WHERE id = ?", [last]).rowcount)
+
+    result = anki.export(db, rich_kb, tmp_path / "during.apkg", progress=meanwhile)
+    other.close()
+    assert wrote == [1] and result.notes == N_NOTES
+    assert package_notes(tmp_path / "during.apkg") == package_notes(tmp_path / "before.apkg")
+    assert b"edited meanwhile" not in b"".join(f[0] for f in package_notes(tmp_path / "during.apkg").values())

@@ -10,6 +10,7 @@ history, leaves untouched notes alone and never duplicates anything.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import itertools
@@ -29,7 +30,7 @@ from prep.export.apkg import Note, write_apkg
 from prep.export.html_cache import HtmlCache
 from prep.export.render import ImageRef, MediaCollector, escape, markdown_to_html, neutralize_anki
 from prep.index.conn import Database
-from prep.index.db import get_meta, set_meta
+from prep.index.db import get_meta, own_connection, set_meta
 from prep.index.db import loads as _j
 from prep.index.facts import Citations
 from prep.index.facts import facts as fact_rows
@@ -112,21 +113,24 @@ def _source_html(text: str | None) -> str:
 class _Exporter:
     """Builds genanki notes from the index rows, one language, one knowledge base."""
 
-    def __init__(self, db: Database, root: Path, lang: str):
+    def __init__(self, db: Database, root: Path, lang: str, rows: Database | None = None):
+        """Content from `rows` (the export's snapshot; `db` when None), the HTML cache and
+        the export's own settings from `db`."""
+        src = rows or db
         self.lang = lang
         self.media = MediaCollector(root)
         self.qa_model = notetypes.qa_model()
         self.story_model = notetypes.story_model()
         self.decks: dict[str, genanki.Deck] = {}
-        self.deck_rows = {r["id"]: r for r in db.query("SELECT id, name, project, description, file FROM decks WHERE archived = 0")}
-        self.projects = {r["id"]: pick(_j(r["company"]), lang) or r["id"] for r in db.query("SELECT id, company FROM projects WHERE archived = 0")}
-        self.claims = {r["id"]: r for r in db.query("SELECT id, project, text, en, changed_at FROM claims WHERE archived = 0")}
+        self.deck_rows = {r["id"]: r for r in src.query("SELECT id, name, project, description, file FROM decks WHERE archived = 0")}
+        self.projects = {r["id"]: pick(_j(r["company"]), lang) or r["id"] for r in src.query("SELECT id, company FROM projects WHERE archived = 0")}
+        self.claims = {r["id"]: r for r in src.query("SELECT id, project, text, en, changed_at FROM claims WHERE archived = 0")}
         self.follows: dict[str, tuple[str, str | None]] = {}  # the current chunk's follow-ups (anki_rows.followed)
         self.html = HtmlCache(db)  # markdown_to_html / inline_html, rendered once per input
         self._card_decks: dict[str, genanki.Deck] = {}  # prep deck id -> its Anki deck
         self._claims_html: dict[tuple[str, ...], str] = {}
-        self.cite = Citations(db)  # {{fact:ID}} renders as the fact's text
-        self.fact_claim = {f.id: f.claim for f in fact_rows(db)}
+        self.cite = Citations(src)  # {{fact:ID}} renders as the fact's text
+        self.fact_claim = {f.id: f.claim for f in fact_rows(src)}
         # A note's fields depend on the language; switching it must update every note once.
         prev = get_meta(db, "anki_export_lang")
         self.lang_changed = prev is not None and prev != lang
@@ -305,6 +309,20 @@ def _notes(ex: _Exporter, db: Database, cards: list[str], stories: list[str], pr
         raise ExportError(f"{n} image problem(s); nothing was written:\n  " + "\n  ".join(ex.media.errors))
 
 
+@contextlib.contextmanager
+def _snapshot(snap: Database, db: Database):
+    """A read transaction on `snap`: every read in it sees the database as it was at its
+    first read. (An in-memory database has one connection: no second writer to fear.)"""
+    if snap is db:
+        yield
+        return
+    snap.execute("BEGIN")
+    try:
+        yield
+    finally:
+        snap.execute("ROLLBACK")  # it only read
+
+
 def export(
     db: Database,
     root: Path,
@@ -323,23 +341,28 @@ def export(
     out = Path(out)
     if not out.parent.is_dir():
         raise ExportError(f"{out}: the folder {out.parent} does not exist")
-    ex = _Exporter(db, Path(root), lang)
-    # The same selection as `prep list` and the study queue; stories only when no card-only
-    # filter (--deck, --kind) is given. Rows keep the knowledge base's order.
-    cards = anki_rows.selected_ids(db, "cards", card_filter(deck=deck, claim=claim, tag=tag, kind=kind))
-    story_selection = story_filter(deck=deck, claim=claim, tag=tag, kind=kind) if stories else None
-    chosen_stories = anki_rows.selected_ids(db, "stories", story_selection)
-    if not cards and not chosen_stories:
-        raise ExportError("nothing to export: no card or story matches the selection")
-    # Rendering allocates millions of short-lived objects and nothing here makes cycles:
-    # the cyclic GC would only rescan the ones alive (cf. prep.index.sync.no_gc).
-    with no_gc():
-        notes = _notes(ex, db, cards, chosen_stories, progress)
-        # the note types' mod time too: their templates must beat the merge's re-stamp
-        try:
-            n_notes, n_cards = write_apkg(notes, lambda: ex.media.files, out, max(time.time(), ex.fields_at))
-        except PrepError as e:
-            raise ExportError(str(e)) from None
+    # Rows are read a chunk at a time while the package is written: from one snapshot (a
+    # read transaction on a connection of their own), so a sync meanwhile (the TUI, another
+    # `prep`) changes nothing of this package: it is the knowledge base at one moment, never
+    # half before and half after an edit. The HTML cache writes on `db` beside it.
+    with own_connection(db) as snap, _snapshot(snap, db):
+        ex = _Exporter(db, Path(root), lang, rows=snap)
+        # The same selection as `prep list` and the study queue; stories only when no
+        # card-only filter (--deck, --kind) is given. Rows keep the knowledge base's order.
+        cards = anki_rows.selected_ids(snap, "cards", card_filter(deck=deck, claim=claim, tag=tag, kind=kind))
+        story_selection = story_filter(deck=deck, claim=claim, tag=tag, kind=kind) if stories else None
+        chosen_stories = anki_rows.selected_ids(snap, "stories", story_selection)
+        if not cards and not chosen_stories:
+            raise ExportError("nothing to export: no card or story matches the selection")
+        # Rendering allocates millions of short-lived objects and nothing here makes cycles:
+        # the cyclic GC would only rescan the ones alive (cf. prep.index.sync.no_gc).
+        with no_gc():
+            notes = _notes(ex, snap, cards, chosen_stories, progress)
+            # the note types' mod time too: their templates must beat the merge's re-stamp
+            try:
+                n_notes, n_cards = write_apkg(notes, lambda: ex.media.files, out, max(time.time(), ex.fields_at))
+            except PrepError as e:
+                raise ExportError(str(e)) from None
     # Renderings were written as they came (an entry is never stale); pruning waits for a
     # package that was written.
     ex.html.save(db, whole=deck is None and claim is None and tag is None and kind is None and stories)
