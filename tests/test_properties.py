@@ -81,8 +81,10 @@ def test_arbitrary_story_only_raises_content_errors(tmp_path_factory, front, bod
 
 
 ids = st.from_regex(ID_PATTERN, fullmatch=True).filter(lambda s: len(s) <= 60)
-# YAML cannot hold C0/C1 control characters (other than tab/newline) unescaped.
-texts = st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=80).filter(str.strip)
+# YAML cannot hold C0/C1 control characters (other than tab/newline) unescaped. A text with
+# `.assumed` outside a `[text]{.assumed}` span is a content error by design (a stray marker
+# would print literally), not a round-trip case: tests/test_truth*.py cover it.
+texts = st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=80).filter(lambda t: t.strip() and ".assumed" not in t)
 
 
 @FUZZ
