@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 
-from prep.kb.vocab import count, say
+from prep.kb.vocab import code_word, count, say
 
 WORDS: dict[str, dict[str, str]] = {
     "no_claims": {"zh": "审计：没有简历条目", "en": "Audit: no claims"},
@@ -61,7 +61,6 @@ WORDS: dict[str, dict[str, str]] = {
 }
 # A flag's kind is a code (`--json`, `--strict`); the Chinese summary line names it.
 KINDS_ZH = {"no-story": "无故事", "few-cards": "卡片不足", "number-missing": "数字无出处", "contradiction": "矛盾", "before-after": "前后不一"}
-RISK_ZH = {"high": "高", "medium": "中", "low": "低"}
 # The matrix's column heads and widths (negative: left-aligned), padded by terminal
 # cells, since a Chinese head is twice as wide as its length.
 HEADS = {
@@ -102,7 +101,7 @@ def _matrix(report: dict, lang: str) -> list[str]:
     lines = [" ".join(heads[:-1]) + "  " + heads[-1]]
     for c in report["claims"]:
         kinds = ",".join(sorted({f["kind"] for f in c["flags"]})) or "ok"
-        risk = RISK_ZH.get(c["risk"], c["risk"]) if lang == "zh" else c["risk"]
+        risk = code_word("risk", c["risk"], lang)
         risk += " " * max(0, 6 - cell_len(risk))
         lines.append(
             f"{c['id']:<28} {risk} {len(c['stories']):>7} {len(c['cards']):>5} {round(c['readiness'] * 100):>4}% {c.get('to_confirm', 0):>5}  {kinds}"

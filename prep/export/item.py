@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from prep.export.when import when
 from prep.index.db import utcnow
 from prep.kb.marks import markers
-from prep.kb.vocab import pick, say
+from prep.kb.vocab import code_word, pick, say
 
 if TYPE_CHECKING:  # annotations only: `prep show` need not build the read models' classes
     from prep.index.views import CardView, ClaimView, DeckView, HistoryEntry, ItemView, ProjectView, ReviewState, StoryView
@@ -91,26 +91,7 @@ WORDS: dict[str, dict[str, str]] = {
     "other_figure": {"en": "other version", "zh": "另一版简历"},
     "other_line": {"en": "Other resume version", "zh": "另一版简历"},
     "archived": {"en": "**archived**: no longer in the files (history kept)", "zh": "**已归档**：文件里已没有它（复习记录保留）"},
-    # values stored as codes, shown as words
-    "risk_high": {"en": "high", "zh": "高"},
-    "risk_medium": {"en": "medium", "zh": "中"},
-    "risk_low": {"en": "low", "zh": "低"},
-    "rating_1": {"en": "Again", "zh": "重来"},
-    "rating_2": {"en": "Hard", "zh": "困难"},
-    "rating_3": {"en": "Good", "zh": "良好"},
-    "rating_4": {"en": "Easy", "zh": "简单"},
-    "mode_review": {"en": "review", "zh": "复习"},
-    "mode_cram": {"en": "cram", "zh": "突击"},
-    "mode_rehearsal": {"en": "rehearsal", "zh": "讲故事"},
-    "mode_mock": {"en": "mock", "zh": "模拟面试"},
 }
-
-
-def _code(prefix: str, value: object, lang: str) -> str:
-    """A stored code (risk `high`, rating 3, mode `cram`) as a word in `lang`; an unknown
-    code as it is."""
-    key = f"{prefix}_{value}"
-    return _w(key, lang) if key in WORDS else str(value)
 
 
 def _w(key: str, lang: str, **kw: object) -> str:
@@ -162,7 +143,7 @@ def _story(s: StoryView, detail: Detail, lang: str = "en") -> list[str]:
 
 def _claim(c: ClaimView, detail: Detail, lang: str) -> list[str]:
     lines = [_h(detail, c["text"]), ""]
-    lines += _meta(detail, c, c["project"], _w("risk", lang, r=_code("risk", c["risk"], lang)), lang=lang)
+    lines += _meta(detail, c, c["project"], _w("risk", lang, r=code_word("risk", c["risk"], lang)), lang=lang)
     if c["en"] and c["en"] != c["text"]:
         lines += [c["en"], ""]
     if c["before"]:
@@ -214,5 +195,7 @@ def _history(review: ReviewState | None, history: Sequence[HistoryEntry], detail
     if review:
         leech = _w("leech", lang) if review["leech"] else ""
         lines.append(_w("due", lang, when=when(review["due"], now, lang), reps=review["reps"], lapses=review["lapses"]) + leech)
-    answers = [f"- {when(h['reviewed_at'], now, lang)} {_code('rating', h['rating'], lang)} ({_code('mode', h['mode'], lang)})" for h in history]
+    answers = [
+        f"- {when(h['reviewed_at'], now, lang)} {code_word('rating', h['rating'], lang)} ({code_word('mode', h['mode'], lang)})" for h in history
+    ]
     return lines + (answers or [_w("not_reviewed", lang)]) + [""]

@@ -45,6 +45,26 @@ NOUNS_ZH: dict[str, str] = {
 }
 
 
+# Codes the index stores, as a reader's words: a claim's risk, an answer's rating and the
+# mode it was given in. Every screen, report and rendering that shows one reads it here.
+CODE_WORDS: dict[str, dict[Any, dict[str, str]]] = {
+    "risk": {"high": {"zh": "高", "en": "high"}, "medium": {"zh": "中", "en": "medium"}, "low": {"zh": "低", "en": "low"}},
+    "rating": {1: {"zh": "重来", "en": "Again"}, 2: {"zh": "困难", "en": "Hard"}, 3: {"zh": "良好", "en": "Good"}, 4: {"zh": "简单", "en": "Easy"}},
+    "mode": {
+        "review": {"zh": "复习", "en": "review"},
+        "cram": {"zh": "突击", "en": "cram"},
+        "rehearsal": {"zh": "讲故事", "en": "rehearsal"},
+        "mock": {"zh": "模拟面试", "en": "mock"},
+    },
+}
+
+
+def code_word(kind: str, value: Any, lang: str) -> str:
+    """A stored code (risk `high`, rating 3, mode `cram`) in `lang`; an unknown one as it is."""
+    words = CODE_WORDS[kind].get(value)
+    return pick(words, lang) if words else str(value)
+
+
 def count(n: int, noun: str, lang: str = "en") -> str:
     """'1 deck', '2 decks', '1 story', '3 stories': a count of a countable English noun;
     in zh its measure word from NOUNS_ZH ('3 个故事')."""

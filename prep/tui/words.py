@@ -8,7 +8,7 @@ a screen declares its bindings once, in English, and `binding_label` does the re
 
 from __future__ import annotations
 
-from prep.kb.vocab import say
+from prep.kb.vocab import CODE_WORDS, say
 
 WORDS: dict[str, dict[str, str]] = {
     # dashboard
@@ -27,9 +27,6 @@ WORDS: dict[str, dict[str, str]] = {
     "col_ready": {"zh": "掌握", "en": "ready"},
     "col_cards": {"zh": "卡", "en": "cards"},
     "col_stories": {"zh": "故事", "en": "st."},
-    "risk_high": {"zh": "高", "en": "high"},
-    "risk_medium": {"zh": "中", "en": "medium"},
-    "risk_low": {"zh": "低", "en": "low"},
     "planning": {"zh": "{line} · 规划中…", "en": "{line} · planning…"},
     "plan_readiness": {
         "zh": "相关简历条目的准备度  今天 {today_bar} {today}  →  面试当天 {day_bar} {day}  （最弱 {weakest} {weakest_pct}）",
@@ -189,6 +186,7 @@ WORDS: dict[str, dict[str, str]] = {
 
 # Footer and help labels, keyed by the English description a binding is declared with.
 LABELS_ZH: dict[str, str] = {
+    **{w["en"]: w["zh"] for w in CODE_WORDS["rating"].values()},  # the rating keys: Again, Hard, Good, Easy
     "To confirm": "待确认",
     "True as written": "属实",
     "Help": "帮助",
@@ -200,10 +198,6 @@ LABELS_ZH: dict[str, str] = {
     "Mock": "模拟",
     "Study selection": "学所选",
     "Reveal": "揭晓",
-    "Again": "重来",
-    "Hard": "困难",
-    "Good": "良好",
-    "Easy": "简单",
     "Undo": "撤销",
     "Followup": "追问",
     "Type filter": "类型",

@@ -15,10 +15,11 @@ from textual.message import Message
 from textual.widgets import DataTable, Header, Static
 
 from prep.index.views import DeckStats
+from prep.kb.vocab import code_word
 from prep.study.plan import Plan, build_plan, today_text
 from prep.study.readiness import ClaimReadiness
 from prep.tui.app import PrepApp
-from prep.tui.dashboard_data import RISK_ORDER, DashboardData, Prefetch, gather
+from prep.tui.dashboard_data import DashboardData, Prefetch, gather
 from prep.tui.screens.base import PrepScreen
 from prep.tui.widgets.charts import bars, heatmap, meter
 from prep.tui.widgets.columns import fill, natural, share, table_width
@@ -111,7 +112,7 @@ class DashboardScreen(PrepScreen):
                 c["id"],
                 [
                     c["id"],
-                    t(f"risk_{c['risk']}") if c["risk"] in RISK_ORDER else c["risk"],
+                    code_word("risk", c["risk"], self.app.lang),
                     f"{meter(c['score'], 4) if bar else ''}{round(c['score'] * 100):>4}%",
                     f"{c['cards_known']}/{c['cards']}",
                     f"{c['stories_known']}/{c['stories']}",
