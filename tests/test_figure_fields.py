@@ -105,3 +105,34 @@ def test_a_claims_other_version_is_labelled_as_such():
     }
     out = render(claim, lang="en")
     assert "> Other resume version: several thousand tasks" in out and "Before" not in out
+
+
+def test_a_claims_english_line_is_labelled_in_a_chinese_view():
+    """A claim written in Chinese with its English resume line: the Chinese view labels the
+    English line (a bare English sentence under the heading read as a note), the English view
+    heads with it and does not repeat it."""
+    from prep.export.item import render
+
+    claim = {
+        "type": "claim",
+        "id": "c",
+        "project": "p",
+        "text": "支持 2000 个后台任务",
+        "en": "Ran 2,000 background tasks",
+        "source": "after",
+        "before": None,
+        "risk": "high",
+        "numbers": [],
+        "tech": [],
+        "notes": "",
+        "facts": [],
+        "stories": [],
+        "cards": [],
+        "archived": False,
+        "file": "stories/resume.yaml",
+        "line": 3,
+    }
+    zh = render(claim, lang="zh")
+    assert "英文简历：Ran 2,000 background tasks" in zh and zh.startswith("# 支持 2000 个后台任务")
+    en = render(dict(claim, text="Ran 2,000 background tasks"), lang="en")
+    assert en.count("Ran 2,000 background tasks") == 1 and "In English" not in en

@@ -89,7 +89,8 @@ WORDS: dict[str, dict[str, str]] = {
     "leech": {"en": " · **leech**", "zh": " · **顽固卡**"},
     "not_reviewed": {"en": "Not reviewed yet.", "zh": "还没复习过。"},
     "other_figure": {"en": "other version", "zh": "另一版简历"},
-    "other_line": {"en": "Other resume version", "zh": "另一版简历"},
+    "other_line": {"en": "Other resume version: ", "zh": "另一版简历："},
+    "en_line": {"en": "In English: ", "zh": "英文简历："},
     "archived": {"en": "**archived**: no longer in the files (history kept)", "zh": "**已归档**：文件里已没有它（复习记录保留）"},
 }
 
@@ -145,10 +146,11 @@ def _claim(c: ClaimView, detail: Detail, lang: str) -> list[str]:
     lines = [_h(detail, c["text"]), ""]
     lines += _meta(detail, c, c["project"], _w("risk", lang, r=code_word("risk", c["risk"], lang)), lang=lang)
     if c["en"] and c["en"] != c["text"]:
-        lines += [c["en"], ""]
+        # The line as the English resume states it: labelled, or a Chinese reader takes it for a note.
+        lines += [f"{_w('en_line', lang)}{c['en']}", ""]
     if c["before"]:
         # The other resume version's line, not an old value of the metric (a new user read "Before" so).
-        lines += [f"> {_w('other_line', lang)}: {c['before']}", ""]
+        lines += [f"> {_w('other_line', lang)}{c['before']}", ""]
     if c["numbers"]:
         lines += [*[f"- {figure_line(n, lang)}" for n in c["numbers"]], ""]
     if c["tech"]:
