@@ -19,6 +19,15 @@ written FLUSH_ROWS at a time while the export goes on. Only the keys this export
 stay in memory (32 bytes each), for pruning. Writing before the package is complete is
 harmless: an entry is never stale.
 
+A first export (an empty table, or only another renderer's entries: after an upgrade)
+would probe for every text and find nothing: 10,000 misses are ~0.1 s, 4% of the
+export. So the first write of a renderer's entries also stores a marker row for that
+renderer (its key hashed from the identity alone, no text); an export that finds no
+marker probes only for texts it has itself written (a text repeated in the export).
+The marker is an entry like the others: in use while its renderer exports, pruned
+with the rest when it is not. Lost or stale, it costs time only: without it texts are
+rendered again, with it (entries pruned behind it) probes miss.
+
 It is a cache: failing to read or write it (a full disk, a locked or read-only
 database) costs time, never the export; after one failed write it stops trying for the
 rest of the export. Writes are short transactions that wait little for the lock and
@@ -73,6 +82,12 @@ def current_renderer() -> bytes | None:
     return renderer_identity(source)
 
 
+def marker_key(renderer: bytes) -> bytes:
+    """The key of the row saying `renderer` has entries in the table: no text's key (a
+    text's hash covers a mode between the identity and the text)."""
+    return hashlib.sha256(renderer + b"\0entries\0").digest()
+
+
 def _needs_renderer(text: str) -> bool:
     return "![" in text or render._plain(text)
 
@@ -88,12 +103,14 @@ class HtmlCache:
         self.new: dict[bytes, str] = {}  # rendered, not yet written
         self.used: set[bytes] = set()
         self.writable = True
-        self._stored = False  # whether a lookup can find anything: not in an empty table
+        self._stored = False  # whether this renderer had entries when the export began (its marker)
+        self._marked = False  # whether the marker is known to be in the table
         if self.renderer is None:
             return
         self._prefix = {mode: hashlib.sha256(self.renderer + mode) for mode in (b"\0block\0", b"\0inline\0")}
-        with contextlib.suppress(sqlite3.Error):  # an unreadable cache is an empty one
-            self._stored = self.conn.execute("SELECT 1 FROM export_html LIMIT 1").fetchone() is not None
+        self._marker = marker_key(self.renderer)
+        self.used.add(self._marker)  # kept by this export's pruning
+        self._stored = self._marked = self._lookup(self._marker) is not None
 
     def _key(self, mode: bytes, text: str) -> bytes:
         h = self._prefix[mode].copy()
@@ -101,8 +118,6 @@ class HtmlCache:
         return h.digest()
 
     def _lookup(self, key: bytes) -> str | None:
-        if not self._stored:
-            return None
         try:
             row = self.conn.execute("SELECT html FROM export_html WHERE key = ?", (key,)).fetchone()
         except sqlite3.Error:  # unreadable now (locked schema, corrupt page): render instead
@@ -111,10 +126,11 @@ class HtmlCache:
 
     def _get(self, mode: bytes, text: str, fresh: Callable[[], str]) -> str:
         key = self._key(mode, text)
-        self.used.add(key)
         html = self.new.get(key)
         if html is None:
-            html = self._lookup(key)
+            # Without the marker, the table can only hold what this export wrote (used).
+            html = self._lookup(key) if self._stored or key in self.used else None
+            self.used.add(key)
             if html is None:
                 html = self.new[key] = fresh()
                 if len(self.new) >= FLUSH_ROWS:
@@ -139,10 +155,12 @@ class HtmlCache:
         rows, self.new = list(self.new.items()), {}
         if not rows or not self.writable:
             return self.writable
+        if not self._marked:  # with the first entries, in their transaction
+            rows.append((self._marker, ""))
         if not self._guarded(lambda: self._write(self.conn, rows)):
             self.writable = False
             return False
-        self._stored = True
+        self._marked = True
         return True
 
     def save(self, db: Database, *, whole: bool) -> bool:
