@@ -84,3 +84,10 @@ def test_only_the_command_that_runs_is_imported(kb, prep_home):
             names.add(line.rsplit("|", 1)[1].strip())
     assert "prep.cli.content" in names
     assert not {"prep.cli.practice", "prep.cli.interview", "prep.cli.mv", "prep.cli.anki_import"} & names
+
+
+def test_a_warm_audit_imports_no_content_models(kb, prep_home):
+    """The audit reads the index: no pydantic, YAML, Textual or genanki once synced."""
+    imported(["--kb", str(kb), "sync"], prep_home)
+    heavy = sorted({"pydantic", "yaml", "textual", "genanki"} & imported(["--kb", str(kb), "audit"], prep_home))
+    assert heavy == [], f"prep audit imported {heavy}"

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 
 from prep.audit.sources import Backing
 from prep.kb import marks
-from prep.kb.models import pick
+from prep.kb.vocab import pick
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from prep.index.conn import Database
 from prep.index.db import get_meta, loads
 from prep.index.facts import FactRow, facts
 from prep.kb.marks import Locator, resolve
-from prep.kb.models import LANGS, STORY_SECTIONS, all_text
+from prep.kb.vocab import LANGS, STORY_SECTIONS, all_text
 
 
 @dataclass(frozen=True)
