@@ -60,9 +60,6 @@ class KbChoice(NamedTuple):  # a NamedTuple: built by every command, cheaper to 
     reason: str  # why this one: --kb, PREP_KB, cwd, built-in
     manifest: Manifest
 
-    def describe(self) -> str:
-        return f"{self.manifest.title} [{self.manifest.id}] at {self.path} ({self.reason})"
-
 
 def _choice(path: Path, reason: str) -> KbChoice:
     return KbChoice(path, reason, read_manifest(path))

@@ -8,9 +8,7 @@ The flags' own messages are written by the checks (prep.audit.report).
 
 from __future__ import annotations
 
-from rich.cells import cell_len
-
-from prep.kb.vocab import code_word, count, say
+from prep.kb.vocab import code_word, count, pad, say
 
 WORDS: dict[str, dict[str, str]] = {
     "no_claims": {"zh": "审计：没有简历条目", "en": "Audit: no claims"},
@@ -94,15 +92,11 @@ def summary_line(report: dict, hint: str = "", lang: str = "en") -> str:
 
 
 def _matrix(report: dict, lang: str) -> list[str]:
-    heads = []
-    for head, width in zip(HEADS["zh" if lang == "zh" else "en"], WIDTHS, strict=True):
-        pad = " " * max(0, abs(width) - cell_len(head))
-        heads.append(head + pad if width < 0 else pad + head)
+    heads = [pad(head, width) for head, width in zip(HEADS["zh" if lang == "zh" else "en"], WIDTHS, strict=True)]
     lines = [" ".join(heads[:-1]) + "  " + heads[-1]]
     for c in report["claims"]:
         kinds = ",".join(sorted({f["kind"] for f in c["flags"]})) or "ok"
-        risk = code_word("risk", c["risk"], lang)
-        risk += " " * max(0, 6 - cell_len(risk))
+        risk = pad(code_word("risk", c["risk"], lang), -6)
         lines.append(
             f"{c['id']:<28} {risk} {len(c['stories']):>7} {len(c['cards']):>5} {round(c['readiness'] * 100):>4}% {c.get('to_confirm', 0):>5}  {kinds}"
         )

@@ -32,6 +32,15 @@ LANG = click.Choice(LANGS)
 CONFIG_LANG_KEY = "lang"
 KB_ID_KEY = "kb_id"  # meta: the id (prep.toml) of the knowledge base this database belongs to
 
+# The header lines a command prints on stderr (which knowledge base, which database), in
+# the reader's language. Why the KB was chosen is a code of prep.paths (`built-in` is also
+# compared below), so it is put in words here.
+WORDS: dict[str, dict[str, str]] = {
+    "kb": {"zh": "知识库：{title} [{id}]，位于 {path}（{reason}）", "en": "Knowledge base: {title} [{id}] at {path} ({reason})"},
+    "db": {"zh": "数据库：{path}", "en": "Database: {path}"},
+}
+REASONS_ZH = {"--kb": "由 --kb 指定", "PREP_KB": "由 PREP_KB 指定", "found from the current directory": "从当前目录找到", "built-in": "内置"}
+
 
 def content_lang(root) -> str:
     """The language a KB is written in, judged from its resume: zh if a good share of its
@@ -55,6 +64,9 @@ class Ctx:
         self._kb: KbChoice | None = None
         self._lang: str | None = None
         self.db_file: Path | None = None
+        # False for commands that check files only (validate): they read `prep config lang`
+        # from the database file if there is one, but never open, create or migrate it.
+        self.opens_db = True
 
     @property
     def lang(self) -> str:
@@ -74,8 +86,15 @@ class Ctx:
         return value or None
 
     def _configured_lang(self) -> str | None:
-        from prep.index.db import get_meta
+        from prep.index.db import get_meta, peek_meta
 
+        if self._db is None and not self.opens_db:
+            from pathlib import Path
+
+            from prep.paths import KB_DIR, data_dir
+
+            path = Path(self.db_arg).expanduser() if self.db_arg else data_dir() / KB_DIR / f"{self.kb.manifest.id}.db"
+            return peek_meta(path, CONFIG_LANG_KEY)
         return get_meta(self.db, CONFIG_LANG_KEY)
 
     @property
@@ -127,10 +146,14 @@ class Ctx:
         return path
 
     def announce(self, db: bool = True) -> None:
-        """Say which knowledge base (and database) this command works on."""
-        click.echo(f"Knowledge base: {self.kb.describe()}", err=True)
+        """Say which knowledge base (and database) this command works on, in its language."""
+        from prep.kb.vocab import say
+
+        kb, lang = self.kb, self.lang
+        reason = REASONS_ZH.get(kb.reason, kb.reason) if lang == "zh" else kb.reason
+        click.echo(say(WORDS, "kb", lang, title=kb.manifest.title, id=kb.manifest.id, path=kb.path, reason=reason), err=True)
         if db:
-            click.echo(f"Database: {self.db_path}", err=True)
+            click.echo(say(WORDS, "db", lang, path=self.db_path), err=True)
 
     def synced(self, quiet: bool = True):
         """The database, with the knowledge base indexed (cheap when nothing changed)."""
@@ -145,7 +168,7 @@ class Ctx:
                 set_meta(self.db, KB_ID_KEY, self.kb.manifest.id)
         if not quiet:
             self.announce()
-        for hint in result.hints():
+        for hint in result.hints(self.lang):
             click.secho(hint, fg="yellow", err=True)
         return self.db, result
 
@@ -237,8 +260,17 @@ def _indented_row(row: Any) -> str:
     return "  {" + ",".join(parts) + "\n  }"
 
 
+def _set_lang(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    # A command's --lang is the whole output's, as the group's is: the header lines too.
+    if value and isinstance(ctx.obj, Ctx):
+        ctx.obj.lang_arg, ctx.obj._lang = value, None
+    return value
+
+
 def lang_option(f):
-    return click.option("--lang", type=LANG, default=None, help="Language of text fields (falls back to the other).")(f)
+    return click.option(
+        "--lang", type=LANG, default=None, callback=_set_lang, help="Language of the output and of text fields (falls back to the other)."
+    )(f)
 
 
 def resolve_lang(ctx: Ctx, lang: str | None) -> str:

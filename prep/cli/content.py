@@ -9,9 +9,10 @@ from typing import Any
 
 import click
 
+from prep.cli import report
 from prep.cli.base import Ctx, check_filters, echo_lines, emit_json, emit_json_rows, lang_option, resolve_lang, terminal_text
 from prep.errors import ContentErrors, PrepError
-from prep.kb.vocab import count
+from prep.kb.vocab import pad, say
 
 
 @click.command()
@@ -25,6 +26,7 @@ def validate(obj: Ctx, as_json):
     from prep.kb import deprecated, loader
     from prep.mock.profiles import load_profiles
 
+    obj.opens_db = False  # files only: the database is neither created nor opened
     obj.announce(db=False)
     for note in deprecated.notes(obj.kb.path):
         click.secho(f"note: {note}", fg="yellow", err=True)
@@ -45,13 +47,13 @@ def validate(obj: Ctx, as_json):
     if as_json:
         emit_json([])
     else:
-        for left in _unfinished(kb):
-            click.secho(f"note: {left}", fg="yellow", err=True)
-        counts = [count(len(kb.claims), "claim"), count(len(kb.stories), "story"), count(len(kb.cards), "card")]
-        click.echo(f"OK: {', '.join(counts)} in {count(len(kb.decks), 'deck')}.")
+        for left in _unfinished(kb, obj.lang):
+            click.secho(left, fg="yellow", err=True)
+        counts = report.kb_counts(len(kb.claims), len(kb.stories), len(kb.cards), len(kb.decks), obj.lang)
+        click.echo(say(report.WORDS, "ok", obj.lang, counts=counts))
 
 
-def _unfinished(kb) -> list[str]:
+def _unfinished(kb, lang: str) -> list[str]:
     """Items that validate but still hold the hints `prep new` wrote, or a to-do marker."""
     from prep.kb.placeholders import card_fields, claim_fields, story_fields
 
@@ -62,9 +64,7 @@ def _unfinished(kb) -> list[str]:
     for kind, item_id, fields in found:
         if fields:
             file, line = kb.where[(kind, item_id)]
-            notes.append(
-                f"{file}:{line}: {kind} {item_id}: {', '.join(fields)} unfinished (the hint `prep new` wrote, or a to-do); write the real text"
-            )
+            notes.append(report.unfinished_note(f"{file}:{line}", kind, item_id, fields, lang))
     return notes
 
 
@@ -81,8 +81,8 @@ def sync(obj: Ctx, force, allow_empty):
 
     obj.announce()
     result = do_sync(obj.db, obj.kb.path, force=force, allow_empty=allow_empty)
-    click.echo(f"Synced: {result.summary()}.")
-    for hint in result.hints():
+    click.echo(say(report.WORDS, "synced", obj.lang, summary=result.summary(obj.lang)))
+    for hint in result.hints(obj.lang):
         click.secho(hint, fg="yellow", err=True)
 
 
@@ -117,19 +117,19 @@ def list_(obj: Ctx, what, deck, claim, tag, kind, project, archived, as_json, la
             emit_json_rows(cards)
             return
         n = echo_lines(terminal_text(f"{r['id']:<32} {r['deck']:<24} {r['q']}") for r in cards)
-        click.echo(f"{n} {what}", err=True)
+        click.echo(report.listed(n, what, lang), err=True)
         return
     if what == "stories":
         stories = read.list_stories(db, claim=claim, tag=tag, lang=lang, archived=archived)
-        rows, lines = stories, [f"{r['id']:<32} {r['minutes']:>4g} min  {r['title']}" for r in stories]
+        rows, lines = stories, [report.story_line(r, lang) for r in stories]
     else:
         claims = read.list_claims(db, project=project, tag=tag, lang=lang, archived=archived)
-        rows, lines = claims, [f"{r['id']:<24} {r['risk']:<6} {r['stories']:>2} stories {r['cards']:>3} cards  {r['text']}" for r in claims]
+        rows, lines = claims, [report.claim_line(r, lang) for r in claims]
     if as_json:
         emit_json(rows)
         return
     echo_lines(terminal_text(line) for line in lines)
-    click.echo(f"{len(rows)} {what}", err=True)
+    click.echo(report.listed(len(rows), what, lang), err=True)
 
 
 @click.command()
@@ -181,13 +181,13 @@ def search(obj: Ctx, query_text, limit, types, as_json):
     marks = (click.style("", bold=True, fg="yellow", reset=False), "\x1b[0m") if sys.stdout.isatty() else ("[", "]")
     lines = []
     for r in rows:
-        lines.append(terminal_text(f"{r['type']:<6} {r['id']:<32} {r['title'][:80]}"))
+        lines.append(terminal_text(f"{pad(report.kind_word(r['type'], obj.lang), -6)} {r['id']:<32} {r['title'][:80]}"))
         # Marks as private-use placeholders, so stripping the content's control characters
         # leaves our own styling escapes alone.
         line = terminal_text(f"       {highlighted(r, chr(0xE000), chr(0xE001))}")
         lines.append(line.replace(chr(0xE000), marks[0]).replace(chr(0xE001), marks[1]))
     echo_lines(lines)
-    click.echo(f"{len(rows)} result(s)", err=True)
+    click.echo(say(report.WORDS, "results", obj.lang, n=len(rows)), err=True)
 
 
 @click.command()
@@ -202,20 +202,15 @@ def stats(obj: Ctx, as_json, lang):
     from prep.index import read
 
     db, _ = obj.synced(quiet=as_json)
-    s = read.stats(db, lang=resolve_lang(obj, lang))
+    lang = resolve_lang(obj, lang)
+    s = read.stats(db, lang=lang)
     if as_json:
         emit_json(s | {"kb": str(obj.kb.path)})
         return
-    counts = [count(s["claims"], "claim"), count(s["stories"], "story"), count(s["cards"], "card")]
-    click.echo(f"{', '.join(counts)} in {count(s['decks'], 'deck')} ({s['archived_cards']} archived)")
-    click.echo(
-        f"Due now: {s['due']}   New: {s['new']}   Stories due: {s['stories_due']}   Reviews done: {s['reviews']} ({s['anki_reviews']} from Anki)   Leeches: {len(s['leeches'])}"
-    )
-    _next_due(db, resolve_lang(obj, lang))
+    echo_lines(report.stats_lines(s, lang))
+    _next_due(db, lang)
     click.echo()
-    click.echo(f"{'deck':<28} {'cards':>5} {'new':>5} {'due':>5}")
-    for d in s["per_deck"]:
-        click.echo(f"{d['deck']:<28} {d['cards']:>5} {d['new']:>5} {d['due']:>5}")
+    echo_lines(report.deck_table(s["per_deck"], lang))
 
 
 def _next_due(db, lang: str) -> None:
@@ -227,7 +222,7 @@ def _next_due(db, lang: str) -> None:
     if nxt:
         from prep.export.when import when  # humanize: only when something is scheduled
 
-        click.echo(f"Next due: {when(nxt, now, lang)}")
+        click.echo(say(report.WORDS, "next_due", lang, when=when(nxt, now, lang)))
 
 
 SCHEMA_KINDS = ["resume", "deck", "story-front-matter", "profile"]

@@ -6,6 +6,28 @@ import click
 
 from prep.cli.base import Ctx, emit_json, lang_option, resolve_lang
 from prep.errors import PrepError
+from prep.kb.vocab import code_word, pad, say
+
+# What `interview list` and `plan` print around the dates and ids, in the reader's language.
+WORDS: dict[str, dict[str, str]] = {
+    "row": {"zh": "{title}  配置：{profile}  条目：{claims}", "en": "{title}  profile: {profile}  claims: {claims}"},
+    "all_claims": {"zh": "全部条目", "en": "all claims"},
+    "interviews": {"zh": "{n} 场面试", "en": "{n} interview(s)"},
+    "plan_head": {"zh": "面试 {title}：还有 {days:.1f} 天；配置 {profile}", "en": "Interview {title}: in {days:.1f} days; profile {profile}"},
+    "unstarted": {
+        "zh": "按每日上限，这场面试有 {n} 张卡/个故事到当天还是新的（prep config new_per_day）。",
+        "en": "{n} card(s)/stories of the interview stay new on the day within the daily limits (prep config new_per_day).",
+    },
+}
+# The plan's two tables: heads and widths in terminal cells (negative: left-aligned).
+DAY_HEADS: dict[str, tuple[str, ...]] = {"zh": ("日期", "复习", "新卡", "故事", "提前"), "en": ("day", "reviews", "new", "stories", "ahead")}
+DAY_WIDTHS = (-12, 7, 5, 7, 6)
+CLAIM_HEADS: dict[str, tuple[str, ...]] = {"zh": ("条目", "风险", "今天", "不学", "按计划"), "en": ("claim", "risk", "today", "no study", "planned")}
+CLAIM_WIDTHS = (-28, -6, 5, 8, 7)
+
+
+def _heads(heads: dict[str, tuple[str, ...]], widths: tuple[int, ...], lang: str) -> str:
+    return " ".join(pad(h, w) for h, w in zip(heads["zh" if lang == "zh" else "en"], widths, strict=True))
 
 
 @click.group()
@@ -56,10 +78,11 @@ def interview_list(obj: Ctx, show_all, as_json):
     if as_json:
         emit_json([iv.to_dict() for iv in rows])
         return
+    lang = obj.lang
     for iv in rows:
-        claims = ", ".join(iv.claims) if iv.claims else "all claims"
-        click.echo(f"{iv.title()}  profile: {iv.profile or '-'}  claims: {claims}")
-    click.echo(f"{len(rows)} interview(s)", err=True)
+        claims = ", ".join(iv.claims) if iv.claims else say(WORDS, "all_claims", lang)
+        click.echo(say(WORDS, "row", lang, title=iv.title(), profile=iv.profile or "-", claims=claims))
+    click.echo(say(WORDS, "interviews", lang, n=len(rows)), err=True)
 
 
 @interview.command(name="rm")
@@ -96,20 +119,22 @@ def plan(obj: Ctx, as_json, lang):
 
     db, _ = obj.synced()
     now = utcnow()
-    p = build_plan(db, now, lang=resolve_lang(obj, lang))
+    lang = resolve_lang(obj, lang)
+    p = build_plan(db, now, lang=lang)
     if p is None:
         raise PrepError("no interview ahead; add one: prep interview add YYYY-MM-DD")
     if as_json:
         emit_json(p.to_dict())
         return
     days = (p.interview.at - now).total_seconds() / 86400
-    click.echo(f"Interview {p.interview.title()}: in {days:.1f} days; profile {p.interview.profile or '-'}")
-    click.echo(f"{'day':<12} {'reviews':>7} {'new':>5} {'stories':>7} {'ahead':>6}")
+    click.echo(say(WORDS, "plan_head", lang, title=p.interview.title(), days=days, profile=p.interview.profile or "-"))
+    click.echo(_heads(DAY_HEADS, DAY_WIDTHS, lang))
     for d in p.days:
         click.echo(f"{d.date:<12} {d.reviews:>7} {d.new:>5} {d.stories:>7} {d.pulled:>6}")
     if p.unstarted:
-        click.echo(f"{p.unstarted} card(s)/stories of the interview stay new on the day within the daily limits (prep config new_per_day).")
+        click.echo(say(WORDS, "unstarted", lang, n=p.unstarted))
     click.echo("")
-    click.echo(f"{'claim':<28} {'risk':<6} {'today':>5} {'no study':>8} {'planned':>7}")
+    click.echo(_heads(CLAIM_HEADS, CLAIM_WIDTHS, lang))
     for c in p.claims:
-        click.echo(f"{c.id:<28} {c.risk:<6} {c.today:>5.2f} {c.untouched:>8.2f} {c.planned:>7.2f} {_bar(c.planned)}")
+        risk = pad(code_word("risk", c.risk, lang), -6)
+        click.echo(f"{c.id:<28} {risk} {c.today:>5.2f} {c.untouched:>8.2f} {c.planned:>7.2f} {_bar(c.planned)}")

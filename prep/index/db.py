@@ -322,6 +322,23 @@ def get_meta(db: Database, key: str, default=None):
     return row[0] if row else default
 
 
+def peek_meta(path: Path, key: str) -> str | None:
+    """A meta value of the database at `path`, read without opening it for writing: no
+    file created, no migration, no lock waited for. None when the file is missing,
+    damaged, locked or too old to have it (for commands that work without the database)."""
+    if not path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0)
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
+
+
 def set_meta(db: Database, key: str, value: str) -> None:
     db.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])
 

@@ -14,13 +14,13 @@ from __future__ import annotations
 import functools
 import re
 import sqlite3
-import unicodedata
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from prep.index.conn import Database
 from prep.index.db import loads
 from prep.kb import marks
+from prep.kb.vocab import char_cells as _cells
 from prep.kb.vocab import claim_text, pick
 
 if TYPE_CHECKING:
@@ -155,17 +155,6 @@ def _titles(db: Database, hits: list[SearchHit], lang: str) -> dict[tuple[str, s
             title = claim_text(loads(text), en, lang) if kind == "claim" else pick(loads(text), lang)
             out[(kind, item_id)] = " ".join(title.split("\n")[0].split())
     return out
-
-
-_WIDTH: dict[str, int] = {}
-
-
-def _cells(ch: str) -> int:
-    """Terminal cells of a character (2 for wide CJK), remembered per character."""
-    w = _WIDTH.get(ch)
-    if w is None:
-        w = _WIDTH[ch] = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
-    return w
 
 
 def _inside_word(text: str, i: int) -> bool:

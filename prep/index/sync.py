@@ -25,10 +25,24 @@ from prep.index import batches
 from prep.index.conn import Database
 from prep.index.db import dumps, get_meta, iso, set_meta, utcnow
 from prep.kb import layout
-from prep.kb.vocab import count
+from prep.kb.vocab import count, say
 
 if TYPE_CHECKING:
     from prep.kb.loader import KnowledgeBase, Parsed
+
+
+# What a sync says, in the reader's language (`prep sync`, and the hints every command prints).
+WORDS: dict[str, dict[str, str]] = {
+    "up_to_date": {"zh": "已是最新", "en": "up to date"},
+    "summary": {
+        "zh": "解析了 {files} 个文件；新增 {added}，更新 {updated}，归档 {archived}，恢复 {restored}",
+        "en": "parsed {files} file(s); {added} added, {updated} updated, {archived} archived, {restored} restored",
+    },
+    "archived": {
+        "zh": "{items}已归档，共有 {total} 次复习记录：{ids}{more}；如果是改了 id，`prep mv {first} NEW` 会把记录带回来",
+        "en": "{items} archived with {total} review(s): {ids}{more}; if you renamed {which}, `prep mv {first} NEW` brings its history back",
+    },
+}
 
 
 @dataclass
@@ -46,26 +60,33 @@ class SyncResult:
     # changed files, against the index: prep.index.incremental) or "full" (every file).
     checked: Literal["none", "incremental", "full"] = "none"
 
-    def hints(self) -> list[str]:
+    def hints(self, lang: str = "en") -> list[str]:
         """What the user should hear about archived items that had a history."""
         out = []
         for kind in ("card", "story"):
             items = [(i, n) for k, i, n in self.archived_history if k == kind]
             if not items:
                 continue
-            total = sum(n for _, n in items)
-            first = items[0][0]
             out.append(
-                f"{count(len(items), kind)} archived with {total} review(s): {', '.join(i for i, _ in items[:5])}"
-                f"{' ...' if len(items) > 5 else ''}; if you renamed {'it' if len(items) == 1 else 'one'}, "
-                f"`prep mv {first} NEW` brings its history back"
+                say(
+                    WORDS,
+                    "archived",
+                    lang,
+                    items=count(len(items), kind, lang),
+                    total=sum(n for _, n in items),
+                    ids=", ".join(i for i, _ in items[:5]),
+                    more=" ..." if len(items) > 5 else "",
+                    which="it" if len(items) == 1 else "one",
+                    first=items[0][0],
+                )
             )
         return out
 
-    def summary(self) -> str:
+    def summary(self, lang: str = "en") -> str:
         if self.unchanged:
-            return "up to date"
-        return f"parsed {len(self.parsed)} file(s); {self.added} added, {self.updated} updated, {self.archived} archived, {self.restored} restored"
+            return say(WORDS, "up_to_date", lang)
+        n = {"added": self.added, "updated": self.updated, "archived": self.archived, "restored": self.restored}
+        return say(WORDS, "summary", lang, files=len(self.parsed), **n)
 
 
 def _sha1(data: bytes) -> str:

@@ -7,6 +7,7 @@ read commands, which only show indexed text, never import pydantic (~75 ms).
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any, Literal
 
 LANGS = ("zh", "en")
@@ -73,6 +74,30 @@ def count(n: int, noun: str, lang: str = "en") -> str:
     if n == 1:
         return f"{n} {noun}"
     return f"{n} {noun[:-1]}ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else f"{n} {noun}s"
+
+
+_WIDTH: dict[str, int] = {}
+
+
+def char_cells(ch: str) -> int:
+    """Terminal cells of a character (2 for wide CJK), remembered per character."""
+    w = _WIDTH.get(ch)
+    if w is None:
+        w = _WIDTH[ch] = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+    return w
+
+
+def cell_len(text: str) -> int:
+    """Terminal cells of a text: a Chinese word is twice as wide as its length."""
+    return sum(map(char_cells, text))
+
+
+def pad(text: str, width: int) -> str:
+    """`text` padded with spaces to `abs(width)` terminal cells, as `f"{text:<{width}}"`
+    (width < 0) or `f"{text:>{width}}"` (width > 0) would if every character were one
+    cell wide: the columns of a table with Chinese heads or words stay aligned."""
+    fill = " " * max(0, abs(width) - cell_len(text))
+    return text + fill if width < 0 else fill + text
 
 
 def claim_text(text: Any, en: str | None, lang: str = "zh") -> str:
