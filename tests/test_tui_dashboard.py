@@ -149,11 +149,11 @@ def test_an_older_refresh_finishing_last_is_dropped(make_app, gate):
 def test_the_interview_plan_painted_stays_while_a_new_one_is_computed(make_app, db, now, gate, monkeypatch):
     import datetime as dt
 
-    from prep.study import interviews
+    from prep.study import interviews, plan
 
     monkeypatch.setenv("TZ", "UTC")
     interviews.add(db, (now + dt.timedelta(days=3)).date().isoformat(), now, time="15:00", company="ACME")
-    real, hold = dashboard.build_plan, threading.Event()
+    real, hold = plan.build_plan, threading.Event()
     plans: list[int] = []
 
     def slow_plan(*args, **kw):
@@ -162,7 +162,7 @@ def test_the_interview_plan_painted_stays_while_a_new_one_is_computed(make_app, 
             hold.wait(WAIT_S)
         return real(*args, **kw)
 
-    monkeypatch.setattr(dashboard, "build_plan", slow_plan)
+    monkeypatch.setattr(plan, "build_plan", slow_plan)  # imported by the dashboard when it plans
     app = make_app()
 
     def line() -> str:

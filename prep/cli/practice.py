@@ -88,10 +88,16 @@ def study(obj: Ctx, deck, claim, tag, kind, cram, dashboard):
 
     Example: prep study --deck kafka
     """
-    from prep.tui.app import run
+    from prep.study.engine import load_settings
+    from prep.tui import launch
 
     db, _ = obj.synced()
     check_filters(db, deck=deck, claim=claim, tag=tag, kind=kind)
+    settings = load_settings(db)
+    # The dashboard's figures are read on a thread while Textual is imported (~150 ms).
+    prefetch = launch.begin(db, settings, obj.lang)
+    from prep.tui.app import run
+
     run(
         db,
         kb_root=obj.kb.path,
@@ -99,6 +105,8 @@ def study(obj: Ctx, deck, claim, tag, kind, cram, dashboard):
         filters={"deck": deck, "claim": claim, "tag": tag, "kind": kind},
         cram=cram,
         start="dashboard" if dashboard else "review",
+        settings=settings,
+        prefetch=prefetch,
     )
 
 

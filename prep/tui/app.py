@@ -21,6 +21,9 @@ from prep.errors import PrepError
 from prep.index.conn import Database
 from prep.index.db import utcnow
 from prep.study.engine import load_settings
+from prep.study.srs import Settings
+from prep.tui import launch
+from prep.tui.dashboard_data import Prefetch
 
 
 class FailureSentence(Exception):
@@ -65,6 +68,7 @@ class PrepApp(App):
         settings=None,
         start: str = "dashboard",
         kb_root: Path | None = None,
+        prefetch: Prefetch | None = None,
     ):
         super().__init__()
         self.db = db
@@ -75,10 +79,13 @@ class PrepApp(App):
         self.settings = settings or load_settings(db)
         self.start = start
         self.kb_root = kb_root  # the knowledge base's folder: its profiles/ feed the mock screen
-        from prep.tui.screens import dashboard
+        if prefetch is None:
+            from prep.tui.screens import dashboard
 
-        # The dashboard's first figures, gathered while Textual starts (prep.tui.dashboard_data).
-        self.prefetch = dashboard.prefetch(self)
+            prefetch = dashboard.prefetch(self)
+        # The dashboard's first figures, gathered while Textual starts (prep.tui.dashboard_data);
+        # `prep` starts them before importing Textual (prep.tui.launch).
+        self.prefetch = prefetch
 
     def _handle_exception(self, error: Exception) -> None:
         # A busy, full, read-only or damaged database is a sentence here too, as on the
@@ -123,10 +130,16 @@ def run(
     filters: dict | None = None,
     cram: bool = False,
     start: str = "review",
+    settings: Settings | None = None,
+    prefetch: Prefetch | None = None,
 ) -> None:
-    """`start`: "review" reviews at once (over the dashboard, where leaving lands), or "dashboard"."""
+    """`start`: "review" reviews at once (over the dashboard, where leaving lands), or "dashboard".
+    `prefetch`: the dashboard's figures, started by `prep.tui.launch.begin` before Textual was imported."""
     filters = {k: v for k, v in (filters or {}).items() if v}
-    app = PrepApp(db, lang=lang, filters=filters, cram=cram, start=start, kb_root=kb_root)
-    app.run()
+    app = PrepApp(db, lang=lang, filters=filters, cram=cram, start=start, kb_root=kb_root, settings=settings, prefetch=prefetch)
+    try:
+        app.run()
+    finally:
+        launch.resume_gc()  # the app ended before its first figures (a failure): collect as usual
     if app.return_code:  # a failure was shown as a sentence: the shell must see it too
         raise SystemExit(app.return_code)

@@ -26,7 +26,6 @@ from prep.index.db import open_db
 from prep.index.views import Stats
 from prep.study import engine
 from prep.study.interviews import next_interview
-from prep.study.plan import headline
 from prep.study.readiness import ClaimReadiness, claim_readiness
 from prep.study.srs import Settings
 
@@ -49,12 +48,17 @@ class DashboardData:
 def gather(db: Database, now: dt.datetime, settings: Settings, lang: str) -> DashboardData:
     s = read.stats(db, now=now, lang=lang)
     interview = next_interview(db, now)
+    countdown = None
+    if interview:  # the plan module (FSRS run forward) only for a KB with an interview ahead
+        from prep.study.plan import headline
+
+        countdown = headline(interview, now)
     ready = claim_readiness(db, now, settings, lang)
     return DashboardData(
         now=now,
         stats=s,
         streak=engine.streak(db, now, settings),
-        countdown=headline(interview, now) if interview else None,
+        countdown=countdown,
         claims=sorted(ready, key=lambda c: (RISK_ORDER.get(c["risk"], 3), c["score"])),
         forecast=engine.forecast(db, now, 14, settings),
         daily=engine.daily_reviews(db, now, 84, settings),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 from concurrent.futures import Future
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -16,8 +16,8 @@ from textual.widgets import DataTable, Header, Static
 
 from prep.index.views import DeckStats
 from prep.kb.vocab import code_word
-from prep.study.plan import Plan, build_plan, today_text
 from prep.study.readiness import ClaimReadiness
+from prep.tui import launch
 from prep.tui.app import PrepApp
 from prep.tui.dashboard_data import DashboardData, Prefetch, gather
 from prep.tui.screens.base import PrepScreen
@@ -25,6 +25,9 @@ from prep.tui.widgets.charts import bars, heatmap, meter
 from prep.tui.widgets.columns import fill, natural, share, table_width
 from prep.tui.widgets.footer import PrepFooter
 from prep.tui.widgets.table import FixedTable
+
+if TYPE_CHECKING:
+    from prep.study.plan import Plan
 
 LAUNCH_WAIT_S = 0.05  # what launch may wait for its prefetched figures, at most (below a key's 50 ms budget)
 
@@ -82,10 +85,13 @@ class DashboardScreen(PrepScreen):
         self._generation = 0  # the newest refresh; an older worker's figures are dropped
         self._plan_shown = False  # the interview plan's line is painted (not "planning…")
         self._painted: tuple[int, list, list] | None = None  # (width, decks, claims) the tables show
+        self._shown_once = False  # the first ScreenResume (the launch) asks for no second reading
         self.query_one("#summary", Static).update(self.t("dashboard_loading"))
         self.query_one("#audit", Static).update(" " + self.t("audit_checking"))
+        self.refresh_data()
 
     def on_unmount(self) -> None:
+        launch.resume_gc()
         gc.unfreeze()  # the app is closing: what launch froze may be collected again
 
     def on_resize(self) -> None:
@@ -133,13 +139,12 @@ class DashboardScreen(PrepScreen):
         fill(self.query_one("#claims", DataTable), claim_head, claim_w, claim_cells)
 
     def on_screen_resume(self) -> None:
-        # Also sent when the dashboard is first shown: the one refresh on launch, whose
-        # figures are being gathered already (app.prefetch). Later ones start after the
-        # repaint, so the worker's Python does not hold the GIL while the screen paints.
-        if self._generation == 0:
-            self.refresh_data()
-        else:
+        # Also sent when the dashboard is first shown, after on_mount asked for the launch's
+        # figures. Later refreshes start after the repaint, so the worker's Python does not
+        # hold the GIL while the screen paints.
+        if self._shown_once:
             self.call_after_refresh(self.refresh_data)
+        self._shown_once = True
 
     def refresh_data(self) -> None:
         """Gather the figures in a worker; the ones painted stay until the new ones arrive."""
@@ -147,7 +152,9 @@ class DashboardScreen(PrepScreen):
         now = self.app.now()
         launch = self.app.prefetch.take(now) if self._generation == 1 else None
         if launch is not None and _ready(launch):
-            self.post_message(self.DataReady(self._generation, launch.result()))  # painted in the first frame
+            # Painted now, in on_mount: Textual's first layout and render (inside its start-up
+            # batch) then draw the real tables once, rather than empty ones to be drawn again.
+            self.show_data(self._generation, launch.result())
         else:
             self.load_data(self._generation, now, launch)
 
@@ -169,9 +176,12 @@ class DashboardScreen(PrepScreen):
         self.post_message(self.DataReady(generation, data))
 
     def on_dashboard_screen_data_ready(self, message: DataReady) -> None:
-        if message.generation != self._generation:
+        self.show_data(message.generation, message.data)
+
+    def show_data(self, generation: int, data: DashboardData) -> None:
+        if generation != self._generation:
             return  # an older refresh finished after a newer one began
-        data, s = message.data, message.data.stats
+        s = data.stats
         summary = self.t(
             "summary", due=s["due"], new=s["new"], stories=s["stories_due"], streak=data.streak, leeches=len(s["leeches"]), cards=s["cards"]
         )
@@ -185,15 +195,14 @@ class DashboardScreen(PrepScreen):
             countdown.update(self.t("planning", line=data.countdown))
         countdown.display = data.countdown is not None
         if data.countdown:  # the slower extras start once these figures are painted
-            self.call_after_refresh(self.load_forecast, message.generation, data.now)
+            self.call_after_refresh(self.load_forecast, generation, data.now)
         self.deck_rows, self.claim_rows = s["per_deck"], data.claims
         self.render_tables()
         self.call_after_refresh(self.load_audit, data.now)
         if self.data is None:
-            # Launch is over: what is alive now (Textual, the modules, the screen) lives as
-            # long as the app, so the cyclic GC stops rescanning it (a full pass over it
-            # was a 25-50 ms pause in the middle of a keypress at 50k cards).
-            gc.freeze()
+            # Once the first frame is drawn, what is alive lives as long as the app: frozen
+            # out of the cyclic GC, which runs again (prep.tui.launch).
+            self.call_after_refresh(launch.end)
         self.data = data
         self.render_charts()
 
@@ -218,6 +227,7 @@ class DashboardScreen(PrepScreen):
     def load_forecast(self, generation: int, now: dt.datetime) -> None:
         """The whole plan runs FSRS forward over every item: off the UI thread."""
         from prep.index.db import own_connection
+        from prep.study.plan import build_plan
 
         app = self.app
         with own_connection(app.db) as db:
@@ -228,6 +238,8 @@ class DashboardScreen(PrepScreen):
         plan = message.plan
         if message.generation != self._generation or plan is None or not plan.days or not self._countdown:
             return
+        from prep.study.plan import today_text
+
         lines = [f"{self._countdown} · {today_text(plan)}"]
         if plan.claims:
             today, day = (sum(getattr(c, f) for c in plan.claims) / len(plan.claims) for f in ("today", "planned"))
