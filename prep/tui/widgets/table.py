@@ -13,6 +13,13 @@ any Resize event. Its caches are keyed
 by the table's pseudo-classes (focus, hover) already, so here they are kept unless what
 the table looks like in its current state (its own and its components' styles) changed.
 
+Each cell of the first frame was drawn by Rich's general layout (a Padding inside a
+Styled, rendered, split, cropped and shaped: ~0.2 ms a cell, two thirds of drawing the
+dashboard's tables at launch). A plain one-line cell that fits its column is here built
+as the same segments directly; anything else (markup, styles, wrapping, cut cells, the
+header) is still drawn by DataTable. `tests/test_tui_cells.py` checks the segments are
+equal to DataTable's own.
+
 Adding a row re-validated the cursor (a reactive that always runs its watcher) and listed
 the columns twice, for every row: filling the dashboard's ~600 rows at 50k cards took
 15-25 ms of the launch. Here a plain row added after the first is only recorded.
@@ -23,12 +30,31 @@ from __future__ import annotations
 from collections.abc import Iterable
 from itertools import zip_longest
 
+from rich.cells import cell_len
+from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual import events
 from textual.widget import Widget
 from textual.widgets import DataTable
 from textual.widgets._data_table import Row
 from textual.widgets.data_table import CellType, DuplicateKey, RowKey
+
+
+def _plain(value: object) -> str | None:
+    """The text of a cell DataTable would draw as plain text on one line, else None: a str
+    it reads as markup (`[`) or emoji codes (`:`) or a styled Text is not plain."""
+    if isinstance(value, Text):
+        if value.spans or value.style or value.justify not in (None, "default", "left"):
+            return None
+        text = value.plain
+    elif isinstance(value, str):
+        if "[" in value or ":" in value:
+            return None
+        text = value
+    else:
+        return None
+    return text if text.isprintable() else None  # tabs, newlines, control codes: DataTable's way
 
 
 class FixedTable(DataTable):
@@ -51,6 +77,43 @@ class FixedTable(DataTable):
         self._update_count += 1
         self.check_idle()
         return row_key
+
+    def _render_cell(
+        self, row_index: int, column_index: int, base_style: Style, width: int, cursor: bool = False, hover: bool = False
+    ) -> list[list[Segment]]:
+        # Textual 8.2's _render_cell (widgets/_data_table.py), for a plain cell that fits:
+        # the same cache key, styles and segments, without Rich's layout of a Padding.
+        pad = self.cell_padding
+        if row_index < max(self.fixed_rows, 0) or column_index < max(self.fixed_columns, 0) or pad < 1:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        row_key = self._row_locations.get_key(row_index)
+        column_key = self._column_locations.get_key(column_index)
+        key = (row_key, column_key, base_style, cursor, hover, self._show_hover_cursor, self._update_count, self._pseudo_class_state)
+        cached = self._cell_render_cache.get(key)
+        if cached is not None:
+            return cached
+        row = self.rows.get(row_key) if row_key is not None else None
+        text = _plain(self._data.get(row_key, {}).get(column_key)) if row is not None and row.height == 1 else None
+        room = width - 2 * pad
+        if text is None or not 0 < cell_len(text) <= room:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        component_style, post_style = self._get_styles_to_render_cell(
+            False,
+            False,
+            False,
+            hover,
+            cursor,
+            self.show_cursor,
+            self._show_hover_cursor,
+            self.cursor_foreground_priority == "css",
+            self.cursor_background_priority == "css",
+        )
+        style = base_style + Style.from_meta({"row": row_index, "column": column_index}) + component_style + post_style
+        edge = Segment(" " * pad, style)
+        fill = room - cell_len(text)
+        line = [edge, Segment(text, style), Segment(" " * fill, style), edge] if fill else [edge, Segment(text, style), edge]
+        self._cell_render_cache[key] = lines = [line]
+        return lines
 
     def _look(self) -> tuple[Style, ...] | None:
         try:
