@@ -130,3 +130,63 @@ def test_every_row_is_shown_and_the_cursor_reaches_the_last(db, kb, now, setting
         assert decks.cursor_row == len(decks_expected) - 1  # the end, not past it
 
     run(app, steps)
+
+
+def test_the_first_frame_drawn_shows_the_figures(db, kb, now, settings, monkeypatch):
+    """The prefetched figures are painted by the time Textual first lays out and renders the
+    dashboard: its first render already holds them (no "Loading…" frame first)."""
+    from textual._compositor import Compositor
+
+    sync(db, kb, now=now)
+    app = PrepApp(db, clock=lambda: now, settings=settings, lang="en")
+    app.prefetch._future.result(timeout=10)  # type: ignore[union-attr]  # read, as at a real launch
+    drawn: list[tuple[str, int]] = []
+    real = Compositor.render_update
+
+    def render_update(self, *args, **kw):
+        screen = app.screen if app._screen_stack else None
+        if isinstance(screen, dashboard.DashboardScreen):
+            drawn.append((summary(app), screen.query_one("#decks", DataTable).row_count))
+        return real(self, *args, **kw)
+
+    monkeypatch.setattr(Compositor, "render_update", render_update)
+
+    async def steps(pilot):
+        await settled(pilot)
+        assert drawn, "the dashboard was never drawn"
+        text, rows = drawn[0]
+        assert "Due 0 · New 4" in text and rows == len(read.stats(db, now=now, lang="en")["per_deck"])
+
+    run(app, steps)
+
+
+def test_footer_keys_are_built_in_the_footers_style(db, kb, now, settings, monkeypatch):
+    """At 60 columns the footer is compact, at 120 not: each key is built in that style, so
+    none is restyled for a class switched after it was mounted (twice per key, 20-30 ms of
+    a launch), and each shows the style."""
+    from textual.widgets._footer import FooterKey
+
+    from prep.tui.widgets.footer import PrepFooter
+
+    sync(db, kb, now=now)
+    restyled: list[str] = []
+    real = FooterKey.update_node_styles
+
+    def update_node_styles(self, *args, **kw):
+        restyled.append(self.key)
+        return real(self, *args, **kw)
+
+    monkeypatch.setattr(FooterKey, "update_node_styles", update_node_styles)
+    for width, compact in ((60, True), (120, False)):
+        restyled.clear()
+        app = PrepApp(db, clock=lambda: now, settings=settings, lang="en")
+
+        async def steps(pilot, app=app, compact=compact):
+            await settled(pilot)
+            footer = app.screen.query_one(PrepFooter)
+            keys = list(footer.query(FooterKey))
+            assert keys and footer.compact is compact
+            assert all(k.has_class("-compact") is compact and k.compact is compact for k in keys)
+            assert restyled == []
+
+        run(app, steps, size=(width, 30))
