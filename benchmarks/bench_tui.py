@@ -36,6 +36,7 @@ from synth import generate
 from prep.index.db import open_db
 from prep.index.sync import sync
 from prep.study.srs import Settings
+from prep.tui import launch
 from prep.tui.app import PrepApp
 
 NOW = dt.datetime(2026, 11, 24, 9, tzinfo=dt.UTC)
@@ -103,6 +104,10 @@ async def first_paint(make) -> tuple[float, float]:
 
 
 def _app(db) -> PrepApp:
+    # As `prep` does (prep.tui.launch): the cyclic GC off from before the app is built until
+    # its first figures are painted. Without it the launch's objects, promoted to the oldest
+    # generation before the freeze, made the GC run full collections during the first keys.
+    launch.pause_gc()
     return PrepApp(db, clock=lambda: NOW, settings=Settings(enable_fuzzing=False, new_per_day=10_000))
 
 

@@ -61,7 +61,7 @@ def test_a_plain_cell_is_drawn_as_datatable_draws_it():
     alphabet = "ab Z9-_.…/é中文名字αβ·✓%"
     values: list[object] = ["Topic 0", "500", "0", "中文名字", " lead", "trail ", "x" * 12, "", "a\tb", "[b]x[/b]", ":smile:", "p0.claim-4"]
     values += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 14))) for _ in range(60)]
-    values += [Text("plain text"), Text("styled", style="bold"), Text("right", justify="right"), 42, 3.5]
+    values += [Text("plain text"), Text("styled", style="bold"), Text("right", justify="right"), 42, 3.5, 0, -7, True, 12345678901234]
 
     class Host(App):
         def compose(self):

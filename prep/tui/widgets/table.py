@@ -20,6 +20,11 @@ as the same segments directly; anything else (markup, styles, wrapping, cut cell
 header) is still drawn by DataTable. `tests/test_tui_cells.py` checks the segments are
 equal to DataTable's own.
 
+Drawing a line also asked for the table's style and two of its component styles again,
+each a walk up the DOM that blends every ancestor's colours (a third of what was left of
+drawing a frame). Styles cannot change while one frame is drawn, so within `render_lines`
+each is computed once.
+
 Adding a row re-validated the cursor (a reactive that always runs its watcher) and listed
 the columns twice, for every row: filling the dashboard's ~600 rows at 50k cards took
 15-25 ms of the launch. Here a plain row added after the first is only recorded.
@@ -35,6 +40,9 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.css.styles import RenderStyles
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import DataTable
 from textual.widgets._data_table import Row
@@ -42,8 +50,9 @@ from textual.widgets.data_table import CellType, DuplicateKey, RowKey
 
 
 def _plain(value: object) -> str | None:
-    """The text of a cell DataTable would draw as plain text on one line, else None: a str
-    it reads as markup (`[`) or emoji codes (`:`) or a styled Text is not plain."""
+    """The text of a cell DataTable would draw as plain text on one line (a str, a Text
+    without styles, a number), else None: a str it reads as markup (`[`) or emoji codes
+    (`:`) is not plain."""
     if isinstance(value, Text):
         if value.spans or value.style or value.justify not in (None, "default", "left"):
             return None
@@ -52,12 +61,57 @@ def _plain(value: object) -> str | None:
         if "[" in value or ":" in value:
             return None
         text = value
+    elif isinstance(value, float):  # as DataTable's default_cell_formatter writes them
+        text = f"{value:.2f}"
+    elif isinstance(value, int):
+        text = str(value)
     else:
         return None
     return text if text.isprintable() else None  # tabs, newlines, control codes: DataTable's way
 
 
+class _FrameStyles(RenderStyles):
+    """A component's styles, its Rich style computed once (for one frame)."""
+
+    _rich: Style | None = None
+
+    @property
+    def rich_style(self) -> Style:
+        if self._rich is None:
+            self._rich = super().rich_style
+        return self._rich
+
+
 class FixedTable(DataTable):
+    _frame: dict[tuple[str, ...], RenderStyles] | None = None  # styles of the frame being drawn
+    _frame_style: Style | None = None
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._frame, self._frame_style = {}, None
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame, self._frame_style = None, None
+
+    @property
+    def rich_style(self) -> Style:
+        if self._frame is None:
+            return super().rich_style
+        if self._frame_style is None:
+            self._frame_style = super().rich_style
+        return self._frame_style
+
+    def get_component_styles(self, *names: str) -> RenderStyles:
+        frame = self._frame
+        if frame is None:
+            return super().get_component_styles(*names)
+        styles = frame.get(names)
+        if styles is None:
+            styles = super().get_component_styles(*names)
+            styles.__class__ = _FrameStyles
+            frame[names] = styles
+        return styles
+
     def add_row(self, *cells: CellType, height: int | None = 1, key: str | None = None, label: object = None) -> RowKey:
         # Textual 8.2's add_row (widgets/_data_table.py) less what cannot change once the
         # table has a row: the cursor, valid already, stays valid with more rows below it.
@@ -84,15 +138,15 @@ class FixedTable(DataTable):
         # Textual 8.2's _render_cell (widgets/_data_table.py), for a plain cell that fits:
         # the same cache key, styles and segments, without Rich's layout of a Padding.
         pad = self.cell_padding
-        if row_index < max(self.fixed_rows, 0) or column_index < max(self.fixed_columns, 0) or pad < 1:
+        row_key = self._row_locations.get_key(row_index) if row_index >= max(self.fixed_rows, 0) else None
+        column_key = self._column_locations.get_key(column_index) if column_index >= max(self.fixed_columns, 0) else None
+        if row_key is None or column_key is None or pad < 1:  # the header, a label, fixed cells
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        row_key = self._row_locations.get_key(row_index)
-        column_key = self._column_locations.get_key(column_index)
         key = (row_key, column_key, base_style, cursor, hover, self._show_hover_cursor, self._update_count, self._pseudo_class_state)
         cached = self._cell_render_cache.get(key)
         if cached is not None:
             return cached
-        row = self.rows.get(row_key) if row_key is not None else None
+        row = self.rows.get(row_key)
         text = _plain(self._data.get(row_key, {}).get(column_key)) if row is not None and row.height == 1 else None
         room = width - 2 * pad
         if text is None or not 0 < cell_len(text) <= room:
