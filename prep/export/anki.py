@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, NamedTuple
 
 import genanki
 
@@ -109,16 +108,6 @@ def _source_html(text: str | None) -> str:
         pos = m.end()
     out.append(escape(text[pos:]))
     return "".join(out)
-
-
-class _CardTexts(NamedTuple):
-    """A card's texts as stored (`raw`: q, a, gist) and as rendered (`blocks`), read for a
-    chunk of cards before their notes: the HTML cache is asked for them at once."""
-
-    raw: tuple[Any, Any, Any]
-    blocks: tuple[str, str, str]
-    follows: list[tuple[str, str | None]]  # the live follow-ups' (question as stored, changed_at)
-    inlines: list[str]  # their questions
 
 
 class _Exporter:
@@ -220,27 +209,23 @@ class _Exporter:
         found = self._card_decks[deck] = self.decks[name]
         return found
 
-    def card_texts(self, r) -> _CardTexts:
-        raw = (_j(r["q"]), _j(r["a"]), _j(r["gist"]))
-        follows = [self.follows[f] for f in _list(r["followups"]) if f in self.follows]
-        q, a, gist = (self.text(v) for v in raw)
-        return _CardTexts(raw, (q, a, gist), follows, [self.text(_j(fq)) for fq, _ in follows])
-
-    def card_note(self, r, t: _CardTexts, due: int) -> tuple[genanki.Deck, Note]:
+    def card_note(self, r, due: int) -> tuple[genanki.Deck, Note]:
         ref = ImageRef()
         # Raw JSON holds "![" exactly when a text does (JSON escapes neither character).
         images = any("![" in (r[c] or "") for c in ("q", "a", "gist"))
         hook = self.media.hook(r["file"], f"{r['file']}:{r['line']}: card {r['id']}", ref) if images else None
-        claims, tags = _list(r["claims"]), _list(r["tags"])
+        claims, followups, tags = _list(r["claims"]), _list(r["followups"]), _list(r["tags"])
+        q, a, gist = _j(r["q"]), _j(r["a"]), _j(r["gist"])
         block = self.html.block
-        fq = [f"<li>{self.html.inline(text)}</li>" for text in t.inlines]
+        follows = [self.follows[f] for f in followups if f in self.follows]
+        fq = [f"<li>{self.html.inline(self.text(_j(raw)))}</li>" for raw, _ in follows]
         fields = [
-            block(t.blocks[0], image=hook) or f"<p>{escape(r['id'])}</p>",  # an empty front would make no Anki card
-            block(t.blocks[1], image=hook),
+            block(self.text(q), image=hook) or f"<p>{escape(r['id'])}</p>",  # an empty front would make no Anki card
+            block(self.text(a), image=hook),
             self.claims_html(claims),
             f'<ul class="followups">{"".join(fq)}</ul>' if fq else "",
             _source_html(r["source"]),
-            block(t.blocks[2], image=hook),
+            block(self.text(gist), image=hook),
         ]
         fields.append(notetypes.legend(fields, self.lang))
         note_tags = (
@@ -256,9 +241,9 @@ class _Exporter:
         mod = self._mod(
             _ts(r["changed_at"]),
             ref.mtime,
-            *(_ts(changed) for _, changed in t.follows),
+            *(_ts(changed) for _, changed in follows),
             *(self.claim_ts(c) for c in claims),
-            *(self.claim_ts(c) for c in self.cited_claims(*t.raw)),
+            *(self.claim_ts(c) for c in self.cited_claims(q, a, gist)),
         )
         note = Note(self.qa_model, [neutralize_anki(f) for f in fields], note_tags, genanki.guid_for(r["id"]), due, mod)
         return self.card_deck(r["deck"]), note
@@ -310,13 +295,10 @@ def _notes(ex: _Exporter, db: Database, cards: list[str], stories: list[str], pr
     due = itertools.count()  # position in the export: Anki shows new cards in document order
     for rows in anki_rows.chunks(db, "cards", anki_rows.CARD_COLUMNS, cards):
         ex.follows = anki_rows.followed(db, rows)
-        texts = [ex.card_texts(r) for r in rows]
-        ex.html.prefetch((b for t in texts for b in t.blocks), (i for t in texts for i in t.inlines))
-        for r, t in zip(rows, texts, strict=True):
-            yield ex.card_note(r, t, next(due))
+        for r in rows:
+            yield ex.card_note(r, next(due))
             if progress:
                 progress("render", next(done), total)
-    ex.html.prefetch((), ())  # the stories' few texts are probed one by one
     for rows in anki_rows.chunks(db, "stories", anki_rows.STORY_COLUMNS, stories):
         for r in rows:
             yield ex.story_note(r, next(due))
