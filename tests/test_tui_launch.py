@@ -190,3 +190,28 @@ def test_footer_keys_are_built_in_the_footers_style(db, kb, now, settings, monke
             assert restyled == []
 
         run(app, steps, size=(width, 30))
+
+
+def test_what_the_audit_imported_is_frozen_once_its_line_is_shown(db, kb, now, settings, monkeypatch):
+    """The audit line's worker imports the content models (objects that live as long as the
+    process): they are frozen out of the cyclic GC when the line arrives, so its later full
+    collections do not rescan them during a key."""
+    import gc
+
+    sync(db, kb, now=now)
+    counts: list[int] = []
+    real = dashboard.DashboardScreen.on_dashboard_screen_audit_ready
+
+    def audit_ready(self, message):
+        counts.append(gc.get_freeze_count())
+        real(self, message)
+        counts.append(gc.get_freeze_count())
+
+    monkeypatch.setattr(dashboard.DashboardScreen, "on_dashboard_screen_audit_ready", audit_ready)
+    app = PrepApp(db, clock=lambda: now, settings=settings, lang="en")
+
+    async def steps(pilot):
+        await settled(pilot)
+        assert len(counts) == 2 and counts[1] > counts[0]
+
+    run(app, steps)

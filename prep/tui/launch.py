@@ -41,6 +41,13 @@ def end() -> None:
     resume_gc()
 
 
+def freeze_more() -> None:
+    """What was built after launch to live as long as the app (the audit's modules) joins
+    what `end` froze, unless the GC is still paused (`end` will freeze it then)."""
+    if not _state["paused"]:
+        gc.freeze()
+
+
 def resume_gc() -> None:
     """The cyclic GC on again, if `pause_gc` turned it off."""
     if _state["paused"]:

@@ -86,6 +86,7 @@ class DashboardScreen(PrepScreen):
         self._plan_shown = False  # the interview plan's line is painted (not "planning…")
         self._painted: tuple[int, list, list] | None = None  # (width, decks, claims) the tables show
         self._shown_once = False  # the first ScreenResume (the launch) asks for no second reading
+        self._audit_shown = False
         self.query_one("#summary", Static).update(self.t("dashboard_loading"))
         self.query_one("#audit", Static).update(" " + self.t("audit_checking"))
         self.refresh_data()
@@ -278,6 +279,12 @@ class DashboardScreen(PrepScreen):
 
     def on_dashboard_screen_audit_ready(self, message: AuditReady) -> None:
         self.query_one("#audit", Static).update(" " + message.line)
+        if not self._audit_shown:
+            # The audit's worker imported the content models (pydantic, ~100k objects that
+            # live as long as the process): frozen too, or the GC's next full collections
+            # rescan them in the middle of a key (10-50 ms in browse at 50k cards).
+            self._audit_shown = True
+            launch.freeze_more()
 
     def action_open(self) -> None:
         focused = self.focused
