@@ -69,8 +69,14 @@ def dashboard_shown(text: str) -> bool:
 def start(session: str, size: tuple[int, int], command: list[str], env: dict[str, str]) -> float:
     width, height = size
     exports = [f"{k}={v}" for k, v in env.items()]
+    args = ("new-session", "-d", "-s", session, "-x", str(width), "-y", str(height), "env", *exports, *command)
     started = time.perf_counter()
-    tmux("new-session", "-d", "-s", session, "-x", str(width), "-y", str(height), "env", *exports, *command)
+    try:
+        tmux(*args)
+    except subprocess.CalledProcessError:  # the server was exiting with the last session: once more
+        time.sleep(0.2)
+        started = time.perf_counter()
+        tmux(*args)
     return started
 
 
