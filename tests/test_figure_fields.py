@@ -81,44 +81,14 @@ def test_a_from_value_is_the_old_figure_not_a_contradiction(tmp_path):
     assert not any("800" in f for f in _flags(tmp_path, "from 800 ms to 120 ms"))
 
 
-def test_a_claims_other_version_is_labelled_as_such():
-    from prep.export.item import render
-
+def _claim(**fields) -> dict:
+    """A claim view as prep.index.show builds it, with `fields` changed."""
     claim = {
         "type": "claim",
         "id": "c",
         "project": "p",
         "text": "2000 tasks",
         "en": None,
-        "source": "after",
-        "before": "several thousand tasks",
-        "risk": "high",
-        "numbers": [],
-        "tech": [],
-        "notes": "",
-        "facts": [],
-        "stories": [],
-        "cards": [],
-        "archived": False,
-        "file": "stories/resume.yaml",
-        "line": 3,
-    }
-    out = render(claim, lang="en")
-    assert "> Other resume version: several thousand tasks" in out and "Before" not in out
-
-
-def test_a_claims_english_line_is_labelled_in_a_chinese_view():
-    """A claim written in Chinese with its English resume line: the Chinese view labels the
-    English line (a bare English sentence under the heading read as a note), the English view
-    heads with it and does not repeat it."""
-    from prep.export.item import render
-
-    claim = {
-        "type": "claim",
-        "id": "c",
-        "project": "p",
-        "text": "支持 2000 个后台任务",
-        "en": "Ran 2,000 background tasks",
         "source": "after",
         "before": None,
         "risk": "high",
@@ -132,6 +102,23 @@ def test_a_claims_english_line_is_labelled_in_a_chinese_view():
         "file": "stories/resume.yaml",
         "line": 3,
     }
+    return claim | fields
+
+
+def test_a_claims_other_version_is_labelled_as_such():
+    from prep.export.item import render
+
+    out = render(_claim(before="several thousand tasks"), lang="en")
+    assert "> Other resume version: several thousand tasks" in out and "Before" not in out
+
+
+def test_a_claims_english_line_is_labelled_in_a_chinese_view():
+    """A claim written in Chinese with its English resume line: the Chinese view labels the
+    English line (a bare English sentence under the heading read as a note), the English view
+    heads with it and does not repeat it."""
+    from prep.export.item import render
+
+    claim = _claim(text="支持 2000 个后台任务", en="Ran 2,000 background tasks")
     zh = render(claim, lang="zh")
     assert "英文简历：Ran 2,000 background tasks" in zh and zh.startswith("# 支持 2000 个后台任务")
     en = render(dict(claim, text="Ran 2,000 background tasks"), lang="en")
