@@ -169,3 +169,22 @@ def test_before_after_is_answered_only_by_a_note_or_defend_card_naming_the_value
     claim = by_id(audit(db, now, S))["acme.checkout-latency"]
     assert not [f for f in claim["flags"] if f["kind"] == "before-after"]
     assert [f["kind"] for f in claim["answered"]] == ["before-after"]
+
+
+@pytest.mark.parametrize(
+    ("stated", "flagged"),
+    [
+        ("the proxy's own limit is 250 ms", True),  # prose: the candidate's figure, held against the claim
+        ("the proxy's own limit is `timeout 250ms`", False),  # code: another system's setting
+        ("the proxy's own limit:\n\n```\ntimeout 250 ms\n```\n", False),
+    ],
+)
+def test_figures_in_code_are_not_held_against_the_claim(init_kb, db, now, stated, flagged):
+    """What docs/CONTENT-GUIDE.md promises: a default of another system written as code is
+    general knowledge, not a figure contradicting the claim's 120 ms."""
+    story = (init_kb / STORY).read_text(encoding="utf-8")
+    (init_kb / STORY).write_text(
+        story.replace("{{fact:acme.checkout-latency.p99}}", f"{{{{fact:acme.checkout-latency.p99}}}}; {stated}"), encoding="utf-8"
+    )
+    sync(db, init_kb, now=now)
+    assert bool(contradictions(by_id(audit(db, now, S, lang="en"))["acme.checkout-latency"])) is flagged
