@@ -178,6 +178,10 @@ def test_the_dashboards_today_is_the_plans_first_day(synced, now):
     d = plan.days[0]
     assert f"today: {d.reviews} reviews, {d.new} new, {d.stories} stories ({d.pulled} brought forward)" in today_text(plan)
     assert headline(plan.interview, now).endswith(" in 6d 0h")
+    # In a Chinese dashboard, the same figures in Chinese.
+    assert f"今天：复习 {d.reviews} 张、新卡 {d.new} 张、故事 {d.stories} 个（提前 {d.pulled} 张）" in today_text(plan, "zh")
+    assert headline(plan.interview, now, "zh").startswith("面试 #1") and headline(plan.interview, now, "zh").endswith("还有 6 天 0 小时")
+    assert headline(plan.interview, now + 6 * DAY - dt.timedelta(minutes=90), "zh").endswith("还有 1 小时 30 分钟")
 
 
 def test_interview_mode_introduces_high_risk_claims_new_cards_first(kb, db, now, monkeypatch):

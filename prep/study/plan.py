@@ -25,6 +25,7 @@ from fsrs import Card
 from fsrs.card import CardDict
 
 from prep.index.conn import Database
+from prep.kb.vocab import say
 from prep.study import srs
 from prep.study.engine import done_today, load_settings
 from prep.study.interviews import Interview, next_interview, zone
@@ -229,14 +230,27 @@ def build_plan(
     return plan
 
 
-def headline(interview: Interview, now: dt.datetime) -> str:
+# The dashboard's plan lines, in the reader's language (prep.kb.vocab.say).
+WORDS: dict[str, dict[str, str]] = {
+    "headline": {"zh": "面试 {title}：还有 {when}", "en": "Interview {title} in {when}"},
+    "days_hours": {"zh": "{d} 天 {h} 小时", "en": "{d}d {h}h"},
+    "hours_minutes": {"zh": "{h} 小时 {m} 分钟", "en": "{h}h {m}m"},
+    "today": {
+        "zh": "今天：复习 {reviews} 张、新卡 {new} 张、故事 {stories} 个（提前 {pulled} 张）· prep plan",
+        "en": "today: {reviews} reviews, {new} new, {stories} stories ({pulled} brought forward) · prep plan",
+    },
+}
+
+
+def headline(interview: Interview, now: dt.datetime, lang: str = "en") -> str:
     """The next interview and how far it is (cheap: the dashboard shows it at once)."""
     left = interview.at - now
-    when = f"{left.days}d {left.seconds // 3600}h" if left.days else f"{left.seconds // 3600}h {left.seconds % 3600 // 60}m"
-    return f"Interview {interview.title()} in {when}"
+    hours, minutes = left.seconds // 3600, left.seconds % 3600 // 60
+    when = say(WORDS, "days_hours", lang, d=left.days, h=hours) if left.days else say(WORDS, "hours_minutes", lang, h=hours, m=minutes)
+    return say(WORDS, "headline", lang, title=interview.title(), when=when)
 
 
-def today_text(plan: Plan) -> str:
+def today_text(plan: Plan, lang: str = "en") -> str:
     """Today's share of the plan, for the dashboard."""
     d = plan.days[0]
-    return f"today: {d.reviews} reviews, {d.new} new, {d.stories} stories ({d.pulled} brought forward) · prep plan"
+    return say(WORDS, "today", lang, reviews=d.reviews, new=d.new, stories=d.stories, pulled=d.pulled)

@@ -52,7 +52,7 @@ def gather(db: Database, now: dt.datetime, settings: Settings, lang: str) -> Das
     if interview:  # the plan module (FSRS run forward) only for a KB with an interview ahead
         from prep.study.plan import headline
 
-        countdown = headline(interview, now)
+        countdown = headline(interview, now, lang)
     ready = claim_readiness(db, now, settings, lang)
     return DashboardData(
         now=now,

@@ -241,7 +241,7 @@ class DashboardScreen(PrepScreen):
             return
         from prep.study.plan import today_text
 
-        lines = [f"{self._countdown} · {today_text(plan)}"]
+        lines = [f"{self._countdown} · {today_text(plan, self.app.lang)}"]
         if plan.claims:
             today, day = (sum(getattr(c, f) for c in plan.claims) / len(plan.claims) for f in ("today", "planned"))
             weakest = min(plan.claims, key=lambda c: c.planned)
