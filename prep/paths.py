@@ -31,14 +31,16 @@ def data_dir() -> Path:
     return path
 
 
-def db_path(explicit: str | os.PathLike | None = None, kb: KbChoice | None = None) -> Path:
-    """--db, else the database of this knowledge base in the data dir."""
+def db_path(explicit: str | os.PathLike | None = None, kb: KbChoice | None = None, *, make_folder: bool = True) -> Path:
+    """--db, else the database of this knowledge base in the data dir (its folder made,
+    unless `make_folder` is False: a command that only reads a setting touches nothing)."""
     if explicit:
         return Path(explicit).expanduser()
     if kb is None:
         return data_dir() / DB_NAME
     folder = data_dir() / KB_DIR
-    folder.mkdir(parents=True, exist_ok=True)
+    if make_folder:
+        folder.mkdir(parents=True, exist_ok=True)
     return folder / f"{kb.manifest.id}.db"
 
 

@@ -89,12 +89,9 @@ class Ctx:
         from prep.index.db import get_meta, peek_meta
 
         if self._db is None and not self.opens_db:
-            from pathlib import Path
+            from prep.paths import db_path
 
-            from prep.paths import KB_DIR, data_dir
-
-            path = Path(self.db_arg).expanduser() if self.db_arg else data_dir() / KB_DIR / f"{self.kb.manifest.id}.db"
-            return peek_meta(path, CONFIG_LANG_KEY)
+            return peek_meta(db_path(self.db_arg, self.kb, make_folder=False), CONFIG_LANG_KEY)
         return get_meta(self.db, CONFIG_LANG_KEY)
 
     @property
