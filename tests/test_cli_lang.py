@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from conftest import kb_db_file
 
 from prep.cli import cli
+from prep.cli.base import content_lang
 from prep.index.db import open_db
 from prep.kb.manifest import write_manifest
 from prep.kb.vocab import cell_len, pad
@@ -169,3 +170,20 @@ def test_the_builtin_kb_is_reported_in_its_own_language(builtin_kb):
     out = run(builtin_kb, "stats").stdout
     assert f"{claims} 个条目、{stories} 个故事、{cards} 张卡，共 {decks} 个卡组" in out and "现在到期：" in out
     assert f"{claims} claims, {stories} stories, {cards} cards in {decks} decks" in run(builtin_kb, "--lang", "en", "stats").stdout
+
+
+@pytest.mark.parametrize(
+    ("resume", "lang"),
+    [
+        ("candidate: {name: 张三}\nprojects:\n  - id: p1\n    name: 分布式调度系统，基于时间轮\n", "zh"),
+        ("candidate: {name: Ann}\nprojects:\n  - id: p1\n    name: Streaming ingestion on Kafka with exactly-once sinks\n", "en"),
+        # a Chinese resume with English tech names stays Chinese: a fair share of CJK is enough
+        ("projects:\n  - name: 基于 Kafka Streams 与 Flink 的实时对账 pipeline，exactly-once\n", "zh"),
+    ],
+)
+def test_a_kb_without_a_language_is_judged_by_its_resume(kb, resume, lang):
+    (kb / "prep.toml").unlink()
+    write_manifest(kb, "sample", None)
+    (kb / "stories" / "resume.yaml").write_text(resume, encoding="utf-8")
+    assert content_lang(kb) == lang
+    assert content_lang(kb / "missing") == "en"
