@@ -80,6 +80,20 @@ def test_bad_keys_and_tags_skip_their_value_and_go_on():
     ]
 
 
+def test_only_a_plain_or_tagged_double_less_than_is_a_merge_key():
+    assert parse('"<<": quoted\n') == ({"<<": "quoted"}, {"": 1, "<<": 1}, [])
+    for text in ("k: 1\n!!merge <<: {m: 1}\n", "k: 1\n<< : {m: 2}\n"):
+        data, _, errors = parse(text)
+        assert data == {"k": 1} and [f"{e.line}: {e.message}" for e in errors] == ["2: merge keys (<<) are not supported"]
+
+
+def test_tags_other_than_plain_scalars_take_their_default():
+    data, _, errors = parse("a: ! 12\nb: !!str 3\nc: !!seq [1]\nd: ! [1]\ne: !!map {k: v}\nf: '12'\ng: 12\nh: |\n  12\n")
+    assert errors == []
+    assert data == yaml.load("a: ! 12\nb: !!str 3\nc: !!seq [1]\nd: ! [1]\ne: !!map {k: v}\nf: '12'\ng: 12\nh: |\n  12\n", Loader=yaml.CSafeLoader)
+    assert data["b"] == "3" and data["g"] == 12 and data["h"] == "12\n"
+
+
 def test_unsafe_tags_are_content_errors():
     data, _, errors = parse("a: !!python/object/apply:os.system [ls]\nb: !!python/name:os.system x\nc: 1\n")
     assert data["c"] == 1 and data["b"] is None

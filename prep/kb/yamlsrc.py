@@ -68,6 +68,8 @@ def line_for(lines: LineMap, path: tuple) -> int:
 
 _PLAIN_TAGS = ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map")
 _STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
+_DEFAULT_TAGS = {ScalarNode: _STR, SequenceNode: _PLAIN_TAGS[0], MappingNode: _PLAIN_TAGS[1]}
 
 
 class _Budget(Exception):
@@ -151,9 +153,22 @@ class _Events:
     def tag(self, event: Any, kind: type) -> str:
         tag = event.tag
         if tag is None or tag == "!":
-            value = event.value if kind is ScalarNode else None
-            tag = self.parser.resolve(kind, value, event.implicit)
+            # Only a plain scalar is resolved by its text (int, bool, null...); anything else
+            # takes its kind's default tag, as the resolver would (the safe loader has no path
+            # resolvers). Calling the resolver for every node was a fifth of a deck's parse.
+            if kind is ScalarNode and event.implicit[0]:
+                return self.parser.resolve(kind, event.value, event.implicit)
+            return _DEFAULT_TAGS[kind]
         return tag
+
+    @staticmethod
+    def is_merge_key(event: Any) -> bool:
+        """Whether a mapping key is YAML's merge key: a plain `<<` or one tagged !!merge
+        (the resolver's one match for it), without resolving every key."""
+        tag = event.tag
+        if tag is None:
+            return event.implicit[0] and event.value == "<<"
+        return tag == _MERGE
 
 
 class _Builder:
@@ -241,7 +256,7 @@ class _Builder:
                 events.skip(key_event)
                 events.skip(events.next())
                 continue
-            if events.tag(key_event, ScalarNode) == "tag:yaml.org,2002:merge":
+            if events.is_merge_key(key_event):
                 self.errors.append((key_line, path, "merge keys (<<) are not supported"))
                 events.skip(events.next())
                 continue
