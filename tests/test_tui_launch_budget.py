@@ -32,6 +32,7 @@ CHILD = textwrap.dedent(
                 await pilot.pause(0.01)
             await pilot.pause()
             seen["summary"] = str(self.screen.query_one("#summary").content)
+            seen["screens"] = [type(s).__name__ for s in self.screen_stack]
             seen["gc_after"] = gc.isenabled()
             seen["frozen"] = gc.get_freeze_count()
             self.exit()
@@ -111,6 +112,9 @@ def launched(kb, home) -> dict:
 def test_the_dashboard_launch_loads_only_what_it_shows(kb, prep_home):
     seen = launched(kb, prep_home)
     assert "Due 0 · New 4" in seen["summary"]
+    # The dashboard is the first screen, composed in Textual's start-up batch: no blank
+    # default screen under it (pushed over one, its first frame came in pieces).
+    assert seen["screens"] == ["DashboardScreen"]
     loaded = set(seen["modules"])
     assert "prep.tui.screens.dashboard" in loaded  # the check sees the launch's modules
     assert sorted(loaded & set(NOT_AT_LAUNCH)) == []

@@ -7,15 +7,17 @@ so the TUI is a view that can be driven by the pilot in tests.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sqlite3
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import ClassVar
 
 from rich.text import Text
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 
 from prep.errors import PrepError
 from prep.index.conn import Database
@@ -24,6 +26,7 @@ from prep.study.engine import load_settings
 from prep.study.srs import Settings
 from prep.tui import launch
 from prep.tui.dashboard_data import Prefetch
+from prep.tui.words import binding_label
 
 
 class FailureSentence(Exception):
@@ -48,7 +51,7 @@ def _sentence(db: Database, error: Exception) -> str:
 
 
 class PrepApp(App):
-    CSS_PATH = "app.tcss"
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", "screens/dashboard.tcss"]
     TITLE = "prep"
     # The footer must fit every key at 80 columns; the palette hint would push keys off.
     ENABLE_COMMAND_PALETTE = False
@@ -79,6 +82,10 @@ class PrepApp(App):
         self.settings = settings or load_settings(db)
         self.start = start
         self.kb_root = kb_root  # the knowledge base's folder: its profiles/ feed the mock screen
+        # Footer labels are declared in English and shown in the app's language; set before
+        # the dashboard (the first screen) is composed, so its footer is built once.
+        for key, bindings in self._bindings.key_to_bindings.items():
+            self._bindings.key_to_bindings[key] = [dataclasses.replace(b, description=binding_label(b.description, lang)) for b in bindings]
         if prefetch is None:
             from prep.tui.screens import dashboard
 
@@ -97,16 +104,17 @@ class PrepApp(App):
     def now(self) -> dt.datetime:
         return self.clock()
 
-    def on_mount(self) -> None:
-        import dataclasses
-
+    def get_default_screen(self) -> Screen:
+        # The dashboard is the app's first screen, composed inside Textual's start-up batch:
+        # pushed from on_mount over Textual's blank default screen instead, it was composed
+        # after that batch, and the terminal got a partial frame (no summary, no tables)
+        # first and the whole dashboard ~50-100 ms later. Its CSS is the app's (CSS_PATH):
+        # Textual loads a screen's own CSS_PATH only when it is pushed, not for this one.
         from prep.tui.screens.dashboard import DashboardScreen
-        from prep.tui.words import binding_label
 
-        for key, bindings in self._bindings.key_to_bindings.items():
-            self._bindings.key_to_bindings[key] = [dataclasses.replace(b, description=binding_label(b.description, self.lang)) for b in bindings]
+        return DashboardScreen()
 
-        self.push_screen(DashboardScreen())
+    def on_mount(self) -> None:
         if self.start == "review":
             self.action_study()
 

@@ -49,7 +49,6 @@ def _ready(launch: Future[DashboardData]) -> bool:
 
 
 class DashboardScreen(PrepScreen):
-    CSS_PATH = "dashboard.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "app.study", "Study"),
         Binding("b", "browse", "Browse"),
@@ -62,6 +61,7 @@ class DashboardScreen(PrepScreen):
     ]
 
     _countdown: str | None = None  # the next interview's line, None when none is ahead
+    data: DashboardData | None = None  # the figures painted, None until the first arrive
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -81,7 +81,7 @@ class DashboardScreen(PrepScreen):
     def on_mount(self) -> None:
         self.deck_rows: list[DeckStats] = []
         self.claim_rows: list[ClaimReadiness] = []
-        self.data: DashboardData | None = None  # the figures painted, None until the first arrive
+        self.data = None
         self._generation = 0  # the newest refresh; an older worker's figures are dropped
         self._plan_shown = False  # the interview plan's line is painted (not "planning…")
         self._painted: tuple[int, list, list] | None = None  # (width, decks, claims) the tables show
