@@ -35,4 +35,14 @@ class ContentErrors(Exception):
 
 
 class PrepError(Exception):
-    """A user-facing error that is not about content (bad DB file, bad option...)."""
+    """A user-facing error that is not about content (bad DB file, bad option...).
+
+    `str(e)` is the English sentence; `zh`, where the raiser wrote one, the same in Chinese,
+    so the command line can answer in the knowledge base's language (`text`)."""
+
+    def __init__(self, message: str = "", *, zh: str | None = None):
+        super().__init__(message)
+        self.zh = zh
+
+    def text(self, lang: str) -> str:
+        return self.zh if lang == "zh" and self.zh else str(self)

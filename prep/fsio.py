@@ -20,9 +20,26 @@ from pathlib import Path
 
 from prep.errors import PrepError
 
+# The C library's words are English; the failures a user meets, in Chinese.
+ERRNO_ZH = {
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EFBIG: "文件太大（超过了文件大小上限）",
+    errno.EDQUOT: "超出了磁盘配额",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "不允许的操作",
+    errno.EROFS: "只读文件系统",
+    errno.ENOENT: "没有这个文件或文件夹",
+    errno.EISDIR: "是一个文件夹",
+    errno.ENOTDIR: "不是文件夹",
+    errno.EIO: "输入/输出错误",
+    errno.EEXIST: "已经存在",
+}
 
-def os_reason(e: OSError) -> str:
+
+def os_reason(e: OSError, lang: str = "en") -> str:
     """'No space left on device', 'File too large', ...: the sentence for an errno."""
+    if lang == "zh" and e.errno in ERRNO_ZH:
+        return ERRNO_ZH[e.errno]
     return e.strerror or (os.strerror(e.errno) if e.errno else str(e))
 
 
@@ -36,14 +53,18 @@ def check_target(path: Path) -> Path:
     except FileNotFoundError:
         st = None
     except OSError as e:
-        raise PrepError(f"{path}: cannot write there ({os_reason(e)})") from None
+        raise PrepError(f"{path}: cannot write there ({os_reason(e)})", zh=f"{path}：无法写入这里（{os_reason(e, 'zh')}）") from None
     if st is not None and not stat.S_ISREG(st.st_mode):
-        kind = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file"
-        raise PrepError(f"{path}: {kind}; prep only replaces regular files. Choose another output path.")
+        folder = stat.S_ISDIR(st.st_mode)
+        kind, kind_zh = ("a folder", "是一个文件夹") if folder else ("not a regular file", "不是普通文件")
+        raise PrepError(
+            f"{path}: {kind}; prep only replaces regular files. Choose another output path.",
+            zh=f"{path}：{kind_zh}；prep 只替换普通文件。请换一个输出路径。",
+        )
     if st is not None and path.is_symlink():
         path = path.resolve()
     if not path.parent.is_dir():
-        raise PrepError(f"{path}: the folder {path.parent} does not exist")
+        raise PrepError(f"{path}: the folder {path.parent} does not exist", zh=f"{path}：文件夹 {path.parent} 不存在")
     return path
 
 
@@ -72,7 +93,9 @@ def write_atomic(path: Path, write: Callable[[Path], object]) -> Path:
     try:
         fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as e:
-        raise PrepError(f"{target}: cannot write in {target.parent} ({os_reason(e)})") from None
+        raise PrepError(
+            f"{target}: cannot write in {target.parent} ({os_reason(e)})", zh=f"{target}：无法在 {target.parent} 里写入（{os_reason(e, 'zh')}）"
+        ) from None
     os.close(fd)
     tmp = Path(name)
     try:
@@ -84,8 +107,12 @@ def write_atomic(path: Path, write: Callable[[Path], object]) -> Path:
         os.replace(tmp, target)
     except OSError as e:
         tmp.unlink(missing_ok=True)
-        extra = " (a file-size limit or a full disk)" if e.errno in (errno.EFBIG, errno.ENOSPC) else ""
-        raise PrepError(f"{target}: could not write the file: {os_reason(e)}{extra}; nothing was replaced") from None
+        full = e.errno in (errno.EFBIG, errno.ENOSPC)
+        extra = " (a file-size limit or a full disk)" if full else ""
+        raise PrepError(
+            f"{target}: could not write the file: {os_reason(e)}{extra}; nothing was replaced",
+            zh=f"{target}：无法写入文件：{os_reason(e, 'zh')}；没有替换任何内容",
+        ) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -102,7 +129,7 @@ def ensure_folder(path: Path) -> Path:
     try:
         path.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
-        raise PrepError(f"{path}: exists and is not a folder") from None
+        raise PrepError(f"{path}: exists and is not a folder", zh=f"{path}：已存在，但不是文件夹") from None
     except OSError as e:
-        raise PrepError(f"{path}: cannot create the folder ({os_reason(e)})") from None
+        raise PrepError(f"{path}: cannot create the folder ({os_reason(e)})", zh=f"{path}：无法创建文件夹（{os_reason(e, 'zh')}）") from None
     return path

@@ -75,6 +75,7 @@ def test_invalid_saved_parameters_are_a_sentence(db):
 
 
 def test_cli_optimize_prints_both_and_names_the_extra_when_missing(tmp_path, monkeypatch):
+    monkeypatch.setenv("PREP_LANG", "en")  # the built-in KB speaks Chinese; this test reads the English words
     dbfile = tmp_path / "cli.db"
     write_history(open_db(dbfile), START)
     runner = CliRunner()

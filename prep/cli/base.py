@@ -38,6 +38,10 @@ KB_ID_KEY = "kb_id"  # meta: the id (prep.toml) of the knowledge base this datab
 WORDS: dict[str, dict[str, str]] = {
     "kb": {"zh": "知识库：{title} [{id}]，位于 {path}（{reason}）", "en": "Knowledge base: {title} [{id}] at {path} ({reason})"},
     "db": {"zh": "数据库：{path}", "en": "Database: {path}"},
+    "error": {"zh": "错误：{text}", "en": "Error: {text}"},
+    "content_errors": {"zh": "知识库里有 {n} 处错误；数据库没有改动。", "en": "{n} error(s) in the knowledge base; the database was not changed."},
+    "os_error": {"zh": "{where}{reason}；没有丢失任何内容", "en": "{where}{reason}; nothing was lost"},
+    "the_database": {"zh": "数据库", "en": "the database"},
 }
 REASONS_ZH = {"--kb": "由 --kb 指定", "PREP_KB": "由 PREP_KB 指定", "found from the current directory": "从当前目录找到", "built-in": "内置"}
 
@@ -75,6 +79,28 @@ class Ctx:
         if self._lang is None:
             self._lang = self.lang_arg or self._env_lang() or self._configured_lang() or self.kb.manifest.lang or content_lang(self.kb.path)
         return self._lang
+
+    def quiet_lang(self) -> str:
+        """`lang` for a message about a failure: never raises, and never opens, creates or
+        waits for the database, since the failure may be the database's (or the KB's, or
+        PREP_LANG's itself). The setting is peeked at read-only; anything wrong: English."""
+        if self._lang is not None:
+            return self._lang
+        try:
+            asked = self.lang_arg or self._env_lang()
+            if asked:
+                return asked
+            from prep.index.db import peek_meta
+            from prep.paths import db_path
+
+            kb = self.kb
+            configured = None
+            with contextlib.suppress(Exception):
+                configured = peek_meta(db_path(self.db_arg, kb, make_folder=False), CONFIG_LANG_KEY)
+            lang = configured or kb.manifest.lang or content_lang(kb.path)
+        except Exception:  # no KB, a bad prep.toml, bad PREP_LANG: the error itself says which
+            return "en"
+        return lang if lang in LANGS else "en"
 
     @staticmethod
     def _env_lang() -> str | None:
@@ -306,20 +332,24 @@ class PrepGroup(click.Group):
         return cmd
 
     def invoke(self, ctx):
+        from prep.kb.vocab import say
+
         try:
             return super().invoke(ctx)
         except ContentErrors as e:
-            for err in e.errors:
+            for err in e.errors:  # the content's own messages: English, as the schema's keys are
                 click.secho(str(err), fg="red", err=True)
-            click.echo(f"{len(e.errors)} error(s) in the knowledge base; the database was not changed.", err=True)
+            click.echo(say(WORDS, "content_errors", _error_lang(ctx), n=len(e.errors)), err=True)
             ctx.exit(1)
         except PrepError as e:
-            click.secho(f"Error: {e}", fg="red", err=True)
+            lang = _error_lang(ctx)
+            click.secho(say(WORDS, "error", lang, text=e.text(lang)), fg="red", err=True)
             ctx.exit(1)
         except sqlite3.Error as e:
             from prep.index.db import sqlite_message
 
-            click.secho(f"Error: {sqlite_message(self._db_name(ctx), e)}", fg="red", err=True)
+            lang = _error_lang(ctx)
+            click.secho(say(WORDS, "error", lang, text=sqlite_message(self._db_name(ctx, lang), e, lang)), fg="red", err=True)
             ctx.exit(1)
         except OSError as e:
             if isinstance(e, BrokenPipeError) and e.filename is None:
@@ -328,12 +358,18 @@ class PrepGroup(click.Group):
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
                 ctx.exit(1)
             # Disk full, a file-size limit, a read-only folder: one sentence, never a traceback.
-            where = f"{e.filename}: " if e.filename else ""
-            click.secho(f"Error: {where}{e.strerror or e}; nothing was lost", fg="red", err=True)
+            lang = _error_lang(ctx)
+            where = (f"{e.filename}：" if lang == "zh" else f"{e.filename}: ") if e.filename else ""
+            reason = str(e.strerror or e)
+            if lang == "zh":
+                from prep.fsio import os_reason
+
+                reason = os_reason(e, lang)
+            click.secho(say(WORDS, "error", lang, text=say(WORDS, "os_error", lang, where=where, reason=reason)), fg="red", err=True)
             ctx.exit(1)
 
     @staticmethod
-    def _db_name(ctx) -> str:
+    def _db_name(ctx, lang: str = "en") -> str:
         obj = ctx.obj
         if getattr(obj, "db_file", None) is not None:
             return str(obj.db_file)
@@ -342,4 +378,15 @@ class PrepGroup(click.Group):
             row = db.execute("PRAGMA database_list").fetchone() if db is not None else None
         except sqlite3.Error:
             row = None
-        return row[2] if row and row[2] else "the database"
+        from prep.kb.vocab import say
+
+        return row[2] if row and row[2] else say(WORDS, "the_database", lang)
+
+
+def _error_lang(ctx: click.Context) -> str:
+    """The language to report a failure in; English when even that cannot be known."""
+    obj = ctx.obj
+    try:
+        return obj.quiet_lang() if isinstance(obj, Ctx) else "en"
+    except Exception:  # a message must never fail in its turn
+        return "en"

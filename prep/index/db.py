@@ -28,6 +28,11 @@ from pathlib import Path
 
 from prep.errors import PrepError
 from prep.index.conn import Database
+
+# backups and sqlite_reason: the doctor and the TUI know them by this module
+from prep.index.failures import backups as backups
+from prep.index.failures import because, damaged_message, sqlite_message
+from prep.index.failures import sqlite_reason as sqlite_reason
 from prep.index.migrations import migrations
 
 # "prep" in ASCII: marks our files so another application's database is never adopted.
@@ -69,76 +74,6 @@ def loads(value):
 
 def dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def backups(path: Path) -> list[Path]:
-    """The copies made before migrations, oldest first (listed, never opened)."""
-    path = Path(path)
-    return sorted(path.parent.glob(f"{path.name}.*.bak"))
-
-
-def damaged_message(path: Path, e: Exception) -> str:
-    found = backups(path)
-    where = f"the newest backup is {found[-1]}" if found else f"backups would be named {path.name}.before-*.bak"
-    return f"{path}: the database is damaged ({e}); it was left untouched. Run `prep doctor` to check and repair what can be repaired; {where}."
-
-
-FULL = "the disk is full (or a file-size limit was reached)"
-
-
-def no_room(path: Path | str | None) -> bool:
-    """Whether the folder of `path` has no room to write: SQLite reports a full disk or a
-    file-size limit met while creating or growing a file as a bare "disk I/O error"."""
-    if path is None:
-        return False
-    import resource  # only when something failed
-
-    soft = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
-    if soft != resource.RLIM_INFINITY:
-        return True  # a limit is set: the likely cause of a write error under it
-    try:
-        st = os.statvfs(Path(path).parent)
-    except OSError:
-        return False
-    return st.f_bavail * st.f_frsize < 1024 * 1024
-
-
-def because(path: Path | str | None, e: sqlite3.Error) -> str:
-    """What went wrong, to follow "cannot open the database": SQLite's words in brackets,
-    or that the disk is full."""
-    return f": {FULL}" if "disk I/O" in str(e) and no_room(path) else f" ({e})"
-
-
-def sqlite_reason(e: sqlite3.Error, path: Path | str | None = None) -> str:
-    """What a SQLite error means for the user, as the end of a sentence."""
-    text = str(e)
-    if "locked" in text or "busy" in text:
-        return "the database is busy (another prep process is writing to it); nothing was lost, try again in a moment"
-    if "readonly" in text or "read-only" in text:
-        return "the database is read-only; prep needs to write to it (check the file's and its folder's permissions)"
-    code = getattr(e, "sqlite_errorname", "")
-    full = "full" in text or code in ("SQLITE_IOERR_WRITE", "SQLITE_IOERR_TRUNCATE", "SQLITE_IOERR_FSYNC")
-    if full or ("disk I/O" in text and no_room(path)):
-        return f"{FULL}; the last change was not saved, everything before it is kept"
-    if "disk I/O" in text:
-        return "the disk reported an input/output error; the last change was not saved"
-    return f"database error ({text})"
-
-
-def is_damage(e: sqlite3.Error) -> bool:
-    """A damaged file (as opposed to a busy, full or read-only one)."""
-    text = str(e)
-    code = getattr(e, "sqlite_errorname", "")
-    return code.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or any(
-        word in text for word in ("malformed", "not a database", "corrupt", "vtable constructor failed")
-    )
-
-
-def sqlite_message(path: Path | str, e: sqlite3.Error) -> str:
-    """One sentence for a SQLite error raised while using the database at `path`."""
-    if is_damage(e):
-        return damaged_message(Path(path), e)
-    return f"{path}: {sqlite_reason(e, path)}"
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -184,29 +119,39 @@ def _refuse_foreign(path: Path, app_id: int, tables: set[str], applied: list[str
     if not ours:
         raise PrepError(
             f"{path}: a SQLite database of another application (application_id {app_id}, {len(tables)} table(s)); "
-            "prep left it untouched. Pass --db with a new file name."
+            "prep left it untouched. Pass --db with a new file name.",
+            zh=f"{path}：这是别的应用程序的 SQLite 数据库（application_id {app_id}，{len(tables)} 张表）；prep 没有动它。用 --db 指定一个新文件名。",
         )
     known = {m.name for m in migrations._migrations}
     newer = [name for name in applied if name not in known]
     if newer:
-        raise PrepError(f"{path}: written by a newer version of prep (schema {newer[-1]}); upgrade prep. The file was left untouched.")
+        raise PrepError(
+            f"{path}: written by a newer version of prep (schema {newer[-1]}); upgrade prep. The file was left untouched.",
+            zh=f"{path}：由更新版本的 prep 写入（结构 {newer[-1]}）；请升级 prep。文件原样保留。",
+        )
 
 
 def open_db(path: Path | str, *, migrate: bool = True) -> Database:
     """Open (creating if needed) and upgrade the database at `path`."""
     path = Path(path)
     if path.is_dir():
-        raise PrepError(f"{path}: is a folder, not a prep database")
+        raise PrepError(f"{path}: is a folder, not a prep database", zh=f"{path}：是一个文件夹，不是 prep 数据库")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise PrepError(f"{path.parent}: cannot create the folder for the database ({e.strerror})") from None
+        from prep.fsio import os_reason
+
+        raise PrepError(
+            f"{path.parent}: cannot create the folder for the database ({e.strerror})",
+            zh=f"{path.parent}：无法为数据库创建文件夹（{os_reason(e, 'zh')}）",
+        ) from None
     if path.exists() and not os.access(path, os.W_OK):
-        raise PrepError(sqlite_message(path, sqlite3.OperationalError("readonly")))
+        readonly = sqlite3.OperationalError("readonly")
+        raise PrepError(sqlite_message(path, readonly), zh=sqlite_message(path, readonly, "zh"))
     try:
         conn = _connect(path)
     except sqlite3.Error as e:
-        raise PrepError(f"{path}: cannot open the database{because(path, e)}") from None
+        raise PrepError(f"{path}: cannot open the database{because(path, e)}", zh=f"{path}：无法打开数据库{because(path, e, 'zh')}") from None
     # Opening waits as long as a migration may take: another process opening the same old
     # database may be switching it to WAL or migrating it right now. Afterwards, writes
     # wait about a second (BUSY_TIMEOUT_S).
@@ -220,7 +165,7 @@ def open_db(path: Path | str, *, migrate: bool = True) -> Database:
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         if mode.lower() != "wal":  # pragma: no cover - e.g. a medium without shared memory
-            raise PrepError(f"{path}: could not switch to WAL journaling (got {mode})")
+            raise PrepError(f"{path}: could not switch to WAL journaling (got {mode})", zh=f"{path}：无法切换到 WAL 日志模式（得到 {mode}）")
         db = Database(conn)
         if migrate:
             _migrate(db, path, app_id)
@@ -230,14 +175,25 @@ def open_db(path: Path | str, *, migrate: bool = True) -> Database:
         raise
     except sqlite3.DatabaseError as e:
         conn.close()
-        if "not a database" in str(e):
-            raise PrepError(f"{path}: not a SQLite database (left untouched). Move it away or pass --db to use another file.") from None
-        if "malformed" in str(e):
-            raise PrepError("cannot open the database: " + damaged_message(path, e)) from None
-        if "locked" in str(e) or "busy" in str(e) or "readonly" in str(e):
-            raise PrepError(sqlite_message(path, e)) from None
-        raise PrepError(f"{path}: cannot open the database{because(path, e)}; the file was left untouched") from None
+        raise _open_failure(path, e) from None
     return db
+
+
+def _open_failure(path: Path, e: sqlite3.DatabaseError) -> PrepError:
+    """The error for a database file that SQLite could open but not read or set up."""
+    if "not a database" in str(e):
+        return PrepError(
+            f"{path}: not a SQLite database (left untouched). Move it away or pass --db to use another file.",
+            zh=f"{path}：不是 SQLite 数据库（原样保留）。把它移走，或用 --db 指定另一个文件。",
+        )
+    if "malformed" in str(e):
+        return PrepError("cannot open the database: " + damaged_message(path, e), zh="无法打开数据库：" + damaged_message(path, e, "zh"))
+    if "locked" in str(e) or "busy" in str(e) or "readonly" in str(e):
+        return PrepError(sqlite_message(path, e), zh=sqlite_message(path, e, "zh"))
+    return PrepError(
+        f"{path}: cannot open the database{because(path, e)}; the file was left untouched",
+        zh=f"{path}：无法打开数据库{because(path, e, 'zh')}；文件原样保留",
+    )
 
 
 @contextlib.contextmanager
@@ -271,7 +227,10 @@ def _migrate(db: Database, path: Path, app_id: int) -> None:
                 conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             migrations.apply(db)
     except sqlite3.OperationalError as e:
-        raise PrepError(f"{path}: migration failed{because(path, e)}; the database was not changed") from None
+        raise PrepError(
+            f"{path}: migration failed{because(path, e)}; the database was not changed",
+            zh=f"{path}：升级失败{because(path, e, 'zh')}；数据库没有改动",
+        ) from None
     finally:
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
 
@@ -307,7 +266,8 @@ def _backup(path: Path, label: str) -> Path:
         copy_database(path, dest, path.with_name(f".{dest.name}.partial"))
     except (OSError, sqlite3.Error) as e:
         raise PrepError(
-            f"{path}: could not write the backup before upgrading the database ({e}); nothing was changed. Free some disk space and try again."
+            f"{path}: could not write the backup before upgrading the database ({e}); nothing was changed. Free some disk space and try again.",
+            zh=f"{path}：升级数据库前无法写入备份（{e}）；什么都没有改动。请腾出一些磁盘空间后再试。",
         ) from None
     return dest
 

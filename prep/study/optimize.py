@@ -53,7 +53,9 @@ def _rs() -> Any:
     try:
         import fsrs_rs_python
     except ImportError:
-        raise OptimizeError(f"prep optimize needs the optional package fsrs-rs-python: {EXTRA}") from None
+        raise OptimizeError(
+            f"prep optimize needs the optional package fsrs-rs-python: {EXTRA}", zh=f"prep optimize 需要可选的包 fsrs-rs-python：{EXTRA}"
+        ) from None
     return fsrs_rs_python
 
 
@@ -105,16 +107,25 @@ def optimize(db: Database, *, save: bool = True, min_reviews: int = MIN_REVIEWS)
     rs = _rs()
     n = review_count(db)
     if n < min_reviews:
-        raise OptimizeError(f"{n} review(s) in the log; fitting FSRS needs at least {min_reviews} ({min_reviews - n} more). Nothing was changed.")
+        raise OptimizeError(
+            f"{n} review(s) in the log; fitting FSRS needs at least {min_reviews} ({min_reviews - n} more). Nothing was changed.",
+            zh=f"记录里有 {n} 次复习；拟合 FSRS 至少需要 {min_reviews} 次（还差 {min_reviews - n} 次）。没有改动。",
+        )
     settings = load_settings(db)
     items = training_items(rs, histories(db).values(), settings)
     if not items:
-        raise OptimizeError(f"{n} reviews, but none a day or more after an earlier one; keep studying. Nothing was changed.")
+        raise OptimizeError(
+            f"{n} reviews, but none a day or more after an earlier one; keep studying. Nothing was changed.",
+            zh=f"有 {n} 次复习，但没有一次距前一次一天或更久；继续学习吧。没有改动。",
+        )
     fitted = tuple(float(x) for x in rs.FSRS(list(DEFAULT_PARAMETERS)).compute_parameters(items))
     try:
         Scheduler(parameters=fitted)
     except ValueError as e:  # outside py-fsrs's bounds: never save what the scheduler refuses
-        raise OptimizeError(f"the fitted parameters are out of range for the scheduler ({e}); nothing was changed") from e
+        raise OptimizeError(
+            f"the fitted parameters are out of range for the scheduler ({e}); nothing was changed",
+            zh=f"拟合出的参数超出了调度器的范围（{e}）；没有改动",
+        ) from e
     default = _score(rs, DEFAULT_PARAMETERS, items)
     current = _score(rs, settings.parameters, items) if settings.parameters else None
     score = _score(rs, fitted, items)
