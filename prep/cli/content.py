@@ -14,6 +14,16 @@ from prep.cli.base import Ctx, check_filters, echo_lines, emit_json, emit_json_r
 from prep.errors import ContentErrors, PrepError
 from prep.kb.vocab import pad, say
 
+# What `prep init` prints: in the new knowledge base's language.
+INIT_WORDS: dict[str, dict[str, str]] = {
+    "pinned": {"zh": "已创建 {path}：这个知识库现在是 '{id}'", "en": "created {path}: this knowledge base is now '{id}'"},
+    "created": {"zh": "已创建 {path}", "en": "created {path}"},
+    "next": {
+        "zh": "下一步：编辑这些文件，然后运行 `prep --kb {directory} validate`。",
+        "en": "Next: edit the files, then `prep --kb {directory} validate`.",
+    },
+}
+
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print errors as JSON.")
@@ -264,15 +274,27 @@ def init(directory, title, lang):
     from prep.kb.scaffold import scaffold
 
     root = Path(directory)
+    words = _init_lang(lang)
     if (root / "decks").is_dir() or (root / "stories").is_dir():
         if (root / MANIFEST).exists():
             raise PrepError(f"{root}: already a knowledge base with its identity in {MANIFEST}; not overwriting anything")
         m = write_manifest(root, title or root.resolve().name, lang, kb_id=_id_with_history(root))
-        click.echo(f"created {root / MANIFEST}: this knowledge base is now '{m.id}'")
+        click.echo(say(INIT_WORDS, "pinned", words, path=root / MANIFEST, id=m.id))
         return
     for path in scaffold(root, title, lang):
-        click.echo(f"created {path}")
-    click.echo(f"Next: edit the files, then `prep --kb {directory} validate`.")
+        click.echo(say(INIT_WORDS, "created", words, path=path))
+    click.echo(say(INIT_WORDS, "next", words, directory=directory))
+
+
+def _init_lang(kb_lang: str | None) -> str:
+    """prep's --lang, else PREP_LANG, else the new knowledge base's own --lang, else English:
+    there is no knowledge base yet to take a language from."""
+    obj = click.get_current_context().find_object(Ctx)
+    try:
+        asked = (obj.lang_arg if obj else None) or Ctx._env_lang()
+    except PrepError:
+        asked = None
+    return asked or kb_lang or "en"
 
 
 def _id_with_history(root: Path) -> str | None:

@@ -18,6 +18,8 @@ WORDS: dict[str, dict[str, str]] = {
         "zh": "按每日上限，这场面试有 {n} 张卡/个故事到当天还是新的（prep config new_per_day）。",
         "en": "{n} card(s)/stories of the interview stay new on the day within the daily limits (prep config new_per_day).",
     },
+    "added": {"zh": "已添加面试 {title}；计划见：prep plan", "en": "Added interview {title}; see the plan: prep plan"},
+    "removed": {"zh": "已删除面试 {title}", "en": "Removed interview {title}"},
 }
 # The plan's two tables: heads and widths in terminal cells (negative: left-aligned).
 DAY_HEADS: dict[str, tuple[str, ...]] = {"zh": ("日期", "复习", "新卡", "故事", "提前"), "en": ("day", "reviews", "new", "stories", "ahead")}
@@ -59,7 +61,7 @@ def interview_add(obj: Ctx, date, time_, company, role, profile, claims):
         if profile not in names:
             raise PrepError(f"--profile: unknown profile '{profile}'; one of: {', '.join(sorted(names))}")
     iv = interviews.add(db, date, utcnow(), time=time_, company=company, role=role, profile=profile, claims=claims.split(",") if claims else None)
-    click.echo(f"Added interview {iv.title()}; see the plan: prep plan")
+    click.echo(say(WORDS, "added", obj.lang, title=iv.title()))
 
 
 @interview.command(name="list")
@@ -96,7 +98,7 @@ def interview_rm(obj: Ctx, interview_id):
     from prep.study import interviews
 
     iv = interviews.remove(obj.db, interview_id)
-    click.echo(f"Removed interview {iv.title()}")
+    click.echo(say(WORDS, "removed", obj.lang, title=iv.title()))
 
 
 def _bar(x: float, width: int = 10) -> str:

@@ -9,6 +9,17 @@ import click
 
 from prep.cli.base import Ctx
 from prep.errors import PrepError
+from prep.kb.vocab import say
+
+WORDS: dict[str, dict[str, str]] = {
+    "wrote": {"zh": "已写入 {out}：{n} 条回答。", "en": "Wrote {out}: {n} answers."},
+    "imported": {
+        "zh": "{path}：{added} 条新回答，涉及 {items} 项，{already} 条已有",
+        "en": "{path}: {added} new answer(s) on {items} item(s), {already} already here",
+    },
+    "unknown": {"zh": "，{n} 条属于本知识库没有的条目（已跳过）", "en": ", {n} for items this knowledge base does not have (skipped)"},
+    "end": {"zh": "。", "en": "."},
+}
 
 
 @click.group(name="log")
@@ -43,7 +54,7 @@ def log_export(obj: Ctx, out):
     except OSError as e:
         tmp.unlink(missing_ok=True)
         raise PrepError(f"{out}: cannot write the log ({e})") from e
-    click.echo(f"Wrote {out}: {n - 1} answers.")
+    click.echo(say(WORDS, "wrote", obj.lang, out=out, n=n - 1))
 
 
 @log_.command(name="import")
@@ -63,8 +74,6 @@ def log_import(obj: Ctx, path):
     except (OSError, UnicodeDecodeError) as e:
         raise PrepError(f"{path}: cannot read the log ({e})") from e
     r = import_records(db, records)
-    click.echo(
-        f"{path}: {r.added} new answer(s) on {r.items} item(s), {r.already} already here"
-        + (f", {r.unknown_items} for items this knowledge base does not have (skipped)" if r.unknown_items else "")
-        + "."
-    )
+    lang = obj.lang
+    skipped = say(WORDS, "unknown", lang, n=r.unknown_items) if r.unknown_items else ""
+    click.echo(say(WORDS, "imported", lang, path=path, added=r.added, items=r.items, already=r.already) + skipped + say(WORDS, "end", lang))

@@ -9,8 +9,27 @@ import click
 
 from prep.cli.base import Ctx
 from prep.errors import ContentErrors, PrepError
+from prep.kb.vocab import say
 
 KINDS = ("card", "claim", "story", "project", "fact")
+WORDS: dict[str, dict[str, str]] = {
+    "would_edit": {"zh": "将修改 {rel}：第 {lines} 行", "en": "would edit {rel}: line(s) {lines}"},
+    "would_move": {
+        "zh": "将把{kind} '{old}' 的 {n} 次复习/模拟面试回答移到 '{new}'",
+        "en": "would move {n} review(s)/mock answer(s) of {kind} '{old}' to '{new}'",
+    },
+    "edited": {"zh": "已修改 {rel}：第 {lines} 行", "en": "edited {rel}: line(s) {lines}"},
+    "renamed": {
+        "zh": "已把{kind} '{old}' 改名为 '{new}'：移动了 {reviews} 次复习{state}和 {mock} 个模拟面试回答。",
+        "en": "Renamed {kind} '{old}' to '{new}': {reviews} review(s){state} and {mock} mock answer(s) moved.",
+    },
+    "state": {"zh": "、FSRS 状态", "en": ", its FSRS state"},
+    "anki_note": {
+        "zh": "之前导出的 Anki 卡组还用旧 id 认它：重新导出，Anki 会把它作为新笔记加入。",
+        "en": "An Anki deck exported before knows it by the old id: export again and Anki adds it as a new note.",
+    },
+}
+KIND_ZH = {"card": "卡片", "claim": "条目", "story": "故事", "project": "项目", "fact": "事实"}
 
 
 @click.command()
@@ -44,10 +63,12 @@ def mv(obj: Ctx, old, new, dry_run):
     edits = rename.plan(root, old, new) if old in where else []
     _check_result(root, edits)
     reviews = history_count(db, kind, old)
+    lang = obj.lang
+    named = KIND_ZH.get(kind, kind) if lang == "zh" else kind
     if dry_run:
         for e in edits:
-            click.echo(f"would edit {e.rel}: line(s) {', '.join(map(str, e.lines))}")
-        click.echo(f"would move {reviews} review(s)/mock answer(s) of {kind} '{old}' to '{new}'")
+            click.echo(say(WORDS, "would_edit", lang, rel=e.rel, lines=", ".join(map(str, e.lines))))
+        click.echo(say(WORDS, "would_move", lang, n=reviews, kind=named, old=old, new=new))
         return
     written = False
     try:
@@ -61,11 +82,11 @@ def mv(obj: Ctx, old, new, dry_run):
         raise
     sync(db, root)
     for e in edits:
-        click.echo(f"edited {e.rel}: line(s) {', '.join(map(str, e.lines))}")
-    state = ", its FSRS state" if moved.state else ""
-    click.echo(f"Renamed {kind} '{old}' to '{new}': {moved.reviews} review(s){state} and {moved.mock_answers} mock answer(s) moved.")
+        click.echo(say(WORDS, "edited", lang, rel=e.rel, lines=", ".join(map(str, e.lines))))
+    state = say(WORDS, "state", lang) if moved.state else ""
+    click.echo(say(WORDS, "renamed", lang, kind=named, old=old, new=new, reviews=moved.reviews, state=state, mock=moved.mock_answers))
     if kind == "card":
-        click.echo("An Anki deck exported before knows it by the old id: export again and Anki adds it as a new note.", err=True)
+        click.echo(say(WORDS, "anki_note", lang), err=True)
 
 
 def _kind(old: str, new: str, where: dict, db, known_kind) -> str:

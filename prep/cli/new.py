@@ -7,7 +7,16 @@ import re
 import click
 
 from prep.cli.base import Ctx
+from prep.cli.report import kind_word
 from prep.errors import PrepError
+from prep.kb.vocab import say
+
+WORDS: dict[str, dict[str, str]] = {
+    "added": {
+        "zh": "已添加{kind} '{id}'，位于 {rel}:{line}；在那里编辑，然后运行 `prep validate`",
+        "en": "added {kind} '{id}' at {rel}:{line}; edit it there, then `prep validate`",
+    },
+}
 
 
 @click.command()
@@ -68,4 +77,4 @@ def new(obj: Ctx, kind, item_id, deck, project, claims):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     line = text.split("\n").index(next(ln for ln in text.split("\n") if re.search(rf"\bid: {re.escape(item_id)}\b", ln))) + 1
-    click.echo(f"added {kind} '{item_id}' at {rel}:{line}; edit it there, then `prep validate`")
+    click.echo(say(WORDS, "added", lang, kind=kind_word(kind, lang), id=item_id, rel=rel, line=line))

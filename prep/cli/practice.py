@@ -10,6 +10,29 @@ import click
 
 from prep.cli.base import Ctx, check_filters, emit_json, lang_option, resolve_lang
 from prep.errors import PrepError
+from prep.kb.vocab import say
+
+# What config, draw and export print around their results, in the reader's language.
+WORDS: dict[str, dict[str, str]] = {
+    "fitted": {"zh": "由 prep optimize 拟合（{n} 个值）", "en": "fitted by prep optimize ({n} values)"},
+    "fsrs_defaults": {"zh": "FSRS 默认值", "en": "FSRS defaults"},
+    "drawn": {
+        "zh": "{n} 道题，{minutes:g} 分钟，种子 {seed}（同一种子，同一套题）。",
+        "en": "{n} questions, {minutes:g} min, seed {seed} (same seed, same set).",
+    },
+    "note": {"zh": "注意：{text}", "en": "Note: {text}"},
+    "drawing_for": {"zh": "注意：按面试 {title} 抽题", "en": "Note: drawing for interview {title}"},
+    "drawing_claims": {"zh": "（{n} 个条目）", "en": " ({n} claim(s))"},
+    "wrote_apkg": {
+        "zh": "已写入 {path}：{notes} 条笔记（{qa} 条问答、{stories} 个故事），{cards} 张 Anki 卡，{media} 个媒体文件，{decks} 个卡组。",
+        "en": "Wrote {path}: {notes} notes ({qa} Q&A, {stories} stories), {cards} cards, {media} media files, {decks} decks.",
+    },
+    "apkg_hint": {
+        "zh": "在 Anki 里导入它（文件 > 导入）；上次导入后改过的笔记会原地更新。",
+        "en": "Import it in Anki (File > Import); notes edited since the last import are updated in place.",
+    },
+    "wrote_md": {"zh": "已写入 {out}：{cards} 张卡、{stories} 个故事。", "en": "Wrote {out}: {cards} cards, {stories} stories."},
+}
 
 
 @click.command()
@@ -33,7 +56,7 @@ def config(obj: Ctx, key, value):
         for name in fields:
             value = getattr(settings, name)
             if name == "parameters":  # 21 floats: say where they come from instead
-                value = f"fitted by prep optimize ({len(value)} values)" if value else "FSRS defaults"
+                value = say(WORDS, "fitted", obj.lang, n=len(value)) if value else say(WORDS, "fsrs_defaults", obj.lang)
             click.echo(f"{name} = {value}")
         _config_lang(obj, None, named=True)
         return
@@ -173,13 +196,13 @@ def draw(obj: Ctx, profile_name, n, claim, project, minutes, seed, out, allow_re
         emit_json(drawn.to_dict())
         return
     for warning in drawn.warnings:
-        click.echo(f"Note: {warning}", err=True)
+        click.echo(say(WORDS, "note", lang, text=warning), err=True)
     if out:
         for path in sheets.write(drawn, Path(out)):
             click.echo(path)
     else:
         click.echo(sheets.candidate(drawn), nl=False)
-    click.echo(f"{len(drawn.questions)} questions, {drawn.minutes:g} min, seed {seed} (same seed, same set).", err=True)
+    click.echo(say(WORDS, "drawn", lang, n=len(drawn.questions), minutes=drawn.minutes, seed=seed), err=True)
 
 
 def draw_defaults(obj: Ctx, profile: str | None, claim: str | None, project: str | None) -> tuple[str, tuple[str, ...]]:
@@ -193,7 +216,9 @@ def draw_defaults(obj: Ctx, profile: str | None, claim: str | None, project: str
         return profile or "backend-onsite", ()
     claims = () if (claim or project) else iv.claims
     if (not profile and iv.profile) or claims:
-        click.echo(f"Note: drawing for interview {iv.title()}" + (f" ({len(claims)} claim(s))" if claims else ""), err=True)
+        lang = obj.lang
+        some = say(WORDS, "drawing_claims", lang, n=len(claims)) if claims else ""
+        click.echo(say(WORDS, "drawing_for", lang, title=iv.title()) + some, err=True)
     return profile or iv.profile or "backend-onsite", claims
 
 
@@ -280,8 +305,10 @@ def export_anki(obj: Ctx, out, deck, claim, tag, kind, stories, lang):
         result = do_export(
             db, obj.kb.path, Path(out), lang=resolve_lang(obj, lang), deck=deck, claim=claim, tag=tag, kind=kind, stories=stories, progress=progress
         )
-    click.echo(f"Wrote {Path(result.path).resolve()}: {result.summary()}.")
-    click.echo("Import it in Anki (File > Import); notes edited since the last import are updated in place.", err=True)
+    lang = obj.lang
+    counts = {k: getattr(result, k) for k in ("notes", "qa", "stories", "cards", "media", "decks")}
+    click.echo(say(WORDS, "wrote_apkg", lang, path=Path(result.path).resolve(), **counts))
+    click.echo(say(WORDS, "apkg_hint", lang), err=True)
 
 
 @export.command(name="markdown")
@@ -305,4 +332,4 @@ def export_markdown(obj: Ctx, out, deck, claim, tag, kind, lang):
         from prep import fsio
 
         fsio.write_text(Path(out), text)
-        click.echo(f"Wrote {out}: {cards} cards, {stories} stories.")
+        click.echo(say(WORDS, "wrote_md", obj.lang, out=out, cards=cards, stories=stories))
