@@ -38,10 +38,10 @@ KB_ID_KEY = "kb_id"  # meta: the id (prep.toml) of the knowledge base this datab
 WORDS: dict[str, dict[str, str]] = {
     "kb": {"zh": "知识库：{title} [{id}]，位于 {path}（{reason}）", "en": "Knowledge base: {title} [{id}] at {path} ({reason})"},
     "db": {"zh": "数据库：{path}", "en": "Database: {path}"},
-    "error": {"zh": "错误：{text}", "en": "Error: {text}"},
-    "content_errors": {"zh": "知识库里有 {n} 处错误；数据库没有改动。", "en": "{n} error(s) in the knowledge base; the database was not changed."},
-    "os_error": {"zh": "{where}{reason}；没有丢失任何内容", "en": "{where}{reason}; nothing was lost"},
-    "the_database": {"zh": "数据库", "en": "the database"},
+    "moved": {
+        "zh": "已把这个知识库的复习记录移到 {path}（共用的数据库保留为 {kept}）。",
+        "en": "Moved this knowledge base's review history to {path} (the shared database is kept as {kept}).",
+    },
 }
 REASONS_ZH = {"--kb": "由 --kb 指定", "PREP_KB": "由 PREP_KB 指定", "found from the current directory": "从当前目录找到", "built-in": "内置"}
 
@@ -108,7 +108,7 @@ class Ctx:
 
         value = os.environ.get("PREP_LANG", "").strip().lower()
         if value and value not in LANGS:
-            raise PrepError(f"PREP_LANG={value}: must be one of {', '.join(LANGS)}")
+            raise PrepError(f"PREP_LANG={value}: must be one of {', '.join(LANGS)}", zh=f"PREP_LANG={value}：必须是 {', '.join(LANGS)} 之一")
         return value or None
 
     def _configured_lang(self) -> str | None:
@@ -147,10 +147,13 @@ class Ctx:
         owner = get_meta(db, KB_ID_KEY)
         if owner is not None and owner != self.kb.manifest.id:
             db.conn.close()
+            kb = self.kb
             raise PrepError(
                 f"{self.db_path}: holds the review history of knowledge base '{owner}', not of "
-                f"'{self.kb.manifest.id}' ({self.kb.path}); nothing was changed. Use it with that "
-                "knowledge base (--kb), or pass --db with another file."
+                f"'{kb.manifest.id}' ({kb.path}); nothing was changed. Use it with that "
+                "knowledge base (--kb), or pass --db with another file.",
+                zh=f"{self.db_path}：存的是知识库 '{owner}' 的复习记录，不是 '{kb.manifest.id}'（{kb.path}）的；"
+                "什么都没有改动。请配合那个知识库使用它（--kb），或用 --db 指定另一个文件。",
             )
 
     @property
@@ -165,7 +168,9 @@ class Ctx:
 
             kept = adopt_legacy(data_dir(), path, self.kb.path, self.kb.reason == "built-in" or self.kb.path == builtin_kb())
             if kept:
-                click.echo(f"Moved this knowledge base's review history to {path} (the shared database is kept as {kept}).", err=True)
+                from prep.kb.vocab import say
+
+                click.echo(say(WORDS, "moved", self.quiet_lang(), path=path, kept=kept), err=True)
         return path
 
     def announce(self, db: bool = True) -> None:
@@ -332,24 +337,12 @@ class PrepGroup(click.Group):
         return cmd
 
     def invoke(self, ctx):
-        from prep.kb.vocab import say
-
         try:
             return super().invoke(ctx)
-        except ContentErrors as e:
-            for err in e.errors:  # the content's own messages: English, as the schema's keys are
-                click.secho(str(err), fg="red", err=True)
-            click.echo(say(WORDS, "content_errors", _error_lang(ctx), n=len(e.errors)), err=True)
-            ctx.exit(1)
-        except PrepError as e:
-            lang = _error_lang(ctx)
-            click.secho(say(WORDS, "error", lang, text=e.text(lang)), fg="red", err=True)
-            ctx.exit(1)
-        except sqlite3.Error as e:
-            from prep.index.db import sqlite_message
+        except (ContentErrors, PrepError, sqlite3.Error) as e:
+            from prep.cli.failure import tell
 
-            lang = _error_lang(ctx)
-            click.secho(say(WORDS, "error", lang, text=sqlite_message(self._db_name(ctx, lang), e, lang)), fg="red", err=True)
+            tell(ctx, e)
             ctx.exit(1)
         except OSError as e:
             if isinstance(e, BrokenPipeError) and e.filename is None:
@@ -357,36 +350,7 @@ class PrepGroup(click.Group):
                 # quietly, as Unix tools do, and keep Python's exit-time flush off the closed pipe.
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
                 ctx.exit(1)
-            # Disk full, a file-size limit, a read-only folder: one sentence, never a traceback.
-            lang = _error_lang(ctx)
-            where = (f"{e.filename}：" if lang == "zh" else f"{e.filename}: ") if e.filename else ""
-            reason = str(e.strerror or e)
-            if lang == "zh":
-                from prep.fsio import os_reason
+            from prep.cli.failure import tell
 
-                reason = os_reason(e, lang)
-            click.secho(say(WORDS, "error", lang, text=say(WORDS, "os_error", lang, where=where, reason=reason)), fg="red", err=True)
+            tell(ctx, e)
             ctx.exit(1)
-
-    @staticmethod
-    def _db_name(ctx, lang: str = "en") -> str:
-        obj = ctx.obj
-        if getattr(obj, "db_file", None) is not None:
-            return str(obj.db_file)
-        db = getattr(obj, "_db", None)
-        try:
-            row = db.execute("PRAGMA database_list").fetchone() if db is not None else None
-        except sqlite3.Error:
-            row = None
-        from prep.kb.vocab import say
-
-        return row[2] if row and row[2] else say(WORDS, "the_database", lang)
-
-
-def _error_lang(ctx: click.Context) -> str:
-    """The language to report a failure in; English when even that cannot be known."""
-    obj = ctx.obj
-    try:
-        return obj.quiet_lang() if isinstance(obj, Ctx) else "en"
-    except Exception:  # a message must never fail in its turn
-        return "en"

@@ -116,7 +116,10 @@ def list_(obj: Ctx, what, deck, claim, tag, kind, project, archived, as_json, la
 
     db, _ = obj.synced()
     if project and what != "claims":
-        raise PrepError(f"--project filters claims; for {what} use --claim (see `prep list claims --project {project}`) or --deck")
+        raise PrepError(
+            f"--project filters claims; for {what} use --claim (see `prep list claims --project {project}`) or --deck",
+            zh=f"--project 只筛选条目；列 {what} 请用 --claim（见 `prep list claims --project {project}`）或 --deck",
+        )
     check_filters(db, deck=deck, claim=claim, tag=tag, kind=kind, project=project)
     lang = resolve_lang(obj, lang)
     rows: Sequence[Mapping[str, Any]]
@@ -158,7 +161,10 @@ def show(obj: Ctx, item_id, as_json, lang):
     lang = resolve_lang(obj, lang)
     item = read.show(db, item_id, lang)
     if item is None:
-        raise PrepError(f"no card, story, claim, project or deck has the id '{item_id}' (try: prep search {item_id})")
+        raise PrepError(
+            f"no card, story, claim, project or deck has the id '{item_id}' (try: prep search {item_id})",
+            zh=f"没有 id 为 '{item_id}' 的卡片、故事、条目、项目或卡组（试试：prep search {item_id}）",
+        )
     if as_json:
         emit_json(item)
         return
@@ -277,7 +283,10 @@ def init(directory, title, lang):
     words = _init_lang(lang)
     if (root / "decks").is_dir() or (root / "stories").is_dir():
         if (root / MANIFEST).exists():
-            raise PrepError(f"{root}: already a knowledge base with its identity in {MANIFEST}; not overwriting anything")
+            raise PrepError(
+                f"{root}: already a knowledge base with its identity in {MANIFEST}; not overwriting anything",
+                zh=f"{root}：已经是知识库，身份记在 {MANIFEST} 里；什么都不覆盖",
+            )
         m = write_manifest(root, title or root.resolve().name, lang, kb_id=_id_with_history(root))
         click.echo(say(INIT_WORDS, "pinned", words, path=root / MANIFEST, id=m.id))
         return
@@ -288,13 +297,16 @@ def init(directory, title, lang):
 
 def _init_lang(kb_lang: str | None) -> str:
     """prep's --lang, else PREP_LANG, else the new knowledge base's own --lang, else English:
-    there is no knowledge base yet to take a language from."""
+    there is no knowledge base yet to take a language from. Its errors say it in the same."""
     obj = click.get_current_context().find_object(Ctx)
     try:
         asked = (obj.lang_arg if obj else None) or Ctx._env_lang()
     except PrepError:
         asked = None
-    return asked or kb_lang or "en"
+    lang = asked or kb_lang or "en"
+    if obj is not None:
+        obj._lang = lang
+    return lang
 
 
 def _id_with_history(root: Path) -> str | None:
