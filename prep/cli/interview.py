@@ -59,7 +59,8 @@ def interview_add(obj: Ctx, date, time_, company, role, profile, claims):
 
         names = load_profiles(obj.kb.path)
         if profile not in names:
-            raise PrepError(f"--profile: unknown profile '{profile}'; one of: {', '.join(sorted(names))}")
+            choices = ", ".join(sorted(names))
+            raise PrepError(f"--profile: unknown profile '{profile}'; one of: {choices}", zh=f"--profile：没有配置 '{profile}'；可选：{choices}")
     iv = interviews.add(db, date, utcnow(), time=time_, company=company, role=role, profile=profile, claims=claims.split(",") if claims else None)
     click.echo(say(WORDS, "added", obj.lang, title=iv.title()))
 
@@ -124,7 +125,7 @@ def plan(obj: Ctx, as_json, lang):
     lang = resolve_lang(obj, lang)
     p = build_plan(db, now, lang=lang)
     if p is None:
-        raise PrepError("no interview ahead; add one: prep interview add YYYY-MM-DD")
+        raise PrepError("no interview ahead; add one: prep interview add YYYY-MM-DD", zh="前面没有面试；添加一场：prep interview add YYYY-MM-DD")
     if as_json:
         emit_json(p.to_dict())
         return

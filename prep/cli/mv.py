@@ -29,7 +29,7 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "An Anki deck exported before knows it by the old id: export again and Anki adds it as a new note.",
     },
 }
-KIND_ZH = {"card": "卡片", "claim": "条目", "story": "故事", "project": "项目", "fact": "事实"}
+KIND_ZH = {"card": "卡片", "claim": "条目", "story": "故事", "project": "项目", "fact": "事实", "deck": "卡组"}
 
 
 @click.command()
@@ -53,9 +53,12 @@ def mv(obj: Ctx, old, new, dry_run):
 
     root = obj.kb.path
     if not re.match(ID_PATTERN, new) or len(new) > 200:
-        raise PrepError(f"'{new}' is not an id: lowercase letters, digits and . _ - (e.g. 'meican.scheduler')")
+        raise PrepError(
+            f"'{new}' is not an id: lowercase letters, digits and . _ - (e.g. 'meican.scheduler')",
+            zh=f"'{new}' 不是合法的 id：只能用小写字母、数字和 . _ -（例如 'meican.scheduler'）",
+        )
     if old == new:
-        raise PrepError("the old and the new id are the same")
+        raise PrepError("the old and the new id are the same", zh="新旧 id 相同")
     kb, _ = loader.build(root, [loader.parse_file(root, rel) for rel in loader.list_files(root)])
     where = {item_id: (kind, loc) for (kind, item_id), loc in kb.where.items()}
     db = obj.db
@@ -64,7 +67,7 @@ def mv(obj: Ctx, old, new, dry_run):
     _check_result(root, edits)
     reviews = history_count(db, kind, old)
     lang = obj.lang
-    named = KIND_ZH.get(kind, kind) if lang == "zh" else kind
+    named = _zh(kind) if lang == "zh" else kind
     if dry_run:
         for e in edits:
             click.echo(say(WORDS, "would_edit", lang, rel=e.rel, lines=", ".join(map(str, e.lines))))
@@ -91,28 +94,38 @@ def mv(obj: Ctx, old, new, dry_run):
 
 def _kind(old: str, new: str, where: dict, db, known_kind) -> str:
     """The kind of item `old` names, after refusing what cannot be renamed."""
+    from prep.index.suggest import did_you_mean_zh
     from prep.kb.spelling import did_you_mean
 
     if new in where:
         kind, (rel, line) = where[new]
         if old in where or kind not in KINDS:
-            raise PrepError(f"'{new}' already exists: the {kind} at {rel}:{line}")
+            raise PrepError(f"'{new}' already exists: the {kind} at {rel}:{line}", zh=f"'{new}' 已存在：{rel}:{line} 的{_zh(kind)}")
     if old in where:
         kind = where[old][0]
         if kind == "deck":
-            raise PrepError(f"a deck's id is its file name: rename {where[old][1][0]} instead")
+            raise PrepError(
+                f"a deck's id is its file name: rename {where[old][1][0]} instead", zh=f"卡组的 id 就是它的文件名：请改名 {where[old][1][0]}"
+            )
         if kind not in KINDS:
-            raise PrepError(f"cannot rename a {kind}")
+            raise PrepError(f"cannot rename a {kind}", zh=f"{_zh(kind)}不能改名")
         return kind
     # Renamed by hand already: the old id is archived in the database, the new one in the files.
     kind = known_kind(db, old)
     if kind is None:
-        raise PrepError(f"no item has the id '{old}'" + did_you_mean(old, where))
+        raise PrepError(f"no item has the id '{old}'" + did_you_mean(old, where), zh=f"没有任何一项的 id 是 '{old}'" + did_you_mean_zh(old, where))
     if new not in where:
-        raise PrepError(f"'{old}' is no longer in the files (archived) and '{new}' is not in them either; nothing to move it to")
+        raise PrepError(
+            f"'{old}' is no longer in the files (archived) and '{new}' is not in them either; nothing to move it to",
+            zh=f"'{old}' 已不在文件里（已归档），'{new}' 也不在；没有可以移过去的地方",
+        )
     if where[new][0] != kind:
-        raise PrepError(f"'{old}' was a {kind} and '{new}' is a {where[new][0]}")
+        raise PrepError(f"'{old}' was a {kind} and '{new}' is a {where[new][0]}", zh=f"'{old}' 是{_zh(kind)}，而 '{new}' 是{_zh(where[new][0])}")
     return kind
+
+
+def _zh(kind: str) -> str:
+    return KIND_ZH.get(kind, kind)
 
 
 def _check_result(root: Path, edits) -> None:

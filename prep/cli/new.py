@@ -33,45 +33,53 @@ def new(obj: Ctx, kind, item_id, deck, project, claims):
 
     Example: prep new card --deck kafka --claim northwind.cdc kafka.exactly-once
     """
+    from prep.index.suggest import unknown
     from prep.kb import loader
     from prep.kb import new as scaffold
     from prep.kb.models import ID_PATTERN
-    from prep.kb.spelling import did_you_mean
 
     root = obj.kb.path
     if not re.match(ID_PATTERN, item_id) or len(item_id) > 200:
-        raise PrepError(f"'{item_id}' is not an id: lowercase letters, digits and . _ - (e.g. 'meican.scheduler')")
+        raise PrepError(
+            f"'{item_id}' is not an id: lowercase letters, digits and . _ - (e.g. 'meican.scheduler')",
+            zh=f"'{item_id}' 不是合法的 id：只能用小写字母、数字和 . _ -（例如 'meican.scheduler'）",
+        )
     kb, errors = loader.build(root, [loader.parse_file(root, rel) for rel in loader.list_files(root)])
     taken = {i: (k, loc) for (k, i), loc in kb.where.items()}
     if item_id in taken:
         k, (rel, line) = taken[item_id]
-        raise PrepError(f"'{item_id}' already exists: the {k} at {rel}:{line}")
+        raise PrepError(f"'{item_id}' already exists: the {k} at {rel}:{line}", zh=f"'{item_id}' 已存在：{rel}:{line} 的{kind_word(k, 'zh')}")
     for c in claims:
         if c not in kb.claims:
-            raise PrepError(f"unknown claim '{c}'" + (did_you_mean(c, kb.claims) or " (see `prep list claims`)"))
+            raise unknown("claim", c, kb.claims, "see `prep list claims`", "见 `prep list claims`")
     lang = obj.lang
     if kind == "card":
+        decks = ", ".join(sorted(kb.decks))
         if not deck:
-            raise PrepError("a card goes into a deck: --deck D (one of: " + ", ".join(sorted(kb.decks)) + ")")
+            raise PrepError(f"a card goes into a deck: --deck D (one of: {decks})", zh=f"卡要放进一个卡组：--deck D（可选：{decks}）")
         if deck not in kb.decks:
-            raise PrepError(f"unknown deck '{deck}'" + (did_you_mean(deck, kb.decks) or f" (decks: {', '.join(sorted(kb.decks))})"))
+            raise unknown("deck", deck, kb.decks, f"decks: {decks}", f"卡组：{decks}")
         rel, text = scaffold.add_card(root, deck, item_id, lang)
         if claims:
             text = text.replace("  claims: []                    # the claims", f"  claims: [{', '.join(claims)}]  # the claims", 1)
     elif kind == "claim":
         project = project or (next(iter(kb.projects)) if len(kb.projects) == 1 else None)
+        projects = ", ".join(kb.projects)
         if not project:
-            raise PrepError("which project? --project P (one of: " + ", ".join(kb.projects) + ")")
+            raise PrepError(f"which project? --project P (one of: {projects})", zh=f"哪个项目？--project P（可选：{projects}）")
         if project not in kb.projects:
-            raise PrepError(f"unknown project '{project}'" + (did_you_mean(project, kb.projects) or f" (projects: {', '.join(kb.projects)})"))
+            raise unknown("project", project, kb.projects, f"projects: {projects}", f"项目：{projects}")
         rel, text = scaffold.add_claim(root, project, item_id, lang)
     else:
         rel = f"stories/{item_id}.md"
         if (root / rel).exists():
-            raise PrepError(f"{rel} already exists")
+            raise PrepError(f"{rel} already exists", zh=f"{rel} 已存在")
         text = scaffold.story_text(item_id, lang, list(claims))
     if errors:
-        raise PrepError(f"the knowledge base has {len(errors)} error(s) already; fix them first (prep validate)")
+        raise PrepError(
+            f"the knowledge base has {len(errors)} error(s) already; fix them first (prep validate)",
+            zh=f"知识库里已经有 {len(errors)} 处错误；先修好它们（prep validate）",
+        )
     scaffold.check(root, rel, text, kind, item_id)
     path = root / rel
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -61,9 +61,12 @@ def config(obj: Ctx, key, value):
         _config_lang(obj, None, named=True)
         return
     if key not in fields:
-        raise PrepError(f"unknown setting '{key}'; one of: {', '.join(fields)}")
+        raise PrepError(f"unknown setting '{key}'; one of: {', '.join(fields)}", zh=f"没有设置 '{key}'；可选：{', '.join(fields)}")
     if key == "parameters" and value is not None:
-        raise PrepError("the FSRS parameters are fitted from your reviews by `prep optimize` (--reset for the defaults)")
+        raise PrepError(
+            "the FSRS parameters are fitted from your reviews by `prep optimize` (--reset for the defaults)",
+            zh="FSRS 参数由 `prep optimize` 根据你的复习拟合（--reset 恢复默认值）",
+        )
     if value is None:
         click.echo(getattr(settings, key))
         return
@@ -72,7 +75,10 @@ def config(obj: Ctx, key, value):
         parsed = (value.lower() in ("1", "true", "yes", "on")) if kind is bool else kind(value)
     except ValueError:
         words = {int: "a whole number", float: "a number", bool: "true or false", str: "text"}
-        raise PrepError(f"{key} must be {words.get(kind, kind.__name__)}, not '{value}'") from None
+        words_zh = {int: "整数", float: "数字", bool: "true 或 false", str: "文字"}
+        raise PrepError(
+            f"{key} must be {words.get(kind, kind.__name__)}, not '{value}'", zh=f"{key} 必须是{words_zh.get(kind, kind.__name__)}，不能是 '{value}'"
+        ) from None
     changes: dict[str, Any] = {key: parsed}
     save_settings(obj.db, dataclasses.replace(settings, **changes))
     click.echo(f"{key} = {parsed}")
@@ -89,7 +95,9 @@ def _config_lang(obj: Ctx, value: str | None, named: bool = False) -> None:
         return
     value = value.strip().lower()
     if value not in (*LANGS, "auto"):
-        raise PrepError(f"lang must be one of {', '.join(LANGS)} or auto, not '{value}'")
+        raise PrepError(
+            f"lang must be one of {', '.join(LANGS)} or auto, not '{value}'", zh=f"lang 必须是 {', '.join(LANGS)} 或 auto，不能是 '{value}'"
+        )
     with transaction(obj.db):
         if value == "auto":
             obj.db.execute("DELETE FROM meta WHERE key = ?", [CONFIG_LANG_KEY])
@@ -178,7 +186,8 @@ def draw(obj: Ctx, profile_name, n, claim, project, minutes, seed, out, allow_re
         return
     profile_name, claims = draw_defaults(obj, profile_name, claim, project)
     if profile_name not in profiles:
-        raise PrepError(f"unknown profile '{profile_name}'; one of: {', '.join(sorted(profiles))}")
+        choices = ", ".join(sorted(profiles))
+        raise PrepError(f"unknown profile '{profile_name}'; one of: {choices}", zh=f"没有配置 '{profile_name}'；可选：{choices}")
     db, _ = obj.synced()
     check_filters(db, claim=claim, project=project)
     claim = claim or claims
@@ -191,7 +200,8 @@ def draw(obj: Ctx, profile_name, n, claim, project, minutes, seed, out, allow_re
     if not drawn.questions:
         reasons = "; ".join(drawn.warnings) or "no question matches"
         hint = "" if allow_repeats else " (--allow-repeats also draws questions asked in the last sessions)"
-        raise PrepError(f"drew no questions: {reasons}{hint}")
+        hint_zh = "" if allow_repeats else "（--allow-repeats 也会抽最近几次问过的题）"
+        raise PrepError(f"drew no questions: {reasons}{hint}", zh=f"没有抽到题：{'；'.join(drawn.warnings) or '没有符合的题'}{hint_zh}")
     if as_json:
         emit_json(drawn.to_dict())
         return

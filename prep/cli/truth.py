@@ -29,7 +29,7 @@ def confirm(obj: Ctx, claim, as_list, as_json, lang):
 
     db, _ = obj.synced()
     if claim and not db.execute("SELECT 1 FROM claims WHERE id = ? AND archived = 0", [claim]).fetchone():
-        raise PrepError(f"unknown claim '{claim}'")
+        raise PrepError(f"unknown claim '{claim}'", zh=f"没有条目 '{claim}'")
     items = to_confirm(db, resolve_lang(obj, lang), claim)
     if as_json:
         emit_json([a.to_dict() for a in items])

@@ -11,7 +11,7 @@ from typing import get_args
 
 from prep.errors import PrepError
 from prep.index.conn import Database
-from prep.kb.spelling import did_you_mean
+from prep.kb.spelling import close_matches, did_you_mean
 from prep.kb.vocab import Kind
 
 KINDS: tuple[str, ...] = get_args(Kind)
@@ -29,6 +29,22 @@ _VALUES = {
 }
 
 
+WHAT_ZH = {"deck": "卡组", "claim": "条目", "project": "项目", "tag": "标签", "kind": "类型", "profile": "配置"}
+
+
+def did_you_mean_zh(value: str, choices) -> str:
+    """`did_you_mean` in Chinese: '；是不是想写 'x'？' or ''."""
+    close = close_matches(value, choices)
+    return "；是不是想写 " + " 或 ".join(f"'{c}'" for c in close) + "？" if close else ""
+
+
+def unknown(what: str, value: str, choices, hint: str = "", hint_zh: str = "") -> PrepError:
+    """'unknown deck 'x'; did you mean 'y'?', else with the hint (if any) in brackets; and in Chinese."""
+    en = f"unknown {what} '{value}'" + (did_you_mean(value, choices) or (f" ({hint})" if hint else ""))
+    zh = f"没有{WHAT_ZH.get(what, what)} '{value}'" + (did_you_mean_zh(value, choices) or (f"（{hint_zh}）" if hint_zh else ""))
+    return PrepError(en, zh=zh)
+
+
 def check_filters(db: Database, **filters: str | None) -> None:
     """Raise a PrepError naming the first unknown value (deck, claim, project, tag, kind)."""
     for what, value in filters.items():
@@ -36,10 +52,10 @@ def check_filters(db: Database, **filters: str | None) -> None:
             continue
         if what == "kind":
             choices: list[str] = list(KINDS)
-            hint = f"one of: {', '.join(KINDS)}"
+            hint, hint_zh = f"one of: {', '.join(KINDS)}", f"可选：{', '.join(KINDS)}"
         else:
             sql, listing = _VALUES[what]
             choices = [r[0] for r in db.execute(sql)]
-            hint = f"see `{listing}`"
+            hint, hint_zh = f"see `{listing}`", f"见 `{listing}`"
         if value not in choices:
-            raise PrepError(f"unknown {what} '{value}'" + (did_you_mean(value, choices) or f" ({hint})"))
+            raise unknown(what, value, choices, hint, hint_zh)
