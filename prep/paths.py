@@ -54,7 +54,7 @@ def builtin_kb() -> Path:
     for candidate in (here / "builtin", here.parent):
         if is_kb(candidate):
             return candidate
-    raise PrepError("the built-in knowledge base is missing from this installation")
+    raise PrepError("the built-in knowledge base is missing from this installation", zh="这次安装里缺少内置知识库")
 
 
 class KbChoice(NamedTuple):  # a NamedTuple: built by every command, cheaper to define
@@ -70,10 +70,13 @@ def _choice(path: Path, reason: str) -> KbChoice:
 def _named_kb(value: str, label: str) -> Path:
     path = Path(value).expanduser().resolve()
     if not path.is_dir():
-        raise PrepError(f"{label}: no such folder")
+        raise PrepError(f"{label}: no such folder", zh=f"{label}：没有这个文件夹")
     # Syncing a folder with no content would archive every card of the previous one.
     if not ((path / "decks").is_dir() or (path / "stories").is_dir()):
-        raise PrepError(f"{label}: not a knowledge base (no decks/ or stories/ folder); start one with `prep init {value}`")
+        raise PrepError(
+            f"{label}: not a knowledge base (no decks/ or stories/ folder); start one with `prep init {value}`",
+            zh=f"{label}：不是知识库（没有 decks/ 或 stories/ 文件夹）；用 `prep init {value}` 新建一个",
+        )
     return path
 
 

@@ -74,7 +74,10 @@ class Batches:
                 return
             self.conn.execute("COMMIT")
             if time.monotonic() > deadline:
-                raise PrepError(f"another prep process (pid {lease['pid']}) is indexing this knowledge base; try again when it finishes")
+                raise PrepError(
+                    f"another prep process (pid {lease['pid']}) is indexing this knowledge base; try again when it finishes",
+                    zh=f"另一个 prep 进程（pid {lease['pid']}）正在为这个知识库建索引；等它结束后再试",
+                )
             time.sleep(GAP_S)
             self._begin()
 

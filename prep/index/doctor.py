@@ -115,7 +115,7 @@ def check(path: Path) -> Report:
     """Check the database at `path`, repair the derived parts, and report."""
     path = Path(path)
     if not path.is_file():
-        raise PrepError(f"{path}: no database here (nothing to check)")
+        raise PrepError(f"{path}: no database here (nothing to check)", zh=f"{path}：这里没有数据库（没有可检查的）")
     report = Report(path=path, backups=backups(path))
     conn = sqlite3.connect(path, isolation_level=None, timeout=LONG_WAIT_S)
     try:

@@ -69,7 +69,10 @@ def move(db: Database, kind: str, old: str, new: str) -> Moved:
     """Rename `old` to `new` in the database; the caller holds the transaction.
     Refuses when `new` already has history of its own (two histories never mix)."""
     if history_count(db, kind, new):
-        raise PrepError(f"'{new}' already has {history_count(db, kind, new)} review(s) of its own; not mixing two histories")
+        n = history_count(db, kind, new)
+        raise PrepError(
+            f"'{new}' already has {n} review(s) of its own; not mixing two histories", zh=f"'{new}' 已经有自己的 {n} 次复习；不把两份记录混在一起"
+        )
     out = Moved()
     table = ITEM_TABLES[kind]
     db.execute(f"DELETE FROM {table} WHERE id = ?", [new])  # a fresh row from a sync after a hand rename

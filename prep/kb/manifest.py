@@ -43,21 +43,26 @@ def read_manifest(root: Path) -> Manifest:
     except FileNotFoundError:
         return Manifest(_path_id(root), root.resolve().name, None, pinned=False)
     except (OSError, UnicodeDecodeError) as e:
-        raise PrepError(f"{path}: cannot be read ({e})") from None
+        raise PrepError(f"{path}: cannot be read ({e})", zh=f"{path}：无法读取（{e}）") from None
     except tomllib.TOMLDecodeError as e:
-        raise PrepError(f"{path}: not valid TOML ({e})") from None
+        raise PrepError(f"{path}: not valid TOML ({e})", zh=f"{path}：不是合法的 TOML（{e}）") from None
     unknown = sorted(set(data) - {"id", "title", "lang"})
     if unknown:
-        raise PrepError(f"{path}: unknown key '{unknown[0]}' (keys: id, title, lang)")
+        raise PrepError(f"{path}: unknown key '{unknown[0]}' (keys: id, title, lang)", zh=f"{path}：没有键 '{unknown[0]}'（可用：id, title, lang）")
     kb_id = data.get("id")
     if not isinstance(kb_id, str) or not KB_ID.match(kb_id):
-        raise PrepError(f"{path}: id: must be lowercase letters, digits and '-' (at most 64), e.g. id = \"my-interviews-3f2a9c1d\"")
+        raise PrepError(
+            f"{path}: id: must be lowercase letters, digits and '-' (at most 64), e.g. id = \"my-interviews-3f2a9c1d\"",
+            zh=f"{path}：id：只能用小写字母、数字和 '-'（最多 64 个），例如 id = \"my-interviews-3f2a9c1d\"",
+        )
     title = data.get("title", root.resolve().name)
     if not isinstance(title, str):
-        raise PrepError(f"{path}: title: must be a string")
+        raise PrepError(f"{path}: title: must be a string", zh=f"{path}：title：必须是字符串")
     lang = data.get("lang")
     if lang is not None and lang not in LANGS:
-        raise PrepError(f"{path}: lang: must be one of {', '.join(LANGS)}, not {lang!r}")
+        raise PrepError(
+            f"{path}: lang: must be one of {', '.join(LANGS)}, not {lang!r}", zh=f"{path}：lang：必须是 {', '.join(LANGS)} 之一，不能是 {lang!r}"
+        )
     return Manifest(kb_id, title, lang, pinned=True)
 
 
@@ -76,7 +81,10 @@ def write_manifest(root: Path, title: str, lang: str | None = None, kb_id: str |
     """Pin a KB's identity. Never overwrites: the id is what the history is keyed by."""
     path = root / MANIFEST
     if path.exists():
-        raise PrepError(f"{path}: already exists; the id in it keys this KB's review history, so it is not replaced")
+        raise PrepError(
+            f"{path}: already exists; the id in it keys this KB's review history, so it is not replaced",
+            zh=f"{path}：已存在；其中的 id 关联着这个知识库的复习记录，所以不替换它",
+        )
     kb_id = kb_id or new_id(title)
     lines = [
         "# This knowledge base's identity. prep keeps its review history under this id:",

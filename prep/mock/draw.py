@@ -254,21 +254,21 @@ class DrawOptions:
 
     def __post_init__(self) -> None:
         if self.n is not None and self.n < 1:
-            raise PrepError("--n must be at least 1")
+            raise PrepError("--n must be at least 1", zh="--n 至少是 1")
         if self.minutes is not None and self.minutes <= 0:
-            raise PrepError("--minutes must be positive")
+            raise PrepError("--minutes must be positive", zh="--minutes 必须是正数")
 
 
 def _check_scope(pool: _Pool, claim: str | tuple[str, ...] | None, project: str | None) -> None:
     for c in (claim,) if isinstance(claim, str) else claim or ():
         if c not in pool.claims:
-            from prep.index.suggest import did_you_mean  # difflib: only for a name that is not there
+            from prep.index.suggest import unknown  # difflib: only for a name that is not there
 
-            raise PrepError(f"unknown claim '{c}'" + (did_you_mean(c, pool.claims) or " (see `prep list claims`)"))
+            raise unknown("claim", c, pool.claims, "see `prep list claims`", "见 `prep list claims`")
     if project and project not in pool.projects:
-        from prep.index.suggest import did_you_mean
+        from prep.index.suggest import unknown
 
-        raise PrepError(f"unknown project '{project}'" + did_you_mean(project, pool.projects))
+        raise unknown("project", project, pool.projects)
 
 
 def draw(db: Database, profile: Profile | ProfileSpec, options: DrawOptions, *, now: dt.datetime, settings: Settings | None = None) -> Draw:

@@ -256,5 +256,6 @@ def load_profiles(kb_root: Path | None = None) -> dict[str, Profile]:
 def get_profile(name: str, kb_root: Path | None = None) -> Profile:
     profiles = load_profiles(kb_root)
     if name not in profiles:
-        raise PrepError(f"unknown profile '{name}'; one of: {', '.join(sorted(profiles))}")
+        choices = ", ".join(sorted(profiles))
+        raise PrepError(f"unknown profile '{name}'; one of: {choices}", zh=f"没有配置 '{name}'；可选：{choices}")
     return profiles[name]

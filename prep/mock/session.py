@@ -61,7 +61,7 @@ def get_session(db: Database, session_id: int) -> dict:
         [session_id],
     ).fetchone()
     if not row:
-        raise PrepError(f"no mock session #{session_id}")
+        raise PrepError(f"no mock session #{session_id}", zh=f"没有模拟面试 #{session_id}")
     keys = ("id", "profile", "title", "seed", "lang", "minutes", "draw", "started_at", "finished_at", "status")
     out = dict(zip(keys, row, strict=True))
     out["draw"] = json.loads(out["draw"])
@@ -116,15 +116,20 @@ def score_question(
     """Record the self-score of question `position`; returns the saved answer."""
     unknown = set(rubric) - set(RUBRIC)
     if unknown:
-        raise PrepError(f"unknown rubric criteria {sorted(unknown)}; use {', '.join(RUBRIC)}")
+        raise PrepError(
+            f"unknown rubric criteria {sorted(unknown)}; use {', '.join(RUBRIC)}", zh=f"没有评分项 {sorted(unknown)}；可用：{', '.join(RUBRIC)}"
+        )
     session = db.execute("SELECT draw, status FROM mock_sessions WHERE id = ?", [session_id]).fetchone()
     if not session:
-        raise PrepError(f"no mock session #{session_id}")
+        raise PrepError(f"no mock session #{session_id}", zh=f"没有模拟面试 #{session_id}")
     questions = json.loads(session[0])["questions"]
     if not 0 <= position < len(questions):
-        raise PrepError(f"mock session #{session_id} has no question {position + 1}")
+        raise PrepError(f"mock session #{session_id} has no question {position + 1}", zh=f"模拟面试 #{session_id} 没有第 {position + 1} 题")
     if db.execute("SELECT 1 FROM mock_answers WHERE session_id = ? AND position = ?", [session_id, position]).fetchone():
-        raise PrepError(f"question {position + 1} of mock session #{session_id} is already scored")
+        raise PrepError(
+            f"question {position + 1} of mock session #{session_id} is already scored",
+            zh=f"模拟面试 #{session_id} 的第 {position + 1} 题已经打过分了",
+        )
     q = questions[position]
     rating = rating_for(rubric)
     log_ids = []

@@ -131,9 +131,9 @@ def record_answer(
 ) -> int:
     """Record one answer and commit it; returns the review_log id (for undo)."""
     if rating not in srs.RATINGS:
-        raise PrepError(f"rating must be 1-4, not {rating!r}")
+        raise PrepError(f"rating must be 1-4, not {rating!r}", zh=f"评分必须是 1-4，不能是 {rating!r}")
     if mode not in MODES:
-        raise PrepError(f"unknown review mode {mode!r}")
+        raise PrepError(f"unknown review mode {mode!r}", zh=f"没有复习模式 {mode!r}")
     settings = settings or load_settings(db)
     scheduler = srs.make_scheduler(settings)
     with transaction(db):
@@ -174,10 +174,10 @@ def undo(db: Database, log_id: int) -> tuple[str, str]:
     with transaction(db):
         row = db.execute("SELECT item_type, item_id, mode, before, undone, reviewed_at FROM review_log WHERE id = ?", [log_id]).fetchone()
         if not row:
-            raise PrepError(f"no answer #{log_id} to undo")
+            raise PrepError(f"no answer #{log_id} to undo", zh=f"没有可撤销的回答 #{log_id}")
         item_type, item_id, mode, before, undone, at = row
         if undone:
-            raise PrepError(f"answer #{log_id} was already undone")
+            raise PrepError(f"answer #{log_id} was already undone", zh=f"回答 #{log_id} 已经撤销过了")
         # Later in time, not in id: answers imported afterwards (Anki, another machine) may be older.
         later = db.execute(
             """SELECT count(*) FROM review_log WHERE item_type = ? AND item_id = ? AND undone = 0 AND mode != 'cram'
@@ -185,7 +185,7 @@ def undo(db: Database, log_id: int) -> tuple[str, str]:
             [item_type, item_id, at, at, log_id],
         ).fetchone()[0]
         if later and mode != "cram":
-            raise PrepError(f"{item_id} was answered again after #{log_id}; undo that first")
+            raise PrepError(f"{item_id} was answered again after #{log_id}; undo that first", zh=f"{item_id} 在 #{log_id} 之后又回答过；先撤销那一次")
         if mode != "cram":
             snap = json.loads(before) if before else None
             if snap is None:

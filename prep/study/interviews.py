@@ -96,11 +96,11 @@ def parse_when(date: str, time: str | None, tz: dt.tzinfo) -> dt.datetime:
     try:
         day = dt.date.fromisoformat(date)
     except ValueError:
-        raise PrepError(f"DATE must look like 2026-12-31, not '{date}'") from None
+        raise PrepError(f"DATE must look like 2026-12-31, not '{date}'", zh=f"DATE 要写成 2026-12-31 这样，不能是 '{date}'") from None
     try:
         clock = dt.time.fromisoformat(time or DEFAULT_TIME)
     except ValueError:
-        raise PrepError(f"--time must look like 14:30, not '{time}'") from None
+        raise PrepError(f"--time must look like 14:30, not '{time}'", zh=f"--time 要写成 14:30 这样，不能是 '{time}'") from None
     return dt.datetime.combine(day, clock.replace(tzinfo=None), tzinfo=tz).astimezone(dt.UTC)
 
 
@@ -127,12 +127,15 @@ def add(
     tz = zone(tz_name)
     at = parse_when(date, time, tz)
     if at <= now:
-        raise PrepError(f"{date} {time or DEFAULT_TIME} is in the past; an interview must be ahead")
+        when = f"{date} {time or DEFAULT_TIME}"
+        raise PrepError(f"{when} is in the past; an interview must be ahead", zh=f"{when} 已经过去了；面试必须在将来")
     claims = [c.strip() for c in claims or [] if c.strip()]
     live = {r[0] for r in db.execute("SELECT id FROM claims WHERE archived = 0")}
     unknown = [c for c in claims if c not in live]
     if unknown:
-        raise PrepError(f"--claims: unknown claim '{unknown[0]}' (try: prep list claims)")
+        raise PrepError(
+            f"--claims: unknown claim '{unknown[0]}' (try: prep list claims)", zh=f"--claims：没有条目 '{unknown[0]}'（试试：prep list claims）"
+        )
     with transaction(db):
         cur = db.conn.execute(
             "INSERT INTO interviews (at, date, time, tz, company, role, profile, claims, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
@@ -145,7 +148,7 @@ def add(
 def get(db: Database, interview_id: int) -> Interview:
     r = db.execute(f"SELECT {COLS} FROM interviews WHERE id = ?", [interview_id]).fetchone()
     if not r:
-        raise PrepError(f"no interview #{interview_id} (see: prep interview list)")
+        raise PrepError(f"no interview #{interview_id} (see: prep interview list)", zh=f"没有面试 #{interview_id}（见：prep interview list）")
     return _row(r)
 
 

@@ -104,14 +104,20 @@ def parse(path: Path, lines: Iterable[str], kb_id: str) -> list[dict]:
         if header is None:
             header = rec
             if not isinstance(rec, dict) or rec.get("format") != FORMAT:
-                raise PrepError(f"{name}:{n}: not a prep review log (export one with `prep log export`)")
+                raise PrepError(
+                    f"{name}:{n}: not a prep review log (export one with `prep log export`)",
+                    zh=f"{name}:{n}：不是 prep 的复习记录（用 `prep log export` 导出一份）",
+                )
             if rec.get("kb") != kb_id:
-                raise PrepError(f"{name}: the log of knowledge base '{rec.get('kb')}', not of this one ('{kb_id}'); pass --kb to choose the other")
+                raise PrepError(
+                    f"{name}: the log of knowledge base '{rec.get('kb')}', not of this one ('{kb_id}'); pass --kb to choose the other",
+                    zh=f"{name}：这是知识库 '{rec.get('kb')}' 的记录，不是这个知识库（'{kb_id}'）的；用 --kb 选那个知识库",
+                )
             continue
         errors += _check(rec, (name, n))
         records.append(rec)
     if header is None:
-        raise PrepError(f"{name}: empty; not a prep review log")
+        raise PrepError(f"{name}: empty; not a prep review log", zh=f"{name}：是空的；不是 prep 的复习记录")
     if errors:
         raise ContentErrors(errors)
     return records

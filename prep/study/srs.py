@@ -57,17 +57,17 @@ class Settings:
     def __post_init__(self) -> None:
         # Checked here, not by whoever sets them, so no caller can schedule with nonsense.
         if not 0.7 <= self.desired_retention <= 0.99:
-            raise PrepError("desired_retention must be between 0.7 and 0.99")
+            raise PrepError("desired_retention must be between 0.7 and 0.99", zh="desired_retention 必须在 0.7 到 0.99 之间")
         for name, (low, high) in LIMITS.items():
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int):
-                raise PrepError(f"{name} takes a whole number, not {value!r}")
+                raise PrepError(f"{name} takes a whole number, not {value!r}", zh=f"{name} 必须是整数，不能是 {value!r}")
             if value < 0:
-                raise PrepError(f"{name} must not be negative")
+                raise PrepError(f"{name} must not be negative", zh=f"{name} 不能是负数")
             if name == "day_start_hour" and not low <= value <= high:
-                raise PrepError(f"day_start_hour is an hour of the day, 0-23, not {value}")
+                raise PrepError(f"day_start_hour is an hour of the day, 0-23, not {value}", zh=f"day_start_hour 是一天中的小时，0-23，不能是 {value}")
             if not low <= value <= high:
-                raise PrepError(f"{name} must be between {low} and {high}, not {value}")
+                raise PrepError(f"{name} must be between {low} and {high}, not {value}", zh=f"{name} 必须在 {low} 到 {high} 之间，不能是 {value}")
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -91,7 +91,10 @@ def make_scheduler(settings: Settings) -> Scheduler:
             enable_fuzzing=settings.enable_fuzzing,
         )
     except ValueError as e:  # a hand-edited or damaged database
-        raise PrepError(f"the saved FSRS parameters are invalid ({e}); `prep optimize --reset` restores the defaults") from e
+        raise PrepError(
+            f"the saved FSRS parameters are invalid ({e}); `prep optimize --reset` restores the defaults",
+            zh=f"保存的 FSRS 参数无效（{e}）；`prep optimize --reset` 可恢复默认值",
+        ) from e
 
 
 def fsrs_id(item_type: str, item_id: str) -> int:
