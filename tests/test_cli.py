@@ -211,7 +211,7 @@ def test_config_sets_and_validates(kb):
         (("bogus", "1"), "unknown setting"),
         (("day_start_hour", "24"), "0-23"),
     ):
-        result = run("config", *args, ok=False)
+        result = run("--lang", "en", "config", *args, ok=False)  # the built-in KB's errors are Chinese
         assert result.exit_code == 1 and msg in result.output
 
 

@@ -107,3 +107,132 @@ def test_init_speaks_the_new_kb_language(tmp_path):
     assert zh.exit_code == 0 and zh.stdout.startswith("已创建 ") and "下一步：编辑这些文件" in zh.stdout
     en = CliRunner().invoke(cli, ["--lang", "en", "init", str(tmp_path / "b"), "--lang", "zh"], catch_exceptions=False)
     assert en.exit_code == 0 and en.stdout.startswith("created ") and "Next: edit the files" in en.stdout
+
+
+# --- errors -------------------------------------------------------------------------
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_an_unknown_id_filter_and_setting_are_chinese_errors(zh_kb):
+    zh, en = both(zh_kb, "show", "nope", code=1)
+    assert zh.stderr == "错误：没有 id 为 'nope' 的卡片、故事、条目、项目或卡组（试试：prep search nope）\n"
+    assert en.stderr == "Error: no card, story, claim, project or deck has the id 'nope' (try: prep search nope)\n"
+    zh, en = both(zh_kb, "list", "cards", "--deck", "time-whee", code=1)
+    assert zh.stderr.endswith("错误：没有卡组 'time-whee'；是不是想写 'time-wheel'？\n")
+    assert en.stderr.endswith("Error: unknown deck 'time-whee'; did you mean 'time-wheel'?\n")
+    zh, en = both(zh_kb, "config", "new_per_day", "many", code=1)
+    assert zh.stderr == "错误：new_per_day 必须是整数，不能是 'many'\n" and en.stderr == "Error: new_per_day must be a whole number, not 'many'\n"
+    zh, en = both(zh_kb, "interview", "add", "2020-01-01", code=1)
+    assert "错误：2020-01-01 09:00 已经过去了；面试必须在将来" in zh.stderr and "Error: 2020-01-01 09:00 is in the past" in en.stderr
+    zh, en = both(zh_kb, "optimize", code=1)
+    assert "错误：记录里有 0 次复习；拟合 FSRS 至少需要" in zh.stderr and "Error: 0 review(s) in the log; fitting FSRS needs" in en.stderr
+
+
+def test_content_errors_keep_their_messages_and_say_the_count_in_chinese(zh_kb):
+    deck = zh_kb / "decks" / "time-wheel.yaml"
+    deck.write_text(deck.read_text(encoding="utf-8").replace("    kind: design\n", "    kind: nonsense\n"), encoding="utf-8")
+    zh, en = both(zh_kb, "sync", code=1)
+    assert "decks/time-wheel.yaml:" in zh.stderr and zh.stderr.endswith("知识库里有 1 处错误；数据库没有改动。\n")
+    assert en.stderr.endswith("1 error(s) in the knowledge base; the database was not changed.\n")
+
+
+def test_a_locked_database_is_a_chinese_sentence(zh_kb, prep_home):
+    import sqlite3
+
+    run(zh_kb, "sync")
+    db_file = kb_db_file(prep_home, zh_kb)
+    holder = sqlite3.connect(db_file, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process writing
+    try:
+        zh, en = both(zh_kb, "config", "new_per_day", "5", code=1)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert one_line(zh.stderr) == f"错误：{db_file}：数据库正忙（另一个 prep 进程正在写入）；没有丢失任何内容，请稍后再试"
+    assert one_line(en.stderr) == (
+        f"Error: {db_file}: the database is busy (another prep process is writing to it); nothing was lost, try again in a moment"
+    )
+    assert run(zh_kb, "config", "new_per_day").stdout == "20\n"  # unchanged
+
+
+def test_a_read_only_database_is_a_chinese_sentence(zh_kb, prep_home):
+    import os
+    import shutil
+    import subprocess
+
+    run(zh_kb, "sync")
+    db_file = kb_db_file(prep_home, zh_kb)
+    if os.geteuid() == 0:  # root ignores permissions: make the file immutable instead
+        if not shutil.which("chattr") or subprocess.run(["chattr", "+i", str(db_file)], capture_output=True).returncode:
+            pytest.skip("cannot make a file immutable here")
+        undo = ["chattr", "-i", str(db_file)]
+    else:
+        db_file.chmod(0o444)
+        undo = ["chmod", "644", str(db_file)]
+    try:
+        zh, en = both(zh_kb, "config", "new_per_day", "5", code=1)
+    finally:
+        subprocess.run(undo, check=True)
+    assert one_line(zh.stderr) == f"错误：{db_file}：数据库是只读的；prep 需要写入它（检查该文件及其所在文件夹的权限）"
+    assert one_line(en.stderr).startswith(f"Error: {db_file}: the database is read-only; prep needs to write to it")
+
+
+def test_a_full_disk_is_a_chinese_sentence(zh_kb, tmp_path):
+    from test_rel_io import run_limited
+
+    db_file = tmp_path / "new" / "prep.db"
+    result = run_limited(["--kb", str(zh_kb), "--db", str(db_file), "stats"], 0)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert one_line(result.stderr).startswith(f"错误：{db_file}：") and "磁盘已满（或达到了文件大小上限）" in result.stderr
+    en = run_limited(["--lang", "en", "--kb", str(zh_kb), "--db", str(db_file), "stats"], 0)
+    assert en.returncode == 1 and one_line(en.stderr).startswith(f"Error: {db_file}: ") and "the disk is full" in en.stderr
+
+
+def test_a_file_that_is_not_a_database_is_a_chinese_sentence(zh_kb, tmp_path):
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not sqlite at all " * 512)
+    zh, en = both(zh_kb, "--db", str(junk), "stats", code=1)
+    assert one_line(zh.stderr).endswith(f"错误：{junk}：不是 SQLite 数据库（原样保留）。把它移走，或用 --db 指定另一个文件。")
+    assert one_line(en.stderr).endswith(f"Error: {junk}: not a SQLite database (left untouched). Move it away or pass --db to use another file.")
+    assert junk.read_bytes() == b"not sqlite at all " * 512
+
+
+def test_an_os_error_reaching_the_handler_is_a_chinese_sentence(zh_kb, monkeypatch):
+    import errno
+
+    from prep.study import logsync
+
+    def full(*_args):
+        raise OSError(errno.ENOSPC, "No space left on device", "/somewhere/x")
+
+    monkeypatch.setattr(logsync, "export_lines", full)
+    zh, en = both(zh_kb, "log", "export", code=1)
+    assert zh.stderr.endswith("错误：/somewhere/x：磁盘空间不足；没有丢失任何内容\n")
+    assert en.stderr.endswith("Error: /somewhere/x: No space left on device; nothing was lost\n")
+
+
+def test_errors_before_the_language_is_known_are_english(zh_kb, monkeypatch, tmp_path):
+    monkeypatch.setenv("PREP_LANG", "xx")
+    bad = CliRunner().invoke(cli, ["--kb", str(zh_kb), "stats"])
+    assert bad.exit_code == 1 and bad.stderr == "Error: PREP_LANG=xx: must be one of zh, en\n"  # one sentence, not a second error
+    monkeypatch.delenv("PREP_LANG")
+    missing = CliRunner().invoke(cli, ["--kb", str(tmp_path / "nowhere"), "stats"])
+    assert missing.exit_code == 1 and missing.stderr == f"Error: --kb {tmp_path / 'nowhere'}: no such folder\n"
+    (zh_kb / "prep.toml").write_text("id = [", encoding="utf-8")  # the KB's own language is unreadable
+    broken = CliRunner().invoke(cli, ["--kb", str(zh_kb), "stats"])
+    assert broken.exit_code == 1 and broken.stderr.startswith(f"Error: {zh_kb / 'prep.toml'}: not valid TOML (")
+    # with the language asked for, even these are in Chinese
+    asked = CliRunner().invoke(cli, ["--lang", "zh", "--kb", str(tmp_path / "nowhere"), "stats"])
+    assert asked.exit_code == 1 and asked.stderr == f"错误：--kb {tmp_path / 'nowhere'}：没有这个文件夹\n"
+
+
+def test_init_refuses_in_the_language_it_speaks(tmp_path):
+    """No knowledge base yet: not the built-in KB's language (zh) but init's own (en by default)."""
+    for _ in range(2):
+        again = CliRunner().invoke(cli, ["init", str(tmp_path / "a")])
+    assert again.exit_code == 1 and again.stderr.startswith("Error: ") and "not overwriting anything" in again.stderr
+    zh = CliRunner().invoke(cli, ["init", str(tmp_path / "a"), "--lang", "zh"])
+    assert zh.exit_code == 1 and zh.stderr.startswith("错误：") and "什么都不覆盖" in zh.stderr

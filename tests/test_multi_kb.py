@@ -131,5 +131,5 @@ def test_language_precedence(kb, monkeypatch):
     assert "lang = en" in run("--kb", str(kb), "config").output
     run("--kb", str(kb), "config", "lang", "auto")
     assert q() == zh
-    bad = run("--kb", str(kb), "config", "lang", "fr", ok=False)
+    bad = run("--lang", "en", "--kb", str(kb), "config", "lang", "fr", ok=False)  # the KB is zh now: ask for English
     assert bad.exit_code == 1 and "lang must be one of zh, en or auto" in bad.output
