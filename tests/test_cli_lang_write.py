@@ -26,8 +26,8 @@ def zh_kb(kb):
     return kb
 
 
-def run(kb, *args, code=0):
-    result = CliRunner().invoke(cli, ["--kb", str(kb), *args], catch_exceptions=False)
+def run(kb, *args, code=0, input=None):
+    result = CliRunner().invoke(cli, ["--kb", str(kb), *args], catch_exceptions=False, input=input)
     assert result.exit_code == code, result.output
     return result
 
@@ -236,3 +236,16 @@ def test_init_refuses_in_the_language_it_speaks(tmp_path):
     assert again.exit_code == 1 and again.stderr.startswith("Error: ") and "not overwriting anything" in again.stderr
     zh = CliRunner().invoke(cli, ["init", str(tmp_path / "a"), "--lang", "zh"])
     assert zh.exit_code == 1 and zh.stderr.startswith("错误：") and "什么都不覆盖" in zh.stderr
+
+
+def test_confirm_walks_in_chinese(tmp_path):
+    """The init sample has one assumed span; with prep.toml in zh, the walk speaks Chinese."""
+    root = tmp_path / "zh"
+    assert CliRunner().invoke(cli, ["init", str(root), "--lang", "zh"]).exit_code == 0
+    assert run(root, "confirm", "--list").stdout.endswith("1 处待确认。\n")
+    assert run(root, "--lang", "en", "confirm", "--list").stdout.endswith("1 to confirm.\n")
+    walk = CliRunner().invoke(cli, ["--kb", str(root), "confirm"], input="s\n")
+    assert walk.exit_code == 0 and "[1/1] stories/" in walk.stdout and "    假设：" in walk.stdout
+    assert "[t] 照原文属实 / [r] 替换文字 / [s] 跳过 / [q] 退出" in walk.stdout
+    assert walk.stdout.endswith("已确认 0 处；运行 `prep audit` 查看还剩什么。\n")
+    assert run(root, "--lang", "en", "confirm", input="s\n").stdout.endswith("\n0 confirmed; run `prep audit` to see what is left.\n")

@@ -311,7 +311,7 @@ def export_anki(obj: Ctx, out, deck, claim, tag, kind, stories, lang):
         fsio.ensure_folder(folder)
         out = folder / f"{obj.kb.manifest.id}.apkg"
     check_filters(db, deck=deck, claim=claim, tag=tag, kind=kind)
-    with progress_bar() as progress:
+    with progress_bar(lang=obj.lang) as progress:
         result = do_export(
             db, obj.kb.path, Path(out), lang=resolve_lang(obj, lang), deck=deck, claim=claim, tag=tag, kind=kind, stories=stories, progress=progress
         )

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 @contextlib.contextmanager
-def progress_bar(min_total: int = 500) -> Iterator[Progress | None]:
+def progress_bar(min_total: int = 500, lang: str = "en") -> Iterator[Progress | None]:
     """A rich progress bar on stderr for exports of at least `min_total` notes, only
     when stderr is a terminal (pipes and CI logs stay clean); else None."""
     if not sys.stderr.isatty():
@@ -26,7 +26,7 @@ def progress_bar(min_total: int = 500) -> Iterator[Progress | None]:
     from rich.progress import Progress as Bar
 
     bar = Bar(
-        TextColumn("{task.description:<10}"),
+        TextColumn("{task.description:<10}" if lang != "zh" else "{task.description:<8}"),  # a Chinese word: 2 cells a character
         BarColumn(),
         MofNCompleteColumn(),
         TimeRemainingColumn(),
@@ -34,7 +34,7 @@ def progress_bar(min_total: int = 500) -> Iterator[Progress | None]:
         transient=True,
     )
     tasks: dict[str, TaskID] = {}
-    labels = {"render": "Rendering", "write": "Writing"}
+    labels = {"render": "渲染", "write": "写入"} if lang == "zh" else {"render": "Rendering", "write": "Writing"}
 
     def update(stage: str, done: int, total: int) -> None:
         if total < min_total:
