@@ -249,3 +249,12 @@ def test_confirm_walks_in_chinese(tmp_path):
     assert "[t] 照原文属实 / [r] 替换文字 / [s] 跳过 / [q] 退出" in walk.stdout
     assert walk.stdout.endswith("已确认 0 处；运行 `prep audit` 查看还剩什么。\n")
     assert run(root, "--lang", "en", "confirm", input="s\n").stdout.endswith("\n0 confirmed; run `prep audit` to see what is left.\n")
+
+
+def test_a_missing_log_and_an_existing_id_are_chinese_sentences(zh_kb, tmp_path):
+    zh, en = both(zh_kb, "log", "import", str(tmp_path / "none.jsonl"), code=1)
+    assert zh.stderr.endswith(f"错误：{tmp_path / 'none.jsonl'}：无法读取记录（没有这个文件或文件夹）\n")
+    assert f"Error: {tmp_path / 'none.jsonl'}: cannot read the log ([Errno 2] No such file or directory" in en.stderr
+    zh, en = both(zh_kb, "new", "card", "tw.basic", "--deck", "time-wheel", code=1)
+    assert re.search(r"错误：'tw\.basic' 已存在：它是 decks/time-wheel\.yaml:\d+ 的卡片\n$", zh.stderr)
+    assert re.search(r"Error: 'tw\.basic' already exists: the card at decks/time-wheel\.yaml:\d+\n$", en.stderr)

@@ -53,7 +53,7 @@ def log_export(obj: Ctx, out):
         tmp.replace(path)
     except OSError as e:
         tmp.unlink(missing_ok=True)
-        raise PrepError(f"{out}: cannot write the log ({e})", zh=f"{out}：无法写入记录（{e}）") from e
+        raise PrepError(f"{out}: cannot write the log ({e})", zh=f"{out}：无法写入记录（{_why(e)}）") from e
     click.echo(say(WORDS, "wrote", obj.lang, out=out, n=n - 1))
 
 
@@ -72,8 +72,17 @@ def log_import(obj: Ctx, path):
         with open(path, encoding="utf-8") as f:
             records = parse(Path(path), f, obj.kb.manifest.id)
     except (OSError, UnicodeDecodeError) as e:
-        raise PrepError(f"{path}: cannot read the log ({e})", zh=f"{path}：无法读取记录（{e}）") from e
+        raise PrepError(f"{path}: cannot read the log ({e})", zh=f"{path}：无法读取记录（{_why(e)}）") from e
     r = import_records(db, records)
     lang = obj.lang
     skipped = say(WORDS, "unknown", lang, n=r.unknown_items) if r.unknown_items else ""
     click.echo(say(WORDS, "imported", lang, path=path, added=r.added, items=r.items, already=r.already) + skipped + say(WORDS, "end", lang))
+
+
+def _why(e: Exception) -> str:
+    """Why a log file could not be read or written, in Chinese where the errno is known."""
+    if isinstance(e, OSError):
+        from prep.fsio import os_reason
+
+        return os_reason(e, "zh")
+    return "不是 UTF-8 文本" if isinstance(e, UnicodeDecodeError) else str(e)

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from prep.cli.base import Ctx
+from prep.cli.report import kind_word
 from prep.errors import ContentErrors, PrepError
 from prep.kb.vocab import say
 
@@ -29,7 +30,6 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "An Anki deck exported before knows it by the old id: export again and Anki adds it as a new note.",
     },
 }
-KIND_ZH = {"card": "卡片", "claim": "条目", "story": "故事", "project": "项目", "fact": "事实", "deck": "卡组"}
 
 
 @click.command()
@@ -100,7 +100,7 @@ def _kind(old: str, new: str, where: dict, db, known_kind) -> str:
     if new in where:
         kind, (rel, line) = where[new]
         if old in where or kind not in KINDS:
-            raise PrepError(f"'{new}' already exists: the {kind} at {rel}:{line}", zh=f"'{new}' 已存在：{rel}:{line} 的{_zh(kind)}")
+            raise PrepError(f"'{new}' already exists: the {kind} at {rel}:{line}", zh=f"'{new}' 已存在：它是 {rel}:{line} 的{_zh(kind)}")
     if old in where:
         kind = where[old][0]
         if kind == "deck":
@@ -125,7 +125,7 @@ def _kind(old: str, new: str, where: dict, db, known_kind) -> str:
 
 
 def _zh(kind: str) -> str:
-    return KIND_ZH.get(kind, kind)
+    return kind_word(kind, "zh")
 
 
 def _check_result(root: Path, edits) -> None:

@@ -48,7 +48,7 @@ def new(obj: Ctx, kind, item_id, deck, project, claims):
     taken = {i: (k, loc) for (k, i), loc in kb.where.items()}
     if item_id in taken:
         k, (rel, line) = taken[item_id]
-        raise PrepError(f"'{item_id}' already exists: the {k} at {rel}:{line}", zh=f"'{item_id}' 已存在：{rel}:{line} 的{kind_word(k, 'zh')}")
+        raise PrepError(f"'{item_id}' already exists: the {k} at {rel}:{line}", zh=f"'{item_id}' 已存在：它是 {rel}:{line} 的{kind_word(k, 'zh')}")
     for c in claims:
         if c not in kb.claims:
             raise unknown("claim", c, kb.claims, "see `prep list claims`", "见 `prep list claims`")

@@ -37,6 +37,9 @@ KINDS: dict[str, dict[str, str]] = {
     "card": {"zh": "卡片", "en": "card"},
     "story": {"zh": "故事", "en": "story"},
     "claim": {"zh": "条目", "en": "claim"},
+    "project": {"zh": "项目", "en": "project"},
+    "deck": {"zh": "卡组", "en": "deck"},
+    "fact": {"zh": "事实", "en": "fact"},
 }
 # The stats table's heads and widths (negative: left-aligned), in terminal cells.
 DECK_HEADS = {"zh": ("卡组", "卡片", "新卡", "到期"), "en": ("deck", "cards", "new", "due")}
