@@ -258,3 +258,31 @@ def test_a_missing_log_and_an_existing_id_are_chinese_sentences(zh_kb, tmp_path)
     zh, en = both(zh_kb, "new", "card", "tw.basic", "--deck", "time-wheel", code=1)
     assert re.search(r"错误：'tw\.basic' 已存在：它是 decks/time-wheel\.yaml:\d+ 的卡片\n$", zh.stderr)
     assert re.search(r"Error: 'tw\.basic' already exists: the card at decks/time-wheel\.yaml:\d+\n$", en.stderr)
+
+
+def test_export_and_import_errors_are_chinese_sentences(zh_kb, tmp_path):
+    missing = tmp_path / "nowhere" / "x.apkg"
+    zh, en = both(zh_kb, "export", "anki", "-o", str(missing), code=1)
+    assert f"错误：{missing}：文件夹 {missing.parent} 不存在" in zh.output
+    assert f"Error: {missing}: the folder {missing.parent} does not exist" in en.output
+    zh, en = both(zh_kb, "export", "anki", "-o", str(tmp_path / "x.apkg"), "--deck", "timewheel", "--tag", "no-such-tag", code=1)
+    assert "错误：" in zh.output and "Error:" in en.output and "没有" in zh.output
+    junk = tmp_path / "junk.apkg"
+    junk.write_bytes(b"not a zip, not sqlite")
+    zh, en = both(zh_kb, "import", "anki", str(junk), code=1)
+    assert f"错误：{junk}：不是 Anki 牌组集合（.anki2）、.colpkg 或 .apkg" in zh.output
+    assert f"Error: {junk}: not an Anki collection (.anki2), .colpkg or .apkg" in en.output
+    zh, en = both(zh_kb, "import", "anki", str(tmp_path / "none.apkg"), code=1)
+    assert "文件不存在" in zh.output and "no such file" in en.output
+
+
+def test_a_confirm_that_cannot_be_made_is_a_chinese_sentence(tmp_path):
+    """An empty replacement is refused, in the walk's language, and nothing is written."""
+    root = tmp_path / "zh"
+    assert CliRunner().invoke(cli, ["init", str(root), "--lang", "zh"]).exit_code == 0
+    before = {f: f.read_bytes() for f in root.rglob("*") if f.is_file()}
+    walk = run(root, "confirm", input="r\n \nq\n")
+    assert "    替换的文字必须是一行，且不能为空\n" in walk.stdout
+    en = run(root, "--lang", "en", "confirm", input="r\n \nq\n")
+    assert "    the replacement must be one non-empty line\n" in en.stdout
+    assert {f: f.read_bytes() for f in root.rglob("*") if f.is_file()} == before

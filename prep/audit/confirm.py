@@ -28,7 +28,7 @@ def _lines(root: Path, rel: str) -> tuple[Path, list[str]]:
     try:
         return path, path.read_text(encoding="utf-8").split("\n")
     except (OSError, UnicodeDecodeError) as e:
-        raise ConfirmError(f"{rel}: cannot read it ({e})") from None
+        raise ConfirmError(f"{rel}: cannot read it ({e})", zh=f"{rel}：读不了（{e}）") from None
 
 
 def _fact_status_line(lines: list[str], start: int) -> int:
@@ -49,23 +49,35 @@ def confirm(root: Path, a: Assumption, replacement: str | None = None) -> str:
     i = a.line - 1
     if a.kind == "fact":
         if replacement:
-            raise ConfirmError(f"{a.file}:{a.line}: a fact's text is edited in the file; confirm keeps it as written")
+            raise ConfirmError(
+                f"{a.file}:{a.line}: a fact's text is edited in the file; confirm keeps it as written",
+                zh=f"{a.file}:{a.line}：事实的文字要在文件里改；确认只能保留原文",
+            )
         j = _fact_status_line(lines, i) if 0 <= i < len(lines) else -1
         if j < 0:
-            raise ConfirmError(f"{a.file}:{a.line}: no 'status: assumed' under {a.item} (edited since the audit?)")
+            raise ConfirmError(
+                f"{a.file}:{a.line}: no 'status: assumed' under {a.item} (edited since the audit?)",
+                zh=f"{a.file}:{a.line}：{a.item} 下面没有 'status: assumed'（审查之后改过？）",
+            )
         lines[j] = lines[j].replace(_STATUS, "status: confirmed", 1)
         done = f"{a.file}:{j + 1}: {a.item} is now confirmed"
     else:
         if replacement is not None and ("\n" in replacement or not replacement.strip()):
-            raise ConfirmError("the replacement must be one non-empty line")
+            raise ConfirmError("the replacement must be one non-empty line", zh="替换的文字必须是一行，且不能为空")
         if not (0 <= i < len(lines)) or a.source not in lines[i]:
-            raise ConfirmError(f"{a.file}:{a.line}: '{a.source}' is no longer on this line (edited since the audit?)")
+            raise ConfirmError(
+                f"{a.file}:{a.line}: '{a.source}' is no longer on this line (edited since the audit?)",
+                zh=f"{a.file}:{a.line}：这一行已经没有 '{a.source}'（审查之后改过？）",
+            )
         new = replacement.strip() if replacement is not None else a.text
         lines[i] = lines[i].replace(a.source, new, 1)
         done = f"{a.file}:{a.line}: confirmed" + (f" as '{new}'" if replacement is not None else "")
     text = "\n".join(lines)
     parsed = loader.parse_file(root, a.file, text.encode("utf-8"))
     if parsed.errors:
-        raise ConfirmError(f"{a.file}:{a.line}: the edit would break the file ({parsed.errors[0].message}); nothing written")
+        raise ConfirmError(
+            f"{a.file}:{a.line}: the edit would break the file ({parsed.errors[0].message}); nothing written",
+            zh=f"{a.file}:{a.line}：这样改会让文件出错（{parsed.errors[0].message}）；什么都没有写入",
+        )
     fsio.write_text(path, text)
     return done

@@ -306,7 +306,8 @@ def _notes(ex: _Exporter, db: Database, cards: list[str], stories: list[str], pr
                 progress("render", next(done), total)
     if ex.media.errors:
         n = len(ex.media.errors)
-        raise ExportError(f"{n} image problem(s); nothing was written:\n  " + "\n  ".join(ex.media.errors))
+        listed = "\n  ".join(ex.media.errors)
+        raise ExportError(f"{n} image problem(s); nothing was written:\n  {listed}", zh=f"{n} 处图片问题；什么都没有写入：\n  {listed}")
 
 
 @contextlib.contextmanager
@@ -340,7 +341,7 @@ def export(
     (the caller syncs `db` first) to the .apkg file `out`."""
     out = Path(out)
     if not out.parent.is_dir():
-        raise ExportError(f"{out}: the folder {out.parent} does not exist")
+        raise ExportError(f"{out}: the folder {out.parent} does not exist", zh=f"{out}：文件夹 {out.parent} 不存在")
     # Rows are read a chunk at a time while the package is written: from one snapshot (a
     # read transaction on a connection of their own), so a sync meanwhile (the TUI, another
     # `prep`) changes nothing of this package: it is the knowledge base at one moment, never
@@ -353,7 +354,7 @@ def export(
         story_selection = story_filter(deck=deck, claim=claim, tag=tag, kind=kind) if stories else None
         chosen_stories = anki_rows.selected_ids(snap, "stories", story_selection)
         if not cards and not chosen_stories:
-            raise ExportError("nothing to export: no card or story matches the selection")
+            raise ExportError("nothing to export: no card or story matches the selection", zh="没有可导出的内容：没有卡片或故事符合所选条件")
         # Rendering allocates millions of short-lived objects and nothing here makes cycles:
         # the cyclic GC would only rescan the ones alive (cf. prep.index.sync.no_gc).
         with no_gc():
@@ -362,7 +363,7 @@ def export(
             try:
                 n_notes, n_cards = write_apkg(notes, lambda: ex.media.files, out, max(time.time(), ex.fields_at))
             except PrepError as e:
-                raise ExportError(str(e)) from None
+                raise ExportError(str(e), zh=e.zh) from None
     # Renderings were written as they came (an entry is never stale); pruning waits for a
     # package that was written.
     ex.html.save(db, whole=deck is None and claim is None and tag is None and kind is None and stories)

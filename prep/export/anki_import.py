@@ -86,14 +86,20 @@ def _connect_ro(path: Path, label: Path) -> sqlite3.Connection:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.OperationalError as e:
         if "locked" in str(e):
-            raise AnkiImportError(f"{label}: the collection is open in Anki (locked); close Anki and try again") from e
-        raise AnkiImportError(f"{label}: cannot open the collection ({e})") from e
+            raise AnkiImportError(
+                f"{label}: the collection is open in Anki (locked); close Anki and try again",
+                zh=f"{label}：这个牌组集合正在 Anki 里打开（被锁住）；关掉 Anki 再试",
+            ) from e
+        raise AnkiImportError(f"{label}: cannot open the collection ({e})", zh=f"{label}：打不开这个牌组集合（{e}）") from e
     except sqlite3.DatabaseError as e:
-        raise AnkiImportError(f"{label}: not an Anki collection ({e})") from e
+        raise AnkiImportError(f"{label}: not an Anki collection ({e})", zh=f"{label}：不是 Anki 牌组集合（{e}）") from e
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if not {"notes", "cards", "revlog"} <= tables:
         conn.close()
-        raise AnkiImportError(f"{label}: a SQLite file but not an Anki collection (no notes/cards/revlog tables)")
+        raise AnkiImportError(
+            f"{label}: a SQLite file but not an Anki collection (no notes/cards/revlog tables)",
+            zh=f"{label}：是 SQLite 文件，但不是 Anki 牌组集合（没有 notes/cards/revlog 表）",
+        )
     return conn
 
 
@@ -104,7 +110,8 @@ def _unpack_modern(pkg: Path, folder: Path) -> Path:
     except ImportError:
         raise AnkiImportError(
             f"{pkg}: this package uses Anki's compressed format; install the anki library "
-            "(pip install 'prep[anki]') or export it from Anki with 'Support older Anki versions' ticked"
+            "(pip install 'prep[anki]') or export it from Anki with 'Support older Anki versions' ticked",
+            zh=f"{pkg}：这个包用的是 Anki 的压缩格式；请安装 anki 库（pip install 'prep[anki]'），或在 Anki 导出时勾选“支持旧版 Anki”",
         ) from None
     out = folder / "collection.anki2"
     try:
@@ -112,7 +119,7 @@ def _unpack_modern(pkg: Path, folder: Path) -> Path:
             col_path=str(out), backup_path=str(pkg), media_folder=str(folder / "media"), media_db=str(folder / "media.db")
         )
     except Exception as e:  # the backend raises its own error types for every kind of damage
-        raise AnkiImportError(f"{pkg}: a corrupt or unreadable Anki package ({e})") from e
+        raise AnkiImportError(f"{pkg}: a corrupt or unreadable Anki package ({e})", zh=f"{pkg}：Anki 包已损坏或无法读取（{e}）") from e
     return out
 
 
@@ -120,17 +127,19 @@ def _unpack_modern(pkg: Path, folder: Path) -> Path:
 def _collection_file(path: Path) -> Iterator[Path]:
     """The SQLite file to read: the collection itself, or one unpacked from a package."""
     if not path.is_file():
-        raise AnkiImportError(f"{path}: no such file")
+        raise AnkiImportError(f"{path}: no such file", zh=f"{path}：文件不存在")
     try:
         with path.open("rb") as f:
             head = f.read(16)
     except OSError as e:
-        raise AnkiImportError(f"{path}: cannot read the file ({e.strerror})") from e
+        raise AnkiImportError(f"{path}: cannot read the file ({e.strerror})", zh=f"{path}：读不了这个文件（{e.strerror}）") from e
     if head == SQLITE_MAGIC:
         yield path
         return
     if not head.startswith(b"PK"):
-        raise AnkiImportError(f"{path}: not an Anki collection (.anki2), .colpkg or .apkg")
+        raise AnkiImportError(
+            f"{path}: not an Anki collection (.anki2), .colpkg or .apkg", zh=f"{path}：不是 Anki 牌组集合（.anki2）、.colpkg 或 .apkg"
+        )
     with tempfile.TemporaryDirectory(prefix="prep-anki-import-") as tmp:
         folder = Path(tmp)
         try:
@@ -141,10 +150,13 @@ def _collection_file(path: Path) -> Iterator[Path]:
                 else:
                     member = next((n for n in ("collection.anki21", "collection.anki2") if n in names), None)
                     if member is None:
-                        raise AnkiImportError(f"{path}: a zip file but not an Anki package (no collection inside)")
+                        raise AnkiImportError(
+                            f"{path}: a zip file but not an Anki package (no collection inside)",
+                            zh=f"{path}：是 zip 文件，但不是 Anki 包（里面没有牌组集合）",
+                        )
                     z.extract(member, folder)
         except (zipfile.BadZipFile, OSError, EOFError) as e:
-            raise AnkiImportError(f"{path}: a corrupt Anki package ({e})") from e
+            raise AnkiImportError(f"{path}: a corrupt Anki package ({e})", zh=f"{path}：Anki 包已损坏（{e}）") from e
         yield _unpack_modern(path, folder) if member is None else folder / member
 
 
@@ -174,7 +186,7 @@ def read_reviews(db: Database, path: Path) -> _Read:
                 "SELECT r.id, r.ease, r.time, r.type, n.guid FROM revlog r JOIN cards c ON c.id = r.cid JOIN notes n ON n.id = c.nid ORDER BY r.id"
             ).fetchall()
         except sqlite3.DatabaseError as e:
-            raise AnkiImportError(f"{path}: cannot read the collection ({e})") from e
+            raise AnkiImportError(f"{path}: cannot read the collection ({e})", zh=f"{path}：读不了这个牌组集合（{e}）") from e
         finally:
             conn.close()
     reviews, foreign, not_answers = [], 0, 0
