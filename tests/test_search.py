@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
-from prep.index import read
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from prep.index import read, search
 from prep.index.sync import sync
 
 
@@ -116,3 +119,22 @@ def test_snippets_read_as_text_not_markup(tmp_path):
     (hit,) = [h for h in read.search(db, "Checkout rewrite", lang="en") if h["id"] == "cite.one"]
     assert "{{" not in hit["snippet"] and "**" not in hit["snippet"] and "{.assumed}" not in hit["snippet"]
     assert hit["snippet"].startswith("Checkout is checkout p99 at peak fell from 800 ms to 120 ms")
+
+
+_ALPHABET = st.sampled_from(list("goGOkafKé_1 .-的对(+"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(_ALPHABET, min_size=1, max_size=4), st.text(_ALPHABET, max_size=30))
+def test_a_latin_word_is_found_where_a_word_boundary_check_finds_it(term, text):
+    """term_pattern checks the left edge after the word's text (the faster form); it must find
+    exactly what the plain `(?<![L])term(?![L])` reading of "a whole word" finds."""
+    latin = search._LATIN
+    left = f"(?<![{latin}])" if re.match(f"[{latin}]", term[0]) else ""
+    right = f"(?![{latin}])" if re.match(f"[{latin}]", term[-1]) else ""
+    if search.has_cjk(term):  # a term with Chinese in it is a substring
+        left = right = ""
+    plain = re.compile(left + re.escape(term) + right, re.IGNORECASE)
+    got = search.term_pattern(term).search(text)
+    want = plain.search(text)
+    assert (got and got.span()) == (want and want.span())

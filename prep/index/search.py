@@ -49,17 +49,23 @@ def term_pattern(term: str) -> re.Pattern[str]:
     body = re.escape(term)
     if has_cjk(term):
         return re.compile(body, re.IGNORECASE)
-    left = f"(?<![{_LATIN}])" if re.match(f"[{_LATIN}]", term[0]) else ""
+    # The word's own text first, its left edge checked after it (`go(?<![L]go)`, not
+    # `(?<![L])go`): the same matches, but the engine can scan for the literal, which
+    # halved a short term's check, run on every row its LIKE lets through.
+    left = f"(?<![{_LATIN}]{body})" if re.match(f"[{_LATIN}]", term[0]) else ""
     right = f"(?![{_LATIN}])" if re.match(f"[{_LATIN}]", term[-1]) else ""
-    return re.compile(left + body + right, re.IGNORECASE)
+    return re.compile(body + left + right, re.IGNORECASE)
 
 
-def _word(text: str | None, term: str) -> bool:
-    return bool(text) and term_pattern(term).search(text) is not None  # type: ignore[arg-type]
+def _word(title: str | None, body: str | None, term: str) -> bool:
+    """Whether `term` is a whole word of the title or the body: one call per row (SQLite's
+    calls into Python, and the text each converts, were half the check's cost)."""
+    search = term_pattern(term).search
+    return bool(title and search(title)) or bool(body and search(body))
 
 
 def _register(conn: sqlite3.Connection) -> None:
-    conn.create_function("prep_word", 2, _word, deterministic=True)
+    conn.create_function("prep_word", 3, _word, deterministic=True)
 
 
 def search(
@@ -89,8 +95,8 @@ def search(
             like = "%" + t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             params += [like, like]
         if not has_cjk(t):
-            where.append("(prep_word(title, ?) OR prep_word(body, ?))")
-            params += [t, t]
+            where.append("prep_word(title, body, ?)")
+            params.append(t)
     if types:
         where.append(f"type IN ({','.join('?' * len(types))})")
         params += list(types)
