@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from conftest import run_app, write
 
+from prep.errors import PrepError
 from prep.index.db import open_db
 from prep.index.sync import sync
 from prep.study.srs import Settings
@@ -106,11 +107,12 @@ def test_tui_answers_are_visible_to_another_process(tmp_path, kb, now):
     assert seen_by_another_process(db_path) == (5, "ok")
 
 
-def test_a_locked_database_while_rating_is_a_message(tmp_path, kb, now):
+@pytest.mark.parametrize(("lang", "says"), [("en", "Not saved: the database is busy"), ("zh", "没有保存：数据库正忙（另一个 prep 进程正在写入）")])
+def test_a_locked_database_while_rating_is_a_message(tmp_path, kb, now, lang, says):
     db_path = tmp_path / "prep.db"
     db = open_db(db_path)
     sync(db, kb, now=now)
-    app = PrepApp(db, clock=lambda: now, settings=Settings(enable_fuzzing=False), lang="en")  # English labels
+    app = PrepApp(db, clock=lambda: now, settings=Settings(enable_fuzzing=False), lang=lang)
     holder = sqlite3.connect(db_path, isolation_level=None)
 
     async def steps(pilot):
@@ -123,7 +125,7 @@ def test_a_locked_database_while_rating_is_a_message(tmp_path, kb, now):
         await pilot.press("space", "3")
         assert screen.current == first and screen.revealed  # still on the card, nothing lost
         messages = [n.message for n in app._notifications]
-        assert any(m.startswith("Not saved: the database is busy") for m in messages), messages
+        assert any(m.startswith(says) for m in messages), messages
         holder.execute("ROLLBACK")
         await pilot.press("3")  # rating again once the lock is free
         assert screen.current != first
@@ -133,13 +135,16 @@ def test_a_locked_database_while_rating_is_a_message(tmp_path, kb, now):
     assert db.execute("SELECT count(*) FROM review_log").fetchone()[0] == 1
 
 
-def test_a_database_failure_in_the_tui_is_a_sentence(tmp_path, kb, now):
+@pytest.mark.parametrize(
+    ("lang", "says"), [("en", ": database error (no such table: review_state)"), ("zh", "：数据库错误（no such table: review_state）")]
+)
+def test_a_database_failure_in_the_tui_is_a_sentence(tmp_path, kb, now, lang, says):
     from prep.tui.app import FailureSentence
 
     db_path = tmp_path / "prep.db"
     db = open_db(db_path)
     sync(db, kb, now=now)
-    app = PrepApp(db, clock=lambda: now, settings=Settings(enable_fuzzing=False))
+    app = PrepApp(db, clock=lambda: now, settings=Settings(enable_fuzzing=False), lang=lang)
 
     async def steps(pilot):
         await app.workers.wait_for_complete()
@@ -148,5 +153,17 @@ def test_a_database_failure_in_the_tui_is_a_sentence(tmp_path, kb, now):
 
     with pytest.raises(FailureSentence) as failure:
         run_app(app, steps)
-    assert str(failure.value) == f"{db_path}: database error (no such table: review_state)"
+    assert str(failure.value) == f"{db_path}{says}"
     assert app.return_code == 1
+
+
+def test_a_tui_failure_is_said_in_the_app_language(tmp_path):
+    from prep.tui.app import FailureSentence, _sentence
+
+    db = open_db(tmp_path / "prep.db")
+    full = OSError(28, "No space left on device", str(tmp_path / "x"))
+    assert _sentence(db, full, "zh") == f"{tmp_path / 'x'}：磁盘空间不足；没有丢失任何内容"
+    assert _sentence(db, full, "en") == f"{tmp_path / 'x'}: No space left on device; nothing was lost"
+    assert _sentence(db, PrepError("no such log", zh="没有这份记录"), "zh") == "没有这份记录"
+    assert FailureSentence("x", "zh").__rich__().plain == "错误：x"
+    assert FailureSentence("x").__rich__().plain == "Error: x"

@@ -16,7 +16,6 @@ from prep.kb.vocab import say
 WORDS: dict[str, dict[str, str]] = {
     "error": {"zh": "错误：{text}", "en": "Error: {text}"},
     "content_errors": {"zh": "知识库里有 {n} 处错误；数据库没有改动。", "en": "{n} error(s) in the knowledge base; the database was not changed."},
-    "os_error": {"zh": "{where}{reason}；没有丢失任何内容", "en": "{where}{reason}; nothing was lost"},
     "the_database": {"zh": "数据库", "en": "the database"},
 }
 
@@ -45,18 +44,10 @@ def tell(ctx: click.Context, e: Exception) -> None:
 
         text = sqlite_message(db_name(ctx, lang), e, lang)
     else:  # OSError: disk full, a file-size limit, a read-only folder
+        from prep.fsio import os_sentence
+
         text = os_sentence(e, lang) if isinstance(e, OSError) else str(e)
     click.secho(say(WORDS, "error", lang, text=text), fg="red", err=True)
-
-
-def os_sentence(e: OSError, lang: str) -> str:
-    if lang == "zh":
-        from prep.fsio import os_reason
-
-        where, reason = (f"{e.filename}：" if e.filename else ""), os_reason(e, lang)
-    else:
-        where, reason = (f"{e.filename}: " if e.filename else ""), str(e.strerror or e)
-    return say(WORDS, "os_error", lang, where=where, reason=reason)
 
 
 def db_name(ctx: click.Context, lang: str) -> str:

@@ -32,11 +32,17 @@ from prep.tui.words import binding_label
 class FailureSentence(Exception):
     """An error the user reads as one sentence, never as a traceback."""
 
+    def __init__(self, message: str, lang: str = "en"):
+        super().__init__(message)
+        self.lang = lang
+
     def __rich__(self) -> Text:
-        return Text(f"Error: {self}", style="red")
+        return Text(f"{'错误：' if self.lang == 'zh' else 'Error: '}{self}", style="red")
 
 
-def _sentence(db: Database, error: Exception) -> str:
+def _sentence(db: Database, error: Exception, lang: str) -> str:
+    """The sentence the command line would print for `error`, in `lang`."""
+    from prep.fsio import os_sentence
     from prep.index.db import sqlite_message
 
     if isinstance(error, sqlite3.Error):
@@ -44,9 +50,11 @@ def _sentence(db: Database, error: Exception) -> str:
             path = db.execute("PRAGMA database_list").fetchone()[2] or "the database"
         except sqlite3.Error:
             path = "the database"
-        return sqlite_message(path, error)
+        return sqlite_message(path, error, lang)
     if isinstance(error, OSError):
-        return f"{error.filename + ': ' if error.filename else ''}{error.strerror or error}; nothing was lost"
+        return os_sentence(error, lang)
+    if isinstance(error, PrepError):
+        return error.text(lang)
     return str(error)
 
 
@@ -98,7 +106,7 @@ class PrepApp(App):
         # A busy, full, read-only or damaged database is a sentence here too, as on the
         # command line: Textual renders an exception that has __rich__ instead of a traceback.
         if isinstance(error, sqlite3.Error | OSError | PrepError):
-            error = FailureSentence(_sentence(self.db, error))
+            error = FailureSentence(_sentence(self.db, error, self.lang), self.lang)
         super()._handle_exception(error)
 
     def now(self) -> dt.datetime:

@@ -104,7 +104,7 @@ class AssumptionsScreen(BackScreen):
             message = confirm(self.app.kb_root, a)
             sync(self.app.db, self.app.kb_root)
         except PrepError as e:
-            self.notify(str(e), severity="error")
+            self.notify(e.text(self.app.lang), severity="error")
             return
         self.notify(message)
         row = self.query_one("#items", DataTable).cursor_row

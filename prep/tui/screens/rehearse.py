@@ -177,7 +177,7 @@ class RehearseScreen(BackScreen):
         try:
             engine.record_answer(app.db, "story", self.story_id, rating, app.now(), duration_ms=duration, mode="rehearsal", settings=app.settings)
         except sqlite3.Error as e:
-            self.notify(self.t("not_saved", why=sqlite_reason(e)), severity="error")
+            self.notify(self.t("not_saved", why=sqlite_reason(e, lang=self.app.lang)), severity="error")
             return
         self.rated = True
         self.notify(self.t("rehearsal_saved", rating=binding_label(RATING_NAMES[rating], app.lang)))

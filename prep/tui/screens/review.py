@@ -213,7 +213,7 @@ class ReviewScreen(PrepScreen):
             )
         except sqlite3.Error as e:
             # Another process holds the write lock past the busy timeout: say so, keep the card.
-            self.notify(self.t("not_saved", why=sqlite_reason(e)), severity="error")
+            self.notify(self.t("not_saved", why=sqlite_reason(e, lang=self.app.lang)), severity="error")
             return
         self.answered.append((log_id, self.current))
         self.next_card()
@@ -225,7 +225,7 @@ class ReviewScreen(PrepScreen):
         try:
             engine.undo(self.app.db, log_id)
         except PrepError as e:
-            self.notify(str(e), severity="error")
+            self.notify(e.text(self.app.lang), severity="error")
             return
         if self.current:
             self.queue.insert(0, self.current)
