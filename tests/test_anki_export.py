@@ -334,6 +334,8 @@ def test_language_switch_updates_every_note_once(rich_kb, db, col, tmp_path):
 def test_filters(rich_kb, db, tmp_path):
     sync(db, rich_kb, now=T0)
     assert anki.export(db, rich_kb, tmp_path / "a.apkg", deck="time-wheel").summary().startswith("2 notes (2 Q&A, 0 stories)")
+    one = anki.ExportResult(tmp_path / "b.apkg", notes=1, cards=1, media=1, decks=1, qa=0, stories=1)
+    assert one.summary() == "1 note (0 Q&A, 1 story), 1 card, 1 media file, 1 deck"  # counted, not "1 stories"
     assert anki.export(db, rich_kb, tmp_path / "b.apkg", tag="render").stories == 1
     assert anki.export(db, rich_kb, tmp_path / "c.apkg", kind="trivia").notes == 1
     assert anki.export(db, rich_kb, tmp_path / "d.apkg", claim="acme.checkout-latency", stories=False).notes == 5

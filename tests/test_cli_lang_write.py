@@ -60,7 +60,7 @@ def test_config_shows_where_the_parameters_come_from(zh_kb):
 def test_export_markdown_and_log_export_import(zh_kb, tmp_path, now, settings, prep_home):
     md = tmp_path / "kb.md"
     zh, en = both(zh_kb, "export", "markdown", "-o", str(md))
-    assert zh.stdout == f"已写入 {md}：4 张卡、1 个故事。\n" and en.stdout == f"Wrote {md}: 4 cards, 1 stories.\n"
+    assert zh.stdout == f"已写入 {md}：4 张卡、1 个故事。\n" and en.stdout == f"Wrote {md}: 4 cards, 1 story.\n"
     db = open_db(kb_db_file(prep_home, zh_kb))
     engine.record_answer(db, "card", "tw.hier", 3, now - dt.timedelta(days=1), settings=settings)
     db.close()

@@ -10,7 +10,7 @@ import click
 
 from prep.cli.base import Ctx, check_filters, emit_json, lang_option, resolve_lang
 from prep.errors import PrepError
-from prep.kb.vocab import say
+from prep.kb.vocab import count, say
 
 # What config, draw and export print around their results, in the reader's language.
 WORDS: dict[str, dict[str, str]] = {
@@ -25,13 +25,13 @@ WORDS: dict[str, dict[str, str]] = {
     "drawing_claims": {"zh": "（{n} 个条目）", "en": " ({n} claim(s))"},
     "wrote_apkg": {
         "zh": "已写入 {path}：{notes} 条笔记（{qa} 条问答、{stories} 个故事），{cards} 张 Anki 卡，{media} 个媒体文件，{decks} 个卡组。",
-        "en": "Wrote {path}: {notes} notes ({qa} Q&A, {stories} stories), {cards} cards, {media} media files, {decks} decks.",
+        "en": "Wrote {path}: {summary}.",
     },
     "apkg_hint": {
         "zh": "在 Anki 里导入它（文件 > 导入）；上次导入后改过的笔记会原地更新。",
         "en": "Import it in Anki (File > Import); notes edited since the last import are updated in place.",
     },
-    "wrote_md": {"zh": "已写入 {out}：{cards} 张卡、{stories} 个故事。", "en": "Wrote {out}: {cards} cards, {stories} stories."},
+    "wrote_md": {"zh": "已写入 {out}：{cards} 张卡、{stories} 个故事。", "en": "Wrote {out}: {cards_en}, {stories_en}."},
 }
 
 
@@ -317,7 +317,7 @@ def export_anki(obj: Ctx, out, deck, claim, tag, kind, stories, lang):
         )
     lang = obj.lang
     counts = {k: getattr(result, k) for k in ("notes", "qa", "stories", "cards", "media", "decks")}
-    click.echo(say(WORDS, "wrote_apkg", lang, path=Path(result.path).resolve(), **counts))
+    click.echo(say(WORDS, "wrote_apkg", lang, path=Path(result.path).resolve(), summary=result.summary(), **counts))
     click.echo(say(WORDS, "apkg_hint", lang), err=True)
 
 
@@ -342,4 +342,5 @@ def export_markdown(obj: Ctx, out, deck, claim, tag, kind, lang):
         from prep import fsio
 
         fsio.write_text(Path(out), text)
-        click.echo(say(WORDS, "wrote_md", obj.lang, out=out, cards=cards, stories=stories))
+        counted = {"cards_en": count(cards, "card"), "stories_en": count(stories, "story")}
+        click.echo(say(WORDS, "wrote_md", obj.lang, out=out, cards=cards, stories=stories, **counted))

@@ -37,7 +37,7 @@ from prep.index.facts import facts as fact_rows
 from prep.index.filters import card_filter, story_filter
 from prep.index.sync import no_gc
 from prep.kb.marks import citations, walk_text
-from prep.kb.vocab import claim_text, pick
+from prep.kb.vocab import claim_text, count, pick
 
 ROOT_DECK = "Interview Prep"
 STORIES_DECK = {"zh": "STAR 故事", "en": "STAR stories"}
@@ -69,7 +69,11 @@ class ExportResult:
     stories: int
 
     def summary(self) -> str:
-        return f"{self.notes} notes ({self.qa} Q&A, {self.stories} stories), {self.cards} cards, {self.media} media files, {self.decks} decks"
+        """What was written, in English ('1 story', '3 stories')."""
+        return (
+            f"{count(self.notes, 'note')} ({self.qa} Q&A, {count(self.stories, 'story')}), {count(self.cards, 'card')}, "
+            f"{count(self.media, 'media file')}, {count(self.decks, 'deck')}"
+        )
 
 
 def deck_id(name: str) -> int:
