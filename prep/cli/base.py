@@ -51,12 +51,19 @@ def content_lang(root) -> str:
     letters are CJK. Reads bytes only, so it costs no parsing."""
     try:
         with open(root / "stories" / "resume.yaml", "rb") as f:
-            text = f.read(65536).decode("utf-8", "ignore")
+            data = f.read(65536)
     except OSError:
         return "en"
-    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
-    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    # Counted in the bytes, in C: a CJK ideograph (U+4000-U+9FFF) is the one character whose
+    # UTF-8 starts with 0xE4-0xE9. A loop over 64k decoded characters was ~5 ms of every
+    # command on a KB whose prep.toml names no language.
+    cjk = len(data) - len(data.translate(None, _CJK_LEADS))
+    latin = len(data) - len(data.translate(None, _ASCII_LETTERS))
     return "zh" if cjk * 3 >= latin * 0.3 and cjk > 0 else "en"
+
+
+_CJK_LEADS = bytes(range(0xE4, 0xEA))
+_ASCII_LETTERS = bytes(range(ord("A"), ord("Z") + 1)) + bytes(range(ord("a"), ord("z") + 1))
 
 
 class Ctx:
