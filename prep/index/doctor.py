@@ -16,6 +16,28 @@ from pathlib import Path
 
 from prep.errors import PrepError
 from prep.index.db import LONG_WAIT_S, backups
+from prep.kb.vocab import say
+
+# The report's lines, in the reader's language.
+WORDS: dict[str, dict[str, str]] = {
+    "all_ok": {"zh": "完整性检查（quick_check）：正常；搜索索引：正常", "en": "quick_check: ok; search index: ok"},
+    "problem": {"zh": "完整性检查（quick_check）：{p}", "en": "quick_check: {p}"},
+    "more": {"zh": "完整性检查（quick_check）：……另有 {n} 处", "en": "quick_check: ... and {n} more"},
+    "search_damaged": {"zh": "搜索索引：已损坏（{p}）", "en": "search index: damaged ({p})"},
+    "search_rebuilt": {
+        "zh": "搜索索引：已重建（下次同步会从条目重新填充）",
+        "en": "search index: rebuilt (it is refilled from the items by the next sync)",
+    },
+    "compacted": {"zh": "文件已压缩（VACUUM）：丢弃了损坏的空闲页", "en": "file compacted (VACUUM): damaged free pages dropped"},
+    "remaining": {"zh": "修复后仍有损坏：{p}", "en": "still damaged after repair: {p}"},
+    "history": {"zh": "复习记录可能受到影响：{hint}", "en": "your review history may be affected: {hint}"},
+    "no_backup": {"zh": "没有备份（备份在每次升级数据库结构前写入）", "en": "no backup exists (backups are written before each schema upgrade)"},
+    "restore": {
+        "zh": "恢复一个备份（最新的在最后）：{names}；先把损坏的文件另存一边",
+        "en": "restore a backup (newest last): {names}; keep the damaged file aside first",
+    },
+    "repaired": {"zh": "修复后的完整性检查（quick_check）：正常", "en": "quick_check after repair: ok"},
+}
 
 SEARCH = "search"
 
@@ -34,32 +56,31 @@ class Report:
     def ok(self) -> bool:
         return not self.remaining
 
-    def lines(self) -> list[str]:
-        out = [f"Database: {self.path}"]
+    def lines(self, lang: str = "en") -> list[str]:
+        """The report, a line per finding (after the header line the caller prints)."""
+        out: list[str] = []
         if not self.problems and not self.search_problem:
-            out.append("quick_check: ok; search index: ok")
-        for p in self.problems[:10]:
-            out.append(f"quick_check: {p}")
+            out.append(say(WORDS, "all_ok", lang))
+        out += [say(WORDS, "problem", lang, p=p) for p in self.problems[:10]]
         if len(self.problems) > 10:
-            out.append(f"quick_check: ... and {len(self.problems) - 10} more")
+            out.append(say(WORDS, "more", lang, n=len(self.problems) - 10))
         if self.search_problem:
-            out.append(f"search index: damaged ({self.search_problem})")
+            out.append(say(WORDS, "search_damaged", lang, p=self.search_problem))
         if self.search_rebuilt:
-            out.append("search index: rebuilt (it is refilled from the items by the next sync)")
+            out.append(say(WORDS, "search_rebuilt", lang))
         if self.compacted:
-            out.append("file compacted (VACUUM): damaged free pages dropped")
+            out.append(say(WORDS, "compacted", lang))
         if self.remaining:
-            out.append(f"still damaged after repair: {'; '.join(self.remaining[:3])}")
-            out.append(f"your review history may be affected: {self._backup_hint()}")
+            out.append(say(WORDS, "remaining", lang, p="; ".join(self.remaining[:3])))
+            out.append(say(WORDS, "history", lang, hint=self._backup_hint(lang)))
         elif self.problems or self.search_problem:
-            out.append("quick_check after repair: ok")
+            out.append(say(WORDS, "repaired", lang))
         return out
 
-    def _backup_hint(self) -> str:
+    def _backup_hint(self, lang: str) -> str:
         if not self.backups:
-            return "no backup exists (backups are written before each schema upgrade)"
-        names = ", ".join(str(b) for b in self.backups[-3:])
-        return f"restore a backup (newest last): {names}; keep the damaged file aside first"
+            return say(WORDS, "no_backup", lang)
+        return say(WORDS, "restore", lang, names=", ".join(str(b) for b in self.backups[-3:]))
 
 
 def _quick_check(conn: sqlite3.Connection) -> list[str]:
