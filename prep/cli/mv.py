@@ -67,7 +67,7 @@ def mv(obj: Ctx, old, new, dry_run):
     _check_result(root, edits)
     reviews = history_count(db, kind, old)
     lang = obj.lang
-    named = _zh(kind) if lang == "zh" else kind
+    named = kind_word(kind, lang)
     if dry_run:
         for e in edits:
             click.echo(say(WORDS, "would_edit", lang, rel=e.rel, lines=", ".join(map(str, e.lines))))
@@ -94,13 +94,12 @@ def mv(obj: Ctx, old, new, dry_run):
 
 def _kind(old: str, new: str, where: dict, db, known_kind) -> str:
     """The kind of item `old` names, after refusing what cannot be renamed."""
-    from prep.index.suggest import did_you_mean_zh
     from prep.kb.spelling import did_you_mean
 
     if new in where:
         kind, (rel, line) = where[new]
         if old in where or kind not in KINDS:
-            raise PrepError(f"'{new}' already exists: the {kind} at {rel}:{line}", zh=f"'{new}' 已存在：它是 {rel}:{line} 的{_zh(kind)}")
+            raise PrepError(f"'{new}' already exists: the {kind} at {rel}:{line}", zh=f"'{new}' 已存在：它是 {rel}:{line} 的{kind_word(kind, 'zh')}")
     if old in where:
         kind = where[old][0]
         if kind == "deck":
@@ -108,24 +107,23 @@ def _kind(old: str, new: str, where: dict, db, known_kind) -> str:
                 f"a deck's id is its file name: rename {where[old][1][0]} instead", zh=f"卡组的 id 就是它的文件名：请改名 {where[old][1][0]}"
             )
         if kind not in KINDS:
-            raise PrepError(f"cannot rename a {kind}", zh=f"{_zh(kind)}不能改名")
+            raise PrepError(f"cannot rename a {kind}", zh=f"{kind_word(kind, 'zh')}不能改名")
         return kind
     # Renamed by hand already: the old id is archived in the database, the new one in the files.
     kind = known_kind(db, old)
     if kind is None:
-        raise PrepError(f"no item has the id '{old}'" + did_you_mean(old, where), zh=f"没有任何一项的 id 是 '{old}'" + did_you_mean_zh(old, where))
+        raise PrepError(f"no item has the id '{old}'" + did_you_mean(old, where), zh=f"没有任何一项的 id 是 '{old}'" + did_you_mean(old, where, "zh"))
     if new not in where:
         raise PrepError(
             f"'{old}' is no longer in the files (archived) and '{new}' is not in them either; nothing to move it to",
             zh=f"'{old}' 已不在文件里（已归档），'{new}' 也不在；没有可以移过去的地方",
         )
     if where[new][0] != kind:
-        raise PrepError(f"'{old}' was a {kind} and '{new}' is a {where[new][0]}", zh=f"'{old}' 是{_zh(kind)}，而 '{new}' 是{_zh(where[new][0])}")
+        raise PrepError(
+            f"'{old}' was a {kind} and '{new}' is a {where[new][0]}",
+            zh=f"'{old}' 是{kind_word(kind, 'zh')}，而 '{new}' 是{kind_word(where[new][0], 'zh')}",
+        )
     return kind
-
-
-def _zh(kind: str) -> str:
-    return kind_word(kind, "zh")
 
 
 def _check_result(root: Path, edits) -> None:

@@ -11,7 +11,7 @@ from typing import get_args
 
 from prep.errors import PrepError
 from prep.index.conn import Database
-from prep.kb.spelling import close_matches, did_you_mean
+from prep.kb.spelling import did_you_mean
 from prep.kb.vocab import Kind
 
 KINDS: tuple[str, ...] = get_args(Kind)
@@ -32,16 +32,10 @@ _VALUES = {
 WHAT_ZH = {"deck": "卡组", "claim": "条目", "project": "项目", "tag": "标签", "kind": "类型", "profile": "配置"}
 
 
-def did_you_mean_zh(value: str, choices) -> str:
-    """`did_you_mean` in Chinese: '；是不是想写 'x'？' or ''."""
-    close = close_matches(value, choices)
-    return "；是不是想写 " + " 或 ".join(f"'{c}'" for c in close) + "？" if close else ""
-
-
 def unknown(what: str, value: str, choices, hint: str = "", hint_zh: str = "") -> PrepError:
     """'unknown deck 'x'; did you mean 'y'?', else with the hint (if any) in brackets; and in Chinese."""
     en = f"unknown {what} '{value}'" + (did_you_mean(value, choices) or (f" ({hint})" if hint else ""))
-    zh = f"没有{WHAT_ZH.get(what, what)} '{value}'" + (did_you_mean_zh(value, choices) or (f"（{hint_zh}）" if hint_zh else ""))
+    zh = f"没有{WHAT_ZH.get(what, what)} '{value}'" + (did_you_mean(value, choices, "zh") or (f"（{hint_zh}）" if hint_zh else ""))
     return PrepError(en, zh=zh)
 
 

@@ -38,11 +38,13 @@ def close_matches(value: str, choices: Iterable[str]) -> list[str]:
     return [c for r, c in scored if r >= best - 0.03][:3]
 
 
-def did_you_mean(value: str, choices: Iterable[str]) -> str:
-    """'; did you mean 'x'?' or '' when nothing is close. Ids share long prefixes
-    (`northwind.cdc`, `northwind.dbt`), so only the matches about as close as the best
-    one are offered."""
+def did_you_mean(value: str, choices: Iterable[str], lang: str = "en") -> str:
+    """'; did you mean 'x'?' ('；是不是想写 'x'？' in zh) or '' when nothing is close. Ids
+    share long prefixes (`northwind.cdc`, `northwind.dbt`), so only the matches about as
+    close as the best one are offered."""
     close = close_matches(value, choices)
     if not close:
         return ""
+    if lang == "zh":
+        return "；是不是想写 " + " 或 ".join(f"'{c}'" for c in close) + "？"
     return "; did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
