@@ -43,18 +43,18 @@ def os_reason(e: OSError, lang: str = "en") -> str:
     return e.strerror or (os.strerror(e.errno) if e.errno else str(e))
 
 
-_OS_ERROR = {"zh": "{where}{reason}；没有丢失任何内容", "en": "{where}{reason}; nothing was lost"}
+WORDS: dict[str, dict[str, str]] = {
+    "at": {"zh": "{file}：", "en": "{file}: "},
+    "os_error": {"zh": "{where}{reason}；没有丢失任何内容", "en": "{where}{reason}; nothing was lost"},
+}
 
 
 def os_sentence(e: OSError, lang: str = "en") -> str:
     """The one sentence a user reads for a failed file operation (the CLI's and the TUI's)."""
     from prep.kb.vocab import say
 
-    if lang == "zh":
-        where, reason = (f"{e.filename}：" if e.filename else ""), os_reason(e, lang)
-    else:
-        where, reason = (f"{e.filename}: " if e.filename else ""), str(e.strerror or e)
-    return say({"os_error": _OS_ERROR}, "os_error", lang, where=where, reason=reason)
+    where = say(WORDS, "at", lang, file=e.filename) if e.filename else ""
+    return say(WORDS, "os_error", lang, where=where, reason=os_reason(e, lang))
 
 
 def check_target(path: Path) -> Path:
