@@ -6,7 +6,8 @@ run on the same files, so the ratio means something on any machine:
   plain `sqlite3` (open + the same query) and the `sqlite-utils` CLI
 - `prep draw --json` (a new process) vs `prep stats` on the same KB; draw in-process
 - resync after editing one card vs a warm (unchanged) sync: time and peak memory, and vs its
-  floor: a warm sync plus importing pydantic and the content models (what any edit needs)
+  floor: a warm sync plus importing pydantic and the content models (what any edit needs);
+  resync after editing the resume (one claim's wording) vs resync after one edited card
 - `list cards --json` vs `sqlite-utils` selecting the same columns: time and peak memory
 - warm sync vs reading path/mtime/size only
 - TUI launch and browse keys (benchmarks/bench_tui.py) vs an empty Textual app, a no-op key
@@ -148,6 +149,14 @@ def edit_one_card(root: Path) -> None:
     deck.write_text(text[:i] + stamp + text[i + len(marker) :], encoding="utf-8")
 
 
+def edit_resume(root: Path) -> None:
+    """Change one claim's wording (its figure kept): the edit interviewers' follow-ups chase."""
+    resume = root / "stories" / "resume.yaml"
+    text = resume.read_text(encoding="utf-8")
+    i = text.index("text: ") + len("text: ")
+    resume.write_text(text[:i] + ("最终" if not text[i:].startswith("最终") else "") + text[i:].removeprefix("最终"), encoding="utf-8")
+
+
 def size_figures(n: int, tmp: Path, env: dict, with_tui: bool) -> dict[str, float]:
     """Every per-size figure, in seconds or MB, keyed by name."""
     from prep.index.db import open_db
@@ -193,6 +202,13 @@ def size_figures(n: int, tmp: Path, env: dict, with_tui: bool) -> dict[str, floa
         times.append(t)
         mems.append(m)
     f["resync_one"], f["resync_one_mb"] = statistics.median(times), statistics.median(mems)
+    times, mems = [], []
+    for _ in range(3):
+        edit_resume(root)
+        t, m = proc_mem("prep", [*prep[3:], "sync"], env, tmp, n=1)
+        times.append(t)
+        mems.append(m)
+    f["resync_resume"], f["resync_resume_mb"] = statistics.median(times), statistics.median(mems)
     # What any edit must load: pydantic and the content models (the one validator). A resync
     # can be no lighter than a warm sync plus that import, over a bare interpreter.
     pass_s, pass_mb = code_mem("pass", env)
@@ -231,6 +247,8 @@ MEASURES = [
     ("  vs its floor", "resync_one", "resync_floor", "warm sync + content models' import", "s"),
     ("  its peak memory", "resync_one_mb", "warm_sync_mb", "warm `prep sync`", "MB"),
     ("  vs its floor", "resync_one_mb", "resync_floor_mb", "warm sync + content models' import", "MB"),
+    ("resync after a resume edit", "resync_resume", "resync_one", "resync after 1 edited card", "s"),
+    ("  its peak memory", "resync_resume_mb", "resync_one_mb", "resync after 1 edited card", "MB"),
     ("`list cards --json`", "list_json", "list_su", "sqlite-utils same columns", "s"),
     ("  its peak memory", "list_json_mb", "list_su_mb", "sqlite-utils", "MB"),
     ("TUI launch to painted dashboard", "tui_launch_ms", "tui_empty_app_ms", "empty Textual app", "s"),

@@ -315,7 +315,6 @@ def test_a_deck_emptied_of_every_card_is_the_full_syncs_to_refuse(synced, kb, tm
 
 Change = Callable[[Path], None]
 FULL_ONLY: list[tuple[str, Change]] = [
-    ("resume", lambda kb: edit(kb, "stories/resume.yaml", "Cut checkout", "Cut the checkout")),
     ("many files", lambda kb: [write(kb, f"decks/extra-{i}.yaml", "name: Extra\n") for i in range(incremental.MIN_FILES + 1)]),
 ]
 

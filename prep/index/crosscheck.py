@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from prep.index.conn import Database
 from prep.index.rows import OLD_COLS, Old
-from prep.kb import chains
+from prep.kb import chains, layout
 
 if TYPE_CHECKING:
     from prep.kb.loader import KnowledgeBase, Link
@@ -44,6 +44,10 @@ class Stale:
 
     files: set[str]
     cards: dict[str, Old] = field(default_factory=dict)  # id -> row of a live card of a stale file
+    resume: bool = False  # the resume is being replaced: what the index holds of it follows
+    claims: dict[str, Old] = field(default_factory=dict)  # id -> row of a live claim
+    projects: set[str] = field(default_factory=set)  # live project ids
+    facts: set[str] = field(default_factory=set)
     stories: dict[str, Old] = field(default_factory=dict)
     decks: dict[str, tuple[str, int]] = field(default_factory=dict)  # every live deck: id -> (file, position)
     # table -> id -> row, for every row (live or archived) under an id of the new items
@@ -59,17 +63,24 @@ def stale_items(db: Database, files: set[str]) -> Stale:
             out.cards |= {r[0]: r[1:] for r in db.execute(sql, [did, file])}
     stories = db.execute(f"SELECT id, {OLD_COLS} FROM stories WHERE archived = 0").fetchall()  # one per file: few
     out.stories = {r[0]: r[1:] for r in stories if r[5] in files}
+    if any(layout.kind_of(rel) == "resume" for rel in files):
+        out.resume = True
+        out.claims = {r[0]: r[1:] for r in db.execute(f"SELECT id, {OLD_COLS} FROM claims WHERE archived = 0")}
+        out.projects = {r[0] for r in db.execute("SELECT id FROM projects WHERE archived = 0")}
+        out.facts = {r[0] for r in db.execute("SELECT id FROM facts")}
     return out
 
 
 def check(db: Database, kb: KnowledgeBase, links: list[Link], stale: Stale) -> None:
     """Raise Fallback unless the items of `kb` (the parsed files alone) fit the index
-    with `stale`'s items replaced by them: every check loader.build makes across files."""
+    with `stale`'s items replaced by them: every check loader.build makes across files.
+    (With the resume among them, `truth.check` has registered its facts in `kb` first.)"""
     _ids(db, kb, stale)
     _links(db, kb, links, stale)
     _removed(db, kb, stale)
+    _resume(db, kb, stale)
     _cycles(db, kb, stale)
-    _texts(db, kb)
+    _texts(db, kb, stale)
     _not_emptied(db, kb, stale)
 
 
@@ -78,6 +89,7 @@ def _ids(db: Database, kb: KnowledgeBase, stale: Stale) -> None:
     An id the stale files held already was unique last time, and no other file changed:
     only ids new to them are looked up (none when a card's text was edited)."""
     mine = {*stale.cards, *stale.stories, *(did for did, (file, _) in stale.decks.items() if file in stale.files)}
+    mine |= {*stale.claims, *stale.projects, *stale.facts}  # (empty unless the resume is replaced)
     fresh = {item_id for _kind, item_id in kb.where} - mine
     for table in ("claims", "projects"):
         if ids_in(db, f"SELECT id FROM {table} WHERE archived = 0 AND id IN ({{}})", fresh):
@@ -92,6 +104,8 @@ def _ids(db: Database, kb: KnowledgeBase, stale: Stale) -> None:
         if any(not row[1] and item_id not in old for item_id, row in found.items()):
             raise Fallback(f"an id of the parsed files is a live {table[:-1]} of another file")
         stale.rows[table] = found | {item_id: row for item_id, row in old.items() if item_id in items}
+    if stale.resume:  # the rows the new claims take over: live, or archived under the same id
+        stale.rows["claims"] = {r[0]: r[1:] for r in ids_in(db, f"SELECT id, {OLD_COLS} FROM claims WHERE id IN ({{}})", kb.claims)}
 
 
 def _links(db: Database, kb: KnowledgeBase, links: list[Link], stale: Stale) -> None:
@@ -100,6 +114,10 @@ def _links(db: Database, kb: KnowledgeBase, links: list[Link], stale: Stale) -> 
     for _rel, _line, _fld, kind, target in links:
         if kind != "card" or target not in kb.cards:
             wanted[kind].add(target)
+    if stale.resume:  # the claims and projects are the new resume's, not the index's
+        if not (wanted["claim"] <= set(kb.claims) and wanted["project"] <= set(kb.projects)):
+            raise Fallback("unknown claim or project")
+        wanted["claim"], wanted["project"] = set(), set()
     for kind, table in (("claim", "claims"), ("project", "projects")):
         found = {r[0] for r in ids_in(db, f"SELECT id FROM {table} WHERE archived = 0 AND id IN ({{}})", wanted[kind])}
         if found != wanted[kind]:
@@ -115,6 +133,22 @@ def _removed(db: Database, kb: KnowledgeBase, stale: Stale) -> None:
     for src_type, src in ids_in(db, "SELECT src_type, src FROM links WHERE dst_type = 'card' AND dst IN ({})", gone):
         if src not in (stale.cards if src_type == "card" else stale.stories):
             raise Fallback(f"a removed card is still linked from {src_type} {src}")
+
+
+def _resume(db: Database, kb: KnowledgeBase, stale: Stale) -> None:
+    """The new resume keeps every fact and project of the index (citations are not
+    indexed, and decks name projects: the full sync finds what a removal breaks), and no
+    item of another file backs a claim it dropped."""
+    if not stale.resume:
+        return
+    from prep.kb.truth import facts_of
+
+    if stale.facts - set(facts_of(kb.claims)) or stale.projects - set(kb.projects):
+        raise Fallback("a fact or a project left the resume")
+    gone = [cid for cid in stale.claims if cid not in kb.claims]
+    for src_type, src in ids_in(db, "SELECT src_type, src FROM links WHERE dst_type = 'claim' AND dst IN ({})", gone):
+        if src not in (stale.cards if src_type == "card" else stale.stories):
+            raise Fallback(f"a removed claim is still backed by {src_type} {src}")
 
 
 # Cards reachable from `starts` (origin, first card) along the follow-ups of cards outside
@@ -163,11 +197,12 @@ class _FactIds:
         return self.db.execute("SELECT 1 FROM facts WHERE id = ?", [fid]).fetchone() is not None
 
 
-def _texts(db: Database, kb: KnowledgeBase) -> None:
-    """Citations name facts of the index (the resume is unchanged), spans are well formed."""
+def _texts(db: Database, kb: KnowledgeBase, stale: Stale) -> None:
+    """Citations name facts of the index (the resume is unchanged), spans are well formed.
+    A new resume's facts: `truth.check` has checked every parsed text against them."""
     from prep.kb import truth
 
-    if truth.text_errors(kb, _FactIds(db)):
+    if not stale.resume and truth.text_errors(kb, _FactIds(db)):
         raise Fallback("a citation or an assumption span")
 
 

@@ -7,10 +7,13 @@ must agree with in the other files is checked against the index (prep.index.cros
 and the index is written as the full sync would write it, in one transaction.
 
 It steps aside (returns None, and the full sync runs) whenever it cannot plainly show
-the change is right: any error (the full sync names them all, with file and line), the
-resume edited (claims and facts are what every other file is checked against), many
-files changed, a symbolic link leaving the knowledge base, or an index that is not
-this knowledge base's last complete sync. A slow error costs a second; a wrong accept
+the change is right: any error (the full sync names them all, with file and line), a
+resume that drops a fact or a project (citations are not indexed: only reading every
+file finds the texts that cite it) or is deleted, many files changed, a symbolic link
+leaving the knowledge base, or an index that is not this knowledge base's last
+complete sync. An edited resume is otherwise checked like any file: its claims,
+projects and facts replace the index's, and the other files' links to them are looked
+up there. A slow error costs a second; a wrong accept
 would break the promise that what you study is checked.
 """
 
@@ -29,6 +32,7 @@ from prep.index import crosscheck, rows
 from prep.index.conn import Database
 from prep.index.crosscheck import Fallback, Stale
 from prep.index.db import LONG_WAIT_S, dumps, get_meta, iso, set_meta, transaction
+from prep.index.facts import write_facts
 from prep.index.sync import SyncResult
 from prep.kb import layout
 
@@ -105,8 +109,6 @@ def _plan(db: Database, root: Path, kb_key: str, rels: list[str], stats: dict[st
         if rel in files and files[rel][2] == sha:
             plan.touched.append(rel)
             continue
-        if layout.kind_of(rel) == "resume":
-            return None
         plan.parsed.append(rel)
         plan.data[rel], plan.sha[rel] = data, sha
     return plan
@@ -143,12 +145,31 @@ def _apply(db: Database, root: Path, parsed: list[Parsed], plan: Plan, now: str,
     if errors:
         raise Fallback("ids used twice among the parsed files")
     stale = crosscheck.stale_items(db, {*plan.parsed, *plan.removed})
+    if stale.resume:
+        from prep.kb import truth
+
+        if truth.check(kb, parsed):  # registers the facts; clashes, citations against them
+            raise Fallback("a fact, a citation or an assumption span")
     crosscheck.check(db, kb, links, stale)
     conn = db.conn
     rewritten = _write_cards(db, kb, stale, now, result, _unedited(db, plan.kb_key, parsed))
     rewritten += _write_stories(db, kb, stale, now, result)
     _write_decks(db, kb, stale)
+    if stale.resume:
+        _write_resume(db, kb, stale, now, result)
     rows.write_links(conn, kb, rewritten, lambda: None)
+
+
+def _write_resume(db: Database, kb: KnowledgeBase, stale: Stale, now: str, result: SyncResult) -> None:
+    """Claims, projects and facts: all from the resume, so written from it whole, as the
+    full sync writes them; a claim it dropped is archived."""
+    for pos, cid in enumerate(kb.claims):
+        rows.write_item(db.conn, "claims", rows.item_row(kb, "claims", cid, pos), stale.rows["claims"].get(cid), now, result)
+    gone = sorted((row[2], cid) for cid, row in stale.claims.items() if cid not in kb.claims)
+    rows.archive(db.conn, "claims", [(cid, rowid) for rowid, cid in gone], result, lambda: None)  # claims make no links
+    rows.write_projects(db.conn, kb)
+    write_facts(db.conn, kb)
+    set_meta(db, "skills", dumps(kb.resume.skills))
 
 
 def _file_order(kb: KnowledgeBase, kind: str, items: Iterable[str]) -> dict[str, list[str]]:
