@@ -76,7 +76,12 @@ def test_adding_a_claim_and_a_card_backing_it(synced, kb, tmp_path, now, monkeyp
 
 def test_adding_a_fact_and_a_card_citing_it(synced, kb, tmp_path, now, monkeypatch):
     add_fact(kb, "acme.checkout-latency.load")
-    edit(kb, TW, "    claims: [acme.checkout-latency]\n    kind", "    gist: 'Cites {{fact:acme.checkout-latency.load}}.'\n    claims: [acme.checkout-latency]\n    kind")
+    edit(
+        kb,
+        TW,
+        "    claims: [acme.checkout-latency]\n    kind",
+        "    gist: 'Cites {{fact:acme.checkout-latency.load}}.'\n    claims: [acme.checkout-latency]\n    kind",
+    )
     accepted(synced, kb, tmp_path, now, monkeypatch)
     assert synced.execute("SELECT status FROM facts WHERE id = 'acme.checkout-latency.load'").fetchone() == ("assumed",)
 
