@@ -58,8 +58,16 @@ def _sentence(db: Database, error: Exception, lang: str) -> str:
     return str(error)
 
 
+# Every screen's CSS, read once at start-up. A screen's own CSS_PATH is read when it is
+# first pushed, and adding a source makes Textual parse the whole stylesheet again and
+# restyle every widget: ~60 ms on the UI thread at the first `b` or `r`, against ~5 ms more
+# at launch for parsing these files with the rest. (Every rule names its screen, so none
+# applies elsewhere sooner than it did.)
+SCREEN_CSS = sorted(f"screens/{path.name}" for path in (Path(__file__).parent / "screens").glob("*.tcss"))
+
+
 class PrepApp(App):
-    CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", "screens/dashboard.tcss"]
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", *SCREEN_CSS]
     TITLE = "prep"
     # The footer must fit every key at 80 columns; the palette hint would push keys off.
     ENABLE_COMMAND_PALETTE = False
