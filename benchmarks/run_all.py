@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -195,20 +196,19 @@ def size_figures(n: int, tmp: Path, env: dict, with_tui: bool) -> dict[str, floa
 
     f["stat_only"] = median_ms(stat_only, 9) / 1000
     f["warm_sync"], f["warm_sync_mb"] = proc_mem("prep", [*prep[3:], "sync"], env, tmp)
-    times, mems = [], []
-    for _ in range(3):
-        edit_one_card(root)
-        t, m = proc_mem("prep", [*prep[3:], "sync"], env, tmp, n=1)
-        times.append(t)
-        mems.append(m)
-    f["resync_one"], f["resync_one_mb"] = statistics.median(times), statistics.median(mems)
-    times, mems = [], []
-    for _ in range(3):
-        edit_resume(root)
-        t, m = proc_mem("prep", [*prep[3:], "sync"], env, tmp, n=1)
-        times.append(t)
-        mems.append(m)
-    f["resync_resume"], f["resync_resume_mb"] = statistics.median(times), statistics.median(mems)
+
+    def resync_after(edit: Callable[[Path], None]) -> tuple[float, float]:
+        """Median time and peak memory of `prep sync` after each of three edits."""
+        times, mems = [], []
+        for _ in range(3):
+            edit(root)
+            t, m = proc_mem("prep", [*prep[3:], "sync"], env, tmp, n=1)
+            times.append(t)
+            mems.append(m)
+        return statistics.median(times), statistics.median(mems)
+
+    f["resync_one"], f["resync_one_mb"] = resync_after(edit_one_card)
+    f["resync_resume"], f["resync_resume_mb"] = resync_after(edit_resume)
     # What any edit must load: pydantic and the content models (the one validator). A resync
     # can be no lighter than a warm sync plus that import, over a bare interpreter.
     pass_s, pass_mb = code_mem("pass", env)

@@ -13,8 +13,8 @@ file finds the texts that cite it) or is deleted, many files changed, a symbolic
 leaving the knowledge base, or an index that is not this knowledge base's last
 complete sync. An edited resume is otherwise checked like any file: its claims,
 projects and facts replace the index's, and the other files' links to them are looked
-up there. A slow error costs a second; a wrong accept
-would break the promise that what you study is checked.
+up there. A slow error costs a second; a wrong accept would break the promise that
+what you study is checked.
 """
 
 from __future__ import annotations
