@@ -111,9 +111,13 @@ def _recall(db: Database, r: dict[tuple[str, str], float]) -> dict[tuple[str, st
     conn.execute("DELETE FROM temp.readiness_recall")
     try:
         conn.executemany("INSERT OR REPLACE INTO temp.readiness_recall VALUES (?, ?, ?)", items)
+        # Each studied item's links by links_src: CROSS JOIN keeps the studied items outside,
+        # and `+` keeps SQLite from walking every 'backs' link of links_backs for each (it
+        # did: 15 ms for 40 studied items at 50k cards, 0.4 ms this way; 274 -> 178 ms with
+        # every card studied).
         rows = conn.execute(
             """SELECT l.dst, l.src_type, sum(x.v), sum(x.v >= 0.9) FROM temp.readiness_recall x
-               JOIN links l ON l.src_type = x.t AND l.src = x.i AND l.rel = 'backs' AND l.dst_type = 'claim'
+               CROSS JOIN links l ON l.src_type = x.t AND l.src = x.i AND +l.rel = 'backs' AND +l.dst_type = 'claim'
                GROUP BY l.dst, l.src_type"""
         ).fetchall()
     finally:
