@@ -202,7 +202,7 @@ def test_cli_import_and_stats(setup, tmp_path):
     runner = CliRunner()
     r = runner.invoke(cli, ["--kb", str(kb), "--db", str(dbfile), "import", "anki", str(path)])
     assert r.exit_code == 0, r.output
-    assert "2 new review(s) from Anki" in r.output and "1 note(s) not from this knowledge base" in r.output
+    assert "2 new reviews from Anki" in r.output and "1 note not from this knowledge base" in r.output
     r = runner.invoke(cli, ["--kb", str(kb), "--db", str(dbfile), "stats"])
     assert "(2 from Anki)" in r.output
     r = runner.invoke(cli, ["--kb", str(kb), "--db", str(dbfile), "import", "anki", str(tmp_path / "missing.anki2")])

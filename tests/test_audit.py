@@ -237,7 +237,7 @@ def test_cli_audit_strict_passes_on_clean_kb(clean):
 
 def test_cli_audit_counts_in_the_kbs_language(clean, tmp_path):
     """A Chinese KB's audit is in Chinese, its counts with measure words; English counts
-    agree in number: never 'all 1 claims' or '1 card(s)'."""
+    agree in number: never 'all 1 claims' or '1 cards'."""
     r = CliRunner().invoke(cli, ["--kb", str(clean), "audit"])
     assert r.exit_code == 0, r.output
     assert "审计：这个条目有支撑，数字一致" in r.stdout and "一句话答案：3 张卡中 0 张有" in r.stdout

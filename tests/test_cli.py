@@ -56,7 +56,7 @@ def test_validate_ok_and_errors(kb):
     assert result.exit_code == 1
     assert "decks/bad.yaml:2: wrong: unknown key 'wrong'" in result.output
     assert "decks/bad.yaml:4: cards[0].q: required field is missing" in result.output
-    assert "3 error(s)" in result.output
+    assert "3 errors" in result.output
     result = run("--kb", str(kb), "validate", "--json", ok=False)
     errors = json.loads(result.stdout)
     assert {"file": "decks/bad.yaml", "line": 2, "field": "wrong", "message": "unknown key 'wrong'"} in errors

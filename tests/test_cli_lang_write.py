@@ -69,7 +69,7 @@ def test_export_markdown_and_log_export_import(zh_kb, tmp_path, now, settings, p
     assert zh.stdout == f"已写入 {log}：1 条回答。\n" and en.stdout == f"Wrote {log}: 1 answers.\n"
     zh, en = both(zh_kb, "log", "import", str(log))
     assert zh.stdout == f"{log}：0 条新回答，涉及 0 项，1 条已有。\n"
-    assert en.stdout == f"{log}: 0 new answer(s) on 0 item(s), 1 already here.\n"
+    assert en.stdout == f"{log}: 0 new answers on 0 items, 1 already here.\n"
 
 
 def test_new_and_mv(zh_kb):
@@ -83,7 +83,7 @@ def test_new_and_mv(zh_kb):
     assert "已把卡片 'tw.basic' 改名为 'tw.base'：移动了 0 次复习和 0 个模拟面试回答。" in moved.stdout
     assert "重新导出" in moved.stderr
     back = run(zh_kb, "--lang", "en", "mv", "tw.base", "tw.basic")
-    assert "Renamed card 'tw.base' to 'tw.basic': 0 review(s) and 0 mock answer(s) moved." in back.stdout
+    assert "Renamed card 'tw.base' to 'tw.basic': 0 reviews and 0 mock answers moved." in back.stdout
     assert "export again and Anki adds it as a new note" in back.stderr
 
 
@@ -128,7 +128,7 @@ def test_an_unknown_id_filter_and_setting_are_chinese_errors(zh_kb):
     zh, en = both(zh_kb, "interview", "add", "2020-01-01", code=1)
     assert "错误：2020-01-01 09:00 已经过去了；面试必须在将来" in zh.stderr and "Error: 2020-01-01 09:00 is in the past" in en.stderr
     zh, en = both(zh_kb, "optimize", code=1)
-    assert "错误：记录里有 0 次复习；拟合 FSRS 至少需要" in zh.stderr and "Error: 0 review(s) in the log; fitting FSRS needs" in en.stderr
+    assert "错误：记录里有 0 次复习；拟合 FSRS 至少需要" in zh.stderr and "Error: 0 reviews in the log; fitting FSRS needs" in en.stderr
 
 
 def test_content_errors_keep_their_messages_and_say_the_count_in_chinese(zh_kb):
@@ -136,7 +136,7 @@ def test_content_errors_keep_their_messages_and_say_the_count_in_chinese(zh_kb):
     deck.write_text(deck.read_text(encoding="utf-8").replace("    kind: design\n", "    kind: nonsense\n"), encoding="utf-8")
     zh, en = both(zh_kb, "sync", code=1)
     assert "decks/time-wheel.yaml:" in zh.stderr and zh.stderr.endswith("知识库里有 1 处错误；数据库没有改动。\n")
-    assert en.stderr.endswith("1 error(s) in the knowledge base; the database was not changed.\n")
+    assert en.stderr.endswith("1 error in the knowledge base; the database was not changed.\n")
 
 
 def test_a_locked_database_is_a_chinese_sentence(zh_kb, prep_home):

@@ -57,7 +57,7 @@ def test_review_start_opens_review_over_the_dashboard(db, kb, now, settings):
 @pytest.mark.parametrize(
     ("lang", "scheduled", "offer"),
     [
-        ("en", "The 2 card(s) you have studied are scheduled: the next is due in", "Press q for the dashboard"),
+        ("en", "The 2 cards you have studied are scheduled: the next is due in", "Press q for the dashboard"),
         ("zh", "学过的 2 张卡都已排好期：下一张", "按 q 打开仪表盘"),
     ],
 )
@@ -84,7 +84,7 @@ def test_an_empty_session_names_the_daily_new_limit(db, kb, now, settings):
 
     async def steps(pilot):
         text = str(app.screen.query_one("#question", Static).content)
-        assert "4 new card(s) wait: today's new_per_day limit is used up" in text
+        assert "4 new cards wait: today's new_per_day limit is used up" in text
         assert "scheduled" not in text  # nothing has been studied yet
 
     run_app(app, steps)

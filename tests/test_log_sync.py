@@ -40,14 +40,14 @@ def test_two_machines_merge_both_ways_once(kb, tmp_path, now):
 
     assert run.invoke(cli, [*base_a, "log", "export", "-o", str(tmp_path / "a.jsonl")]).exit_code == 0
     r = run.invoke(cli, [*base_b, "log", "import", str(tmp_path / "a.jsonl")])
-    assert r.exit_code == 0 and "2 new answer(s) on 2 item(s), 0 already here" in r.output, r.output
+    assert r.exit_code == 0 and "2 new answers on 2 items, 0 already here" in r.output, r.output
     r = run.invoke(cli, [*base_b, "log", "import", str(tmp_path / "a.jsonl")])
-    assert "0 new answer(s)" in r.output and "2 already here" in r.output
+    assert "0 new answers" in r.output and "2 already here" in r.output
     assert _count(tmp_path / "b.db") == 4
 
     assert run.invoke(cli, [*base_b, "log", "export", "-o", str(tmp_path / "b.jsonl")]).exit_code == 0
     r = run.invoke(cli, [*base_a, "log", "import", str(tmp_path / "b.jsonl")])
-    assert "2 new answer(s) on 1 item(s), 2 already here" in r.output, r.output
+    assert "2 new answers on 1 item, 2 already here" in r.output, r.output
     assert _count(tmp_path / "a.db") == 4
     a, b = open_db(tmp_path / "a.db"), open_db(tmp_path / "b.db")
     for item in ("tw.basic", "tw.hier"):

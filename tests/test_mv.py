@@ -39,7 +39,7 @@ def test_rename_a_card_edits_every_file_and_moves_its_history(kb, prep_home, set
     db = studied(kb, prep_home, settings=settings)
     result = run(kb, "mv", "perf.measure", "perf.how-measured")
     assert result.exit_code == 0, result.output
-    assert "3 review(s), its FSRS state and 0 mock answer(s) moved" in result.output
+    assert "3 reviews, its FSRS state and 0 mock answers moved" in result.output
     after = deck_name.read_text()
     # Only the id and the followup link changed; comments and layout stayed.
     assert after == before.replace("perf.measure", "perf.how-measured")
@@ -83,7 +83,7 @@ def test_a_hand_rename_is_reported_and_mv_brings_the_history_back(kb, prep_home,
     deck = next(p for p in (kb / "decks").iterdir() if "perf.measure" in p.read_text())
     deck.write_text(deck.read_text().replace("perf.measure", "perf.measured"))
     result = run(kb, "sync")
-    assert "1 card archived with 3 review(s): perf.measure; if you renamed it, `prep mv perf.measure NEW`" in result.output
+    assert "1 card archived with 3 reviews: perf.measure; if you renamed it, `prep mv perf.measure NEW`" in result.output
     result = run(kb, "mv", "perf.measure", "perf.measured")
     assert result.exit_code == 0, result.output
     assert history(db, "perf.measured") == (3, 3)
@@ -104,7 +104,7 @@ def test_mock_answers_and_drawn_sets_follow(kb, prep_home, settings):
     )
     db.conn.commit()
     result = run(kb, "mv", "perf.measure", "perf.measured")
-    assert "1 review(s), its FSRS state and 1 mock answer(s) moved" in result.output
+    assert "1 review, its FSRS state and 1 mock answer moved" in result.output
     assert db.execute("SELECT item_id FROM mock_answers").fetchall() == [("perf.measured",)]
     assert "perf.measured" in db.execute("SELECT draw FROM mock_sessions").fetchone()[0]
 

@@ -87,7 +87,7 @@ def test_cli_optimize_prints_both_and_names_the_extra_when_missing(tmp_path, mon
     data = json.loads(r.output)
     assert data["saved"] and data["fitted"]["log_loss"] < data["default"]["log_loss"]
     r = runner.invoke(cli, ["--db", str(tmp_path / "empty.db"), "optimize"])
-    assert r.exit_code == 1 and "0 review(s)" in r.output
+    assert r.exit_code == 1 and "0 reviews" in r.output
     monkeypatch.setitem(sys.modules, "fsrs_rs_python", None)  # as if not installed
     r = runner.invoke(cli, ["--db", str(dbfile), "optimize"])
     assert r.exit_code == 1 and "prep[optimize]" in r.output and "Traceback" not in r.output

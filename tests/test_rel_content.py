@@ -98,7 +98,7 @@ def test_losing_every_card_is_refused_unless_allowed(kb, tmp_path, how):
     result = runner.invoke(cli, [*args, "sync"])
     assert result.exit_code == 1
     assert result.stderr.splitlines()[-1] == (
-        f"Error: {kb}: decks/ has no cards now (missing or empty), so syncing would archive 4 card(s) (0 with reviews)."
+        f"Error: {kb}: decks/ has no cards now (missing or empty), so syncing would archive 4 cards (0 with reviews)."
         " Nothing was changed; if you meant it, run `prep sync --allow-empty`."
     )
     assert runner.invoke(cli, [*args, "stats"]).exit_code == 1  # implicit syncs refuse too

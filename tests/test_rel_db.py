@@ -82,7 +82,7 @@ def test_another_applications_sqlite_file_is_refused_byte_identical(tmp_path, kb
     result = CliRunner().invoke(cli, ["--kb", str(kb), "--db", str(path), "stats"])
     assert result.exit_code == 1
     assert (
-        f"Error: {path}: a SQLite database of another application (application_id 0, 1 table(s)); prep left it"
+        f"Error: {path}: a SQLite database of another application (application_id 0, 1 table); prep left it"
         " untouched. Pass --db with a new file name." in " ".join(result.stderr.split())
     )
     assert path.read_bytes() == before

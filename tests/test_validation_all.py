@@ -179,4 +179,4 @@ def test_english_kb_typos_all_reported_with_suggestions_in_one_run(tmp_path):
     assert "decks/cdc.yaml:14: cards[0].claims[0]: unknown claim 'northwind.cdcc'; did you mean 'northwind.cdc'?" in out
     assert "decks/cdc.yaml:15: cards[0].kind: 'concpt' is not a kind" in out and "did you mean 'concept'?" in out
     assert "decks/cdc.yaml:17: cards[0].followup: unknown key 'followup'; did you mean 'followups'?" in out
-    assert "3 error(s)" in out
+    assert "3 errors" in out

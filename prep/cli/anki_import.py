@@ -7,13 +7,13 @@ from pathlib import Path
 import click
 
 from prep.cli.base import Ctx, emit_json
-from prep.kb.vocab import say
+from prep.kb.vocab import count, say
 
 WORDS: dict[str, dict[str, str]] = {
     "imported": {
         "zh": "{path}：从 Anki 导入 {added} 次新复习（{already} 次以前已导入），涉及 {items} 项；跳过了不属于本知识库的 {foreign_notes} 条笔记的 {foreign_reviews} 次复习",
-        "en": "{path}: {added} new review(s) from Anki ({already} already imported) on {items} item(s); "
-        "skipped {foreign_reviews} review(s) of {foreign_notes} note(s) not from this knowledge base",
+        "en": "{path}: {new_reviews} from Anki ({already} already imported) on {item_count}; "
+        "skipped {foreign_review_count} of {foreign_note_count} not from this knowledge base",
     },
     "reschedules": {"zh": "和 {n} 条重新排期记录", "en": " and {n} reschedule entries"},
     "end": {"zh": "。", "en": "."},
@@ -55,5 +55,11 @@ def import_anki(obj: Ctx, path, as_json):
         return
     lang = obj.lang
     counts = {k: getattr(result, k) for k in ("added", "already", "items", "foreign_notes", "foreign_reviews")}
+    counts |= {
+        "new_reviews": count(result.added, "new review"),
+        "item_count": count(result.items, "item"),
+        "foreign_review_count": count(result.foreign_reviews, "review"),
+        "foreign_note_count": count(result.foreign_notes, "note"),
+    }
     more = say(WORDS, "reschedules", lang, n=result.not_answers) if result.not_answers else ""
     click.echo(say(WORDS, "imported", lang, path=path, **counts) + more + say(WORDS, "end", lang))

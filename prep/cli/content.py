@@ -12,7 +12,7 @@ import click
 from prep.cli import report
 from prep.cli.base import Ctx, check_filters, echo_lines, emit_json, emit_json_rows, lang_option, resolve_lang, terminal_text
 from prep.errors import ContentErrors, PrepError
-from prep.kb.vocab import pad, say
+from prep.kb.vocab import count, pad, say
 
 # What `prep init` prints: in the new knowledge base's language.
 INIT_WORDS: dict[str, dict[str, str]] = {
@@ -203,7 +203,7 @@ def search(obj: Ctx, query_text, limit, types, as_json):
         line = terminal_text(f"       {highlighted(r, chr(0xE000), chr(0xE001))}")
         lines.append(line.replace(chr(0xE000), marks[0]).replace(chr(0xE001), marks[1]))
     echo_lines(lines)
-    click.echo(say(report.WORDS, "results", obj.lang, n=len(rows)), err=True)
+    click.echo(say(report.WORDS, "results", obj.lang, n=len(rows), results=count(len(rows), "result")), err=True)
 
 
 @click.command()

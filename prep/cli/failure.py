@@ -11,11 +11,11 @@ import click
 
 from prep.cli.base import Ctx
 from prep.errors import ContentErrors, PrepError
-from prep.kb.vocab import say
+from prep.kb.vocab import count, say
 
 WORDS: dict[str, dict[str, str]] = {
     "error": {"zh": "错误：{text}", "en": "Error: {text}"},
-    "content_errors": {"zh": "知识库里有 {n} 处错误；数据库没有改动。", "en": "{n} error(s) in the knowledge base; the database was not changed."},
+    "content_errors": {"zh": "知识库里有 {n} 处错误；数据库没有改动。", "en": "{errors} in the knowledge base; the database was not changed."},
     "the_database": {"zh": "数据库", "en": "the database"},
 }
 
@@ -35,7 +35,7 @@ def tell(ctx: click.Context, e: Exception) -> None:
     if isinstance(e, ContentErrors):
         for err in e.errors:  # the content's own messages stay English, as the schema's keys do
             click.secho(str(err), fg="red", err=True)
-        click.echo(say(WORDS, "content_errors", lang, n=len(e.errors)), err=True)
+        click.echo(say(WORDS, "content_errors", lang, n=len(e.errors), errors=count(len(e.errors), "error")), err=True)
         return
     if isinstance(e, PrepError):
         text = e.text(lang)

@@ -6,17 +6,17 @@ import click
 
 from prep.cli.base import Ctx, emit_json, lang_option, resolve_lang
 from prep.errors import PrepError
-from prep.kb.vocab import code_word, pad, say
+from prep.kb.vocab import code_word, count, pad, say
 
 # What `interview list` and `plan` print around the dates and ids, in the reader's language.
 WORDS: dict[str, dict[str, str]] = {
     "row": {"zh": "{title}  配置：{profile}  条目：{claims}", "en": "{title}  profile: {profile}  claims: {claims}"},
     "all_claims": {"zh": "全部条目", "en": "all claims"},
-    "interviews": {"zh": "{n} 场面试", "en": "{n} interview(s)"},
+    "interviews": {"zh": "{n} 场面试", "en": "{interviews}"},
     "plan_head": {"zh": "面试 {title}：还有 {days:.1f} 天；配置 {profile}", "en": "Interview {title}: in {days:.1f} days; profile {profile}"},
     "unstarted": {
         "zh": "按每日上限，这场面试有 {n} 张卡/个故事到当天还是新的（prep config new_per_day）。",
-        "en": "{n} card(s)/stories of the interview stay new on the day within the daily limits (prep config new_per_day).",
+        "en": "{n} of the interview's cards and stories will still be new on the day within the daily limits (prep config new_per_day).",
     },
     "added": {"zh": "已添加面试 {title}；计划见：prep plan", "en": "Added interview {title}; see the plan: prep plan"},
     "removed": {"zh": "已删除面试 {title}", "en": "Removed interview {title}"},
@@ -85,7 +85,7 @@ def interview_list(obj: Ctx, show_all, as_json):
     for iv in rows:
         claims = ", ".join(iv.claims) if iv.claims else say(WORDS, "all_claims", lang)
         click.echo(say(WORDS, "row", lang, title=iv.title(), profile=iv.profile or "-", claims=claims))
-    click.echo(say(WORDS, "interviews", lang, n=len(rows)), err=True)
+    click.echo(say(WORDS, "interviews", lang, n=len(rows), interviews=count(len(rows), "interview")), err=True)
 
 
 @interview.command(name="rm")

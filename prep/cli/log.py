@@ -9,13 +9,13 @@ import click
 
 from prep.cli.base import Ctx
 from prep.errors import PrepError
-from prep.kb.vocab import say
+from prep.kb.vocab import count, say
 
 WORDS: dict[str, dict[str, str]] = {
     "wrote": {"zh": "已写入 {out}：{n} 条回答。", "en": "Wrote {out}: {n} answers."},
     "imported": {
         "zh": "{path}：{added} 条新回答，涉及 {items} 项，{already} 条已有",
-        "en": "{path}: {added} new answer(s) on {items} item(s), {already} already here",
+        "en": "{path}: {new_answers} on {item_count}, {already} already here",
     },
     "unknown": {"zh": "，{n} 条属于本知识库没有的条目（已跳过）", "en": ", {n} for items this knowledge base does not have (skipped)"},
     "end": {"zh": "。", "en": "."},
@@ -76,7 +76,21 @@ def log_import(obj: Ctx, path):
     r = import_records(db, records)
     lang = obj.lang
     skipped = say(WORDS, "unknown", lang, n=r.unknown_items) if r.unknown_items else ""
-    click.echo(say(WORDS, "imported", lang, path=path, added=r.added, items=r.items, already=r.already) + skipped + say(WORDS, "end", lang))
+    click.echo(
+        say(
+            WORDS,
+            "imported",
+            lang,
+            path=path,
+            added=r.added,
+            items=r.items,
+            already=r.already,
+            new_answers=count(r.added, "new answer"),
+            item_count=count(r.items, "item"),
+        )
+        + skipped
+        + say(WORDS, "end", lang)
+    )
 
 
 def _why(e: Exception) -> str:

@@ -10,19 +10,19 @@ import click
 from prep.cli.base import Ctx
 from prep.cli.report import kind_word
 from prep.errors import ContentErrors, PrepError
-from prep.kb.vocab import say
+from prep.kb.vocab import count, say
 
 KINDS = ("card", "claim", "story", "project", "fact")
 WORDS: dict[str, dict[str, str]] = {
-    "would_edit": {"zh": "将修改 {rel}：第 {lines} 行", "en": "would edit {rel}: line(s) {lines}"},
+    "would_edit": {"zh": "将修改 {rel}：第 {lines} 行", "en": "would edit {rel}: {at}"},
     "would_move": {
         "zh": "将把{kind} '{old}' 的 {n} 次复习/模拟面试回答移到 '{new}'",
-        "en": "would move {n} review(s)/mock answer(s) of {kind} '{old}' to '{new}'",
+        "en": "would move {entries} (reviews and mock answers) of {kind} '{old}' to '{new}'",
     },
-    "edited": {"zh": "已修改 {rel}：第 {lines} 行", "en": "edited {rel}: line(s) {lines}"},
+    "edited": {"zh": "已修改 {rel}：第 {lines} 行", "en": "edited {rel}: {at}"},
     "renamed": {
         "zh": "已把{kind} '{old}' 改名为 '{new}'：移动了 {reviews} 次复习{state}和 {mock} 个模拟面试回答。",
-        "en": "Renamed {kind} '{old}' to '{new}': {reviews} review(s){state} and {mock} mock answer(s) moved.",
+        "en": "Renamed {kind} '{old}' to '{new}': {review_count}{state} and {mock_answers} moved.",
     },
     "state": {"zh": "、FSRS 状态", "en": ", its FSRS state"},
     "anki_note": {
@@ -70,8 +70,8 @@ def mv(obj: Ctx, old, new, dry_run):
     named = kind_word(kind, lang)
     if dry_run:
         for e in edits:
-            click.echo(say(WORDS, "would_edit", lang, rel=e.rel, lines=", ".join(map(str, e.lines))))
-        click.echo(say(WORDS, "would_move", lang, n=reviews, kind=named, old=old, new=new))
+            click.echo(_edit_line("would_edit", e, lang))
+        click.echo(say(WORDS, "would_move", lang, n=reviews, entries=count(reviews, "history entry"), kind=named, old=old, new=new))
         return
     written = False
     try:
@@ -85,11 +85,31 @@ def mv(obj: Ctx, old, new, dry_run):
         raise
     sync(db, root)
     for e in edits:
-        click.echo(say(WORDS, "edited", lang, rel=e.rel, lines=", ".join(map(str, e.lines))))
+        click.echo(_edit_line("edited", e, lang))
     state = say(WORDS, "state", lang) if moved.state else ""
-    click.echo(say(WORDS, "renamed", lang, kind=named, old=old, new=new, reviews=moved.reviews, state=state, mock=moved.mock_answers))
+    click.echo(
+        say(
+            WORDS,
+            "renamed",
+            lang,
+            kind=named,
+            old=old,
+            new=new,
+            reviews=moved.reviews,
+            state=state,
+            mock=moved.mock_answers,
+            review_count=count(moved.reviews, "review"),
+            mock_answers=count(moved.mock_answers, "mock answer"),
+        )
+    )
     if kind == "card":
         click.echo(say(WORDS, "anki_note", lang), err=True)
+
+
+def _edit_line(key: str, e, lang: str) -> str:
+    """An edit's file and lines: "line 3" or "lines 3, 5" (in zh "第 3, 5 行")."""
+    lines = ", ".join(map(str, e.lines))
+    return say(WORDS, key, lang, rel=e.rel, lines=lines, at=("line " if len(e.lines) == 1 else "lines ") + lines)
 
 
 def _kind(old: str, new: str, where: dict, db, known_kind) -> str:

@@ -9,7 +9,7 @@ import click
 from prep.cli.base import Ctx
 from prep.cli.report import kind_word
 from prep.errors import PrepError
-from prep.kb.vocab import say
+from prep.kb.vocab import count, say
 
 WORDS: dict[str, dict[str, str]] = {
     "added": {
@@ -77,7 +77,7 @@ def new(obj: Ctx, kind, item_id, deck, project, claims):
         text = scaffold.story_text(item_id, lang, list(claims))
     if errors:
         raise PrepError(
-            f"the knowledge base has {len(errors)} error(s) already; fix them first (prep validate)",
+            f"the knowledge base has {count(len(errors), 'error')} already; fix them first (prep validate)",
             zh=f"知识库里已经有 {len(errors)} 处错误；先修好它们（prep validate）",
         )
     scaffold.check(root, rel, text, kind, item_id)

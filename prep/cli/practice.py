@@ -22,7 +22,7 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "note": {"zh": "注意：{text}", "en": "Note: {text}"},
     "drawing_for": {"zh": "注意：按面试 {title} 抽题", "en": "Note: drawing for interview {title}"},
-    "drawing_claims": {"zh": "（{n} 个条目）", "en": " ({n} claim(s))"},
+    "drawing_claims": {"zh": "（{n} 个条目）", "en": " ({claims})"},
     "wrote_apkg": {
         "zh": "已写入 {path}：{notes} 条笔记（{qa} 条问答、{stories} 个故事），{cards} 张 Anki 卡，{media} 个媒体文件，{decks} 个卡组。",
         "en": "Wrote {path}: {summary}.",
@@ -227,7 +227,7 @@ def draw_defaults(obj: Ctx, profile: str | None, claim: str | None, project: str
     claims = () if (claim or project) else iv.claims
     if (not profile and iv.profile) or claims:
         lang = obj.lang
-        some = say(WORDS, "drawing_claims", lang, n=len(claims)) if claims else ""
+        some = say(WORDS, "drawing_claims", lang, n=len(claims), claims=count(len(claims), "claim")) if claims else ""
         click.echo(say(WORDS, "drawing_for", lang, title=iv.title()) + some, err=True)
     return profile or iv.profile or "backend-onsite", claims
 

@@ -30,7 +30,7 @@ WORDS: dict[str, dict[str, str]] = {
     "synced": {"zh": "已同步：{summary}。", "en": "Synced: {summary}."},
     "claim_row": {"zh": "{stories:>2} 个故事 {cards:>3} 张卡", "en": "{stories:>2} stories {cards:>3} cards"},
     "story_row": {"zh": "{minutes:>4g} 分钟", "en": "{minutes:>4g} min"},
-    "results": {"zh": "{n} 条结果", "en": "{n} result(s)"},
+    "results": {"zh": "{n} 条结果", "en": "{results}"},
 }
 # An item's kind (a code in JSON) as the list, search and validate lines name it.
 KINDS: dict[str, dict[str, str]] = {

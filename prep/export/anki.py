@@ -311,7 +311,7 @@ def _notes(ex: _Exporter, db: Database, cards: list[str], stories: list[str], pr
     if ex.media.errors:
         n = len(ex.media.errors)
         listed = "\n  ".join(ex.media.errors)
-        raise ExportError(f"{n} image problem(s); nothing was written:\n  {listed}", zh=f"{n} 处图片问题；什么都没有写入：\n  {listed}")
+        raise ExportError(f"{count(n, 'image problem')}; nothing was written:\n  {listed}", zh=f"{n} 处图片问题；什么都没有写入：\n  {listed}")
 
 
 @contextlib.contextmanager

@@ -29,6 +29,7 @@ import genanki
 from prep.errors import PrepError
 from prep.index.conn import Database
 from prep.index.db import iso, transaction
+from prep.kb.vocab import count
 from prep.study.engine import load_settings
 from prep.study.replay import replay
 from prep.study.srs import make_scheduler
@@ -71,8 +72,8 @@ class ImportResult:
 
     def summary(self) -> str:
         return (
-            f"{self.added} new review(s) from Anki ({self.already} already imported) on {self.items} item(s); "
-            f"skipped {self.foreign_reviews} review(s) of {self.foreign_notes} note(s) not from this knowledge base"
+            f"{count(self.added, 'new review')} from Anki ({self.already} already imported) on {count(self.items, 'item')}; "
+            f"skipped {count(self.foreign_reviews, 'review')} of {count(self.foreign_notes, 'note')} not from this knowledge base"
             + (f" and {self.not_answers} reschedule entries" if self.not_answers else "")
         )
 

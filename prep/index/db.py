@@ -34,6 +34,7 @@ from prep.index.failures import backups as backups
 from prep.index.failures import because, damaged_message, sqlite_message
 from prep.index.failures import sqlite_reason as sqlite_reason
 from prep.index.migrations import migrations
+from prep.kb.vocab import count
 
 # "prep" in ASCII: marks our files so another application's database is never adopted.
 APPLICATION_ID = 0x70726570
@@ -118,7 +119,7 @@ def _refuse_foreign(path: Path, app_id: int, tables: set[str], applied: list[str
     ours = app_id == APPLICATION_ID or (app_id == 0 and (applied or not tables))
     if not ours:
         raise PrepError(
-            f"{path}: a SQLite database of another application (application_id {app_id}, {len(tables)} table(s)); "
+            f"{path}: a SQLite database of another application (application_id {app_id}, {count(len(tables), 'table')}); "
             "prep left it untouched. Pass --db with a new file name.",
             zh=f"{path}：这是别的应用程序的 SQLite 数据库（application_id {app_id}，{len(tables)} 张表）；prep 没有动它。用 --db 指定一个新文件名。",
         )

@@ -16,6 +16,7 @@ from typing import Any
 from prep.errors import PrepError
 from prep.index.conn import Database
 from prep.index.db import set_meta
+from prep.kb.vocab import count
 
 ITEM_TABLES = {"card": "cards", "story": "stories", "claim": "claims", "project": "projects", "fact": "facts"}
 # (table, item type column or None, id column): rows that belong to an item.
@@ -71,7 +72,8 @@ def move(db: Database, kind: str, old: str, new: str) -> Moved:
     if history_count(db, kind, new):
         n = history_count(db, kind, new)
         raise PrepError(
-            f"'{new}' already has {n} review(s) of its own; not mixing two histories", zh=f"'{new}' 已经有自己的 {n} 次复习；不把两份记录混在一起"
+            f"'{new}' already has {count(n, 'review')} of its own; not mixing two histories",
+            zh=f"'{new}' 已经有自己的 {n} 次复习；不把两份记录混在一起",
         )
     out = Moved()
     table = ITEM_TABLES[kind]

@@ -36,11 +36,11 @@ WORDS: dict[str, dict[str, str]] = {
     "up_to_date": {"zh": "已是最新", "en": "up to date"},
     "summary": {
         "zh": "解析了 {files} 个文件；新增 {added}，更新 {updated}，归档 {archived}，恢复 {restored}",
-        "en": "parsed {files} file(s); {added} added, {updated} updated, {archived} archived, {restored} restored",
+        "en": "parsed {parsed}; {added} added, {updated} updated, {archived} archived, {restored} restored",
     },
     "archived": {
         "zh": "{items}已归档，共有 {total} 次复习记录：{ids}{more}；如果是改了 id，`prep mv {first} NEW` 会把记录带回来",
-        "en": "{items} archived with {total} review(s): {ids}{more}; if you renamed {which}, `prep mv {first} NEW` brings its history back",
+        "en": "{items} archived with {reviews}: {ids}{more}; if you renamed {which}, `prep mv {first} NEW` brings its history back",
     },
 }
 
@@ -67,13 +67,15 @@ class SyncResult:
             items = [(i, n) for k, i, n in self.archived_history if k == kind]
             if not items:
                 continue
+            total = sum(n for _, n in items)
             out.append(
                 say(
                     WORDS,
                     "archived",
                     lang,
                     items=count(len(items), kind, lang),
-                    total=sum(n for _, n in items),
+                    total=total,
+                    reviews=count(total, "review"),
                     ids=", ".join(i for i, _ in items[:5]),
                     more=" ..." if len(items) > 5 else "",
                     which="it" if len(items) == 1 else "one",
@@ -86,7 +88,7 @@ class SyncResult:
         if self.unchanged:
             return say(WORDS, "up_to_date", lang)
         n = {"added": self.added, "updated": self.updated, "archived": self.archived, "restored": self.restored}
-        return say(WORDS, "summary", lang, files=len(self.parsed), **n)
+        return say(WORDS, "summary", lang, files=len(self.parsed), parsed=count(len(self.parsed), "file"), **n)
 
 
 def _sha1(data: bytes) -> str:
@@ -253,6 +255,6 @@ def _refuse_emptying(db: Database, kb: KnowledgeBase, root: Path) -> None:
         ).fetchone()
         if live:
             raise PrepError(
-                f"{root}: {folder}/ has no {table} now (missing or empty), so syncing would archive {live} {table[:-1]}(s)"
+                f"{root}: {folder}/ has no {table} now (missing or empty), so syncing would archive {count(live, item_type)}"
                 f" ({reviewed} with reviews). Nothing was changed; if you meant it, run `prep sync --allow-empty`."
             )

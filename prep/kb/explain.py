@@ -1,7 +1,7 @@
 """Pydantic's errors, said the way a person who edits YAML can act on them.
 
-`String should match pattern '^[^\\s]+$'` and `unknown language key(s) ['Kafka Streams
-and CDC']` are true but useless: the first means "tags cannot contain spaces", the second
+`String should match pattern '^[^\\s]+$'` and `1 unknown language key:
+'Kafka Streams and CDC'` are true but useless: the first means "tags cannot contain spaces", the second
 means a comma inside `{en: ...}` split the text and it needs quotes. Each rule here turns
 one pydantic error (type, location, input) into one sentence, with a "did you mean" for
 misspelt keys and choices.
@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from prep.errors import ContentError
 from prep.kb.models import LANGS, Card, Claim, Deck, Fact, Figure, Project, Resume, Story, StoryFront
 from prep.kb.spelling import did_you_mean
+from prep.kb.vocab import count
 from prep.kb.yamlsrc import LineMap, format_path, line_for
 
 # The models a list or mapping field holds, to name the keys a misspelt one could mean.
@@ -75,7 +76,7 @@ def _text_message(field: str, value: Any, raw_msg: str) -> str:
             return _quote_hint(field, value)
         if unknown:
             hint = "".join(did_you_mean(str(k), LANGS) for k in unknown[:1])
-            return f"unknown language key(s) {', '.join(repr(k) for k in unknown)}; use zh and/or en{hint}"
+            return f"{count(len(unknown), 'unknown language key')}: {', '.join(repr(k) for k in unknown)}; use zh and/or en{hint}"
     if isinstance(value, (int, float)):
         return f'must be text; quote the number: {field}: "{value}"'
     return raw_msg

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
 # The vocabulary and text helpers live in prep.kb.vocab (no pydantic there); re-exported for the content code.
-from prep.kb.vocab import LANGS, REQUIRED_SECTIONS, STORY_SECTIONS, Kind, all_text, claim_text, pick  # noqa: F401
+from prep.kb.vocab import LANGS, REQUIRED_SECTIONS, STORY_SECTIONS, Kind, all_text, claim_text, count, pick  # noqa: F401
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 TAG_PATTERN = r"^[^\s]+$"
@@ -26,7 +26,7 @@ def _check_text(value: Any) -> Any:
     if isinstance(value, dict):
         unknown = set(value) - set(LANGS)
         if unknown:
-            raise ValueError(f"unknown language key(s) {sorted(unknown)}; use zh and/or en")
+            raise ValueError(f"{count(len(unknown), 'unknown language key')}: {sorted(unknown)}; use zh and/or en")
         if not value:
             raise ValueError("needs at least one of zh, en")
         for k, v in value.items():

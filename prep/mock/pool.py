@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from prep.index.conn import Database
 from prep.index.db import loads as _j
+from prep.kb.vocab import count
 from prep.study import srs
 
 if TYPE_CHECKING:
@@ -100,7 +101,7 @@ class Pool:
                 self._weak[key] = (NEVER, "never rehearsed")
             else:
                 r = self.recall()[key]
-                why = f"recall {round(r * 100)}%" + (f", {st[1]} lapse(s)" if st[1] else "")
+                why = f"recall {round(r * 100)}%" + (f", {count(st[1], 'lapse')}" if st[1] else "")
                 self._weak[key] = (FLOOR + (1.0 - r) + LAPSE_WEIGHT * min(st[1], 4), why)
         return self._weak[key]
 

@@ -21,6 +21,7 @@ from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from prep.errors import PrepError
 from prep.index.conn import Database
+from prep.kb.vocab import count
 from prep.study.engine import load_settings, save_settings
 from prep.study.srs import Settings
 
@@ -108,7 +109,7 @@ def optimize(db: Database, *, save: bool = True, min_reviews: int = MIN_REVIEWS)
     n = review_count(db)
     if n < min_reviews:
         raise OptimizeError(
-            f"{n} review(s) in the log; fitting FSRS needs at least {min_reviews} ({min_reviews - n} more). Nothing was changed.",
+            f"{count(n, 'review')} in the log; fitting FSRS needs at least {min_reviews} ({min_reviews - n} more). Nothing was changed.",
             zh=f"记录里有 {n} 次复习；拟合 FSRS 至少需要 {min_reviews} 次（还差 {min_reviews - n} 次）。没有改动。",
         )
     settings = load_settings(db)

@@ -54,12 +54,12 @@ WORDS: dict[str, dict[str, str]] = {
     "empty_none": {"zh": "所选范围里没有卡片。", "en": "No card matches the selection."},
     "empty_next": {
         "zh": "学过的 {n} 张卡都已排好期：下一张 {when} 后到期。",
-        "en": "The {n} card(s) you have studied are scheduled: the next is due in {when}.",
+        "en": "The {cards} you have studied {are} scheduled: the next is due in {when}.",
     },
-    "empty_later": {"zh": "学过的 {n} 张卡都已排好期。", "en": "The {n} card(s) you have studied are scheduled for later."},
+    "empty_later": {"zh": "学过的 {n} 张卡都已排好期。", "en": "The {cards} you have studied {are} scheduled for later."},
     "empty_new_limit": {
         "zh": "还有 {n} 张新卡，但今天的新卡上限（new_per_day）已用完。",
-        "en": "{n} new card(s) wait: today's new_per_day limit is used up.",
+        "en": "{new_cards} {wait}: today's new_per_day limit is used up.",
     },
     "empty_review_limit": {
         "zh": "还有到期卡，但今天的复习上限（max_reviews_per_day）已用完。",
@@ -73,14 +73,14 @@ WORDS: dict[str, dict[str, str]] = {
     "next_followup": {"zh": "下一张：{q}", "en": "Next: {q}"},
     "leave_review": {
         "zh": "还剩 {left} 张，确定离开？已答的 {n} 张都已保存。",
-        "en": "Leave with {left} card(s) left? Your {n} answer(s) are saved.",
+        "en": "Leave with {cards_left} left? Your {answers} {are} saved.",
     },
     # browse
     "search_placeholder": {
         "zh": "搜索卡片、故事、简历条目（支持中文子串：时间轮）；留空列出全部条目",
         "en": "Search cards, stories, claims (Chinese works: 时间轮); empty lists the claims",
     },
-    "browse_info": {"zh": "{n} 条结果 · 类型：{type}（ctrl+t 切换） · Enter 打开", "en": "{n} result(s) · type: {type} (ctrl+t) · Enter opens"},
+    "browse_info": {"zh": "{n} 条结果 · 类型：{type}（ctrl+t 切换） · Enter 打开", "en": "{results} · type: {type} (ctrl+t) · Enter opens"},
     "browse_first": {
         "zh": "前 {n} 条，共 {total} 条（输入以搜索） · 类型：{type}（ctrl+t 切换） · Enter 打开",
         "en": "first {n} of {total} (type to search) · type: {type} (ctrl+t) · Enter opens",
@@ -127,7 +127,7 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "profile_errors": {
         "zh": "面试配置文件有 {n} 处错误，先用内置配置。{first}",
-        "en": "{n} error(s) in profile files; showing the built-in ones. {first}",
+        "en": "{errors} in profile files; showing the built-in ones. {first}",
     },
     "col_profile": {"zh": "配置", "en": "profile"},
     "col_questions": {"zh": "题数", "en": "questions"},
@@ -162,7 +162,7 @@ WORDS: dict[str, dict[str, str]] = {
     "press_q": {"zh": "按 q 返回。", "en": "Press q to go back."},
     "leave_mock": {
         "zh": "在第 {n}/{total} 题离开模拟面试？已打的 {scores} 个分都已保存；这次面试记为中途放弃。",
-        "en": "Leave the mock at question {n}/{total}? Your {scores} score(s) are saved; the session is marked abandoned.",
+        "en": "Leave the mock at question {n}/{total}? Your {score_count} {are} saved; the session is marked abandoned.",
     },
     # to confirm (assumptions)
     "confirm_title": {
@@ -174,7 +174,7 @@ WORDS: dict[str, dict[str, str]] = {
     "col_assumed": {"zh": "待确认的内容", "en": "assumed"},
     "confirm_claim_line": {
         "zh": "*{facts} 条事实 · **待确认 {n} 处**（c：逐条确认）*",
-        "en": "*{facts} fact(s) · **{n} to confirm** (c: walk them)*",
+        "en": "*{fact_count} · **{n} to confirm** (c: walk them)*",
     },
     "session_running": {"zh": "进行中", "en": "running"},
     "session_finished": {"zh": "已完成", "en": "finished"},

@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Input, Static
 from prep.index import read
 from prep.index.search import hit_spans, terms
 from prep.index.views import SearchHit
+from prep.kb.vocab import count
 from prep.tui.screens.base import BackScreen
 from prep.tui.widgets.columns import fill, widths
 from prep.tui.widgets.footer import PrepFooter
@@ -143,7 +144,7 @@ class BrowseScreen(BackScreen):
         shown = len(message.rows)
         kind = self.t(f"type_{message.type_filter}")
         key = "browse_info" if shown == message.total else "browse_first"
-        self.query_one("#info", Static).update(self.t(key, n=shown, total=message.total, type=kind))
+        self.query_one("#info", Static).update(self.t(key, n=shown, results=count(shown, "result"), total=message.total, type=kind))
 
     def on_resize(self) -> None:
         if hasattr(self, "rows"):

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Markdown, Static
 from prep.export.item import render
 from prep.index import read
 from prep.index.views import ItemView
+from prep.kb.vocab import count
 from prep.tui.screens.base import BACK, BackScreen
 from prep.tui.widgets.columns import fill, widths
 from prep.tui.widgets.footer import PrepFooter
@@ -60,7 +61,7 @@ class DetailScreen(BackScreen):
 
             n = len(to_confirm(self.app.db, self.app.lang, self.item_id))
             facts = len(self.item["facts"])
-            doc += "\n\n" + self.t("confirm_claim_line", facts=facts, n=n)
+            doc += "\n\n" + self.t("confirm_claim_line", facts=facts, fact_count=count(facts, "fact"), n=n)
         self.query_one("#doc", Markdown).update(doc)
         self.rows = [(item_id, [self.t(f"type_{kind}"), item_id, " ".join(text.split())[:200]]) for kind, item_id, text in linked(self.item)]
         self.render_table()

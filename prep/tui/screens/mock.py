@@ -18,7 +18,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Markdown, Static
 
 from prep.errors import ContentErrors
-from prep.kb.vocab import pick
+from prep.kb.vocab import count, pick
 from prep.mock import session
 from prep.mock.draw import Draw
 from prep.tui.screens.base import BACK, BackScreen, PrepScreen
@@ -55,7 +55,7 @@ class MockScreen(BackScreen):
         try:
             self.profiles = load_profiles(self.app.kb_root)
         except ContentErrors as e:
-            self.notify(self.t("profile_errors", n=len(e.errors), first=e.errors[0]), severity="error")
+            self.notify(self.t("profile_errors", n=len(e.errors), errors=count(len(e.errors), "error"), first=e.errors[0]), severity="error")
             self.profiles = {k: Profile.model_validate(v) for k, v in BUILTIN.items()}
         self.rows = [
             (name, [name, sum(s.count for s in p.slots), f"{p.minutes:g}", pick(p.title, self.app.lang)]) for name, p in self.profiles.items()
@@ -292,7 +292,9 @@ class MockSessionScreen(PrepScreen):
             return
         from prep.tui.screens.confirm import ConfirmScreen
 
-        question = self.t("leave_mock", n=self.index + 1, total=len(self.draw.questions), scores=len(self.results))
+        scores = len(self.results)
+        are = "is" if scores == 1 else "are"
+        question = self.t("leave_mock", n=self.index + 1, total=len(self.draw.questions), scores=scores, score_count=count(scores, "score"), are=are)
 
         def done(leave: bool | None) -> None:
             if leave:

@@ -23,6 +23,7 @@ from prep.index import read
 from prep.index.db import sqlite_reason
 from prep.index.views import CardView
 from prep.kb.marks import markers
+from prep.kb.vocab import count
 from prep.study import engine
 from prep.study.srs import RATING_NAMES
 from prep.tui.screens.base import PrepScreen
@@ -149,16 +150,17 @@ class ReviewScreen(PrepScreen):
         now = app.now()
         e = why_empty(app.db, now, app.settings, **self.filters)
         scheduled = e.selected - e.unseen
+        are = "is" if scheduled == 1 else "are"
         if not e.selected:
             lines = [self.t("empty_none")]
         elif e.next_due:
-            lines = [self.t("empty_next", n=scheduled, when=format_interval(e.next_due - now))]
+            lines = [self.t("empty_next", n=scheduled, cards=count(scheduled, "card"), are=are, when=format_interval(e.next_due - now))]
         elif scheduled:
-            lines = [self.t("empty_later", n=scheduled)]
+            lines = [self.t("empty_later", n=scheduled, cards=count(scheduled, "card"), are=are)]
         else:
             lines = []
         if e.new_limit_hit:
-            lines.append(self.t("empty_new_limit", n=e.unseen))
+            lines.append(self.t("empty_new_limit", n=e.unseen, new_cards=count(e.unseen, "new card"), wait="waits" if e.unseen == 1 else "wait"))
         if e.review_limit_hit:
             lines.append(self.t("empty_review_limit"))
         return "\n".join([*lines, "", self.t("empty_offer")])
@@ -247,7 +249,8 @@ class ReviewScreen(PrepScreen):
         from prep.tui.screens.confirm import ConfirmScreen
 
         left = len(self.queue) + 1
-        question = self.t("leave_review", left=left, n=len(self.answered))
+        n = len(self.answered)
+        question = self.t("leave_review", left=left, n=n, cards_left=count(left, "card"), answers=count(n, "answer"), are="is" if n == 1 else "are")
 
         def done(leave: bool | None) -> None:
             if leave:
