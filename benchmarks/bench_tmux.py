@@ -123,7 +123,7 @@ def empty_app(size, env, n: int) -> float:
     return took * 1000
 
 
-INFO = re.compile(r"(\d+ result\(s\)|first \d+ of \d+)[^\n]*type: (\w+) \(ctrl\+t\)")
+INFO = re.compile(r"(\d+ results?|\d+ result\(s\)|first \d+ of \d+)[^\n]*type: (\w+) \(ctrl\+t\)")
 
 
 def listing(text: str) -> str:
