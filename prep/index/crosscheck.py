@@ -44,14 +44,18 @@ class Stale:
 
     files: set[str]
     cards: dict[str, Old] = field(default_factory=dict)  # id -> row of a live card of a stale file
-    resume: bool = False  # the resume is being replaced: what the index holds of it follows
-    claims: dict[str, Old] = field(default_factory=dict)  # id -> row of a live claim
+    claims: dict[str, Old] = field(default_factory=dict)  # id -> row of a live claim (resume replaced only)
     projects: set[str] = field(default_factory=set)  # live project ids
     facts: set[str] = field(default_factory=set)
     stories: dict[str, Old] = field(default_factory=dict)
     decks: dict[str, tuple[str, int]] = field(default_factory=dict)  # every live deck: id -> (file, position)
     # table -> id -> row, for every row (live or archived) under an id of the new items
     rows: dict[str, dict[str, Old]] = field(default_factory=dict)
+
+    @property
+    def resume(self) -> bool:
+        """The resume is among the files replaced: what the index holds of it follows."""
+        return any(layout.kind_of(rel) == "resume" for rel in self.files)
 
 
 def stale_items(db: Database, files: set[str]) -> Stale:
@@ -63,8 +67,7 @@ def stale_items(db: Database, files: set[str]) -> Stale:
             out.cards |= {r[0]: r[1:] for r in db.execute(sql, [did, file])}
     stories = db.execute(f"SELECT id, {OLD_COLS} FROM stories WHERE archived = 0").fetchall()  # one per file: few
     out.stories = {r[0]: r[1:] for r in stories if r[5] in files}
-    if any(layout.kind_of(rel) == "resume" for rel in files):
-        out.resume = True
+    if out.resume:
         out.claims = {r[0]: r[1:] for r in db.execute(f"SELECT id, {OLD_COLS} FROM claims WHERE archived = 0")}
         out.projects = {r[0] for r in db.execute("SELECT id FROM projects WHERE archived = 0")}
         out.facts = {r[0] for r in db.execute("SELECT id FROM facts")}
