@@ -33,3 +33,23 @@ def test_pick_falls_back_to_an_exact_pass_when_almost_everything_is_taken():
     assert {cands.pick(rng, lambda i: 1.0 if i in only else 0.0) for _ in range(20)} == {"x999"}
     assert cands.pick(rng, lambda i: 0.0) is None
     assert Candidates([], []).pick(rng, lambda i: 1.0) is None
+
+
+def test_select_gives_the_live_cards_of_a_filter_sorted_as_sqlite_sorts_them(db, builtin_kb):
+    from prep.index.sync import sync
+    from prep.mock.pool import _Cards
+
+    sync(db, builtin_kb)
+    # archived cards stay out; ids with '-', '.', '_' and digits test the order of the join
+    db.execute("UPDATE cards SET archived = 1 WHERE id IN (SELECT id FROM cards ORDER BY id DESC LIMIT 5)")
+    kinds_of = [{"concept"}, {"design", "trivia"}, {"concept", "design", "defend-the-number", "trivia"}, {"no-such-kind"}]
+    seen = 0
+    for kinds in kinds_of:
+        for lo, hi in [(1, 5), (2, 3), (4, 4)]:
+            marks = ",".join("?" * len(kinds))
+            sql = f"SELECT id FROM cards WHERE archived = 0 AND kind IN ({marks}) AND difficulty BETWEEN ? AND ? ORDER BY id"
+            expected = [r[0] for r in db.execute(sql, [*sorted(kinds), lo, hi])]
+            assert _Cards(db).select(kinds, lo, hi) == expected
+            seen += len(expected)
+    assert seen > 50  # the built-in KB has cards of these kinds
+    assert _Cards(db).select({"no-such-kind"}, 1, 5) == []

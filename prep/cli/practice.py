@@ -173,7 +173,6 @@ def draw(obj: Ctx, profile_name, n, claim, project, minutes, seed, out, allow_re
     import random
 
     from prep.index.db import utcnow
-    from prep.mock import sheets
     from prep.mock.draw import DrawOptions
     from prep.mock.draw import draw as do_draw
     from prep.mock.specs import describe, draw_profiles
@@ -207,6 +206,8 @@ def draw(obj: Ctx, profile_name, n, claim, project, minutes, seed, out, allow_re
         return
     for warning in drawn.warnings:
         click.echo(say(WORDS, "note", lang, text=warning), err=True)
+    from prep.mock import sheets
+
     if out:
         for path in sheets.write(drawn, Path(out)):
             click.echo(path)

@@ -33,6 +33,7 @@ from prep.index.conn import Database
 from prep.index.crosscheck import Fallback, Stale
 from prep.index.db import LONG_WAIT_S, dumps, get_meta, iso, set_meta, transaction
 from prep.index.facts import write_facts
+from prep.index.read import remember_link_counts
 from prep.index.sync import SyncResult
 from prep.kb import layout
 
@@ -71,7 +72,9 @@ def resync(db: Database, root: Path, kb_key: str, rels: list[str], stats: dict[s
             if parsed or plan.removed:
                 _apply(db, root, parsed, plan, iso(now), result)
             _write_files(db, kb_key, stats, plan, parsed)
-            set_meta(db, "content_version", str(int(plan.version or "0") + 1))
+            version = str(int(plan.version or "0") + 1)
+            set_meta(db, "content_version", version)
+            remember_link_counts(db, version, None if parsed or plan.removed else plan.version or "0")
     except sqlite3.Error:  # busy, full, read-only: the full sync would meet it too (and wait as long again)
         raise
     except Exception:  # a Fallback, or anything unforeseen: never worse than the full sync, which runs now

@@ -24,6 +24,7 @@ from prep.errors import ContentErrors, PrepError
 from prep.index import batches
 from prep.index.conn import Database
 from prep.index.db import dumps, get_meta, iso, set_meta, utcnow
+from prep.index.read import remember_link_counts
 from prep.kb import layout
 from prep.kb.vocab import count, say
 
@@ -238,7 +239,9 @@ def _sync_changed(db: Database, scan: _Scan, result: SyncResult) -> SyncResult:
         set_meta(db, "search_stale", "0")
         set_meta(db, "index_complete", "1")  # the index is exactly these files (an older prep never said so)
         # Lets content-only derived results (the audit summary) be cached until the next change.
-        set_meta(db, "content_version", str(int(get_meta(db, "content_version", "0")) + 1))
+        version = str(int(get_meta(db, "content_version", "0")) + 1)
+        set_meta(db, "content_version", version)
+        remember_link_counts(db, version)
     return result
 
 

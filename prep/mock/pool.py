@@ -185,10 +185,18 @@ class _Cards:
         return self._ids
 
     def select(self, kinds: set[str], lo: int, hi: int) -> list[str]:
-        """Live cards of these kinds and difficulties, sorted by id."""
+        """Live cards of these kinds and difficulties, sorted by id.
+
+        Read as one string, split in C: a row per card cost ~0.8 us of Python each (40 ms
+        at 50k cards), the string a third of that. Ids match ID_PATTERN (no newline), and
+        Python's order of str is SQLite's BINARY order of their UTF-8, so sorting here
+        gives what ORDER BY id would (the covering index hands them over nearly sorted)."""
         marks = ",".join("?" * len(kinds))
-        sql = f"SELECT id FROM cards WHERE archived = 0 AND kind IN ({marks}) AND difficulty BETWEEN ? AND ? ORDER BY id"
-        return [r[0] for r in self.db.execute(sql, [*sorted(kinds), lo, hi])]
+        sql = f"SELECT group_concat(id, char(10)) FROM cards WHERE archived = 0 AND kind IN ({marks}) AND difficulty BETWEEN ? AND ?"
+        joined = self.db.execute(sql, [*sorted(kinds), lo, hi]).fetchone()[0]
+        ids = joined.split("\n") if joined else []
+        ids.sort()
+        return ids
 
     def in_decks(self, decks: set[str]) -> set[str]:
         marks = ",".join("?" * len(decks))

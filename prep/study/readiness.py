@@ -17,6 +17,7 @@ from typing import TypedDict
 
 from prep.index.conn import Database
 from prep.index.db import iso
+from prep.index.read import link_counts
 from prep.kb.vocab import claim_text
 from prep.study import srs
 from prep.study.engine import load_settings
@@ -92,13 +93,6 @@ def cached_checks(db: Database) -> dict[str, tuple[int, int]] | None:
     return {k: (v[0], v[1]) for k, v in json.loads(raw).items()} if raw else None
 
 
-def _backing(db: Database) -> dict[tuple[str, str], int]:
-    """(claim, "card" | "story") -> how many items back it (links hold only the live
-    knowledge base, rebuilt at every sync). Counted in SQL: a KB has ~100 cards per claim."""
-    sql = "SELECT dst, src_type, count(*) FROM links WHERE rel = 'backs' AND dst_type = 'claim' GROUP BY dst, src_type"
-    return {(dst, t): n for dst, t, n in db.execute(sql)}
-
-
 def _recall(db: Database, r: dict[tuple[str, str], float]) -> dict[tuple[str, str], tuple[float, int]]:
     """(claim, type) -> (sum of R, how many with R >= 0.9) over the backing items with a
     recall above 0 (the rest add nothing): joined in SQL through a temporary table, so the
@@ -155,10 +149,12 @@ def claim_readiness(
     audit) lowers it; by default the last audit's counts, when the content is unchanged."""
     checks = cached_checks(db) if checks is None else checks
     r = item_retrievability(db, now, settings) if retrievability is None else retrievability
-    counts = _backing(db)
+    counts = link_counts(db)
     recall = _recall(db, r)
     stories_of: dict[str, list[str]] = {}
-    for claim, story in db.execute("SELECT dst, src FROM links WHERE rel = 'backs' AND src_type = 'story' AND dst_type = 'claim'"):
+    # by links_src, the stories' own links: `+` keeps SQLite off links_backs, whose walk
+    # passes every card's link too (8 ms at 100k cards for 200 stories' links, 0.1 ms so)
+    for claim, story in db.execute("SELECT dst, src FROM links WHERE src_type = 'story' AND +rel = 'backs' AND +dst_type = 'claim'"):
         stories_of.setdefault(claim, []).append(story)
     mocks = mock_scores(db, now)
     rehearsed = _last_rehearsals(db)
