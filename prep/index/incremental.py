@@ -201,10 +201,28 @@ def _unedited(db: Database, kb_key: str, parsed: list[Parsed]) -> set[str]:
         before = json.loads(row[0]) if row else None
         if not (isinstance(before, dict) and isinstance(p.raw, dict)):
             continue
-        # compared as JSON text: equal values of another type (1, 1.0, true) are not the same card
-        old = {c.get("id"): dumps(c) for c in before.get("cards") or [] if isinstance(c, dict)}
-        out |= {c["id"] for c in p.raw.get("cards") or [] if isinstance(c, dict) and old.get(c.get("id")) == dumps(c)}
+        # `==` first (it is in C), then the types: equal values of another type (1, 1.0, true)
+        # are not the same card. Dumping both sides as JSON to compare was 1000 calls a deck.
+        old = {c.get("id"): c for c in before.get("cards") or [] if isinstance(c, dict)}
+        out |= {c["id"] for c in p.raw.get("cards") or [] if isinstance(c, dict) and _same(old.get(c.get("id")), c)}
     return out
+
+
+def _same(old, new) -> bool:
+    """Whether two JSON values are equal and of the same types throughout."""
+    return old == new and _types_agree(old, new)
+
+
+def _types_agree(a, b) -> bool:
+    # a == b already: a string equals only a string, so strings need no look
+    kind = type(a)
+    if kind is not type(b):
+        return False
+    if kind is dict:
+        return all(type(v) is str or _types_agree(v, b[k]) for k, v in a.items())
+    if kind is list:
+        return all(type(x) is str or _types_agree(x, y) for x, y in zip(a, b, strict=True))
+    return kind is not float or repr(a) == repr(b)  # -0.0 == 0.0
 
 
 def _write_cards(db: Database, kb: KnowledgeBase, stale: Stale, now: str, result: SyncResult, unedited: set[str]) -> list[tuple[str, str]]:
