@@ -91,3 +91,15 @@ def test_a_warm_audit_imports_no_content_models(kb, prep_home):
     imported(["--kb", str(kb), "sync"], prep_home)
     heavy = sorted({"pydantic", "yaml", "textual", "genanki"} & imported(["--kb", str(kb), "audit"], prep_home))
     assert heavy == [], f"prep audit imported {heavy}"
+
+
+@pytest.mark.parametrize(("given", "seen"), [(None, "__all__"), ("logfire", "logfire")])
+def test_prep_asks_pydantic_to_load_no_plugins_unless_the_user_said(given, seen):
+    """Looking for them reads every installed distribution's entry points (~8 ms) at the
+    first validation, as a resync's; a user's own setting is kept."""
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    if given is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = given
+    code = "import os, sys; from prep.cli import main; sys.argv = ['prep', '--help']\ntry: main()\nexcept SystemExit: pass\nprint(os.environ.get('PYDANTIC_DISABLE_PLUGINS'))"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines()[-1] == seen

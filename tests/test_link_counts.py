@@ -51,3 +51,26 @@ def test_a_touched_file_keeps_the_counts_and_a_database_without_them_is_counted(
     db.execute("DELETE FROM meta WHERE key IN (?, ?)", [LINK_COUNTS, LINK_COUNTS_VERSION])  # synced by an older prep
     assert link_counts(db) == _counted(db)
     assert get_meta(db, LINK_COUNTS) is None  # counted, not written
+
+
+def _edit(kb, old: str, new: str) -> None:
+    deck = kb / "decks" / "time-wheel.yaml"
+    text = deck.read_text(encoding="utf-8")
+    assert old in text
+    deck.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_an_edit_that_keeps_the_backing_keeps_the_counts_and_one_that_changes_it_counts_again(db, kb):
+    sync(db, kb)
+    first = link_counts(db)
+    # a kept value under the current version is carried over, not counted again: this one shows
+    db.execute('UPDATE meta SET value = \'[["x", "card", 7]]\' WHERE key = ?', [LINK_COUNTS])
+    _edit(kb, "放到上层轮。", "放到上层轮（改）。")
+    assert sync(db, kb).checked == "incremental"
+    assert link_counts(db) == {("x", "card"): 7}
+    assert get_meta(db, LINK_COUNTS_VERSION) == get_meta(db, "content_version")
+
+    _edit(kb, "    claims: [acme.checkout-latency]\n    kind: design", "    claims: []\n    kind: design")
+    assert sync(db, kb).checked == "incremental"
+    assert link_counts(db) == _counted(db)
+    assert link_counts(db)[(CLAIM, "card")] == first[(CLAIM, "card")] - 1

@@ -69,12 +69,11 @@ def resync(db: Database, root: Path, kb_key: str, rels: list[str], stats: dict[s
         with transaction(db, wait=LONG_WAIT_S):
             if _state(db, kb_key) != ("0", plan.version):  # another sync or `prep mv` came in between
                 raise Fallback("the index changed meanwhile")
-            if parsed or plan.removed:
-                _apply(db, root, parsed, plan, iso(now), result)
+            same_backing = not (parsed or plan.removed) or _apply(db, root, parsed, plan, iso(now), result)
             _write_files(db, kb_key, stats, plan, parsed)
             version = str(int(plan.version or "0") + 1)
             set_meta(db, "content_version", version)
-            remember_link_counts(db, version, None if parsed or plan.removed else plan.version or "0")
+            remember_link_counts(db, version, (plan.version or "0") if same_backing else None)
     except sqlite3.Error:  # busy, full, read-only: the full sync would meet it too (and wait as long again)
         raise
     except Exception:  # a Fallback, or anything unforeseen: never worse than the full sync, which runs now
@@ -140,8 +139,9 @@ def _parse(root: Path, plan: Plan) -> list[Parsed]:
     return parsed
 
 
-def _apply(db: Database, root: Path, parsed: list[Parsed], plan: Plan, now: str, result: SyncResult) -> None:
-    """Check the parsed files against the index, then write their items."""
+def _apply(db: Database, root: Path, parsed: list[Parsed], plan: Plan, now: str, result: SyncResult) -> bool:
+    """Check the parsed files against the index, then write their items; whether every
+    claim is backed by the same items as before (an answer edited, say)."""
     from prep.kb import loader
 
     kb, links, errors = loader.collect(root, parsed)
@@ -160,7 +160,19 @@ def _apply(db: Database, root: Path, parsed: list[Parsed], plan: Plan, now: str,
     _write_decks(db, kb, stale)
     if stale.resume:
         _write_resume(db, kb, stale, now, result)
+    before = _backing(conn, rewritten)
     rows.write_links(conn, kb, rewritten, lambda: None)
+    return before is not None and before == _backing(conn, rewritten)
+
+
+def _backing(conn: sqlite3.Connection, items: list[tuple[str, str]]) -> list[tuple[str, str, str]] | None:
+    """The claims `items` (kind, id) back, sorted: the links `link_counts` counts. None for
+    many items, whose counting again (~10 ms at 50k cards) is cheaper than this."""
+    if len(items) > 200:
+        return None
+    # by links_src: SQLite would take links_dst for dst_type = 'claim', which is every link
+    sql = "SELECT src_type, src, dst FROM links WHERE src_type = ? AND src = ? AND +rel = 'backs' AND +dst_type = 'claim'"
+    return sorted(row for item in items for row in conn.execute(sql, item))
 
 
 def _write_resume(db: Database, kb: KnowledgeBase, stale: Stale, now: str, result: SyncResult) -> None:

@@ -243,6 +243,8 @@ class StoryFront(Strict):
 
 
 class FollowUp(BaseModel):
+    model_config = ConfigDict(defer_build=True)  # as Strict's: built with Story, when a story is read
+
     question: Text
     notes: Text | None = None
 
