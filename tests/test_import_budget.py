@@ -103,3 +103,17 @@ def test_prep_asks_pydantic_to_load_no_plugins_unless_the_user_said(given, seen)
     code = "import os, sys; from prep.cli import main; sys.argv = ['prep', '--help']\ntry: main()\nexcept SystemExit: pass\nprint(os.environ.get('PYDANTIC_DISABLE_PLUGINS'))"
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.splitlines()[-1] == seen
+
+
+@pytest.mark.parametrize("command", [["sync"], ["stats"], ["draw", "--json"]])
+def test_a_command_closes_its_database(kb, prep_home, command):
+    """Closed, SQLite folds the write-ahead log into the file and removes it. The process
+    skips the shutdown collections, so a connection left to them would stay open and the
+    log would grow from one command to the next."""
+    env = dict(os.environ, PREP_HOME=str(prep_home))
+    deck = kb / "decks/time-wheel.yaml"
+    deck.write_text(deck.read_text(encoding="utf-8").replace("上层轮。", "上层轮（改）。"), encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "prep", "--kb", str(kb), *command], env=env, capture_output=True, check=True)
+    db = kb_db_file(prep_home, kb)
+    assert db.exists()
+    assert not db.with_name(db.name + "-wal").exists()

@@ -59,6 +59,7 @@ def cli(ctx, kb, db, lang):
     """Defend every line of your resume: claims, STAR stories and Q&A cards,
     studied with spaced repetition. With no command, opens the dashboard."""
     ctx.obj = Ctx(kb, db, lang)
+    ctx.call_on_close(ctx.obj.close)
     if ctx.invoked_subcommand is None:
         ctx.invoke(cli.get_command(ctx, "study"), dashboard=True)
 

@@ -146,6 +146,14 @@ class Ctx:
             self._db = db
         return self._db
 
+    def close(self) -> None:
+        """Close the database when the command ends (click calls this): SQLite then
+        checkpoints the write-ahead log into the file and removes it. Left to the
+        interpreter's shutdown, a connection held in a reference cycle stays open."""
+        if self._db is not None:
+            db, self._db = self._db, None
+            db.close()
+
     def _refuse_other_kb(self, db: Database) -> None:
         """A database holds one knowledge base's history: `--db` at another KB's file would
         archive its items under this KB's and count both KBs' answers together."""
