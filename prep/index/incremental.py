@@ -170,7 +170,8 @@ def _backing(conn: sqlite3.Connection, items: list[tuple[str, str]]) -> list[tup
     many items, whose counting again (~10 ms at 50k cards) is cheaper than this."""
     if len(items) > 200:
         return None
-    # by links_src: SQLite would take links_dst for dst_type = 'claim', which is every link
+    # by links_src (`+`): SQLite would walk links_backs, where rel = 'backs' AND dst_type =
+    # 'claim' is every card's link (6-9 ms at 50k for one card)
     sql = "SELECT src_type, src, dst FROM links WHERE src_type = ? AND src = ? AND +rel = 'backs' AND +dst_type = 'claim'"
     return sorted(row for item in items for row in conn.execute(sql, item))
 
