@@ -160,20 +160,7 @@ def _apply(db: Database, root: Path, parsed: list[Parsed], plan: Plan, now: str,
     _write_decks(db, kb, stale)
     if stale.resume:
         _write_resume(db, kb, stale, now, result)
-    before = _backing(conn, rewritten)
-    rows.write_links(conn, kb, rewritten, lambda: None)
-    return before is not None and before == _backing(conn, rewritten)
-
-
-def _backing(conn: sqlite3.Connection, items: list[tuple[str, str]]) -> list[tuple[str, str, str]] | None:
-    """The claims `items` (kind, id) back, sorted: the links `link_counts` counts. None for
-    many items, whose counting again (~10 ms at 50k cards) is cheaper than this."""
-    if len(items) > 200:
-        return None
-    # by links_src (`+`): SQLite would walk links_backs, where rel = 'backs' AND dst_type =
-    # 'claim' is every card's link (6-9 ms at 50k for one card)
-    sql = "SELECT src_type, src, dst FROM links WHERE src_type = ? AND src = ? AND +rel = 'backs' AND +dst_type = 'claim'"
-    return sorted(row for item in items for row in conn.execute(sql, item))
+    return not rows.write_links(conn, kb, rewritten, lambda: None)
 
 
 def _write_resume(db: Database, kb: KnowledgeBase, stale: Stale, now: str, result: SyncResult) -> None:
