@@ -105,6 +105,32 @@ def test_prep_asks_pydantic_to_load_no_plugins_unless_the_user_said(given, seen)
     assert out.stdout.splitlines()[-1] == seen
 
 
+def modules(args: list[str], env: dict[str, str]) -> set[str]:
+    out = subprocess.run([sys.executable, "-X", "importtime", "-m", "prep", *args], env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-2000:]
+    return {line.rsplit("|", 1)[1].strip() for line in out.stderr.splitlines() if line.startswith("import time:") and "|" in line}
+
+
+@pytest.mark.parametrize(("given", "scanned"), [(None, False), ("logfire", True)])
+def test_a_resync_reads_no_entry_points_unless_the_user_names_plugins(kb, prep_home, given, scanned):
+    """pydantic's plugin loader imports importlib.metadata (~20 ms) at the first validation;
+    prep stands in for it while plugins are all disabled. The edit is still validated and
+    indexed through the stand-in; a user's own setting gets pydantic's loader."""
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"} | {"PREP_HOME": str(prep_home)}
+    if given is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = given
+    modules(["--kb", str(kb), "sync"], env)
+    deck = kb / "decks/time-wheel.yaml"
+    deck.write_text(deck.read_text(encoding="utf-8").replace("上层轮。", "上层轮（改）。"), encoding="utf-8")
+    names = modules(["--kb", str(kb), "sync"], env)
+    assert "pydantic.plugin._schema_validator" in names  # a validator was built
+    assert ("importlib.metadata" in names) is scanned
+    out = subprocess.run(
+        [sys.executable, "-m", "prep", "--kb", str(kb), "search", "上层轮（改）"], env=env, capture_output=True, text=True, check=True
+    )
+    assert "tw." in out.stdout
+
+
 @pytest.mark.parametrize("command", [["sync"], ["stats"], ["draw", "--json"]])
 def test_a_command_closes_its_database(kb, prep_home, command):
     """Closed, SQLite folds the write-ahead log into the file and removes it. The process

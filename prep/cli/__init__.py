@@ -9,6 +9,7 @@ while `--help` and the README reference load them all.
 from __future__ import annotations
 
 import os
+import sys
 
 import click
 
@@ -71,10 +72,7 @@ def main() -> None:
     import gc
 
     gc.freeze()
-    # pydantic looks for plugins (reading the entry points of every installed distribution:
-    # ~8 ms with 70 of them) when it builds its first validator, as a resync does; prep's
-    # models want none. Its documented switch, unless the user set it.
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    _no_pydantic_plugins()
     try:
         cli(prog_name="prep")
     finally:
@@ -83,3 +81,22 @@ def main() -> None:
         # An object in a cycle is then never finalized: what must be closed is closed before
         # (the database, by Ctx.close when the command's context ends).
         gc.freeze()
+
+
+def _no_pydantic_plugins() -> None:
+    """pydantic looks for plugins when it builds its first validator, as a resync does:
+    it imports importlib.metadata (~20 ms: email, zipfile, csv) and reads the entry points
+    of every installed distribution (~8 ms with 70 of them). prep's models want none.
+
+    Its documented switch, unless the user set it, spares the reading. The import stays
+    (pydantic.plugin._loader makes it at the top), so with the switch at "__all__" that
+    module is stood in for by one answering as it would: no plugins. A user who names
+    plugins to skip gets pydantic's own loader."""
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    if os.environ["PYDANTIC_DISABLE_PLUGINS"] != "__all__" or "pydantic.plugin._loader" in sys.modules:
+        return
+    import types
+
+    loader = types.ModuleType("pydantic.plugin._loader", "prep: pydantic plugins are disabled (PYDANTIC_DISABLE_PLUGINS=__all__)")
+    loader.get_plugins = lambda: ()  # type: ignore[attr-defined]  # pydantic's own returns () for "__all__"
+    sys.modules["pydantic.plugin._loader"] = loader
