@@ -7,8 +7,7 @@ run on the same files, so the ratio means something on any machine:
 - `prep draw --json` (a new process) vs `prep stats` on the same KB; draw in-process
 - resync after editing one card vs a warm (unchanged) sync: time and peak memory, and vs its
   floor: a warm sync plus importing pydantic and the content models and validating a one-card
-  deck (what any edit needs: the first validation builds the schemas and loads pydantic's plugin
-  machinery);
+  deck (what any edit needs: the first validation builds the schemas);
   resync after editing the resume (one claim's wording) vs resync after one edited card
 - `list cards --json` vs `sqlite-utils` selecting the same columns: time and peak memory
 - warm sync vs reading path/mtime/size only
@@ -212,11 +211,13 @@ def size_figures(n: int, tmp: Path, env: dict, with_tui: bool) -> dict[str, floa
     f["resync_one"], f["resync_one_mb"] = resync_after(edit_one_card)
     f["resync_resume"], f["resync_resume_mb"] = resync_after(edit_resume)
     # What any edit must load: pydantic and the content models (the one validator), and what its
-    # first validation builds (the schemas; pydantic.plugin, which imports importlib.metadata:
-    # ~20 ms). A resync can be no lighter than a warm sync plus that, over a bare interpreter.
+    # first validation builds (the schemas; pydantic.plugin, with plugins disabled as `prep`
+    # disables them: prep.cli.main's stand-in for the loader, which would import importlib.metadata).
+    # A resync can be no lighter than a warm sync plus that, over a bare interpreter.
     pass_s, pass_mb = code_mem("pass", env)
     first_check = (
-        "import os\nos.environ.setdefault('PYDANTIC_DISABLE_PLUGINS', '__all__')\nimport prep.kb.loader\n"
+        "import os, sys, types\nos.environ.setdefault('PYDANTIC_DISABLE_PLUGINS', '__all__')\n"
+        "sys.modules['pydantic.plugin._loader'] = types.SimpleNamespace(get_plugins=lambda: ())\nimport prep.kb.loader\n"
         "from prep.kb.models import Deck\nDeck.model_validate({'name': 'N', 'cards': [{'id': 'n.c', 'q': 'Q?', 'a': 'A.'}]})"
     )
     models_s, models_mb = code_mem(first_check, env)
