@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from prep.index import crosscheck, rows
+from prep.index import card_ids, crosscheck, rows
 from prep.index.conn import Database
 from prep.index.crosscheck import Fallback, Stale
 from prep.index.db import LONG_WAIT_S, dumps, get_meta, iso, set_meta, transaction
@@ -69,11 +69,15 @@ def resync(db: Database, root: Path, kb_key: str, rels: list[str], stats: dict[s
         with transaction(db, wait=LONG_WAIT_S):
             if _state(db, kb_key) != ("0", plan.version):  # another sync or `prep mv` came in between
                 raise Fallback("the index changed meanwhile")
-            same_backing = not (parsed or plan.removed) or _apply(db, root, parsed, plan, iso(now), result)
+            files = {*plan.parsed, *plan.removed}
+            cards_before = card_ids.of_files(db, files)
+            same_backing = not files or _apply(db, root, parsed, plan, iso(now), result)
+            same_cards = card_ids.of_files(db, files) == cards_before
             _write_files(db, kb_key, stats, plan, parsed)
             version = str(int(plan.version or "0") + 1)
             set_meta(db, "content_version", version)
             remember_link_counts(db, version, (plan.version or "0") if same_backing else None)
+            card_ids.remember(db, version, (plan.version or "0") if same_cards else None)
     except sqlite3.Error:  # busy, full, read-only: the full sync would meet it too (and wait as long again)
         raise
     except Exception:  # a Fallback, or anything unforeseen: never worse than the full sync, which runs now

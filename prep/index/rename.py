@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from prep.errors import PrepError
+from prep.index import card_ids
 from prep.index.conn import Database
 from prep.index.db import set_meta
 from prep.kb.vocab import count
@@ -98,4 +99,5 @@ def move(db: Database, kind: str, old: str, new: str) -> Moved:
     # Links and search rows name the id; the next sync rewrites links, and the search
     # index is rebuilt from the items (their content hash did not change).
     set_meta(db, "search_stale", "1")
+    card_ids.forget(db)  # a card's id is in them
     return out

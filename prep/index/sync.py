@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from prep.errors import ContentErrors, PrepError
-from prep.index import batches
+from prep.index import batches, card_ids
 from prep.index.conn import Database
 from prep.index.db import dumps, get_meta, iso, set_meta, utcnow
 from prep.index.read import remember_link_counts
@@ -242,6 +242,7 @@ def _sync_changed(db: Database, scan: _Scan, result: SyncResult) -> SyncResult:
         version = str(int(get_meta(db, "content_version", "0")) + 1)
         set_meta(db, "content_version", version)
         remember_link_counts(db, version)
+        card_ids.remember(db, version)
     return result
 
 

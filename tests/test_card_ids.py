@@ -1,0 +1,106 @@
+"""The live cards' ids by kind and difficulty (prep.index.card_ids): kept by the sync that
+writes the cards, beside its content version, so a draw need not walk every card. An
+incremental sync that leaves every card's id, kind and difficulty as they were carries
+them over; any other change keeps them again; `prep mv` and an older prep's database
+fall back to the cards table. What a draw selects is always what the table holds."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import write
+
+from prep.index import card_ids
+from prep.index.db import get_meta
+from prep.index.rename import move
+from prep.index.sync import sync
+from prep.mock.pool import _Cards
+
+FILTERS = [({"concept"}, 1, 5), ({"design"}, 1, 5), ({"concept", "design", "trivia"}, 1, 3), ({"design"}, 4, 4), ({"trivia"}, 1, 5)]
+
+
+def _table(db, kinds: set[str], lo: int, hi: int) -> list[str]:
+    marks = ",".join("?" * len(kinds))
+    sql = f"SELECT id FROM cards WHERE archived = 0 AND kind IN ({marks}) AND difficulty BETWEEN ? AND ? ORDER BY id"
+    return [r[0] for r in db.execute(sql, [*sorted(kinds), lo, hi])]
+
+
+def _agree(db) -> None:
+    """The lists are current, and each filter selects from them what the table holds."""
+    assert get_meta(db, card_ids.VERSION) == get_meta(db, "content_version")
+    for kinds, lo, hi in FILTERS:
+        assert card_ids.kept(db, kinds, lo, hi) == _table(db, kinds, lo, hi), (kinds, lo, hi)
+        assert _Cards(db).select(kinds, lo, hi) == _table(db, kinds, lo, hi)
+
+
+def _edit(kb, old: str, new: str) -> None:
+    deck = kb / "decks" / "time-wheel.yaml"
+    text = deck.read_text(encoding="utf-8")
+    assert old in text
+    deck.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _sentinel(db) -> None:
+    """A kept value under the current version is what a draw reads: this one shows."""
+    db.execute("UPDATE meta SET value = 'zz.sentinel' WHERE key = ?", [f"{card_ids.PREFIX}design:4"])
+
+
+def test_the_full_sync_keeps_them_sorted_as_sqlite_sorts(db, builtin_kb):
+    sync(db, builtin_kb)
+    _agree(db)
+    assert sum(len(_table(db, {k}, 1, 5)) for k in ("concept", "design", "defend-the-number", "behavioural", "trivia")) > 50
+    _sentinel(db)
+    assert card_ids.kept(db, {"design"}, 4, 4) == ["zz.sentinel"]
+
+
+def test_an_answer_edit_carries_them_over(db, kb):
+    sync(db, kb)
+    _sentinel(db)
+    _edit(kb, "放到上层轮。", "放到上层轮（改）。")
+    assert sync(db, kb).checked == "incremental"
+    assert get_meta(db, card_ids.VERSION) == get_meta(db, "content_version")
+    assert card_ids.kept(db, {"design"}, 4, 4) == ["zz.sentinel"]  # carried, not kept again
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("    kind: design\n    difficulty: 4", "    kind: design\n    difficulty: 2"),  # a difficulty
+        ("    kind: design\n    difficulty: 4", "    kind: trivia\n    difficulty: 4"),  # a kind
+        ("  - id: tw.hier\n", "  - id: tw.overflow\n"),  # an id (its history archived)
+    ],
+)
+def test_an_edit_of_what_a_draw_selects_by_keeps_them_again(db, kb, old, new):
+    sync(db, kb)
+    _sentinel(db)
+    _edit(kb, old, new)
+    if "tw.overflow" in new:
+        _edit(kb, "followups: [tw.hier]", "followups: [tw.overflow]")
+    assert sync(db, kb).checked == "incremental"
+    _agree(db)
+
+
+def test_an_added_or_removed_card_or_deck_keeps_them_again(db, kb):
+    sync(db, kb)
+    _sentinel(db)
+    write(kb, "decks/extra.yaml", "name: Extra\ncards:\n  - id: extra.one\n    q: What?\n    a: That.\n    kind: design\n    difficulty: 4\n")
+    assert sync(db, kb).checked == "incremental"
+    _agree(db)
+    assert "extra.one" in card_ids.kept(db, {"design"}, 4, 4)
+    _sentinel(db)
+    (kb / "decks" / "extra.yaml").unlink()
+    sync(db, kb)
+    _agree(db)
+    assert "extra.one" not in card_ids.kept(db, {"design"}, 4, 4)
+
+
+def test_a_rename_forgets_them_and_an_older_database_reads_the_table(db, kb):
+    sync(db, kb)
+    move(db, "card", "tw.hier", "tw.overflow")
+    assert card_ids.kept(db, {"design"}, 1, 5) is None
+    assert _Cards(db).select({"design"}, 1, 5) == ["tw.overflow"]  # the table, renamed
+
+    sync(db, kb)  # the files still say tw.hier: the renamed row is archived, tw.hier is back
+    _agree(db)
+    db.execute("DELETE FROM meta WHERE key = ?", [card_ids.VERSION])  # synced by an older prep
+    assert card_ids.kept(db, {"design"}, 1, 5) is None
+    assert _Cards(db).select({"design"}, 1, 5) == _table(db, {"design"}, 1, 5) == ["tw.hier"]
