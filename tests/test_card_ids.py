@@ -104,3 +104,19 @@ def test_a_rename_forgets_them_and_an_older_database_reads_the_table(db, kb):
     db.execute("DELETE FROM meta WHERE key = ?", [card_ids.VERSION])  # synced by an older prep
     assert card_ids.kept(db, {"design"}, 1, 5) is None
     assert _Cards(db).select({"design"}, 1, 5) == _table(db, {"design"}, 1, 5) == ["tw.hier"]
+
+
+def test_a_sync_in_batches_forgets_them_until_its_last_batch(db, kb, monkeypatch):
+    """Its batches commit one by one: a draw in between reads the cards table as it is."""
+    from prep.index import batches
+
+    sync(db, kb)
+    _edit(kb, "放到上层轮。", "放到上层轮（改）。")
+    db.execute("UPDATE meta SET value = '0' WHERE key = 'index_complete'")  # the full sync, in batches
+    monkeypatch.setattr(batches, "BATCH_ITEMS", 0)
+    seen = []
+    real = batches.Batches.tick
+    monkeypatch.setattr(batches.Batches, "tick", lambda self: (seen.append(card_ids.kept(db, {"design"}, 1, 5)), real(self))[1])
+    assert sync(db, kb).checked == "full"
+    assert seen and all(s is None for s in seen)
+    _agree(db)

@@ -223,6 +223,7 @@ def _sync_changed(db: Database, scan: _Scan, result: SyncResult) -> SyncResult:
     with batches.Batches(db, batched=big) as batch:
         if big:  # until the last batch commits, the index is not the files' (prep.index.incremental)
             set_meta(db, "index_complete", "0")
+            card_ids.forget(db)  # nor are the kept card lists the cards table's: a draw reads the table
         # Files parsed now are rewritten; the rest carry their rows over (same content hash).
         # (All rewritten when another knowledge base was indexed last: its rows may share ids.)
         rewrite = None if (force or rebuild_search or get_meta(db, "kb") != kb_key) else set(result.parsed)
