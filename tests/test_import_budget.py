@@ -131,6 +131,18 @@ def test_a_resync_reads_no_entry_points_unless_the_user_names_plugins(kb, prep_h
     assert "tw." in out.stdout
 
 
+def test_the_plugin_loaders_stand_in_hands_any_other_name_to_pydantics_own():
+    """A later pydantic may import more from its loader than `get_plugins`: it gets the real one."""
+    code = (
+        "import os, sys\nos.environ.pop('PYDANTIC_DISABLE_PLUGINS', None)\nfrom prep.cli import _no_pydantic_plugins\n_no_pydantic_plugins()\n"
+        "from pydantic.plugin._loader import get_plugins\nprint(list(get_plugins()), 'importlib.metadata' in sys.modules)\n"
+        "from pydantic.plugin._loader import PYDANTIC_ENTRY_POINT_GROUP\n"
+        "print(PYDANTIC_ENTRY_POINT_GROUP, getattr(sys.modules['pydantic.plugin._loader'], '__file__', None) is not None)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
+    assert out == ["[] False", "pydantic True"]
+
+
 @pytest.mark.parametrize("command", [["sync"], ["stats"], ["draw", "--json"]])
 def test_a_command_closes_its_database(kb, prep_home, command):
     """Closed, SQLite folds the write-ahead log into the file and removes it. The process

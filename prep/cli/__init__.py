@@ -91,12 +91,36 @@ def _no_pydantic_plugins() -> None:
     Its documented switch, unless the user set it, spares the reading. The import stays
     (pydantic.plugin._loader makes it at the top), so with the switch at "__all__" that
     module is stood in for by one answering as it would: no plugins. A user who names
-    plugins to skip gets pydantic's own loader."""
+    plugins to skip gets pydantic's own loader, and so does anything else a later pydantic
+    asks the module for."""
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    if os.environ["PYDANTIC_DISABLE_PLUGINS"] != "__all__" or "pydantic.plugin._loader" in sys.modules:
+    if os.environ["PYDANTIC_DISABLE_PLUGINS"] != "__all__" or _PLUGIN_LOADER in sys.modules:
         return
     import types
 
-    loader = types.ModuleType("pydantic.plugin._loader", "prep: pydantic plugins are disabled (PYDANTIC_DISABLE_PLUGINS=__all__)")
-    loader.get_plugins = lambda: ()  # type: ignore[attr-defined]  # pydantic's own returns () for "__all__"
-    sys.modules["pydantic.plugin._loader"] = loader
+    loader = types.ModuleType(_PLUGIN_LOADER, "prep: pydantic plugins are disabled (PYDANTIC_DISABLE_PLUGINS=__all__)")
+    loader.get_plugins = lambda *_args, **_kwargs: ()  # type: ignore[attr-defined]  # pydantic's own returns () for "__all__"
+    loader.__getattr__ = _pydantic_loader_attribute  # type: ignore[method-assign]
+    sys.modules[_PLUGIN_LOADER] = loader
+
+
+_PLUGIN_LOADER = "pydantic.plugin._loader"
+
+
+def _pydantic_loader_attribute(name: str) -> object:
+    """A name the stand-in does not have, from pydantic's own loader, which then replaces it.
+    Not a dunder: what looks at modules (`__file__`, `__path__`) must not import pydantic."""
+    if name.startswith("__"):
+        raise AttributeError(name)
+    import importlib.machinery
+    import importlib.util
+
+    import pydantic.plugin
+
+    spec = importlib.machinery.PathFinder.find_spec(_PLUGIN_LOADER, pydantic.plugin.__path__)
+    if spec is None or spec.loader is None:
+        raise AttributeError(name)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    sys.modules[_PLUGIN_LOADER] = module
+    return getattr(module, name)

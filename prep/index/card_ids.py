@@ -23,8 +23,9 @@ _LIVE = "SELECT kind, difficulty, group_concat(id, char(10)) FROM cards WHERE ar
 def kept(db: Database, kinds: set[str], lo: int, hi: int) -> list[str] | None:
     """The live cards of these kinds and difficulties, sorted by id; None when the kept
     lists are not the current content's (the caller reads the cards table then)."""
-    # One statement, so one snapshot: the versions and the lists of the same sync, even
-    # with another process syncing meanwhile (an older prep's sync changes content only).
+    # One statement, so one snapshot: the versions and the lists of the same sync, even with
+    # another process syncing meanwhile (an older prep's sync moves content_version and leaves
+    # the lists: the versions then differ).
     rows = dict(db.execute(f"SELECT key, value FROM meta WHERE key IN ('{VERSION}', 'content_version') OR {_KEPT}").fetchall())
     if rows.pop(VERSION, None) != rows.pop("content_version", "0"):
         return None
