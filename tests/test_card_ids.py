@@ -1,8 +1,9 @@
 """The live cards' ids by kind and difficulty (prep.index.card_ids): kept by the sync that
 writes the cards, beside its content version, so a draw need not walk every card. An
 incremental sync that leaves every card's id, kind and difficulty as they were carries
-them over; any other change keeps them again; `prep mv` and an older prep's database
-fall back to the cards table. What a draw selects is always what the table holds."""
+them over, and one that changes some changes only their lists; lists not kept as of the
+last sync are kept again whole; `prep mv` and an older prep's database fall back to the
+cards table. What a draw selects is always what the table holds."""
 
 from __future__ import annotations
 
@@ -44,6 +45,15 @@ def _sentinel(db) -> None:
     db.execute("UPDATE meta SET value = 'zz.sentinel' WHERE key = ?", [f"{card_ids.PREFIX}design:4"])
 
 
+ASIDE = f"{card_ids.PREFIX}no-such-kind:3"
+
+
+def _aside(db) -> None:
+    """A list no edit touches: kept as it is by a sync that changes only the lists of the
+    cards it changed, dropped by one that keeps them all again."""
+    db.execute("INSERT INTO meta (key, value) VALUES (?, 'zz.aside')", [ASIDE])
+
+
 def test_the_full_sync_keeps_them_sorted_as_sqlite_sorts(db, builtin_kb):
     sync(db, builtin_kb)
     _agree(db)
@@ -69,28 +79,39 @@ def test_an_answer_edit_carries_them_over(db, kb):
         ("  - id: tw.hier\n", "  - id: tw.overflow\n"),  # an id (its history archived)
     ],
 )
-def test_an_edit_of_what_a_draw_selects_by_keeps_them_again(db, kb, old, new):
+def test_an_edit_of_what_a_draw_selects_by_changes_the_lists_of_that_card(db, kb, old, new):
     sync(db, kb)
-    _sentinel(db)
+    _aside(db)
     _edit(kb, old, new)
     if "tw.overflow" in new:
         _edit(kb, "followups: [tw.hier]", "followups: [tw.overflow]")
     assert sync(db, kb).checked == "incremental"
     _agree(db)
+    assert get_meta(db, ASIDE) == "zz.aside"  # changed, not kept all again
 
 
-def test_an_added_or_removed_card_or_deck_keeps_them_again(db, kb):
+def test_lists_not_kept_as_of_the_last_sync_are_kept_again_whole(db, kb):
     sync(db, kb)
-    _sentinel(db)
+    _aside(db)
+    db.execute("DELETE FROM meta WHERE key = ?", [card_ids.VERSION])  # as an older prep's sync leaves them
+    _edit(kb, "    kind: design\n    difficulty: 4", "    kind: design\n    difficulty: 2")
+    assert sync(db, kb).checked == "incremental"
+    _agree(db)
+    assert get_meta(db, ASIDE) is None
+
+
+def test_an_added_or_removed_card_or_deck_changes_its_lists(db, kb):
+    sync(db, kb)
+    _aside(db)
     write(kb, "decks/extra.yaml", "name: Extra\ncards:\n  - id: extra.one\n    q: What?\n    a: That.\n    kind: design\n    difficulty: 4\n")
     assert sync(db, kb).checked == "incremental"
     _agree(db)
     assert "extra.one" in card_ids.kept(db, {"design"}, 4, 4)
-    _sentinel(db)
     (kb / "decks" / "extra.yaml").unlink()
-    sync(db, kb)
+    assert sync(db, kb).checked == "incremental"
     _agree(db)
     assert "extra.one" not in card_ids.kept(db, {"design"}, 4, 4)
+    assert get_meta(db, ASIDE) == "zz.aside"
 
 
 def test_a_rename_forgets_them_and_an_older_database_reads_the_table(db, kb):

@@ -41,19 +41,42 @@ def kept(db: Database, kinds: set[str], lo: int, hi: int) -> list[str] | None:
     return ids
 
 
-def remember(db: Database, version: str, unchanged_since: str | None = None) -> None:
-    """Keep the live cards' ids for `kept`, in the sync's transaction, as of `version`;
-    `unchanged_since`: the version before a sync that left every live card's id, kind
-    and difficulty as they were, whose lists, if kept, still hold."""
-    if unchanged_since is not None and get_meta(db, VERSION) == unchanged_since:
-        set_meta(db, VERSION, version)
-        return
-    db.execute(f"DELETE FROM meta WHERE {_KEPT}")
-    for kind, difficulty, joined in db.execute(_LIVE).fetchall():
-        # Python's order of str is SQLite's BINARY order of their UTF-8 (ids are ASCII anyway)
-        ids = sorted(joined.split("\n"))
-        set_meta(db, f"{PREFIX}{kind}:{difficulty}", "\n".join(ids))
+Card = tuple[str, str, int]  # (id, kind, difficulty) of a live card
+
+
+def remember(db: Database, version: str, since: str | None = None, gone: set[Card] | None = None, new: set[Card] | None = None) -> None:
+    """Keep the live cards' ids for `kept`, in the sync's transaction, as of `version`.
+
+    `since`: the version before an incremental sync, which names the live cards it took
+    out (`gone`) and put in (`new`). If the lists were kept as of `since`, only the lists
+    of those cards' kinds and difficulties change. That costs a few ms where keeping
+    them all again costs ~100 ms at 100k cards (SQLite groups every card)."""
+    if since is not None and get_meta(db, VERSION) == since:
+        _change(db, gone or set(), new or set())
+    else:
+        db.execute(f"DELETE FROM meta WHERE {_KEPT}")
+        for kind, difficulty, joined in db.execute(_LIVE).fetchall():
+            # Python's order of str is SQLite's BINARY order of their UTF-8 (ids are ASCII anyway)
+            set_meta(db, f"{PREFIX}{kind}:{difficulty}", "\n".join(sorted(joined.split("\n"))))
     set_meta(db, VERSION, version)
+
+
+def _change(db: Database, gone: set[Card], new: set[Card]) -> None:
+    """The kept lists with the `gone` cards taken out and the `new` put in."""
+    changes: dict[str, tuple[set[str], list[str]]] = {}
+    for card_id, kind, difficulty in gone:
+        changes.setdefault(f"{PREFIX}{kind}:{difficulty}", (set(), []))[0].add(card_id)
+    for card_id, kind, difficulty in new:  # ids are unique among live cards: none is kept already
+        changes.setdefault(f"{PREFIX}{kind}:{difficulty}", (set(), []))[1].append(card_id)
+    for key, (out, into) in changes.items():
+        joined = get_meta(db, key)
+        ids = [i for i in joined.split("\n") if i not in out] if joined else []
+        ids += into
+        ids.sort()
+        if ids:
+            set_meta(db, key, "\n".join(ids))
+        else:
+            db.execute("DELETE FROM meta WHERE key = ?", [key])
 
 
 def forget(db: Database) -> None:

@@ -72,12 +72,12 @@ def resync(db: Database, root: Path, kb_key: str, rels: list[str], stats: dict[s
             files = {*plan.parsed, *plan.removed}
             cards_before = card_ids.of_files(db, files)
             same_backing = not files or _apply(db, root, parsed, plan, iso(now), result)
-            same_cards = card_ids.of_files(db, files) == cards_before
+            cards_after = card_ids.of_files(db, files)
             _write_files(db, kb_key, stats, plan, parsed)
             version = str(int(plan.version or "0") + 1)
             set_meta(db, "content_version", version)
             remember_link_counts(db, version, (plan.version or "0") if same_backing else None)
-            card_ids.remember(db, version, (plan.version or "0") if same_cards else None)
+            card_ids.remember(db, version, plan.version or "0", cards_before - cards_after, cards_after - cards_before)
     except sqlite3.Error:  # busy, full, read-only: the full sync would meet it too (and wait as long again)
         raise
     except Exception:  # a Fallback, or anything unforeseen: never worse than the full sync, which runs now
