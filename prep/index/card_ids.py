@@ -80,11 +80,12 @@ def _change(db: Database, gone: set[Card], new: set[Card]) -> None:
 
 
 def forget(db: Database) -> None:
-    """The kept lists no longer hold (`prep mv` renamed a card in the cards table)."""
+    """The kept lists no longer hold: `prep mv` renamed a card in the cards table, or a
+    sync in batches is rewriting it."""
     db.execute("DELETE FROM meta WHERE key = ?", [VERSION])
 
 
-def of_files(db: Database, files: set[str]) -> set[tuple[str, str, int]]:
+def of_files(db: Database, files: set[str]) -> set[Card]:
     """(id, kind, difficulty) of the live cards of these files' decks: what an incremental
     sync compares before and after it writes them (the other files' cards it leaves be)."""
     decks = [r for r in db.execute("SELECT id, file FROM decks WHERE archived = 0") if r[1] in files]
