@@ -83,6 +83,9 @@ def main() -> None:
         gc.freeze()
 
 
+_PLUGIN_LOADER = "pydantic.plugin._loader"
+
+
 def _no_pydantic_plugins() -> None:
     """pydantic looks for plugins when it builds its first validator, as a resync does:
     it imports importlib.metadata (~20 ms: email, zipfile, csv) and reads the entry points
@@ -102,9 +105,6 @@ def _no_pydantic_plugins() -> None:
     loader.get_plugins = lambda *_args, **_kwargs: ()  # type: ignore[attr-defined]  # pydantic's own returns () for "__all__"
     loader.__getattr__ = _pydantic_loader_attribute  # type: ignore[method-assign]
     sys.modules[_PLUGIN_LOADER] = loader
-
-
-_PLUGIN_LOADER = "pydantic.plugin._loader"
 
 
 def _pydantic_loader_attribute(name: str) -> object:

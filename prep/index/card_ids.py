@@ -88,6 +88,8 @@ def forget(db: Database) -> None:
 def of_files(db: Database, files: set[str]) -> set[Card]:
     """(id, kind, difficulty) of the live cards of these files' decks: what an incremental
     sync compares before and after it writes them (the other files' cards it leaves be)."""
+    if not files:  # a sync of touched files only
+        return set()
     decks = [r for r in db.execute("SELECT id, file FROM decks WHERE archived = 0") if r[1] in files]
     sql = "SELECT id, kind, difficulty FROM cards WHERE deck = ? AND file = ? AND +archived = 0"  # the cards_deck index
     return {row for deck in decks for row in db.execute(sql, deck)}
