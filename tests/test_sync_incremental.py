@@ -409,3 +409,22 @@ def test_deleting_the_first_deck_moves_the_others_up(synced, kb, tmp_path, now, 
     assert accepted(synced, kb, tmp_path, now, monkeypatch).archived == 2
     assert synced.execute("SELECT id, position FROM cards WHERE archived = 0 ORDER BY position").fetchall() == [("tw.basic", 0), ("tw.hier", 1)]
     assert synced.execute("SELECT id, position FROM decks WHERE archived = 0").fetchall() == [("time-wheel", 0)]
+
+
+@pytest.mark.parametrize("refused", [False, True])
+def test_the_page_cache_is_held_small_while_a_resync_writes_and_given_back(synced, kb, now, monkeypatch, refused):
+    synced.execute("PRAGMA cache_size = -1234")  # what the command had set: it reads on with it
+    edit(kb, TW, "放到上层轮", "放到上一层的轮")
+    seen = []
+    real = incremental._apply
+
+    def apply(db, *args):
+        seen.append(db.execute("PRAGMA cache_size").fetchone()[0])
+        if refused:
+            raise incremental.Fallback("as a clash found against the index would")
+        return real(db, *args)
+
+    monkeypatch.setattr(incremental, "_apply", apply)
+    assert sync(synced, kb, now=now).checked == ("full" if refused else "incremental")
+    assert seen == [-incremental.RESYNC_CACHE_KIB]
+    assert synced.execute("PRAGMA cache_size").fetchone()[0] == -1234
