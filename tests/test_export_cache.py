@@ -19,7 +19,7 @@ import pytest
 from conftest import write
 from test_anki_export import N_NOTES, T0, assert_integrity, col, counts, do_export, import_apkg, rich_kb  # noqa: F401  (fixtures)
 
-from prep.export import anki, anki_rows, apkg, html_cache, render
+from prep.export import anki, anki_rows, apkg, html_cache, render, side_writes
 from prep.index.sync import sync
 
 pytest.importorskip("anki")
@@ -156,12 +156,12 @@ def test_a_locked_database_costs_the_cache_not_the_export(rich_kb, db, tmp_path)
 
 
 def test_a_full_disk_while_caching_costs_the_cache_not_the_export(rich_kb, db, tmp_path, monkeypatch):  # noqa: F811
-    def full(self, conn, rows):
+    def full(conn, sql, rows):
         conn.execute("BEGIN IMMEDIATE")
         conn.execute("INSERT INTO export_html (key, html) VALUES (x'00', 'half a batch')")
         raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(html_cache.HtmlCache, "_write", full)
+    monkeypatch.setattr(html_cache, "write_rows", full)
     result = do_export(db, rich_kb, tmp_path / "a.apkg")
     assert result.notes == 9 and cached_rows(db) == 0  # the half-written batch was rolled back
     assert not db.conn.in_transaction
@@ -236,9 +236,9 @@ def test_the_bulk_writer_writes_what_genanki_writes(rich_kb, db, tmp_path, monke
 def test_a_large_cache_write_leaves_the_lock_free_between_short_transactions(rich_kb, db, tmp_path, monkeypatch):  # noqa: F811
     """Each transaction writes a slice and commits once BATCH_S has passed; a waiting
     reviewer gets the lock in the gap. Here every slice (one row) is its own transaction."""
-    monkeypatch.setattr(html_cache, "ROWS_PER_CHECK", 1)
-    monkeypatch.setattr(html_cache, "BATCH_S", 0.0)
-    monkeypatch.setattr(html_cache, "GAP_S", 0.0)
+    monkeypatch.setattr(side_writes, "ROWS_PER_CHECK", 1)
+    monkeypatch.setattr(side_writes, "BATCH_S", 0.0)
+    monkeypatch.setattr(side_writes, "GAP_S", 0.0)
     statements: list[str] = []
     db.conn.set_trace_callback(statements.append)
     try:

@@ -33,13 +33,11 @@ rendered again, with it (entries pruned behind it) probes miss.
 It is a cache: failing to read or write it (a full disk, a locked or read-only
 database) costs time, never the export; after one failed write it stops trying for the
 rest of the export. Writes are short transactions that wait little for the lock and
-give way between batches, as a large sync does (prep.index.batches): a reviewer
-answering in the TUI meanwhile waits at most about half a second.
+give way between batches (prep.export.side_writes).
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import sqlite3
 import sys
@@ -49,14 +47,12 @@ from functools import cache
 from pathlib import Path
 
 from prep.export import render
-from prep.index.batches import BATCH_S, GAP_S
+from prep.export.side_writes import begin, guarded, write_rows
+from prep.index.batches import GAP_S
 from prep.index.conn import Database
-from prep.index.db import BUSY_TIMEOUT_S
 
 FORMAT = b"prep export_html 1"
 PRUNE_FACTOR = 3  # unused entries are dropped when the table holds this many times what an export used
-WRITE_WAIT_MS = 200  # how long a cache write waits for the lock before giving up (it is a cache)
-ROWS_PER_CHECK = 500  # rows written between looks at the clock
 FLUSH_ROWS = 1000  # new renderings held before they are written (~2 MB of HTML)
 PRUNE_ROWS = 5000  # entries deleted per transaction
 
@@ -159,7 +155,7 @@ class HtmlCache:
             return self.writable
         if not self._marked:  # with the first entries, in their transaction
             rows.append((self._marker, ""))
-        if not self._guarded(lambda: self._write(self.conn, rows)):
+        if not guarded(self.conn, lambda: write_rows(self.conn, "INSERT OR REPLACE INTO export_html (key, html) VALUES (?, ?)", rows)):
             self.writable = False
             return False
         self._marked = True
@@ -170,37 +166,7 @@ class HtmlCache:
         False when the database refused."""
         if not self.flush():
             return False
-        return not whole or self.renderer is None or self._guarded(self._prune)
-
-    def _guarded(self, write: Callable[[], None]) -> bool:
-        conn = self.conn
-        try:
-            write()
-        except (sqlite3.Error, OSError, ValueError):  # ValueError: text SQLite cannot take
-            with contextlib.suppress(sqlite3.Error):
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-            return False
-        finally:
-            with contextlib.suppress(sqlite3.Error):
-                conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-        return True
-
-    def _write(self, conn: sqlite3.Connection, rows: list[tuple[bytes, str]]) -> None:
-        """Insert in transactions of at most about BATCH_S, leaving the lock free for GAP_S
-        between them so a waiting writer gets in."""
-        pos = 0
-        while pos < len(rows):
-            if pos:
-                time.sleep(GAP_S)
-            _begin(conn)
-            start = time.monotonic()
-            while True:  # at least one slice per transaction, however short BATCH_S
-                conn.executemany("INSERT OR REPLACE INTO export_html (key, html) VALUES (?, ?)", rows[pos : pos + ROWS_PER_CHECK])
-                pos += ROWS_PER_CHECK
-                if pos >= len(rows) or time.monotonic() - start >= BATCH_S:
-                    break
-            conn.execute("COMMIT")
+        return not whole or self.renderer is None or guarded(self.conn, self._prune)
 
     def _prune(self) -> None:
         """Delete the entries this export did not use, once they far outnumber those it
@@ -214,11 +180,6 @@ class HtmlCache:
         for i in range(0, len(unused), PRUNE_ROWS):
             if i:
                 time.sleep(GAP_S)
-            _begin(conn)
+            begin(conn)
             conn.executemany("DELETE FROM export_html WHERE rowid = ?", unused[i : i + PRUNE_ROWS])
             conn.execute("COMMIT")
-
-
-def _begin(conn: sqlite3.Connection) -> None:
-    conn.execute(f"PRAGMA busy_timeout = {WRITE_WAIT_MS}")
-    conn.execute("BEGIN IMMEDIATE")
