@@ -3,17 +3,18 @@
 Run by hand (not a test). Exports N cards (default 10,000) plus their stories from a
 warm index, and compares with a minimal genanki script writing the same notes in the
 same run: the same texts, rendered with markdown-it + pygments, one deck per topic,
-guid from the id. Two figures: the first export (the rendered-HTML cache emptied before
-each run: everything is rendered, as the script does) and an unchanged re-export (from
-the cache). The three take turns, best of REPEAT each. Targets (issue 15): first export
-within 1.1x the script, re-export at most 0.5x.
+guid from the id. Two figures: the first export (the rendered-HTML cache and the notes'
+kept mod times emptied before each run: everything is rendered, as the script does) and
+an unchanged re-export (from the cache). The three take turns, best of REPEAT each.
+Targets (issue 15): first export within 1.1x the script, re-export at most 0.5x.
 
 Peak memory is each figure's ru_maxrss as a new process (`prep export anki`, and the
 script run alone), from os.wait4: first export, re-export, script (the `*_mb` keys).
 With `--before TREE` the same two `prep export anki` processes also run with PYTHONPATH
 at TREE (another checkout of prep, e.g. `git worktree add --detach /tmp/base main`),
-taking turns with this tree's, on the same knowledge base and database: before/after
-figures from one run (`before_*` and `cli_*` keys). `--repeat N` sets the turns (3).
+taking turns with this tree's, on the same knowledge base and database (a TREE with
+fewer migrations than this tree refuses it as newer): before/after figures from one run
+(`before_*` and `cli_*` keys). `--repeat N` sets the turns (3).
 With --json, prints one JSON object of the figures (benchmarks/run_all.py reads it).
 """
 
@@ -168,12 +169,14 @@ def main() -> None:
         items = load_items(db, "zh")
         assert len(items) == result.notes
 
-        cached = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'export_html'").fetchone()
+        # what an export keeps for the next one (a tree without these tables keeps nothing)
+        kept = [t for (t,) in db.execute("SELECT name FROM sqlite_master WHERE name IN ('export_html', 'anki_notes')")]
 
         def forget() -> None:
-            """A first export: nothing rendered before (a tree without the cache: nothing to do)."""
-            if cached:
-                db.execute("DELETE FROM export_html")
+            """A first export: nothing rendered before, no note's mod kept."""
+            for table in kept:
+                db.execute(f"DELETE FROM {table}")
+            if kept:
                 db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
         env = dict(os.environ, PREP_HOME=str(tmp / "home"))

@@ -17,26 +17,12 @@ from pathlib import Path
 import genanki
 import pytest
 from conftest import write
-from test_anki_export import N_NOTES, T0, assert_integrity, col, counts, do_export, import_apkg, rich_kb  # noqa: F401  (fixtures)
+from test_anki_export import N_NOTES, T0, assert_integrity, col, counts, do_export, import_apkg, package_notes, rich_kb  # noqa: F401  (fixtures)
 
 from prep.export import anki, anki_rows, apkg, html_cache, render, side_writes
 from prep.index.sync import sync
 
 pytest.importorskip("anki")
-
-
-def package_notes(path: Path) -> dict[str, tuple]:
-    """guid -> (flds as bytes, tags, mod, mid, sort field) of a package's notes."""
-    with zipfile.ZipFile(path) as z:
-        data = z.read("collection.anki2")
-    scratch = path.with_suffix(".anki2")
-    scratch.write_bytes(data)
-    conn = sqlite3.connect(scratch)
-    try:
-        rows = conn.execute("SELECT guid, CAST(flds AS BLOB), tags, mod, mid, sfld FROM notes").fetchall()
-    finally:
-        conn.close()
-    return {r[0]: r[1:] for r in rows}
 
 
 def cached_rows(db) -> int:
@@ -87,9 +73,11 @@ def test_editing_one_card_changes_only_its_html(rich_kb, db, col, tmp_path):  # 
     changed = {g for g in before if before[g][0] != after[g][0]}
     assert changed == {genanki.guid_for("r.script")}
     assert b"<td>3</td>" in after[genanki.guid_for("r.script")][0] and b"<td>3</td>" not in before[genanki.guid_for("r.script")][0]
-    # r.code shows r.script as a follow-up, so its mod follows r.script's edits (same fields)
+    # r.code shows r.script as a follow-up (its question): an edit of r.script's answer
+    # leaves r.code's note as it was, so Anki leaves it alone too
+    assert after[genanki.guid_for("r.code")] == before[genanki.guid_for("r.code")]  # fields, tags and mod
     new, updated, unchanged, conflicting = counts(import_apkg(col, tmp_path / "b.apkg"))
-    assert (new, updated, conflicting) == (0, 2, 0) and unchanged == len(before) - 2
+    assert (new, updated, conflicting) == (0, 1, 0) and unchanged == len(before) - 1
 
 
 def test_a_fact_edit_rerenders_the_html_citing_it(kb, db, tmp_path):

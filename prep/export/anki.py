@@ -28,6 +28,7 @@ from prep.errors import PrepError
 from prep.export import anki_rows, notetypes
 from prep.export.apkg import Note, write_apkg
 from prep.export.html_cache import HtmlCache
+from prep.export.note_mods import NoteMods
 from prep.export.render import ImageRef, MediaCollector, escape, markdown_to_html, neutralize_anki
 from prep.index.conn import Database
 from prep.index.db import get_meta, own_connection, set_meta
@@ -131,6 +132,7 @@ class _Exporter:
         self.claims = {r["id"]: r for r in src.query("SELECT id, project, text, en, changed_at FROM claims WHERE archived = 0")}
         self.follows: dict[str, tuple[str, str | None]] = {}  # the current chunk's follow-ups (anki_rows.followed)
         self.html = HtmlCache(db)  # markdown_to_html / inline_html, rendered once per input
+        self.mods = NoteMods(db)  # a note's mod kept while its content is the same
         self._card_decks: dict[str, genanki.Deck] = {}  # prep deck id -> its Anki deck
         self._claims_html: dict[tuple[str, ...], str] = {}
         self.cite = Citations(src)  # {{fact:ID}} renders as the fact's text
@@ -299,19 +301,24 @@ def _notes(ex: _Exporter, db: Database, cards: list[str], stories: list[str], pr
     due = itertools.count()  # position in the export: Anki shows new cards in document order
     for rows in anki_rows.chunks(db, "cards", anki_rows.CARD_COLUMNS, cards):
         ex.follows = anki_rows.followed(db, rows)
-        for r in rows:
-            yield ex.card_note(r, next(due))
-            if progress:
-                progress("render", next(done), total)
+        yield from _settled(ex, [ex.card_note(r, next(due)) for r in rows], progress, done, total)
     for rows in anki_rows.chunks(db, "stories", anki_rows.STORY_COLUMNS, stories):
-        for r in rows:
-            yield ex.story_note(r, next(due))
-            if progress:
-                progress("render", next(done), total)
+        yield from _settled(ex, [ex.story_note(r, next(due)) for r in rows], progress, done, total)
     if ex.media.errors:
         n = len(ex.media.errors)
         listed = "\n  ".join(ex.media.errors)
         raise ExportError(f"{count(n, 'image problem')}; nothing was written:\n  {listed}", zh=f"{n} 处图片问题；什么都没有写入：\n  {listed}")
+
+
+def _settled(
+    ex: _Exporter, made: list[tuple[genanki.Deck, Note]], progress: Progress | None, done: Iterator[int], total: int
+) -> Iterator[tuple[genanki.Deck, Note]]:
+    """A chunk's notes, each keeping its last export's mod while its content is the same."""
+    ex.mods.settle([note for _, note in made])
+    for pair in made:
+        yield pair
+        if progress:
+            progress("render", next(done), total)
 
 
 @contextlib.contextmanager
@@ -371,6 +378,7 @@ def export(
     # Renderings were written as they came (an entry is never stale); pruning waits for a
     # package that was written.
     ex.html.save(db, whole=deck is None and claim is None and tag is None and kind is None and stories)
+    ex.mods.save()
     if ex.lang_changed or get_meta(db, "anki_export_lang") is None:
         set_meta(db, "anki_export_lang", lang)
         set_meta(db, "anki_export_lang_at", str(ex.lang_at))

@@ -193,3 +193,11 @@ def m601_stats_deck_index(db: Database) -> None:
     """`prep stats` and the dashboard count every deck's live cards: from this index
     alone, instead of reading each card's row (85 -> 15 ms at 50k cards)."""
     db.execute("CREATE INDEX cards_decks ON cards(archived, deck, position)")
+
+
+@migrations()
+def m701_anki_note_mods(db: Database) -> None:
+    # Each exported Anki note's content hash and the mod time it was given
+    # (prep.export.note_mods): a note whose content is the same as at its last export
+    # keeps its mod, so Anki leaves the user's copy alone. Lost, it costs only updates.
+    db.execute("CREATE TABLE anki_notes (guid TEXT PRIMARY KEY, hash BLOB NOT NULL, mod INTEGER NOT NULL) WITHOUT ROWID")
