@@ -98,15 +98,16 @@ def test_an_unchanged_reexport_writes_nothing(rich_kb, db, tmp_path):  # noqa: F
     assert kept(db) == N_NOTES
 
 
-def test_a_full_disk_costs_the_kept_mods_not_the_export(rich_kb, db, col, tmp_path, monkeypatch):  # noqa: F811
+@pytest.mark.parametrize(("keeper", "table"), [(html_cache, "export_html"), (note_mods, "anki_notes")])
+def test_a_full_disk_costs_what_the_export_keeps_not_the_export(rich_kb, db, col, tmp_path, monkeypatch, keeper, table):  # noqa: F811
     def full(conn, sql, rows):
         conn.execute("BEGIN IMMEDIATE")
-        conn.execute("INSERT INTO anki_notes (guid, hash, mod) VALUES ('x', x'00', 1)")
+        conn.executemany(sql, rows[:1])  # half a batch
         raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(note_mods, "write_rows", full)
+    monkeypatch.setattr(keeper, "write_rows", full)
     result = do_export(db, rich_kb, tmp_path / "a.apkg")
-    assert result.notes == N_NOTES and kept(db) == 0  # the half-written batch was rolled back
+    assert result.notes == N_NOTES and db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0  # rolled back
     assert not db.conn.in_transaction
     assert counts(import_apkg(col, tmp_path / "a.apkg")) == (N_NOTES, 0, 0, 0)
 

@@ -143,18 +143,6 @@ def test_a_locked_database_costs_the_cache_not_the_export(rich_kb, db, tmp_path)
     assert cached_rows(db) > 0
 
 
-def test_a_full_disk_while_caching_costs_the_cache_not_the_export(rich_kb, db, tmp_path, monkeypatch):  # noqa: F811
-    def full(conn, sql, rows):
-        conn.execute("BEGIN IMMEDIATE")
-        conn.execute("INSERT INTO export_html (key, html) VALUES (x'00', 'half a batch')")
-        raise sqlite3.OperationalError("database or disk is full")
-
-    monkeypatch.setattr(html_cache, "write_rows", full)
-    result = do_export(db, rich_kb, tmp_path / "a.apkg")
-    assert result.notes == 9 and cached_rows(db) == 0  # the half-written batch was rolled back
-    assert not db.conn.in_transaction
-
-
 def test_unused_entries_are_dropped_after_a_whole_export_only(rich_kb, db, tmp_path, monkeypatch):  # noqa: F811
     monkeypatch.setattr(html_cache, "PRUNE_FACTOR", 1)
     do_export(db, rich_kb, tmp_path / "a.apkg")
