@@ -4,8 +4,9 @@ Anki updates a note on import when the package's mod time is newer than its own 
 and the update overwrites the copy, edits the user made in Anki included. A note's mod
 is worked out from the change times of the rows it draws on: its card or story, its
 follow-ups, its claims, the facts it cites. Those are whole rows: a follow-up's answer
-or a claim's private notes change them, and the note shows neither. At 50 cards backing
-a claim, one edit of that claim's notes had Anki "update" 50 notes that were the same.
+or a claim's private notes change them, and the note shows neither. On the built-in
+knowledge base, one word changed in a claim's notes had Anki update 82 notes of 537, each
+the same as before.
 
 So each export keeps every note's content hash (note type, fields, tags) and the mod it
 gave it. A note whose content is the same as at its last export keeps that mod; one
