@@ -26,14 +26,12 @@ def kept(db: Database, kinds: set[str], lo: int, hi: int) -> list[str] | None:
     # One statement, so one snapshot: the versions and the lists of the same sync, even with
     # another process syncing meanwhile (an older prep's sync moves content_version and leaves
     # the lists: the versions then differ).
-    rows = dict(db.execute(f"SELECT key, value FROM meta WHERE key IN ('{VERSION}', 'content_version') OR {_KEPT}").fetchall())
+    # Only the lists asked for: a draw asks once per slot filter, and the others are most ids.
+    keys = [VERSION, "content_version", *(f"{PREFIX}{kind}:{d}" for kind in sorted(kinds) for d in range(lo, hi + 1))]
+    rows = dict(db.execute(f"SELECT key, value FROM meta WHERE key IN ({','.join('?' * len(keys))})", keys).fetchall())
     if rows.pop(VERSION, None) != rows.pop("content_version", "0"):
         return None
-    parts = []
-    for key, joined in rows.items():
-        kind, _, difficulty = key[len(PREFIX) :].rpartition(":")
-        if kind in kinds and lo <= int(difficulty) <= hi and joined:
-            parts.append(joined)
+    parts = [joined for key, joined in sorted(rows.items()) if joined]
     if len(parts) == 1:
         return parts[0].split("\n")  # sorted already
     ids = "\n".join(parts).split("\n") if parts else []
