@@ -378,7 +378,7 @@ def export(
     # Renderings were written as they came (an entry is never stale); pruning waits for a
     # package that was written.
     ex.html.save(db, whole=deck is None and claim is None and tag is None and kind is None and stories)
-    ex.mods.save()
+    ex.mods.flush()
     if ex.lang_changed or get_meta(db, "anki_export_lang") is None:
         set_meta(db, "anki_export_lang", lang)
         set_meta(db, "anki_export_lang_at", str(ex.lang_at))

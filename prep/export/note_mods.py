@@ -41,7 +41,7 @@ def content_hash(note: Note) -> bytes:
 
 class NoteMods:
     """`settle(notes)`: each note's mod kept or renewed against its last export;
-    `save()` writes what is left."""
+    `flush()` writes what is left."""
 
     def __init__(self, db: Database):
         self.conn = db.conn
@@ -80,6 +80,3 @@ class NoteMods:
         if rows and self.writable and not guarded(self.conn, lambda: write_rows(self.conn, WRITE, rows)):
             self.writable = False
         return self.writable
-
-    def save(self) -> bool:
-        return self.flush()
